@@ -1,0 +1,87 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Settings every ExoScope target shares (STYLE.md, "Swift settings for every target").
+let exoSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "exoscope",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "exoscope", targets: ["exoscope"]),
+        .library(name: "ExoCore", targets: ["ExoCore"]),
+        .library(name: "ExoFormats", targets: ["ExoFormats"]),
+        .library(name: "ExoStats", targets: ["ExoStats"]),
+        .library(name: "ExoStore", targets: ["ExoStore"]),
+        .library(name: "ExoReport", targets: ["ExoReport"]),
+        .library(name: "ExoPipeline", targets: ["ExoPipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .target(
+            name: "ExoCore",
+            resources: [.copy("Resources/miRBase")],
+            swiftSettings: exoSettings
+        ),
+        .target(
+            name: "ExoFormats",
+            dependencies: [
+                "ExoCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: exoSettings
+        ),
+        .target(name: "ExoStats", swiftSettings: exoSettings),
+        .target(
+            name: "ExoStore",
+            dependencies: ["ExoCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: exoSettings
+        ),
+        .target(name: "ExoReport", dependencies: ["ExoCore", "ExoStats"], swiftSettings: exoSettings),
+        .target(
+            name: "ExoPipeline",
+            dependencies: ["ExoCore", "ExoFormats", "ExoStats", "ExoStore", "ExoReport"],
+            swiftSettings: exoSettings
+        ),
+        .target(
+            name: "ExoCLI",
+            dependencies: [
+                "ExoCore", "ExoFormats", "ExoStore", "ExoPipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: exoSettings
+        ),
+        .executableTarget(name: "exoscope", dependencies: ["ExoCLI"], swiftSettings: exoSettings),
+        .target(name: "ExoTestSupport", dependencies: ["ExoCore", "ExoStore"], swiftSettings: exoSettings),
+        .testTarget(name: "ExoCoreTests", dependencies: ["ExoCore", "ExoTestSupport"], swiftSettings: exoSettings),
+        .testTarget(
+            name: "ExoFormatsTests",
+            dependencies: ["ExoFormats", "ExoTestSupport"],
+            swiftSettings: exoSettings
+        ),
+        .testTarget(name: "ExoStatsTests", dependencies: ["ExoStats", "ExoTestSupport"], swiftSettings: exoSettings),
+        .testTarget(name: "ExoStoreTests", dependencies: ["ExoStore", "ExoTestSupport"], swiftSettings: exoSettings),
+        .testTarget(name: "ExoReportTests", dependencies: ["ExoReport", "ExoTestSupport"], swiftSettings: exoSettings),
+        .testTarget(
+            name: "ExoPipelineTests",
+            dependencies: ["ExoPipeline", "ExoTestSupport"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: exoSettings
+        ),
+        .testTarget(
+            name: "ExoCLITests",
+            dependencies: ["ExoCLI", "ExoTestSupport"],
+            swiftSettings: exoSettings
+        ),
+    ]
+)

@@ -1,0 +1,62 @@
+/// Input the user can fix; printed as `path:line:column: error: message` with an optional hint line.
+///
+/// `kind` is stable and tested; the wording of `message` may improve over time. Messages never carry
+/// measured values or patient identifiers beyond the token that is wrong (STYLE.md, privacy).
+public struct InputError: Error, Sendable, Equatable, Codable, CustomStringConvertible {
+    /// What is wrong, as a stable, machine-readable category.
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case fileNotFound
+        case unreadableFile
+        case invalidEncoding
+        case malformedYAML
+        case wrongType
+        case unknownKey
+        case missingKey
+        case emptyTable
+        case missingColumn
+        case duplicateColumn
+        case wrongFieldCount
+        case duplicateSample
+        case unknownSample
+        case invalidIdentifier
+        case invalidDate
+        case invalidNumber
+        case invalidValue
+        case unknownUnit
+        case unknownAnalyte
+        case ambiguousAnalyte
+        case duplicateMeasurement
+        case fileChanged
+    }
+
+    /// The stable category of the problem.
+    public var kind: Kind
+    /// Where the problem is.
+    public var location: InputLocation
+    /// What was expected and what was found.
+    public var message: String
+    /// How to fix it, often the nearest valid name.
+    public var hint: String?
+
+    /// Creates an input error.
+    public init(_ kind: Kind, at location: InputLocation, _ message: String, hint: String? = nil) {
+        self.kind = kind
+        self.location = location
+        self.message = message
+        self.hint = hint
+    }
+
+    /// `path:line:column: error: message`, then `  hint: …` on its own line when there is a hint.
+    public var description: String {
+        "\(location): error: \(message)" + (hint.map { "\n  hint: \($0)" } ?? "")
+    }
+}
+
+extension InputError {
+    /// Shortens a user token for quoting in a message (about 60 characters, as STYLE.md asks).
+    public static func quoted(_ token: some StringProtocol, limit: Int = 60) -> String {
+        let text = String(token)
+        guard text.count > limit else { return "'\(text)'" }
+        return "'\(text.prefix(limit - 1))…'"
+    }
+}

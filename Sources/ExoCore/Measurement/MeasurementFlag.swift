@@ -1,0 +1,26 @@
+/// A quality flag on one measured value. Flags travel with the value into every result.
+public enum MeasurementFlag: String, Vocabulary, Codable {
+    /// Below the assay's limit of detection.
+    case belowDetection = "below-detection"
+    /// Above the assay's linear range (saturated).
+    case aboveRange = "above-range"
+    /// Replicates disagree beyond the assay's tolerance.
+    case replicateSpread = "replicate-spread"
+    /// The sample is hemolysed and the analyte is hemolysis-sensitive.
+    case hemolysis
+    /// The operator excluded the value.
+    case excluded
+    /// The value was imputed, not measured.
+    case imputed
+
+    public var synonyms: [String] {
+        switch self {
+        case .belowDetection: ["LOD", "<LOD", "undetermined", "ND", "not detected"]
+        case .aboveRange: ["saturated", ">ULOQ"]
+        case .replicateSpread: ["spread", "CV"]
+        case .hemolysis: ["hemolysed", "haemolysis", "haemolysed"]
+        case .excluded: ["exclude", "outlier"]
+        case .imputed: []
+        }
+    }
+}
