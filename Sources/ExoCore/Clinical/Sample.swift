@@ -1,0 +1,28 @@
+/// One sample of a study: whose it is, what it is, when it was taken, and how its EVs were prepared.
+public struct Sample: Hashable, Sendable, Codable {
+    public var id: SampleID
+    public var patient: PatientID
+    public var group: SampleGroup
+    public var specimen: Specimen
+    public var timepoint: Timepoint
+    public var clinical: ClinicalAttributes
+    public var preparation: EVPreparation
+    /// Study-specific columns declared under `extraColumns`, by column name.
+    public var extra: [String: String]
+
+    /// Creates a sample.
+    public init(
+        id: SampleID, patient: PatientID, group: SampleGroup, specimen: Specimen, timepoint: Timepoint = Timepoint(),
+        clinical: ClinicalAttributes = ClinicalAttributes(), preparation: EVPreparation = EVPreparation(),
+        extra: [String: String] = [:]
+    ) {
+        self.id = id
+        self.patient = patient
+        self.group = group
+        self.specimen = specimen
+        self.timepoint = timepoint
+        self.clinical = clinical
+        self.preparation = preparation
+        self.extra = extra
+    }
+}

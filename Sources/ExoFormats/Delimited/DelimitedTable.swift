@@ -1,0 +1,129 @@
+public import ExoCore
+
+/// A tab- or comma-separated table with a header line, every field located by line and byte column.
+///
+/// Conventions: lines starting with `#` and blank lines are skipped; fields are trimmed of spaces;
+/// CSV fields may be double-quoted (RFC 4180, `""` for a quote inside; no line breaks in fields).
+/// The delimiter is chosen from the file extension (`.csv` → comma, otherwise tab).
+public struct DelimitedTable: Sendable {
+    /// One field of a row.
+    public struct Field: Sendable {
+        public let text: String
+        /// 1-based byte column where the field starts.
+        public let column: Int
+    }
+
+    /// One data row.
+    public struct Row: Sendable {
+        /// 1-based line in the file.
+        public let line: Int
+        public let fields: [Field]
+    }
+
+    public let path: String
+    /// Column names from the header.
+    public let header: [Field]
+    /// The header's line number.
+    public let headerLine: Int
+    public let rows: [Row]
+
+    /// Parses `file`.
+    ///
+    /// - Throws: `InputErrorList` with every `emptyTable`, `duplicateColumn` and `wrongFieldCount` problem.
+    public init(_ file: TextFile) throws(InputErrorList) {
+        let delimiter: UInt8 = file.displayPath.lowercased().hasSuffix(".csv") ? UInt8(ascii: ",") : UInt8(ascii: "\t")
+        path = file.displayPath
+        var parsed: [(line: Int, fields: [Field])] = []
+        for (index, line) in file.lines.enumerated() {
+            let trimmed = line.trimmingWhitespace()
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            parsed.append((index + 1, Self.split(line, delimiter: delimiter)))
+        }
+        guard let first = parsed.first else {
+            throw InputErrorList([
+                InputError(
+                    .emptyTable, at: InputLocation(path: path), "expected a header line and at least one row, found an empty file",
+                    hint: "the first non-comment line names the columns")
+            ])
+        }
+        header = first.fields
+        headerLine = first.line
+        var errors: [InputError] = []
+        var seen: [String: Int] = [:]
+        for field in header {
+            if let earlier = seen[field.text] {
+                errors.append(
+                    InputError(
+                        .duplicateColumn, at: InputLocation(path: path, line: headerLine, column: field.column),
+                        "column \(InputError.quoted(field.text)) appears twice (first at column \(earlier))"))
+            } else {
+                seen[field.text] = field.column
+            }
+        }
+        rows = parsed.dropFirst().map { Row(line: $0.line, fields: $0.fields) }
+        if rows.isEmpty {
+            errors.append(
+                InputError(
+                    .emptyTable, at: InputLocation(path: path, line: headerLine),
+                    "expected at least one row after the header, found none"))
+        }
+        let separator = delimiter == UInt8(ascii: ",") ? "commas" : "tabs"
+        for row in rows where row.fields.count != header.count {
+            errors.append(
+                InputError(
+                    .wrongFieldCount, at: InputLocation(path: path, line: row.line, column: row.fields.last?.column),
+                    "expected \(header.count) fields as in the header, found \(row.fields.count)",
+                    hint: "fields are separated by \(separator); an empty field still needs its separator"))
+        }
+        if !errors.isEmpty { throw InputErrorList(errors) }
+    }
+
+    /// Splits one line into trimmed fields with their byte columns.
+    static func split(_ line: Substring, delimiter: UInt8) -> [Field] {
+        let bytes = Array(line.utf8)
+        var fields: [Field] = []
+        var start = 0
+        var index = 0
+        var inQuotes = false
+        var current: [UInt8] = []
+        func finish() {
+            let text = String(decoding: current, as: UTF8.self)
+            let leading = current.prefix(while: { $0 == 0x20 }).count
+            fields.append(Field(text: text.trimmingWhitespace(), column: start + leading + 1))
+            current = []
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if inQuotes {
+                if byte == UInt8(ascii: "\"") {
+                    if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\"") {
+                        current.append(byte)
+                        index += 1
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    current.append(byte)
+                }
+            } else if byte == delimiter {
+                finish()
+                start = index + 1
+            } else if byte == UInt8(ascii: "\"") && delimiter == UInt8(ascii: ",") && current.allSatisfy({ $0 == 0x20 }) {
+                inQuotes = true
+            } else {
+                current.append(byte)
+            }
+            index += 1
+        }
+        finish()
+        return fields
+    }
+
+    /// The index of the column named `name`, if present.
+    public func columnIndex(_ name: String) -> Int? { header.firstIndex { $0.text == name } }
+
+    /// The location of a field (or of the row when the field is missing).
+    public func location(row: Row, column index: Int?) -> InputLocation {
+        InputLocation(path: path, line: row.line, column: index.flatMap { $0 < row.fields.count ? row.fields[$0].column : nil })
+    }
+}

@@ -1,0 +1,26 @@
+public import ExoCore
+public import Foundation
+
+/// A study folder read and validated: its definition, samples, measurements and the files they came from.
+public struct LoadedStudy: Sendable {
+    /// One input file with its digest, so a re-import can tell whether it changed.
+    public struct InputFile: Sendable, Hashable, Codable {
+        /// Path relative to the study folder.
+        public let path: String
+        public let sha256: String
+        public let byteCount: Int
+        /// `study`, `sampleSheet` or `measurements`.
+        public let role: String
+    }
+
+    public let directory: URL
+    public let definition: StudyDefinition
+    public let samples: [Sample]
+    public let measurements: [SampleMeasurement]
+    public let files: [InputFile]
+    /// How each non-canonical miRNA name was read (for the report and `validate`).
+    public let nameResolutions: [ResolvedMiRNA]
+
+    /// Patients in id order.
+    public var patients: [PatientID] { Array(Set(samples.map(\.patient))).sorted() }
+}

@@ -1,0 +1,45 @@
+public import ExoCore
+
+/// What `study.yaml` declares: the study's identity, its sample sheet, its data files and its analytes.
+///
+/// Every key is documented in `docs/study-format.md`.
+public struct StudyDefinition: Sendable, Hashable {
+    /// The format version this ExoScope reads.
+    public static let currentSchema = 1
+
+    public var schema: Int
+    /// Short identifier of the study (`NSCLC-EXO-2026`), used as its key in the store.
+    public var id: String
+    public var title: String
+    public var description: String?
+    /// Tumour type studied (`NSCLC`).
+    public var tumour: String?
+    /// The default specimen for samples whose row leaves it empty.
+    public var specimen: Specimen?
+    /// Path of the sample sheet, relative to the study folder.
+    public var sampleSheet: String
+    /// The measurement files.
+    public var measurements: [MeasurementFileSpec]
+    /// miRNAs followed over time (treatment monitoring).
+    public var monitored: [Analyte]
+    /// Exogenous spike-ins added before extraction (cel-miR-39-3p).
+    public var spikeIns: [Analyte]
+    /// Endogenous reference miRNAs for normalisation.
+    public var references: [Analyte]
+    /// Sample-sheet columns the study adds beyond the documented ones.
+    public var extraColumns: [String]
+    /// The event that `day` offsets count from.
+    public var treatmentEvent: String
+}
+
+/// One measurement file named in `study.yaml`.
+public struct MeasurementFileSpec: Sendable, Hashable {
+    /// Path relative to the study folder.
+    public var path: String
+    public var assay: Assay
+    /// The unit of every value, unless the file has a `unit` column.
+    public var unit: MeasurementUnit?
+    public var description: String?
+    /// Where the entry is in study.yaml.
+    public var location: InputLocation
+}

@@ -1,0 +1,152 @@
+public import ExoCore
+import Yams
+
+/// Reads `study.yaml` into a ``StudyDefinition``, reporting every problem with its line and column.
+public enum StudyFile {
+    /// The file name inside a study folder.
+    public static let fileName = "study.yaml"
+    /// Keys allowed at the top level.
+    public static let topLevelKeys = [
+        "schema", "id", "title", "description", "tumour", "specimen", "sampleSheet", "measurements", "analytes",
+        "extraColumns", "treatmentEvent",
+    ]
+    /// Keys allowed in each `measurements` entry.
+    public static let measurementKeys = ["file", "assay", "unit", "description"]
+    /// Keys allowed under `analytes`.
+    public static let analyteKeys = ["monitored", "spikeIns", "references"]
+
+    /// Parses the file; returns the definition when there were no errors.
+    public static func parse(_ file: TextFile) -> (definition: StudyDefinition?, errors: [InputError]) {
+        let path = file.displayPath
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: file.text)
+        } catch let error as YamlError {
+            return (nil, [malformed(error, path: path, lines: file.lines)])
+        } catch {
+            return (nil, [InputError(.malformedYAML, at: InputLocation(path: path), "cannot read YAML: \(error)")])
+        }
+        guard let root, case .mapping(let mapping) = root else {
+            let found = root.map(YAMLMapping.describe) ?? "an empty file"
+            return (
+                nil,
+                [
+                    InputError(
+                        .wrongType, at: InputLocation(path: path, line: root == nil ? 0 : 1, column: root == nil ? nil : 1),
+                        "expected a mapping of study keys, found \(found)",
+                        hint: "start with 'id: MY-STUDY' and 'title: …'; see docs/study-format.md")
+                ]
+            )
+        }
+        var top = YAMLMapping(mapping, path: path, lines: file.lines, validKeys: topLevelKeys)
+        let schema = top.int("schema", required: true)
+        if let schema, schema != StudyDefinition.currentSchema, let node = top.value("schema") {
+            top.errors.append(
+                InputError(
+                    .invalidValue, at: top.location(of: node),
+                    "expected schema \(StudyDefinition.currentSchema), found \(schema)",
+                    hint: "this ExoScope reads study format version \(StudyDefinition.currentSchema)"))
+        }
+        let id = top.string("id", required: true)
+        if let id, !Identifier.isValid(id), let node = top.value("id") {
+            top.errors.append(
+                InputError(.invalidIdentifier, at: top.location(of: node), "invalid study id \(InputError.quoted(id))", hint: "use \(Identifier.rule)"))
+        }
+        let title = top.string("title", required: true)
+        let description = top.string("description")
+        let tumour = top.string("tumour")
+        let specimen = top.vocabulary("specimen", Specimen.self)
+        let sampleSheet = top.string("sampleSheet") ?? "samples.tsv"
+        let treatmentEvent = top.string("treatmentEvent") ?? "treatment start"
+        let extraColumns = top.sequence("extraColumns").compactMap { node -> String? in
+            guard let text = node.string else {
+                top.errors.append(InputError(.wrongType, at: top.location(of: node), "expected a column name, found \(YAMLMapping.describe(node))"))
+                return nil
+            }
+            return text
+        }
+        var measurements: [MeasurementFileSpec] = []
+        for item in top.sequence("measurements") {
+            guard case .mapping(let itemMapping) = item else {
+                top.errors.append(
+                    InputError(
+                        .wrongType, at: top.location(of: item), "expected a mapping with 'file' and 'assay', found \(YAMLMapping.describe(item))"))
+                continue
+            }
+            var entry = YAMLMapping(itemMapping, path: path, lines: file.lines, validKeys: measurementKeys)
+            let filePath = entry.string("file", required: true)
+            let assay = entry.vocabulary("assay", Assay.self)
+            if entry.value("assay") == nil {
+                entry.errors.append(
+                    InputError(.missingKey, at: entry.selfLocation, "missing required key 'assay'", hint: "one of \(Assay.spellings.joined(separator: ", "))"))
+            }
+            let unit = entry.vocabulary("unit", MeasurementUnit.self, kind: .unknownUnit)
+            let description = entry.string("description")
+            if let assay, let unit, !assay.admissibleUnits.contains(unit), let node = entry.value("unit") {
+                entry.errors.append(
+                    InputError(
+                        .unknownUnit, at: entry.location(of: node), "unit '\(unit.rawValue)' is not a unit of \(assay.rawValue)",
+                        hint: "\(assay.rawValue) reports \(assay.admissibleUnits.map(\.rawValue).sorted().joined(separator: ", "))"))
+            }
+            top.errors += entry.errors
+            if let filePath, let assay {
+                measurements.append(
+                    MeasurementFileSpec(path: filePath, assay: assay, unit: unit, description: description, location: entry.selfLocation))
+            }
+        }
+        var monitored: [Analyte] = []
+        var spikeIns: [Analyte] = []
+        var references: [Analyte] = []
+        if var analytes = top.mapping("analytes", validKeys: analyteKeys) {
+            monitored = analyteList("monitored", in: &analytes)
+            spikeIns = analyteList("spikeIns", in: &analytes)
+            references = analyteList("references", in: &analytes)
+            top.errors += analytes.errors
+        }
+        guard top.errors.isEmpty, let schema, let id, let title else { return (nil, top.errors) }
+        return (
+            StudyDefinition(
+                schema: schema, id: id, title: title, description: description, tumour: tumour, specimen: specimen,
+                sampleSheet: sampleSheet, measurements: measurements, monitored: monitored, spikeIns: spikeIns,
+                references: references, extraColumns: extraColumns, treatmentEvent: treatmentEvent),
+            []
+        )
+    }
+
+    /// Resolves each name of a list of analytes, recording failures at the name's position.
+    private static func analyteList(_ key: String, in mapping: inout YAMLMapping) -> [Analyte] {
+        mapping.sequence(key).compactMap { node in
+            guard let text = node.string else {
+                mapping.errors.append(
+                    InputError(.wrongType, at: mapping.location(of: node), "expected an analyte name, found \(YAMLMapping.describe(node))"))
+                return nil
+            }
+            switch Analyte.resolve(text) {
+            case .success(let resolved): return resolved.analyte
+            case .failure(let failure):
+                mapping.errors.append(InputError(failure.kind, at: mapping.location(of: node), failure.message, hint: failure.hint))
+                return nil
+            }
+        }
+    }
+
+    /// A YAML syntax error as an `InputError` at libyaml's position.
+    private static func malformed(_ error: YamlError, path: String, lines: [Substring]) -> InputError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let detail = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
+            return InputError(
+                .malformedYAML, at: YAMLMapping.location(path: path, lines: lines, line: mark.line, scalarColumn: mark.column),
+                "invalid YAML: \(problem)\(detail)",
+                hint: "check the indentation and that every 'key: value' has a space after the colon")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return InputError(
+                .malformedYAML,
+                at: YAMLMapping.location(path: path, lines: lines, line: context.mark.line, scalarColumn: context.mark.column),
+                "key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) appears more than once in a mapping")
+        default:
+            return InputError(.malformedYAML, at: InputLocation(path: path), "invalid YAML: \(error)")
+        }
+    }
+}
