@@ -1,0 +1,38 @@
+/// Escaping and small builders for hand-written HTML. Every text that came from a user file goes
+/// through ``HTML/escape(_:)``.
+public enum HTML {
+    /// Escapes `&`, `<`, `>`, `"` and `'`.
+    public static func escape(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// A table with a header row; cells are escaped.
+    public static func table(header: [String], rows: [[String]], numericColumns: Set<Int> = []) -> String {
+        var html = "<table><thead><tr>"
+        for (index, name) in header.enumerated() {
+            html += numericColumns.contains(index) ? "<th class=\"num\">" : "<th>"
+            html += escape(name) + "</th>"
+        }
+        html += "</tr></thead><tbody>"
+        for row in rows {
+            html += "<tr>"
+            for (index, cell) in row.enumerated() {
+                html += (numericColumns.contains(index) ? "<td class=\"num\">" : "<td>") + escape(cell) + "</td>"
+            }
+            html += "</tr>"
+        }
+        return html + "</tbody></table>"
+    }
+}

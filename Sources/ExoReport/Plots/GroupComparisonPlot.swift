@@ -1,0 +1,78 @@
+import ExoStats
+
+/// A strip plot with a box (quartiles, median, whiskers to the extremes) for each group, as inline SVG.
+///
+/// Points are spread horizontally by a deterministic jitter (the point's index), so the same data
+/// always draws the same picture.
+public struct GroupComparisonPlot: Sendable {
+    /// One group's values.
+    public struct Group: Sendable {
+        public var label: String
+        public var values: [Double]
+
+        /// Creates a group.
+        public init(label: String, values: [Double]) {
+            self.label = label
+            self.values = values
+        }
+    }
+
+    public var title: String
+    public var yLabel: String
+    public var groups: [Group]
+    /// Draw larger values lower (Cq: a higher Cq means less of the analyte).
+    public var invertedY: Bool
+
+    /// Creates a plot.
+    public init(title: String, yLabel: String, groups: [Group], invertedY: Bool = false) {
+        self.title = title
+        self.yLabel = yLabel
+        self.groups = groups
+        self.invertedY = invertedY
+    }
+
+    static let palette = ["#1f6fb2", "#d0602b", "#2f9e6b", "#8a4fbf", "#b8860b", "#5f6b7a"]
+
+    /// The SVG element, 420 × 300 px.
+    public func svg() -> String {
+        let width = 420.0
+        let height = 300.0
+        let left = 58.0
+        let right = 12.0
+        let top = 28.0
+        let bottom = 46.0
+        let all = groups.flatMap(\.values)
+        let yRange = invertedY ? top...(height - bottom) : (height - bottom)...top
+        let y = LinearScale(covering: all, range: yRange)
+        let band = (width - left - right) / Double(max(groups.count, 1))
+        var svg = """
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height))" width="\(Int(width))" height="\(Int(height))" role="img" aria-label="\(HTML.escape(title))">
+            <text x="\(width / 2)" y="16" text-anchor="middle" font-size="13" font-weight="600">\(HTML.escape(title))</text>
+            """
+        for tick in y.ticks() {
+            let py = y(tick)
+            svg += "<line x1=\"\(left)\" x2=\"\(width - right)\" y1=\"\(py)\" y2=\"\(py)\" stroke=\"#e3e8ee\"/>"
+            svg += "<text x=\"\(left - 6)\" y=\"\(py + 4)\" text-anchor=\"end\" font-size=\"10\">\(formatNumber(tick))</text>"
+        }
+        svg += "<text transform=\"translate(14 \((top + height - bottom) / 2)) rotate(-90)\" text-anchor=\"middle\" font-size=\"11\">\(HTML.escape(yLabel))</text>"
+        for (index, group) in groups.enumerated() {
+            let center = left + band * (Double(index) + 0.5)
+            let color = Self.palette[index % Self.palette.count]
+            if let summary = Descriptive.fiveNumberSummary(group.values) {
+                let boxWidth = min(band * 0.5, 70)
+                svg += "<line x1=\"\(center)\" x2=\"\(center)\" y1=\"\(y(summary.minimum))\" y2=\"\(y(summary.maximum))\" stroke=\"\(color)\"/>"
+                let q1 = y(summary.lowerQuartile)
+                let q3 = y(summary.upperQuartile)
+                svg += "<rect x=\"\(center - boxWidth / 2)\" y=\"\(min(q1, q3))\" width=\"\(boxWidth)\" height=\"\(max(abs(q3 - q1), 1))\" fill=\"\(color)\" fill-opacity=\"0.15\" stroke=\"\(color)\"/>"
+                svg += "<line x1=\"\(center - boxWidth / 2)\" x2=\"\(center + boxWidth / 2)\" y1=\"\(y(summary.median))\" y2=\"\(y(summary.median))\" stroke=\"\(color)\" stroke-width=\"2\"/>"
+            }
+            for (pointIndex, value) in group.values.enumerated() {
+                let jitter = (Double((pointIndex * 37) % 21) / 20 - 0.5) * min(band * 0.4, 50)
+                svg += "<circle cx=\"\(center + jitter)\" cy=\"\(y(value))\" r=\"2.6\" fill=\"\(color)\" fill-opacity=\"0.7\"/>"
+            }
+            svg += "<text x=\"\(center)\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\" font-size=\"11\">\(HTML.escape(group.label))</text>"
+            svg += "<text x=\"\(center)\" y=\"\(height - bottom + 30)\" text-anchor=\"middle\" font-size=\"10\" fill=\"#5f6b7a\">n = \(group.values.count)</text>"
+        }
+        return svg + "</svg>"
+    }
+}

@@ -1,0 +1,220 @@
+public import ExoCore
+import ExoStats
+
+/// Everything the study report shows; built by the pipeline from the store.
+public struct StudyReportInput: Sendable {
+    /// What one pipeline stage did, for the "Pipeline" section.
+    public struct Stage: Sendable {
+        public var name: String
+        public var outcome: String
+
+        /// Creates a stage line.
+        public init(name: String, outcome: String) {
+            self.name = name
+            self.outcome = outcome
+        }
+    }
+
+    /// An input file and its digest.
+    public struct File: Sendable {
+        public var path: String
+        public var role: String
+        public var sha256: String
+        public var byteCount: Int
+
+        /// Creates a file line.
+        public init(path: String, role: String, sha256: String, byteCount: Int) {
+            self.path = path
+            self.role = role
+            self.sha256 = sha256
+            self.byteCount = byteCount
+        }
+    }
+
+    public var studyID: String
+    public var title: String
+    public var description: String?
+    public var tumour: String?
+    public var samples: [Sample]
+    public var measurements: [SampleMeasurement]
+    public var monitored: [String]
+    public var files: [File]
+    /// One line per miRNA name that was read differently from how it was written.
+    public var nameResolutions: [String]
+    public var stages: [Stage]
+    public var provenance: Provenance
+    /// When the report was made (ISO 8601), shown in the subtitle.
+    public var generatedAt: String
+
+    /// Creates the input.
+    public init(
+        studyID: String, title: String, description: String?, tumour: String?, samples: [Sample],
+        measurements: [SampleMeasurement], monitored: [String], files: [File], nameResolutions: [String],
+        stages: [Stage], provenance: Provenance, generatedAt: String
+    ) {
+        self.studyID = studyID
+        self.title = title
+        self.description = description
+        self.tumour = tumour
+        self.samples = samples
+        self.measurements = measurements
+        self.monitored = monitored
+        self.files = files
+        self.nameResolutions = nameResolutions
+        self.stages = stages
+        self.provenance = provenance
+        self.generatedAt = generatedAt
+    }
+}
+
+/// Builds `report.html` for a study: summary, samples, measurements by group and stage, monitoring
+/// trajectories, name resolutions, and provenance.
+public enum StudyReport {
+    /// The page for `input`.
+    public static func page(_ input: StudyReportInput) -> ReportPage {
+        let subtitle = "Study \(input.studyID)" + (input.tumour.map { " · \($0)" } ?? "")
+            + " · ExoScope \(input.provenance.version) · \(input.generatedAt)"
+        var sections = [summary(input), pipeline(input), measurements(input)]
+        if let monitoring = monitoring(input) { sections.append(monitoring) }
+        sections += [sampleTable(input), names(input), provenance(input)]
+        return ReportPage(title: input.title, subtitle: subtitle, sections: sections)
+    }
+
+    static func summary(_ input: StudyReportInput) -> ReportPage.Section {
+        let patients = Set(input.samples.map(\.patient)).count
+        let byGroup = Dictionary(grouping: input.samples, by: \.group)
+        let bySpecimen = Dictionary(grouping: input.samples, by: \.specimen)
+        let cases = input.samples.filter { $0.group == .case }
+        let stages = Dictionary(grouping: cases.compactMap { $0.clinical.stage?.group }, by: { $0 })
+        var body = input.description.map { "<p>\(HTML.escape($0))</p>" } ?? ""
+        var rows: [[String]] = [
+            ["Patients and donors", String(patients)],
+            ["Samples", String(input.samples.count)],
+        ]
+        for group in SampleGroup.allCases where byGroup[group] != nil {
+            rows.append(["  \(group.rawValue) samples", String(byGroup[group]?.count ?? 0)])
+        }
+        for specimen in Specimen.allCases where bySpecimen[specimen] != nil {
+            rows.append(["  \(specimen.rawValue)", String(bySpecimen[specimen]?.count ?? 0)])
+        }
+        for group in stages.keys.sorted() {
+            rows.append(["  case samples at stage \(["I", "II", "III", "IV"][group - 1])", String(stages[group]?.count ?? 0)])
+        }
+        let analytes = Set(input.measurements.map(\.analyte.name))
+        rows.append(["Measured values", String(input.measurements.count)])
+        rows.append(["Analytes", String(analytes.count)])
+        rows.append(["Values below detection", String(input.measurements.filter { $0.flags.contains(.belowDetection) }.count)])
+        body += HTML.table(header: ["", "count"], rows: rows, numericColumns: [1])
+        return ReportPage.Section(id: "summary", title: "Study summary", body: body)
+    }
+
+    static func pipeline(_ input: StudyReportInput) -> ReportPage.Section {
+        let rows = input.stages.map { [$0.name, $0.outcome] }
+        return ReportPage.Section(id: "pipeline", title: "Pipeline", body: HTML.table(header: ["stage", "outcome"], rows: rows))
+    }
+
+    /// Per analyte and unit: cases against controls, and cases by early (I–II) against late (III–IV) stage.
+    static func measurements(_ input: StudyReportInput) -> ReportPage.Section {
+        let samples = Dictionary(uniqueKeysWithValues: input.samples.map { ($0.id, $0) })
+        // Baseline values only: the first sample (lowest day) of each patient, so serial samples do not weigh more.
+        let baselineSamples = Set(
+            Dictionary(grouping: input.samples, by: \.patient).values.compactMap { group in
+                group.min { ($0.timepoint.dayOffset ?? 0, $0.id) < ($1.timepoint.dayOffset ?? 0, $1.id) }?.id
+            })
+        let keyed = Dictionary(grouping: input.measurements.filter { $0.value != nil && baselineSamples.contains($0.sample) }) {
+            "\($0.analyte.name)\t\($0.unit.rawValue)"
+        }
+        var body = """
+            <p class="note">Raw values at each patient's first sample, by sample-sheet group and stage. Replicates are
+            averaged per sample. Normalisation and statistics are added by the quantification and discovery stages.</p>
+            <div class="plots">
+            """
+        for key in keyed.keys.sorted() {
+            guard let values = keyed[key], let first = values.first else { continue }
+            let perSample = Dictionary(grouping: values, by: \.sample).compactMapValues { group in
+                Descriptive.mean(group.compactMap(\.value))
+            }
+            func groupValues(where predicate: (Sample) -> Bool) -> [Double] {
+                perSample.filter { samples[$0.key].map(predicate) ?? false }.sorted { $0.key < $1.key }.map(\.value)
+            }
+            let inverted = first.unit.isInverseScale
+            let label = first.unit.rawValue + (inverted ? " (higher = less)" : "")
+            let groups = [
+                GroupComparisonPlot.Group(label: "control", values: groupValues { $0.group == .control }),
+                GroupComparisonPlot.Group(label: "case I–II", values: groupValues { $0.group == .case && $0.clinical.stage.map { !$0.isLate } == true }),
+                GroupComparisonPlot.Group(label: "case III–IV", values: groupValues { $0.group == .case && $0.clinical.stage?.isLate == true }),
+                GroupComparisonPlot.Group(label: "case M1", values: groupValues { $0.group == .case && $0.clinical.metastasis == true }),
+            ].filter { !$0.values.isEmpty }
+            let plot = GroupComparisonPlot(title: first.analyte.name, yLabel: label, groups: groups, invertedY: inverted)
+            body += "<figure>\(plot.svg())<figcaption>\(HTML.escape(first.analyte.name)) (\(first.assay.rawValue), \(first.unit.rawValue)); box: quartiles and median, whiskers: range.</figcaption></figure>"
+        }
+        return ReportPage.Section(id: "measurements", title: "Measurements by group and stage", body: body + "</div>")
+    }
+
+    /// Trajectories of monitored analytes for patients with two or more samples.
+    static func monitoring(_ input: StudyReportInput) -> ReportPage.Section? {
+        let samples = Dictionary(uniqueKeysWithValues: input.samples.map { ($0.id, $0) })
+        let serialPatients = Dictionary(grouping: input.samples.filter { $0.timepoint.dayOffset != nil }, by: \.patient)
+            .filter { $0.value.count >= 2 }
+        guard !serialPatients.isEmpty else { return nil }
+        var body = "<p class=\"note\">Each line is one patient's serial samples (\(serialPatients.count) patients); day 0 is the treatment event of the sample sheet. Response calls arrive with the monitoring stage.</p><div class=\"plots\">"
+        let monitored = input.monitored.isEmpty ? Array(Set(input.measurements.map(\.analyte.name))).sorted() : input.monitored
+        for analyte in monitored {
+            let values = input.measurements.filter { $0.analyte.name == analyte && $0.value != nil }
+            guard let unit = values.first?.unit else { continue }
+            var series: [TrajectoryPlot.Series] = []
+            for patient in serialPatients.keys.sorted() {
+                let patientValues = values.filter { samples[$0.sample]?.patient == patient }
+                let bySample = Dictionary(grouping: patientValues, by: \.sample)
+                let points: [(day: Double, value: Double)] = bySample.compactMap { sample, group in
+                    guard let day = samples[sample]?.timepoint.dayOffset, let mean = Descriptive.mean(group.compactMap(\.value)) else {
+                        return nil
+                    }
+                    return (Double(day), mean)
+                }
+                if points.count >= 2 { series.append(TrajectoryPlot.Series(label: patient.rawValue, points: points)) }
+            }
+            guard !series.isEmpty else { continue }
+            let plot = TrajectoryPlot(title: analyte, yLabel: unit.rawValue, series: series, invertedY: unit.isInverseScale)
+            body += "<figure>\(plot.svg())<figcaption>\(HTML.escape(analyte)) over time, \(unit.rawValue).</figcaption></figure>"
+        }
+        return ReportPage.Section(id: "monitoring", title: "Treatment monitoring", body: body + "</div>")
+    }
+
+    static func sampleTable(_ input: StudyReportInput) -> ReportPage.Section {
+        let rows = input.samples.map { sample in
+            [
+                sample.id.rawValue, sample.patient.rawValue, sample.group.rawValue, sample.specimen.rawValue,
+                sample.timepoint.label ?? "", sample.timepoint.dayOffset.map(String.init) ?? "",
+                sample.clinical.stage?.description ?? "",
+                [sample.clinical.t, sample.clinical.n, sample.clinical.m].compactMap { $0?.description }.joined(separator: " "),
+                sample.clinical.metastasis.map { $0 ? "yes" : "no" } ?? "", sample.clinical.treatment ?? "",
+                sample.clinical.response?.rawValue ?? "", sample.preparation.method?.rawValue ?? "",
+                sample.preparation.inputVolumeMilliliters.map { formatNumber($0) } ?? "",
+            ]
+        }
+        let table = HTML.table(
+            header: ["sample", "patient", "group", "specimen", "timepoint", "day", "stage", "TNM", "metastasis", "treatment", "response", "isolation", "input mL"],
+            rows: rows, numericColumns: [5, 12])
+        return ReportPage.Section(id: "samples", title: "Samples", body: "<div class=\"scroll\">\(table)</div>")
+    }
+
+    static func names(_ input: StudyReportInput) -> ReportPage.Section {
+        let body = input.nameResolutions.isEmpty
+            ? "<p class=\"ok\">Every analyte was written as its miRBase release 22 name.</p>"
+            : "<p class=\"note\">Names written differently from miRBase release 22, and how each was read (rules in docs/mirna-names.md):</p><ul>"
+                + input.nameResolutions.map { "<li><code>\(HTML.escape($0))</code></li>" }.joined() + "</ul>"
+        return ReportPage.Section(id: "names", title: "miRNA names", body: body)
+    }
+
+    static func provenance(_ input: StudyReportInput) -> ReportPage.Section {
+        var body = HTML.table(
+            header: ["file", "role", "bytes", "SHA-256"],
+            rows: input.files.map { [$0.path, $0.role, String($0.byteCount), $0.sha256] }, numericColumns: [2])
+        let parameters = input.provenance.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        body += "<p class=\"note\">ExoScope \(HTML.escape(input.provenance.version)); step \(HTML.escape(input.provenance.step))"
+        if let seed = input.provenance.seed { body += "; seed \(seed)" }
+        if !parameters.isEmpty { body += "; " + HTML.escape(parameters.joined(separator: ", ")) }
+        return ReportPage.Section(id: "provenance", title: "Provenance", body: body + ".</p>")
+    }
+}

@@ -1,0 +1,131 @@
+public import ExoCore
+
+/// Everything one import writes: the study's identity, samples, measurements and input files.
+public struct ImportPayload: Sendable {
+    /// The study's key and descriptive fields.
+    public var study: StudyRecord
+    public var samples: [Sample]
+    public var measurements: [SampleMeasurement]
+    public var files: [StoredInputFile]
+    /// Who runs the import (an operating-system user or an API user), for the audit log.
+    public var actor: String
+    /// Provenance recorded with the import.
+    public var provenance: Provenance
+    /// Called inside the transaction just before it commits; throwing aborts the import.
+    /// The pipeline uses it to check that no input file changed since it was validated.
+    public var verifyBeforeCommit: @Sendable () throws -> Void
+    /// Called after each measurement row is written (tests use it to interrupt an import midway).
+    public var afterMeasurementRow: @Sendable (Int) throws -> Void
+
+    /// Creates a payload.
+    public init(
+        study: StudyRecord, samples: [Sample], measurements: [SampleMeasurement], files: [StoredInputFile],
+        actor: String, provenance: Provenance, verifyBeforeCommit: @escaping @Sendable () throws -> Void = {},
+        afterMeasurementRow: @escaping @Sendable (Int) throws -> Void = { _ in }
+    ) {
+        self.study = study
+        self.samples = samples
+        self.measurements = measurements
+        self.files = files
+        self.actor = actor
+        self.provenance = provenance
+        self.verifyBeforeCommit = verifyBeforeCommit
+        self.afterMeasurementRow = afterMeasurementRow
+    }
+}
+
+/// What an import did.
+public enum ImportOutcome: Sendable, Equatable {
+    /// Every input file was already stored with the same SHA-256; nothing was written.
+    case unchanged(files: Int)
+    /// The study was written; the counts are those now stored.
+    case imported(ImportSummary)
+}
+
+/// Counts from an import that wrote.
+public struct ImportSummary: Sendable, Equatable, Codable {
+    public var isNewStudy: Bool
+    public var samples: Int
+    public var measurements: Int
+    /// Paths whose content is new or changed.
+    public var changedFiles: [String]
+    /// Paths that were stored before but are no longer part of the study.
+    public var removedFiles: [String]
+}
+
+/// A study's identity and descriptive fields as stored.
+public struct StudyRecord: Sendable, Hashable, Codable {
+    public var id: String
+    public var title: String
+    public var description: String?
+    public var tumour: String?
+    /// The study definition as JSON, kept so reports can be made from the store alone.
+    public var definitionJSON: String
+
+    /// Creates a study record.
+    public init(id: String, title: String, description: String?, tumour: String?, definitionJSON: String) {
+        self.id = id
+        self.title = title
+        self.description = description
+        self.tumour = tumour
+        self.definitionJSON = definitionJSON
+    }
+}
+
+/// An input file recorded by its SHA-256.
+public struct StoredInputFile: Sendable, Hashable, Codable {
+    public var path: String
+    public var sha256: String
+    public var byteCount: Int
+    public var role: String
+
+    /// Creates a record.
+    public init(path: String, sha256: String, byteCount: Int, role: String) {
+        self.path = path
+        self.sha256 = sha256
+        self.byteCount = byteCount
+        self.role = role
+    }
+}
+
+/// Counts for `exoscope status`.
+public struct StoreStatus: Sendable, Equatable, Codable {
+    public struct StudyCounts: Sendable, Equatable, Codable {
+        public var id: String
+        public var title: String
+        public var patients: Int
+        public var samples: Int
+        public var measurements: Int
+        public var files: Int
+        public var lastImport: String?
+    }
+    public var studies: [StudyCounts]
+    public var migrations: [String]
+    public var auditEntries: Int
+}
+
+/// One append-only audit entry: what changed, when, by whom, with which ExoScope version.
+public struct AuditEntry: Sendable, Equatable, Codable {
+    public var id: Int64?
+    /// ISO 8601 UTC timestamp.
+    public var at: String
+    public var actor: String
+    /// `import`, `reimport`, …
+    public var action: String
+    /// The entity changed (`study:NSCLC-DEMO`).
+    public var entity: String
+    /// JSON detail: counts, changed files, provenance. Never measured values or patient pseudonyms.
+    public var detail: String
+    public var version: String
+
+    /// Creates an entry.
+    public init(id: Int64?, at: String, actor: String, action: String, entity: String, detail: String, version: String) {
+        self.id = id
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.entity = entity
+        self.detail = detail
+        self.version = version
+    }
+}

@@ -1,0 +1,104 @@
+/// The named, append-only schema migrations. An identifier that has shipped is never edited or
+/// renamed; a change to the schema is a new migration at the end.
+///
+/// Each migration carries the SQL of every dialect so the PostgreSQL store applies the same plan.
+public enum MigrationPlan {
+    /// One migration.
+    public struct Migration: Sendable {
+        public let identifier: String
+        public let sqlite: String
+    }
+
+    /// Every migration, in order.
+    public static let migrations: [Migration] = [
+        Migration(
+            identifier: "2026-11-27-create-study",
+            sqlite: """
+                CREATE TABLE study (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    title TEXT NOT NULL,
+                    description TEXT,
+                    tumour TEXT,
+                    definitionJSON TEXT NOT NULL,
+                    importedAt TEXT NOT NULL
+                );
+                CREATE TABLE patient (
+                    studyId TEXT NOT NULL REFERENCES study(id) ON DELETE CASCADE,
+                    id TEXT NOT NULL,
+                    PRIMARY KEY (studyId, id)
+                );
+                CREATE TABLE sample (
+                    studyId TEXT NOT NULL REFERENCES study(id) ON DELETE CASCADE,
+                    id TEXT NOT NULL,
+                    patientId TEXT NOT NULL,
+                    sampleGroup TEXT NOT NULL,
+                    specimen TEXT NOT NULL,
+                    timepointLabel TEXT,
+                    collectionDate TEXT,
+                    dayOffset INTEGER,
+                    event TEXT,
+                    tumourType TEXT,
+                    stage TEXT,
+                    tStage TEXT,
+                    nStage TEXT,
+                    mStage TEXT,
+                    metastasis INTEGER,
+                    treatment TEXT,
+                    response TEXT,
+                    isolationMethod TEXT,
+                    inputVolumeMilliliters REAL,
+                    storageTemperatureCelsius REAL,
+                    freezeThawCycles INTEGER,
+                    extraJSON TEXT NOT NULL,
+                    PRIMARY KEY (studyId, id),
+                    FOREIGN KEY (studyId, patientId) REFERENCES patient(studyId, id)
+                );
+                CREATE TABLE sampleMeasurement (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    studyId TEXT NOT NULL,
+                    sampleId TEXT NOT NULL,
+                    analyte TEXT NOT NULL,
+                    analyteKind TEXT NOT NULL,
+                    accession TEXT,
+                    assay TEXT NOT NULL,
+                    value REAL,
+                    unit TEXT NOT NULL,
+                    replicate INTEGER NOT NULL,
+                    flags TEXT NOT NULL,
+                    sourcePath TEXT NOT NULL,
+                    sourceLine INTEGER NOT NULL,
+                    FOREIGN KEY (studyId, sampleId) REFERENCES sample(studyId, id) ON DELETE CASCADE,
+                    UNIQUE (studyId, sourcePath, sampleId, analyte, replicate)
+                );
+                CREATE INDEX sampleMeasurementByAnalyte ON sampleMeasurement(studyId, analyte);
+                CREATE TABLE inputFile (
+                    studyId TEXT NOT NULL REFERENCES study(id) ON DELETE CASCADE,
+                    path TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    byteCount INTEGER NOT NULL,
+                    role TEXT NOT NULL,
+                    PRIMARY KEY (studyId, path)
+                );
+                """),
+        Migration(
+            identifier: "2026-11-27-create-audit",
+            sqlite: """
+                CREATE TABLE audit (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    entity TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    version TEXT NOT NULL
+                );
+                CREATE TRIGGER auditIsAppendOnlyUpdate BEFORE UPDATE ON audit
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER auditIsAppendOnlyDelete BEFORE DELETE ON audit
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                """),
+    ]
+
+    /// The identifiers, in order.
+    public static var identifiers: [String] { migrations.map(\.identifier) }
+}

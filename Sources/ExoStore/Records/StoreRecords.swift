@@ -1,0 +1,181 @@
+import ExoCore
+import Foundation
+import GRDB
+
+// One record type per table (GRDB's recommended practice). They are internal: callers see domain types.
+
+/// A row of `study`.
+struct StudyRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "study"
+    var id: String
+    var title: String
+    var description: String?
+    var tumour: String?
+    var definitionJSON: String
+    var importedAt: String
+}
+
+/// A row of `patient`.
+struct PatientRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "patient"
+    var studyId: String
+    var id: String
+}
+
+/// A row of `sample`.
+struct SampleRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "sample"
+    enum Columns {
+        static let studyId = Column(CodingKeys.studyId)
+        static let id = Column(CodingKeys.id)
+    }
+    var studyId: String
+    var id: String
+    var patientId: String
+    var sampleGroup: String
+    var specimen: String
+    var timepointLabel: String?
+    var collectionDate: String?
+    var dayOffset: Int?
+    var event: String?
+    var tumourType: String?
+    var stage: String?
+    var tStage: String?
+    var nStage: String?
+    var mStage: String?
+    var metastasis: Bool?
+    var treatment: String?
+    var response: String?
+    var isolationMethod: String?
+    var inputVolumeMilliliters: Double?
+    var storageTemperatureCelsius: Double?
+    var freezeThawCycles: Int?
+    var extraJSON: String
+
+    init(studyId: String, sample: Sample) throws {
+        self.studyId = studyId
+        id = sample.id.rawValue
+        patientId = sample.patient.rawValue
+        sampleGroup = sample.group.rawValue
+        specimen = sample.specimen.rawValue
+        timepointLabel = sample.timepoint.label
+        collectionDate = sample.timepoint.date?.description
+        dayOffset = sample.timepoint.dayOffset
+        event = sample.timepoint.event
+        tumourType = sample.clinical.tumourType
+        stage = sample.clinical.stage?.description
+        tStage = sample.clinical.t?.description
+        nStage = sample.clinical.n?.description
+        mStage = sample.clinical.m?.description
+        metastasis = sample.clinical.metastasis
+        treatment = sample.clinical.treatment
+        response = sample.clinical.response?.rawValue
+        isolationMethod = sample.preparation.method?.rawValue
+        inputVolumeMilliliters = sample.preparation.inputVolumeMilliliters
+        storageTemperatureCelsius = sample.preparation.storageTemperatureCelsius
+        freezeThawCycles = sample.preparation.freezeThawCycles
+        extraJSON = String(decoding: try StoreJSON.encoder.encode(sample.extra), as: UTF8.self)
+    }
+
+    /// The domain value; values were validated on the way in, so a bad row is a corrupted database.
+    func sample() throws -> Sample {
+        guard let id = SampleID(id), let patient = PatientID(patientId), let group = SampleGroup(parsing: sampleGroup),
+            let specimen = Specimen(parsing: specimen)
+        else { throw StoreError.notFound(table: "sample", id: id) }
+        return Sample(
+            id: id, patient: patient, group: group, specimen: specimen,
+            timepoint: Timepoint(
+                label: timepointLabel, date: collectionDate.flatMap { CalendarDate(iso8601: $0) }, dayOffset: dayOffset,
+                event: event),
+            clinical: ClinicalAttributes(
+                tumourType: tumourType, stage: stage.flatMap { TumourStage(parsing: $0) },
+                t: tStage.flatMap { TNMCategory(parsing: $0, as: .t) }, n: nStage.flatMap { TNMCategory(parsing: $0, as: .n) },
+                m: mStage.flatMap { TNMCategory(parsing: $0, as: .m) }, metastasis: metastasis, treatment: treatment,
+                response: response.flatMap { TreatmentResponse(parsing: $0) }),
+            preparation: EVPreparation(
+                method: isolationMethod.flatMap { IsolationMethod(parsing: $0) }, inputVolumeMilliliters: inputVolumeMilliliters,
+                storageTemperatureCelsius: storageTemperatureCelsius, freezeThawCycles: freezeThawCycles),
+            extra: (try? StoreJSON.decoder.decode([String: String].self, from: Data(extraJSON.utf8))) ?? [:])
+    }
+}
+
+/// A row of `sampleMeasurement`.
+struct MeasurementRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "sampleMeasurement"
+    var id: Int64?
+    var studyId: String
+    var sampleId: String
+    var analyte: String
+    var analyteKind: String
+    var accession: String?
+    var assay: String
+    var value: Double?
+    var unit: String
+    var replicate: Int
+    var flags: String
+    var sourcePath: String
+    var sourceLine: Int
+
+    init(studyId: String, measurement: SampleMeasurement) {
+        id = nil
+        self.studyId = studyId
+        sampleId = measurement.sample.rawValue
+        analyte = measurement.analyte.name
+        analyteKind = measurement.analyte.kind.rawValue
+        accession = measurement.analyte.accession
+        assay = measurement.assay.rawValue
+        value = measurement.value
+        unit = measurement.unit.rawValue
+        replicate = measurement.replicate
+        flags = measurement.flags.map(\.rawValue).sorted().joined(separator: ";")
+        sourcePath = measurement.source.path
+        sourceLine = measurement.source.line
+    }
+
+    func measurement() throws -> SampleMeasurement {
+        guard let sample = SampleID(sampleId), let kind = AnalyteKind(parsing: analyteKind), let assay = Assay(parsing: assay),
+            let unit = MeasurementUnit(parsing: unit)
+        else { throw StoreError.notFound(table: "sampleMeasurement", id: String(id ?? 0)) }
+        return SampleMeasurement(
+            sample: sample, analyte: Analyte(name: analyte, kind: kind, accession: accession), assay: assay, value: value,
+            unit: unit, replicate: replicate,
+            flags: Set(flags.split(separator: ";").compactMap { MeasurementFlag(parsing: String($0)) }),
+            source: InputLocation(path: sourcePath, line: sourceLine))
+    }
+}
+
+/// A row of `inputFile`.
+struct InputFileRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "inputFile"
+    var studyId: String
+    var path: String
+    var sha256: String
+    var byteCount: Int
+    var role: String
+}
+
+/// A row of `audit` (append-only: triggers refuse UPDATE and DELETE).
+struct AuditRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "audit"
+    var id: Int64?
+    var at: String
+    var actor: String
+    var action: String
+    var entity: String
+    var detail: String
+    var version: String
+
+    var entry: AuditEntry {
+        AuditEntry(id: id, at: at, actor: actor, action: action, entity: entity, detail: detail, version: version)
+    }
+}
+
+/// JSON coding with sorted keys, so stored JSON is byte-identical for identical values.
+enum StoreJSON {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+    static let decoder = JSONDecoder()
+}

@@ -1,0 +1,28 @@
+public import ExoCore
+
+/// Persistence for ExoScope, behind one protocol so SQLite (embedded default) and PostgreSQL
+/// (several users or sites) are interchangeable for every caller.
+///
+/// Every method is `async` and every write is one transaction: a failed call leaves the store as it was.
+public protocol Store: Sendable {
+    /// Applies every migration not yet applied, in order.
+    func migrate() async throws
+    /// Identifiers of the migrations applied, in order.
+    func appliedMigrations() async throws -> [String]
+    /// Imports (or re-imports) a study as one transaction.
+    ///
+    /// Files are recognised by SHA-256: when every file is already stored with the same digest the call
+    /// writes nothing and returns `.unchanged`. Otherwise the study's samples and measurements are
+    /// replaced by the payload's, and the audit log records what changed.
+    func importStudy(_ payload: ImportPayload) async throws -> ImportOutcome
+    /// Counts and studies, for `exoscope status`.
+    func status() async throws -> StoreStatus
+    /// The samples of a study, in id order.
+    func samples(study: String) async throws -> [Sample]
+    /// The measurements of a study, in file and line order.
+    func measurements(study: String) async throws -> [SampleMeasurement]
+    /// The input files recorded for a study.
+    func inputFiles(study: String) async throws -> [StoredInputFile]
+    /// The audit log, oldest first.
+    func auditLog() async throws -> [AuditEntry]
+}
