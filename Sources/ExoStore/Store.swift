@@ -17,6 +17,8 @@ public protocol Store: Sendable {
     func importStudy(_ payload: ImportPayload) async throws -> ImportOutcome
     /// Counts and studies, for `exoscope status`.
     func status() async throws -> StoreStatus
+    /// A stored study; throws `StoreError.notFound` when there is none with that id.
+    func study(id: String) async throws -> StudyRecord
     /// The samples of a study, in id order.
     func samples(study: String) async throws -> [Sample]
     /// The measurements of a study, in file and line order.

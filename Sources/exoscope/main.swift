@@ -1,1 +1,3 @@
-print("x")
+import ExoCLI
+
+await Exoscope.start()

@@ -121,6 +121,14 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func study(id: String) async throws -> StudyRecord {
+        try await queue.read { db in
+            guard let row = try StudyRow.fetchOne(db, key: id) else { throw StoreError.notFound(table: "study", id: id) }
+            return StudyRecord(
+                id: row.id, title: row.title, description: row.description, tumour: row.tumour, definitionJSON: row.definitionJSON)
+        }
+    }
+
     public func samples(study: String) async throws -> [Sample] {
         try await queue.read { db in
             try SampleRow.filter(SampleRow.Columns.studyId == study).order(SampleRow.Columns.id).fetchAll(db).map { try $0.sample() }

@@ -1,0 +1,36 @@
+import ArgumentParser
+import ExoPipeline
+import ExoStore
+import Foundation
+
+extension Exoscope {
+    /// The whole pipeline: validate, import, report.
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate, import and report a study (the whole pipeline that exists so far).")
+
+        @OptionGroup var study: StudyArgument
+        @OptionGroup var database: DatabaseOptions
+
+        @Option(help: "Where to write the HTML report (default: report.html in the study folder).", completion: .file())
+        var report: String?
+
+        @OptionGroup var outputOptions: OutputOptions
+
+        func run() async throws {
+            try await withUserFacingErrors(debug: outputOptions.debug) {
+                let path = database.resolvedPath(studyDirectory: study.url)
+                let store = try await SQLiteStore(path: path)
+                let reportURL = report.map { URL(fileURLWithPath: $0) } ?? study.url.appendingPathComponent("report.html")
+                let summary = try await Pipeline.run(
+                    studyDirectory: study.url, store: store, databasePath: path, reportURL: reportURL, actor: currentActor(),
+                    progress: outputOptions.progress)
+                if outputOptions.json {
+                    try printJSON(summary)
+                } else if !outputOptions.quiet {
+                    print("\(summary.studyID): \(summary.importOutcome); report \(summary.reportPath); database \(summary.databasePath)")
+                }
+            }
+        }
+    }
+}

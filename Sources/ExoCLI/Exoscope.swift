@@ -1,0 +1,25 @@
+public import ArgumentParser
+
+/// The `exoscope` command: exosome liquid-biopsy analysis from the command line.
+public struct Exoscope: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "exoscope",
+        abstract: "Exosome liquid-biopsy analysis: EV QC, exosomal miRNA quantification, biomarkers, monitoring.",
+        discussion: """
+            A study is a folder with study.yaml, a sample sheet and the data files it names (docs/study-format.md).
+            Exit codes: 0 success, 64 usage error, 65 invalid input data, 66 input not found,
+            73 cannot create output, 74 I/O error, 1 internal error, 130 interrupted.
+            """,
+        version: ExoscopeVersionText.text,
+        subcommands: [Demo.self, Init.self, Validate.self, Import.self, Run.self, Status.self, Report.self]
+    )
+
+    public init() {}
+}
+
+extension Exoscope {
+    /// Parses the process arguments and runs the command; exits with the command's exit code.
+    public static func start() async {
+        await main()
+    }
+}

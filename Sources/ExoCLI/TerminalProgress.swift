@@ -1,0 +1,57 @@
+import ExoPipeline
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Progress on standard error: a redrawn bar on a terminal, one line per finished stage otherwise.
+struct TerminalProgress: PipelineProgress {
+    let enabled: Bool
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+    private let totals = Totals()
+
+    init(enabled: Bool) {
+        self.enabled = enabled
+    }
+
+    /// Totals per stage, shared between calls (the sink is a value type passed into the pipeline).
+    private final class Totals: @unchecked Sendable {
+        private let lock = NSLock()
+        private var values: [String: Int] = [:]
+        subscript(stage: String) -> Int? {
+            get { lock.withLock { values[stage] } }
+            set { lock.withLock { values[stage] = newValue } }
+        }
+    }
+
+    func begin(_ stage: String, total: Int?) {
+        totals[stage] = total
+        guard enabled, isTerminal else { return }
+        write("\r\u{1B}[2K\(stage) …")
+    }
+
+    func advance(_ stage: String, done: Int) {
+        guard enabled, isTerminal, let total = totals[stage], total > 0 else { return }
+        let width = 30
+        let filled = min(width, done * width / total)
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        write("\r\u{1B}[2K\(stage) \(bar) \(done)/\(total)")
+    }
+
+    func finish(_ stage: String, outcome: String) {
+        guard enabled else { return }
+        write((isTerminal ? "\r\u{1B}[2K" : "") + "\(stage): \(outcome)\n")
+    }
+
+    private func write(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import ExoCore
+import ExoStore
+import Foundation
+
+/// sysexits(3) codes ExoScope uses, documented in the README.
+enum ExitStatus {
+    static let dataError = ExitCode(65)
+    static let noInput = ExitCode(66)
+    static let cannotCreate = ExitCode(73)
+    static let ioError = ExitCode(74)
+}
+
+/// Runs `body`; user-fixable failures become one stderr message and a sysexits code. The only place
+/// where errors become text.
+func withUserFacingErrors<T>(debug: Bool = false, _ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as InputErrorList {
+        printError(error.description)
+        throw error.errors.allSatisfy({ $0.kind == .fileNotFound && $0.location.path == "study.yaml" })
+            ? ExitStatus.noInput : ExitStatus.dataError
+    } catch let error as InputError {
+        printError(error.description)
+        throw error.kind == .fileNotFound ? ExitStatus.noInput : ExitStatus.dataError
+    } catch let error as StoreError {
+        printError("error: \(error.description)")
+        switch error {
+        case .cannotOpen: throw ExitStatus.ioError
+        case .notFound: throw ExitStatus.noInput
+        case .migrationMismatch: throw ExitStatus.dataError
+        }
+    } catch let error as CLIError {
+        printError("error: \(error.message)")
+        throw error.code
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as CocoaError where error.code == .fileWriteNoPermission || error.code == .fileWriteUnknown {
+        printError("error: cannot write \(error.filePath ?? "output"): permission denied or disk full")
+        throw ExitStatus.cannotCreate
+    } catch {
+        printError(debug ? "internal error: \(String(reflecting: error))" : "internal error (run with --debug for details)")
+        throw ExitCode.failure
+    }
+}
+
+/// A command-level failure with its own message and exit code.
+struct CLIError: Error {
+    let message: String
+    let code: ExitCode
+}
+
+extension CocoaError {
+    var filePath: String? { (userInfo[NSFilePathErrorKey] as? String) ?? (userInfo[NSURLErrorKey] as? URL)?.path }
+}

@@ -1,0 +1,228 @@
+import ExoCore
+import ExoStats
+public import Foundation
+
+/// The example study `exoscope demo` writes: a simulated NSCLC serum-exosome cohort modelled on the
+/// review's miR-4458 study, with a treatment-monitoring arm of serial samples.
+///
+/// Every number comes from the seeded generator and the parameters below (documented in
+/// `docs/demo-study.md`), so the same seed writes byte-identical files.
+public struct DemoStudy: Sendable {
+    /// Generative parameters. Cq is the qPCR quantification cycle: one cycle higher is half as much.
+    public struct Parameters: Sendable, Hashable, Codable {
+        public var seed: UInt64 = 20_260_707
+        public var controls = 40
+        /// Diagnostic-arm cases by stage I, II, III, IV.
+        public var casesByStage = [12, 12, 18, 18]
+        public var monitoredPatients = 8
+        /// Of the monitored patients, how many respond to treatment.
+        public var responders = 5
+        public var monitoringDays = [0, 28, 56, 84, 112]
+        public var technicalReplicates = 2
+        /// Cq above which the instrument reports "Undetermined".
+        public var limitOfDetectionCq = 37.0
+        /// Fraction of samples that are hemolysed (raises red-cell miR-451a by 2.5 cycles' worth).
+        public var hemolysisRate = 0.06
+
+        /// The defaults described in docs/demo-study.md.
+        public init() {}
+    }
+
+    /// Mean Cq in healthy donors, biological SD, and the shift in cases by early and late stage.
+    struct AnalyteModel {
+        let name: String
+        let controlCq: Double
+        let biologicalSD: Double
+        let earlyShift: Double
+        let lateShift: Double
+        let metastasisShift: Double
+        /// Shift per 28 days on treatment for a responder (progressors move the other way).
+        let responsePerMonth: Double
+        let hemolysisShift: Double
+    }
+
+    static let analytes = [
+        // Lower in NSCLC (higher Cq), lower still in stage III–IV and with distant metastasis (review ref. 17).
+        AnalyteModel(
+            name: "hsa-miR-4458", controlCq: 27.0, biologicalSD: 0.8, earlyShift: 1.2, lateShift: 2.2, metastasisShift: 0.5,
+            responsePerMonth: -0.45, hemolysisShift: 0),
+        // Higher in tumour-bearing patients (oncomiR; review refs. 26–27).
+        AnalyteModel(
+            name: "hsa-miR-21-5p", controlCq: 26.0, biologicalSD: 0.9, earlyShift: -0.8, lateShift: -1.3, metastasisShift: -0.2,
+            responsePerMonth: 0.35, hemolysisShift: 0),
+        // Endogenous reference candidate, no group effect.
+        AnalyteModel(
+            name: "hsa-miR-16-5p", controlCq: 22.0, biologicalSD: 0.6, earlyShift: 0, lateShift: 0, metastasisShift: 0,
+            responsePerMonth: 0, hemolysisShift: -0.8),
+        // Red-cell miRNA: the hemolysis index is Cq(miR-23a-3p) − Cq(miR-451a), > 7 means hemolysed.
+        AnalyteModel(
+            name: "hsa-miR-451a", controlCq: 21.5, biologicalSD: 0.6, earlyShift: 0, lateShift: 0, metastasisShift: 0,
+            responsePerMonth: 0, hemolysisShift: -2.5),
+        AnalyteModel(
+            name: "hsa-miR-23a-3p", controlCq: 27.0, biologicalSD: 0.5, earlyShift: 0, lateShift: 0, metastasisShift: 0,
+            responsePerMonth: 0, hemolysisShift: 0),
+        // Exogenous spike-in added before RNA extraction: varies only with extraction efficiency.
+        AnalyteModel(
+            name: "cel-miR-39-3p", controlCq: 20.0, biologicalSD: 0, earlyShift: 0, lateShift: 0, metastasisShift: 0,
+            responsePerMonth: 0, hemolysisShift: 0),
+    ]
+
+    public var parameters: Parameters
+
+    /// Creates a generator with `parameters`.
+    public init(parameters: Parameters = Parameters()) {
+        self.parameters = parameters
+    }
+
+    /// The files of the study, by relative path.
+    public func files() -> [(path: String, contents: String)] {
+        var rng = SeededGenerator(seed: parameters.seed)
+        var sheet = [
+            [
+                "sample_id", "patient_id", "group", "specimen", "collection_date", "day", "timepoint", "event", "tumour_type",
+                "stage", "t_stage", "n_stage", "m_stage", "metastasis", "treatment", "response", "isolation_method",
+                "input_volume_ml", "storage_temp_c", "freeze_thaw_cycles",
+            ].joined(separator: "\t")
+        ]
+        var cq = ["sample_id\tanalyte\treplicate\tvalue"]
+        let baseDate = 20_094  // 2025-01-06, a Monday; fixed so the files never depend on today
+
+        func emit(
+            sample: String, patient: String, group: String, dayIndex: Int, day: Int?, timepoint: String, stage: Int?,
+            metastatic: Bool, treatment: String, response: String, monthsTreated: Double, responder: Bool?
+        ) {
+            let date = Self.date(daysSinceEpoch: baseDate + dayIndex)
+            let (t, n, m) = stage.map { Self.tnm(stage: $0, metastatic: metastatic, rng: &rng) } ?? ("", "", "")
+            let thaws = rng.nextUnitInterval() < 0.15 ? 2 : 1
+            sheet.append(
+                [
+                    sample, patient, group, "serum", date, day.map(String.init) ?? "", timepoint, day == nil ? "" : "treatment start",
+                    stage == nil ? "" : "NSCLC", stage.map { ["I", "II", "III", "IV"][$0 - 1] } ?? "", t, n, m,
+                    stage == nil ? "" : (metastatic ? "yes" : "no"), treatment, response, "size-exclusion-chromatography", "1.0",
+                    "-80", String(thaws),
+                ].joined(separator: "\t"))
+            let extraction = rng.nextNormal(mean: 0, standardDeviation: 0.3)
+            let hemolysed = rng.nextUnitInterval() < parameters.hemolysisRate
+            for model in Self.analytes {
+                var mean = model.controlCq + extraction
+                if let stage {
+                    mean += stage >= 3 ? model.lateShift : model.earlyShift
+                    if metastatic { mean += model.metastasisShift }
+                }
+                if let responder { mean += (responder ? 1 : -1) * model.responsePerMonth * monthsTreated }
+                if hemolysed { mean += model.hemolysisShift }
+                let biological = rng.nextNormal(mean: 0, standardDeviation: model.biologicalSD)
+                for replicate in 1...parameters.technicalReplicates {
+                    let value = mean + biological + rng.nextNormal(mean: 0, standardDeviation: 0.15)
+                    let text = value > parameters.limitOfDetectionCq ? "Undetermined" : Self.format(value)
+                    cq.append("\(sample)\t\(model.name)\t\(replicate)\t\(text)")
+                }
+            }
+        }
+
+        // Diagnostic arm: healthy donors and cases at one time point each.
+        for index in 1...max(parameters.controls, 1) where parameters.controls > 0 {
+            let id = String(format: "HD%03d", index)
+            emit(
+                sample: "\(id)-S1", patient: id, group: "control", dayIndex: index * 3, day: nil, timepoint: "diagnosis",
+                stage: nil, metastatic: false, treatment: "", response: "", monthsTreated: 0, responder: nil)
+        }
+        var caseNumber = 0
+        for (stageIndex, count) in parameters.casesByStage.enumerated() {
+            for _ in 0..<count {
+                caseNumber += 1
+                let id = String(format: "LC%03d", caseNumber)
+                let stage = stageIndex + 1
+                emit(
+                    sample: "\(id)-S1", patient: id, group: "case", dayIndex: caseNumber * 3 + 1, day: nil, timepoint: "diagnosis",
+                    stage: stage, metastatic: stage == 4, treatment: "", response: "", monthsTreated: 0, responder: nil)
+            }
+        }
+        // Monitoring arm: advanced NSCLC sampled at treatment start and every four weeks.
+        for index in 1...max(parameters.monitoredPatients, 1) where parameters.monitoredPatients > 0 {
+            let id = String(format: "MT%03d", index)
+            let responder = index <= parameters.responders
+            let stage = index % 2 == 0 ? 4 : 3
+            let treatment = index % 2 == 0 ? "osimertinib" : "cisplatin + pemetrexed"
+            for (visit, day) in parameters.monitoringDays.enumerated() {
+                let isLast = visit == parameters.monitoringDays.count - 1
+                emit(
+                    sample: "\(id)-V\(visit + 1)", patient: id, group: "case", dayIndex: 200 + index * 2 + day, day: day,
+                    timepoint: visit == 0 ? "baseline" : "week \(day / 7)", stage: stage, metastatic: stage == 4,
+                    treatment: treatment, response: isLast ? (responder ? "PR" : "PD") : "", monthsTreated: Double(day) / 28,
+                    responder: responder)
+            }
+        }
+        let yaml = """
+            # ExoScope example study, written by `exoscope demo` (seed \(parameters.seed)).
+            # Simulated data; the generative model is documented in docs/demo-study.md.
+            schema: 1
+            id: NSCLC-EXO-DEMO
+            title: Serum exosomal miR-4458 in non-small-cell lung cancer (simulated)
+            description: >-
+              Simulated serum exosome cohort modelled on the review's miR-4458 study: \(parameters.casesByStage.reduce(0, +)) NSCLC
+              patients at stages I-IV and \(parameters.controls) healthy donors, plus \(parameters.monitoredPatients) advanced-stage patients
+              sampled every four weeks on treatment. RT-qPCR Cq values with a cel-miR-39-3p spike-in.
+            tumour: NSCLC
+            specimen: serum
+            sampleSheet: samples.tsv
+            treatmentEvent: treatment start
+            measurements:
+              - file: data/qpcr-cq.tsv
+                assay: qPCR
+                unit: Cq
+                description: RT-qPCR quantification cycles, \(parameters.technicalReplicates) technical replicates per sample
+            analytes:
+              monitored: [miR-4458, miR-21]
+              spikeIns: [cel-miR-39-3p]
+              references: [miR-16-5p]
+
+            """
+        return [
+            ("study.yaml", yaml),
+            ("samples.tsv", sheet.joined(separator: "\n") + "\n"),
+            ("data/qpcr-cq.tsv", cq.joined(separator: "\n") + "\n"),
+        ]
+    }
+
+    /// Writes the study into `directory`, creating it; existing demo files are replaced.
+    public func write(to directory: URL) throws {
+        for (path, contents) in files() {
+            let url = directory.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(contents.utf8).write(to: url, options: .atomic)
+        }
+    }
+
+    /// T, N and M categories consistent with an overall stage (AJCC 8th edition, simplified).
+    static func tnm(stage: Int, metastatic: Bool, rng: inout SeededGenerator) -> (String, String, String) {
+        let pick = { (options: [String], rng: inout SeededGenerator) in options[Int(rng.nextUnitInterval() * Double(options.count))] }
+        switch stage {
+        case 1: return (pick(["T1a", "T1b", "T1c", "T2a"], &rng), "N0", "M0")
+        case 2: return (pick(["T2b", "T3", "T1b"], &rng), pick(["N0", "N0", "N1"], &rng), "M0")
+        case 3: return (pick(["T3", "T4", "T2a"], &rng), pick(["N1", "N2", "N3"], &rng), "M0")
+        default: return (pick(["T2a", "T3", "T4"], &rng), pick(["N1", "N2", "N3"], &rng), metastatic ? pick(["M1a", "M1b", "M1c"], &rng) : "M0")
+        }
+    }
+
+    /// Two decimals, as instrument software exports Cq.
+    static func format(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let fraction = abs(hundredths % 100)
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+
+    static func date(daysSinceEpoch days: Int) -> String {
+        // Civil-from-days (Howard Hinnant), the inverse of CalendarDate.daysSinceEpoch.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        return String(format: "%04d-%02d-%02d", year, month, day)
+    }
+}

@@ -1,0 +1,150 @@
+public import ExoCore
+public import ExoFormats
+import ExoReport
+public import ExoStore
+public import Foundation
+
+/// Runs a study end to end: validate → import → report. The only place that knows the order of stages.
+public enum Pipeline {
+    /// What `run` did; also the `--json` output of the CLI.
+    public struct RunSummary: Sendable, Codable, Equatable {
+        public var studyID: String
+        public var databasePath: String
+        public var reportPath: String
+        /// `imported`, `reimported` or `unchanged`.
+        public var importOutcome: String
+        public var patients: Int
+        public var samples: Int
+        public var measurements: Int
+        public var files: Int
+    }
+
+    /// Reads and validates the study folder.
+    public static func validate(_ directory: URL, progress: any PipelineProgress = SilentProgress()) throws(InputErrorList) -> LoadedStudy {
+        progress.begin("validate", total: nil)
+        let study = try StudyLoader.load(directory)
+        progress.finish(
+            "validate",
+            outcome: "\(study.files.count) files, \(study.samples.count) samples, \(study.measurements.count) values, no errors")
+        return study
+    }
+
+    /// Imports a validated study in one transaction.
+    ///
+    /// Before committing, every input file is hashed again; a file that changed since validation aborts
+    /// the import with `InputError.Kind.fileChanged`, leaving the store as it was.
+    ///
+    /// - Parameter afterMeasurementRow: called after each measurement row is written (tests interrupt here).
+    public static func importStudy(
+        _ study: LoadedStudy, into store: any Store, actor: String, progress: any PipelineProgress = SilentProgress(),
+        afterMeasurementRow: @escaping @Sendable (Int) throws -> Void = { _ in }
+    ) async throws -> ImportOutcome {
+        let metadata = StudyMetadata(study)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let definitionJSON = String(decoding: try encoder.encode(metadata), as: UTF8.self)
+        let files = study.files.map { StoredInputFile(path: $0.path, sha256: $0.sha256, byteCount: $0.byteCount, role: $0.role) }
+        let total = study.measurements.count
+        progress.begin("import", total: total)
+        let directory = study.directory
+        let payload = ImportPayload(
+            study: StudyRecord(
+                id: study.definition.id, title: study.definition.title, description: study.definition.description,
+                tumour: study.definition.tumour, definitionJSON: definitionJSON),
+            samples: study.samples, measurements: study.measurements, files: files, actor: actor,
+            provenance: Provenance(
+                step: "import", parameters: ["miRBase": MiRNACatalog.release],
+                inputHashes: Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.sha256) })),
+            verifyBeforeCommit: { try verifyUnchanged(files, in: directory) },
+            afterMeasurementRow: { row in
+                if row % 500 == 0 || row == total { progress.advance("import", done: row) }
+                try afterMeasurementRow(row)
+            })
+        let outcome = try await store.importStudy(payload)
+        switch outcome {
+        case .unchanged(let count):
+            progress.finish("import", outcome: "unchanged: all \(count) files already imported with the same SHA-256")
+        case .imported(let summary):
+            progress.finish(
+                "import",
+                outcome: "\(summary.isNewStudy ? "imported" : "re-imported") \(summary.samples) samples and \(summary.measurements) values (changed: \(summary.changedFiles.joined(separator: ", ")))")
+        }
+        return outcome
+    }
+
+    /// Throws `fileChanged` for the first file whose SHA-256 differs from the validated one.
+    static func verifyUnchanged(_ files: [StoredInputFile], in directory: URL) throws {
+        for file in files {
+            let url = directory.appendingPathComponent(file.path)
+            let data = (try? Data(contentsOf: url)) ?? Data()
+            guard FileDigest.sha256Hex(data) == file.sha256 else {
+                throw InputErrorList([
+                    InputError(
+                        .fileChanged, at: InputLocation(path: file.path),
+                        "file \(InputError.quoted(file.path)) changed after it was validated; nothing was imported",
+                        hint: "run the import again once the file is no longer being written")
+                ])
+            }
+        }
+    }
+
+    /// Builds the HTML report of a stored study.
+    public static func report(
+        studyID: String, from store: any Store, stages: [(name: String, outcome: String)] = [],
+        progress: any PipelineProgress = SilentProgress()
+    ) async throws -> String {
+        progress.begin("report", total: nil)
+        guard let studyCounts = try await store.status().studies.first(where: { $0.id == studyID }) else {
+            throw StoreError.notFound(table: "study", id: studyID)
+        }
+        let record = try await store.study(id: studyID)
+        let metadata = try JSONDecoder().decode(StudyMetadata.self, from: Data(record.definitionJSON.utf8))
+        let files = try await store.inputFiles(study: studyID)
+        let input = StudyReportInput(
+            studyID: studyID, title: metadata.title, description: metadata.description, tumour: metadata.tumour,
+            samples: try await store.samples(study: studyID), measurements: try await store.measurements(study: studyID),
+            monitored: metadata.monitored,
+            files: files.map { .init(path: $0.path, role: $0.role, sha256: $0.sha256, byteCount: $0.byteCount) },
+            nameResolutions: metadata.nameResolutions,
+            stages: stages.map { .init(name: $0.name, outcome: $0.outcome) }
+                + [.init(name: "store", outcome: "\(studyCounts.samples) samples, \(studyCounts.measurements) values; last import \(studyCounts.lastImport ?? "–")")],
+            provenance: Provenance(
+                step: "report", parameters: ["miRBase": MiRNACatalog.release],
+                inputHashes: Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.sha256) })),
+            generatedAt: String(studyCounts.lastImport?.prefix(19) ?? ""))
+        let html = StudyReport.page(input).render()
+        progress.finish("report", outcome: "\(html.utf8.count / 1024) KiB")
+        return html
+    }
+
+    /// Validates, imports and reports a study; writes the report to `reportURL`.
+    public static func run(
+        studyDirectory: URL, store: any Store, databasePath: String, reportURL: URL, actor: String,
+        progress: any PipelineProgress = SilentProgress()
+    ) async throws -> RunSummary {
+        let study = try validate(studyDirectory, progress: progress)
+        let outcome = try await importStudy(study, into: store, actor: actor, progress: progress)
+        let importText: String
+        switch outcome {
+        case .unchanged: importText = "unchanged"
+        case .imported(let summary): importText = summary.isNewStudy ? "imported" : "reimported"
+        }
+        let html = try await report(
+            studyID: study.definition.id, from: store,
+            stages: [
+                ("validate", "\(study.files.count) files, \(study.samples.count) samples, \(study.measurements.count) values, no errors"),
+                ("import", importText),
+            ], progress: progress)
+        try writeAtomically(html, to: reportURL)
+        return RunSummary(
+            studyID: study.definition.id, databasePath: databasePath, reportPath: reportURL.path, importOutcome: importText,
+            patients: study.patients.count, samples: study.samples.count, measurements: study.measurements.count,
+            files: study.files.count)
+    }
+
+    /// Writes text through a temporary file and a rename, so a reader never sees half a report.
+    public static func writeAtomically(_ text: String, to url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url, options: .atomic)
+    }
+}

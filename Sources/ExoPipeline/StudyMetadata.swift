@@ -1,0 +1,39 @@
+import ExoCore
+import ExoFormats
+
+/// What the store keeps of `study.yaml` (as the study's definition JSON), so a report can be made
+/// from the database alone.
+struct StudyMetadata: Codable, Sendable {
+    struct MeasurementFile: Codable, Sendable {
+        var path: String
+        var assay: String
+        var unit: String?
+    }
+    var schema: Int
+    var title: String
+    var description: String?
+    var tumour: String?
+    var specimen: String?
+    var monitored: [String]
+    var spikeIns: [String]
+    var references: [String]
+    var measurementFiles: [MeasurementFile]
+    var treatmentEvent: String
+    /// How each non-canonical miRNA name was read.
+    var nameResolutions: [String]
+
+    init(_ study: LoadedStudy) {
+        let definition = study.definition
+        schema = definition.schema
+        title = definition.title
+        description = definition.description
+        tumour = definition.tumour
+        specimen = definition.specimen?.rawValue
+        monitored = definition.monitored.map(\.name)
+        spikeIns = definition.spikeIns.map(\.name)
+        references = definition.references.map(\.name)
+        measurementFiles = definition.measurements.map { MeasurementFile(path: $0.path, assay: $0.assay.rawValue, unit: $0.unit?.rawValue) }
+        treatmentEvent = definition.treatmentEvent
+        nameResolutions = study.nameResolutions.map(\.explanation)
+    }
+}
