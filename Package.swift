@@ -62,7 +62,7 @@ let package = Package(
             swiftSettings: exoSettings
         ),
         .executableTarget(name: "exoscope", dependencies: ["ExoCLI"], swiftSettings: exoSettings),
-        .target(name: "ExoTestSupport", dependencies: ["ExoCore", "ExoStore"], swiftSettings: exoSettings),
+        .target(name: "ExoTestSupport", dependencies: ["ExoCore"], swiftSettings: exoSettings),
         .testTarget(name: "ExoCoreTests", dependencies: ["ExoCore", "ExoTestSupport"], swiftSettings: exoSettings),
         .testTarget(
             name: "ExoFormatsTests",
@@ -75,7 +75,6 @@ let package = Package(
         .testTarget(
             name: "ExoPipelineTests",
             dependencies: ["ExoPipeline", "ExoTestSupport"],
-            resources: [.copy("Fixtures")],
             swiftSettings: exoSettings
         ),
         .testTarget(

@@ -18,8 +18,7 @@ func withUserFacingErrors<T>(debug: Bool = false, _ body: () async throws -> T) 
         return try await body()
     } catch let error as InputErrorList {
         printError(error.description)
-        throw error.errors.allSatisfy({ $0.kind == .fileNotFound && $0.location.path == "study.yaml" })
-            ? ExitStatus.noInput : ExitStatus.dataError
+        throw error.errors.allSatisfy({ $0.kind == .fileNotFound }) ? ExitStatus.noInput : ExitStatus.dataError
     } catch let error as InputError {
         printError(error.description)
         throw error.kind == .fileNotFound ? ExitStatus.noInput : ExitStatus.dataError

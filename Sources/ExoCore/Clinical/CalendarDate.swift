@@ -5,7 +5,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     public let day: Int
 
     /// What the parser accepts, for messages.
-    public static let expectation = "a date as YYYY-MM-DD (ISO 8601), such as 2025-03-14"
+    public static let expectation = "a YYYY-MM-DD date (ISO 8601)"
 
     /// Parses an ISO 8601 calendar date; `nil` for anything else (including 2025-02-30).
     public init?(iso8601 text: String) {

@@ -112,7 +112,8 @@ public enum MeasurementTable {
             } else if valueText.isEmpty || SampleSheet.missingSpellings.contains(valueText) {
                 if flags.isEmpty {
                     reader.fail(
-                        .invalidNumber, "value", "expected a number in column 'value', found an empty field",
+                        .invalidNumber, "value",
+                        "expected a number in column 'value', found \(valueText.isEmpty ? "an empty field" : InputError.quoted(valueText))",
                         hint: "write 'Undetermined' for no amplification, or set a flag such as 'excluded'")
                 }
             } else if let number = Double(valueText), number.isFinite {

@@ -21,12 +21,12 @@ public enum SampleSheet {
     ///   - extraColumns: study-specific columns to keep; any other unknown column close to a known one is an error.
     public static func parse(
         _ file: TextFile, defaultSpecimen: Specimen?, extraColumns: [String]
-    ) -> (samples: [Sample], errors: [InputError]) {
+    ) -> (samples: [Sample], declaredIDs: Set<SampleID>, errors: [InputError]) {
         let table: DelimitedTable
         do {
             table = try DelimitedTable(file)
         } catch {
-            return ([], error.errors)
+            return ([], [], error.errors)
         }
         var errors: [InputError] = []
         let headerLocation = { (column: Int?) in InputLocation(path: table.path, line: table.headerLine, column: column) }
@@ -54,7 +54,7 @@ public enum SampleSheet {
                         hint: "did you mean '\(suggestion)'? To keep it as a study-specific column, list it under extraColumns in study.yaml"))
             }
         }
-        guard errors.isEmpty else { return ([], errors) }
+        guard errors.isEmpty else { return ([], [], errors) }
 
         var samples: [Sample] = []
         var firstLine: [SampleID: Int] = [:]
@@ -123,7 +123,7 @@ public enum SampleSheet {
                         freezeThawCycles: thaws),
                     extra: extra))
         }
-        return (samples, errors)
+        return (samples, Set(firstLine.keys), errors)
     }
 
     /// `yes`/`no`, `true`/`false`, `1`/`0`, `y`/`n`.

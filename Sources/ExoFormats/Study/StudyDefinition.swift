@@ -18,6 +18,8 @@ public struct StudyDefinition: Sendable, Hashable {
     public var specimen: Specimen?
     /// Path of the sample sheet, relative to the study folder.
     public var sampleSheet: String
+    /// Where the sample sheet is named in study.yaml (the top of the file when it is the default).
+    public var sampleSheetLocation: InputLocation
     /// The measurement files.
     public var measurements: [MeasurementFileSpec]
     /// miRNAs followed over time (treatment monitoring).
@@ -30,6 +32,8 @@ public struct StudyDefinition: Sendable, Hashable {
     public var extraColumns: [String]
     /// The event that `day` offsets count from.
     public var treatmentEvent: String
+    /// How analyte names in study.yaml that differ from miRBase's spelling were read.
+    public var nameResolutions: [ResolvedMiRNA]
 }
 
 /// One measurement file named in `study.yaml`.

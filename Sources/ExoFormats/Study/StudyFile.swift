@@ -57,6 +57,7 @@ public enum StudyFile {
         let tumour = top.string("tumour")
         let specimen = top.vocabulary("specimen", Specimen.self)
         let sampleSheet = top.string("sampleSheet") ?? "samples.tsv"
+        let sampleSheetLocation = top.value("sampleSheet").map { top.location(of: $0) } ?? InputLocation(path: path, line: 1, column: 1)
         let treatmentEvent = top.string("treatmentEvent") ?? "treatment start"
         let extraColumns = top.sequence("extraColumns").compactMap { node -> String? in
             guard let text = node.string else {
@@ -91,30 +92,33 @@ public enum StudyFile {
             top.errors += entry.errors
             if let filePath, let assay {
                 measurements.append(
-                    MeasurementFileSpec(path: filePath, assay: assay, unit: unit, description: description, location: entry.selfLocation))
+                    MeasurementFileSpec(
+                        path: filePath, assay: assay, unit: unit, description: description,
+                        location: entry.value("file").map { entry.location(of: $0) } ?? entry.selfLocation))
             }
         }
         var monitored: [Analyte] = []
         var spikeIns: [Analyte] = []
         var references: [Analyte] = []
+        var notes: [ResolvedMiRNA] = []
         if var analytes = top.mapping("analytes", validKeys: analyteKeys) {
-            monitored = analyteList("monitored", in: &analytes)
-            spikeIns = analyteList("spikeIns", in: &analytes)
-            references = analyteList("references", in: &analytes)
+            monitored = analyteList("monitored", in: &analytes, notes: &notes)
+            spikeIns = analyteList("spikeIns", in: &analytes, notes: &notes)
+            references = analyteList("references", in: &analytes, notes: &notes)
             top.errors += analytes.errors
         }
         guard top.errors.isEmpty, let schema, let id, let title else { return (nil, top.errors) }
         return (
             StudyDefinition(
                 schema: schema, id: id, title: title, description: description, tumour: tumour, specimen: specimen,
-                sampleSheet: sampleSheet, measurements: measurements, monitored: monitored, spikeIns: spikeIns,
-                references: references, extraColumns: extraColumns, treatmentEvent: treatmentEvent),
+                sampleSheet: sampleSheet, sampleSheetLocation: sampleSheetLocation, measurements: measurements, monitored: monitored, spikeIns: spikeIns,
+                references: references, extraColumns: extraColumns, treatmentEvent: treatmentEvent, nameResolutions: notes),
             []
         )
     }
 
     /// Resolves each name of a list of analytes, recording failures at the name's position.
-    private static func analyteList(_ key: String, in mapping: inout YAMLMapping) -> [Analyte] {
+    private static func analyteList(_ key: String, in mapping: inout YAMLMapping, notes: inout [ResolvedMiRNA]) -> [Analyte] {
         mapping.sequence(key).compactMap { node in
             guard let text = node.string else {
                 mapping.errors.append(
@@ -122,7 +126,9 @@ public enum StudyFile {
                 return nil
             }
             switch Analyte.resolve(text) {
-            case .success(let resolved): return resolved.analyte
+            case .success(let resolved):
+                if let note = resolved.resolution, note.rule != .current || !note.corrections.isEmpty { notes.append(note) }
+                return resolved.analyte
             case .failure(let failure):
                 mapping.errors.append(InputError(failure.kind, at: mapping.location(of: node), failure.message, hint: failure.hint))
                 return nil

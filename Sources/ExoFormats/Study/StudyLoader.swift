@@ -45,14 +45,15 @@ public enum StudyLoader {
         guard let definition = parsedDefinition else { throw InputErrorList(errors) }
 
         var samples: [Sample] = []
-        if let sheet = read(definition.sampleSheet, role: "sampleSheet", namedAt: InputLocation(path: StudyFile.fileName)) {
+        var declaredIDs: Set<SampleID> = []
+        if let sheet = read(definition.sampleSheet, role: "sampleSheet", namedAt: definition.sampleSheetLocation) {
             let parsed = SampleSheet.parse(sheet, defaultSpecimen: definition.specimen, extraColumns: definition.extraColumns)
             samples = parsed.samples
+            declaredIDs = parsed.declaredIDs
             errors += parsed.errors
         }
-        let sampleIDs = Set(samples.map(\.id))
         var measurements: [SampleMeasurement] = []
-        var notes: [String: ResolvedMiRNA] = [:]
+        var notes = Dictionary(definition.nameResolutions.map { ($0.written, $0) }, uniquingKeysWith: { first, _ in first })
         var seenPaths: Set<String> = []
         for spec in definition.measurements {
             guard seenPaths.insert(spec.path).inserted else {
@@ -60,9 +61,10 @@ public enum StudyLoader {
                 continue
             }
             guard let file = read(spec.path, role: "measurements", namedAt: spec.location) else { continue }
-            // Rows cannot be checked against a sample sheet that failed; report the sheet's errors alone.
-            guard errors.isEmpty || !samples.isEmpty else { continue }
-            let parsed = MeasurementTable.parse(file, spec: spec, samples: sampleIDs, catalog: catalog)
+            // Rows are checked against every sample id the sheet declares, even on rows with other errors,
+            // so one bad cell in the sheet does not cascade into "unknown sample" errors here.
+            guard !declaredIDs.isEmpty else { continue }
+            let parsed = MeasurementTable.parse(file, spec: spec, samples: declaredIDs, catalog: catalog)
             measurements += parsed.measurements
             errors += parsed.errors
             for note in parsed.notes { notes[note.written] = note }

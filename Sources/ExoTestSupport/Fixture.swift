@@ -1,0 +1,44 @@
+public import Foundation
+
+/// Paths of the committed fixtures under `Tests/Fixtures/` and scratch folders for tests.
+public enum Fixture {
+    /// The repository root, found from this file's path (tests run from a source checkout).
+    public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `Tests/Fixtures/<relative>`.
+    public static func url(_ relative: String) -> URL {
+        repositoryRoot.appendingPathComponent("Tests/Fixtures").appendingPathComponent(relative)
+    }
+
+    /// A fresh, empty temporary folder, unique per call.
+    public static func temporaryDirectory(_ label: String = "exoscope-test") throws -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("\(label)-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Copies a fixture folder into a fresh temporary folder (for tests that change files).
+    public static func copy(_ relative: String) throws -> URL {
+        let destination = try temporaryDirectory().appendingPathComponent(URL(fileURLWithPath: relative).lastPathComponent)
+        try FileManager.default.copyItem(at: url(relative), to: destination)
+        return destination
+    }
+
+    /// The shared data folder (`../shared/data`) when present; tests that need it are skipped otherwise.
+    public static var sharedData: URL? {
+        let url = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
+        return FileManager.default.fileExists(atPath: url.path) ? url : nil
+    }
+
+    /// The built `exoscope` executable next to the test bundle, when the build produced it.
+    public static var exoscopeExecutable: URL? {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("exoscope"),
+            Bundle.main.bundleURL.appendingPathComponent("exoscope"),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("exoscope"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+}
