@@ -23,6 +23,8 @@ public struct DemoStudy: Sendable {
         public var limitOfDetectionCq = 37.0
         /// Fraction of samples that are hemolysed (raises red-cell miR-451a by 2.5 cycles' worth).
         public var hemolysisRate = 0.06
+        /// Within-subject SD of Cq between visits of one patient (biological, on top of extraction noise).
+        public var withinSubjectSD = 0.25
 
         /// The defaults described in docs/demo-study.md.
         public init() {}
@@ -89,7 +91,8 @@ public struct DemoStudy: Sendable {
 
         func emit(
             sample: String, patient: String, group: String, dayIndex: Int, day: Int?, timepoint: String, stage: Int?,
-            metastatic: Bool, treatment: String, response: String, monthsTreated: Double, responder: Bool?
+            metastatic: Bool, treatment: String, response: String, monthsTreated: Double, responder: Bool?,
+            patientLevels: [Double]
         ) {
             let date = Self.date(daysSinceEpoch: baseDate + dayIndex)
             let (t, n, m) = stage.map { Self.tnm(stage: $0, metastatic: metastatic, rng: &rng) } ?? ("", "", "")
@@ -103,15 +106,15 @@ public struct DemoStudy: Sendable {
                 ].joined(separator: "\t"))
             let extraction = rng.nextNormal(mean: 0, standardDeviation: 0.3)
             let hemolysed = rng.nextUnitInterval() < parameters.hemolysisRate
-            for model in Self.analytes {
-                var mean = model.controlCq + extraction
+            for (analyteIndex, model) in Self.analytes.enumerated() {
+                var mean = model.controlCq + extraction + patientLevels[analyteIndex]
                 if let stage {
                     mean += stage >= 3 ? model.lateShift : model.earlyShift
                     if metastatic { mean += model.metastasisShift }
                 }
                 if let responder { mean += (responder ? 1 : -1) * model.responsePerMonth * monthsTreated }
                 if hemolysed { mean += model.hemolysisShift }
-                let biological = rng.nextNormal(mean: 0, standardDeviation: model.biologicalSD)
+                let biological = model.biologicalSD > 0 ? rng.nextNormal(mean: 0, standardDeviation: parameters.withinSubjectSD) : 0
                 for replicate in 1...parameters.technicalReplicates {
                     let value = mean + biological + rng.nextNormal(mean: 0, standardDeviation: 0.15)
                     let text = value > parameters.limitOfDetectionCq ? "Undetermined" : Self.format(value)
@@ -120,12 +123,20 @@ public struct DemoStudy: Sendable {
             }
         }
 
+        /// Each patient's own level of every analyte (between-subject variation), drawn once per patient.
+        func drawPatientLevels() -> [Double] {
+            Self.analytes.map { model in
+                model.biologicalSD > 0 ? rng.nextNormal(mean: 0, standardDeviation: model.biologicalSD) : 0
+            }
+        }
+
         // Diagnostic arm: healthy donors and cases at one time point each.
         for index in 1...max(parameters.controls, 1) where parameters.controls > 0 {
             let id = String(format: "HD%03d", index)
             emit(
                 sample: "\(id)-S1", patient: id, group: "control", dayIndex: index * 3, day: nil, timepoint: "diagnosis",
-                stage: nil, metastatic: false, treatment: "", response: "", monthsTreated: 0, responder: nil)
+                stage: nil, metastatic: false, treatment: "", response: "", monthsTreated: 0, responder: nil,
+                patientLevels: drawPatientLevels())
         }
         var caseNumber = 0
         for (stageIndex, count) in parameters.casesByStage.enumerated() {
@@ -135,7 +146,8 @@ public struct DemoStudy: Sendable {
                 let stage = stageIndex + 1
                 emit(
                     sample: "\(id)-S1", patient: id, group: "case", dayIndex: caseNumber * 3 + 1, day: nil, timepoint: "diagnosis",
-                    stage: stage, metastatic: stage == 4, treatment: "", response: "", monthsTreated: 0, responder: nil)
+                    stage: stage, metastatic: stage == 4, treatment: "", response: "", monthsTreated: 0, responder: nil,
+                    patientLevels: drawPatientLevels())
             }
         }
         // Monitoring arm: advanced NSCLC sampled at treatment start and every four weeks.
@@ -144,13 +156,14 @@ public struct DemoStudy: Sendable {
             let responder = index <= parameters.responders
             let stage = index % 2 == 0 ? 4 : 3
             let treatment = index % 2 == 0 ? "osimertinib" : "cisplatin + pemetrexed"
+            let levels = drawPatientLevels()
             for (visit, day) in parameters.monitoringDays.enumerated() {
                 let isLast = visit == parameters.monitoringDays.count - 1
                 emit(
                     sample: "\(id)-V\(visit + 1)", patient: id, group: "case", dayIndex: 200 + index * 2 + day, day: day,
                     timepoint: visit == 0 ? "baseline" : "week \(day / 7)", stage: stage, metastatic: stage == 4,
                     treatment: treatment, response: isLast ? (responder ? "PR" : "PD") : "", monthsTreated: Double(day) / 28,
-                    responder: responder)
+                    responder: responder, patientLevels: levels)
             }
         }
         let yaml = """

@@ -31,7 +31,9 @@ public struct GroupComparisonPlot: Sendable {
         self.invertedY = invertedY
     }
 
-    static let palette = ["#1f6fb2", "#d0602b", "#2f9e6b", "#8a4fbf", "#b8860b", "#5f6b7a"]
+    static let palette = [
+        "#1f6fb2", "#d0602b", "#2f9e6b", "#8a4fbf", "#b8860b", "#5f6b7a", "#c23b7a", "#17a2b8", "#7a5230", "#4b8b1f",
+    ]
 
     /// The SVG element, 420 × 300 px.
     public func svg() -> String {
