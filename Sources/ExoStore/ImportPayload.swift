@@ -51,6 +51,15 @@ public struct ImportSummary: Sendable, Equatable, Codable {
     public var changedFiles: [String]
     /// Paths that were stored before but are no longer part of the study.
     public var removedFiles: [String]
+
+    /// Creates a summary.
+    public init(isNewStudy: Bool, samples: Int, measurements: Int, changedFiles: [String], removedFiles: [String]) {
+        self.isNewStudy = isNewStudy
+        self.samples = samples
+        self.measurements = measurements
+        self.changedFiles = changedFiles
+        self.removedFiles = removedFiles
+    }
 }
 
 /// A study's identity and descriptive fields as stored.

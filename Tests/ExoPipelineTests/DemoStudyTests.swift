@@ -1,0 +1,84 @@
+import ExoCore
+import ExoFormats
+import ExoPipeline
+import ExoStats
+import ExoStore
+import ExoTestSupport
+import Foundation
+import Testing
+
+struct DemoStudyTests {
+    @Test func sameSeedWritesByteIdenticalFilesAndAnotherSeedDoesNot() {
+        let first = DemoStudy().files()
+        let second = DemoStudy().files()
+        #expect(first.map(\.contents) == second.map(\.contents))
+        var parameters = DemoStudy.Parameters()
+        parameters.seed = 1
+        #expect(DemoStudy(parameters: parameters).files().map(\.contents) != first.map(\.contents))
+    }
+
+    @Test func demoStudyValidatesWithTheDocumentedDesign() throws {
+        let folder = try Fixture.temporaryDirectory()
+        try DemoStudy().write(to: folder)
+        let study = try Pipeline.validate(folder)
+        let parameters = DemoStudy.Parameters()
+        let cases = parameters.casesByStage.reduce(0, +)
+        #expect(study.patients.count == parameters.controls + cases + parameters.monitoredPatients)
+        #expect(study.samples.count == parameters.controls + cases + parameters.monitoredPatients * parameters.monitoringDays.count)
+        #expect(study.measurements.count == study.samples.count * 6 * parameters.technicalReplicates)
+        #expect(study.definition.monitored.map(\.name) == ["hsa-miR-4458", "hsa-miR-21-5p"])
+        #expect(study.nameResolutions.map(\.explanation) == ["'miR-21' -> hsa-miR-21-5p (miRBase lists it as a previous ID of MIMAT0000076)"])
+    }
+
+    /// The simulated cohort shows the review's direction: miR-4458 lower (higher Cq) in patients, lower still
+    /// in stage III–IV; the effect is large enough that these hold for any seed.
+    @Test(arguments: [20_260_707, 1, 2, 3] as [UInt64])
+    func miR4458IsLowerInPatientsAndInLateStage(seed: UInt64) throws {
+        var parameters = DemoStudy.Parameters()
+        parameters.seed = seed
+        let folder = try Fixture.temporaryDirectory()
+        try DemoStudy(parameters: parameters).write(to: folder)
+        let study = try Pipeline.validate(folder)
+        let samples = Dictionary(uniqueKeysWithValues: study.samples.map { ($0.id, $0) })
+        func meanCq(_ predicate: (Sample) -> Bool) -> Double {
+            let values = study.measurements.filter {
+                $0.analyte.name == "hsa-miR-4458" && samples[$0.sample].map(predicate) == true && $0.sample.rawValue.hasSuffix("-S1")
+            }.compactMap(\.value)
+            return Descriptive.mean(values) ?? .nan
+        }
+        let controls = meanCq { $0.group == .control }
+        let early = meanCq { $0.group == .case && $0.clinical.stage?.isLate == false }
+        let late = meanCq { $0.group == .case && $0.clinical.stage?.isLate == true }
+        #expect(early > controls + 0.5)
+        #expect(late > early + 0.5)
+    }
+}
+
+/// Killing `exoscope import` in the middle of its transaction and running it again ends with the same
+/// database as one clean run.
+struct CrashRecoveryTests {
+    @Test func killedImportRerunEqualsOneCleanRun() async throws {
+        let exoscope = try #require(Fixture.exoscopeExecutable, "the exoscope executable was not built next to the tests")
+        let folder = try Fixture.temporaryDirectory()
+        let study = folder.appendingPathComponent("study")
+        try DemoStudy().write(to: study)
+        let clean = folder.appendingPathComponent("clean.sqlite").path
+        let crashed = folder.appendingPathComponent("crashed.sqlite").path
+
+        let cleanRun = try CommandResult.run(exoscope, ["import", study.path, "--database", clean, "--quiet"])
+        #expect(cleanRun.status == 0, "\(cleanRun.standardError)")
+
+        let killed = try CommandResult.run(exoscope, ["import", study.path, "--database", crashed, "--quiet", "--crash-after-rows", "700"])
+        #expect(killed.wasSignalled && killed.status == 9, "the import was expected to die by SIGKILL midway")
+        #expect(try await SQLiteStore(path: crashed).status().studies.isEmpty, "nothing of the killed import may remain")
+
+        let rerun = try CommandResult.run(exoscope, ["import", study.path, "--database", crashed, "--quiet"])
+        #expect(rerun.status == 0, "\(rerun.standardError)")
+        let cleanDump = try await SQLiteStore(path: clean).contentDump()
+        #expect(try await SQLiteStore(path: crashed).contentDump() == cleanDump)
+
+        let again = try CommandResult.run(exoscope, ["import", study.path, "--database", crashed, "--json"])
+        #expect(again.standardOutput.contains("\"outcome\" : \"unchanged\""))
+        #expect(try await SQLiteStore(path: crashed).contentDump() == cleanDump)
+    }
+}

@@ -1,0 +1,127 @@
+import ExoCore
+import ExoStore
+import ExoTestSupport
+import Foundation
+import Testing
+
+/// The store contract on SQLite, in memory and on disk.
+struct SQLiteStoreTests {
+    enum Backend: String, CaseIterable, Sendable {
+        case memory, file
+
+        func makeStore() async throws -> SQLiteStore {
+            switch self {
+            case .memory: try await SQLiteStore()
+            case .file: try await SQLiteStore(path: try Fixture.temporaryDirectory().appendingPathComponent("t.sqlite").path)
+            }
+        }
+    }
+
+    static func payload(samples count: Int = 3, sheetDigest: String = "aa", afterRow: @escaping @Sendable (Int) throws -> Void = { _ in })
+        -> ImportPayload
+    {
+        let analyte = Analyte(name: "hsa-miR-4458", kind: .miRNA, accession: "MIMAT0018980")
+        let samples = (1...count).map { index in
+            Sample(
+                id: SampleID("S\(index)")!, patient: PatientID("P\(index)")!, group: index.isMultiple(of: 2) ? .control : .case,
+                specimen: .serum,
+                timepoint: Timepoint(label: "baseline", date: CalendarDate(iso8601: "2025-01-0\(index % 9 + 1)"), dayOffset: 0),
+                clinical: ClinicalAttributes(stage: TumourStage(parsing: "IIIA"), m: TNMCategory(parsing: "M0", as: .m)),
+                preparation: EVPreparation(method: .sizeExclusionChromatography, inputVolumeMilliliters: 1.0),
+                extra: ["smoking": "former"])
+        }
+        let measurements = samples.enumerated().flatMap { index, sample in
+            (1...2).map { replicate in
+                SampleMeasurement(
+                    sample: sample.id, analyte: analyte, assay: .qPCR, value: index == 0 ? nil : 27.0 + Double(index) / 10,
+                    unit: .cq, replicate: replicate, flags: index == 0 ? [.belowDetection] : [],
+                    source: InputLocation(path: "data/cq.tsv", line: 2 + index * 2 + replicate))
+            }
+        }
+        return ImportPayload(
+            study: StudyRecord(id: "T1", title: "Test", description: nil, tumour: "NSCLC", definitionJSON: "{}"),
+            samples: samples, measurements: measurements,
+            files: [
+                StoredInputFile(path: "study.yaml", sha256: "11", byteCount: 10, role: "study"),
+                StoredInputFile(path: "samples.tsv", sha256: sheetDigest, byteCount: 20, role: "sampleSheet"),
+            ], actor: "tester", provenance: Provenance(step: "import"), afterMeasurementRow: afterRow)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func migrationsAreAppliedInOrder(_ backend: Backend) async throws {
+        let store = try await backend.makeStore()
+        #expect(try await store.appliedMigrations() == ["2026-11-27-create-study", "2026-11-27-create-audit"])
+        #expect(try await store.appliedMigrations() == MigrationPlan.identifiers)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func samplesAndMeasurementsRoundTrip(_ backend: Backend) async throws {
+        let store = try await backend.makeStore()
+        let payload = Self.payload()
+        guard case .imported(let summary) = try await store.importStudy(payload) else {
+            Issue.record("expected an import")
+            return
+        }
+        #expect(summary == ImportSummary(isNewStudy: true, samples: 3, measurements: 6, changedFiles: ["samples.tsv", "study.yaml"], removedFiles: []))
+        #expect(try await store.samples(study: "T1") == payload.samples)
+        #expect(try await store.measurements(study: "T1") == payload.measurements)
+        #expect(try await store.study(id: "T1").tumour == "NSCLC")
+        await #expect(throws: StoreError.notFound(table: "study", id: "nope")) { try await store.study(id: "nope") }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func reimportingTheSameFilesChangesNothing(_ backend: Backend) async throws {
+        let store = try await backend.makeStore()
+        _ = try await store.importStudy(Self.payload())
+        let dump = try await store.contentDump()
+        let audit = try await store.auditLog()
+        #expect(try await store.importStudy(Self.payload()) == .unchanged(files: 2))
+        #expect(try await store.contentDump() == dump)
+        #expect(try await store.auditLog() == audit)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func changedFileReplacesTheStudyAndIsAudited(_ backend: Backend) async throws {
+        let store = try await backend.makeStore()
+        _ = try await store.importStudy(Self.payload())
+        guard case .imported(let summary) = try await store.importStudy(Self.payload(samples: 2, sheetDigest: "bb")) else {
+            Issue.record("expected a re-import")
+            return
+        }
+        #expect(summary.changedFiles == ["samples.tsv"])
+        #expect(summary.isNewStudy == false)
+        #expect(try await store.samples(study: "T1").count == 2)
+        let audit = try await store.auditLog()
+        #expect(audit.map(\.action) == ["import", "reimport"])
+        #expect(audit.allSatisfy { $0.actor == "tester" && $0.version == ExoScopeVersion.current && $0.entity == "study:T1" })
+        #expect(audit.last?.detail.contains("\"changedFiles\":[\"samples.tsv\"]") == true)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func failureMidImportLeavesTheStoreExactlyAsItWas(_ backend: Backend) async throws {
+        struct Interrupted: Error {}
+        let store = try await backend.makeStore()
+        _ = try await store.importStudy(Self.payload())
+        let before = try await store.contentDump()
+        await #expect(throws: Interrupted.self) {
+            _ = try await store.importStudy(Self.payload(samples: 3, sheetDigest: "cc") { row in if row == 3 { throw Interrupted() } })
+        }
+        #expect(try await store.contentDump() == before)
+        #expect(try await store.auditLog().count == 1)
+    }
+
+    @Test func auditLogIsAppendOnly() async throws {
+        let store = try await SQLiteStore()
+        _ = try await store.importStudy(Self.payload())
+        await #expect(throws: (any Error).self) { try await store.executeForTesting("UPDATE audit SET actor = 'x'") }
+        await #expect(throws: (any Error).self) { try await store.executeForTesting("DELETE FROM audit") }
+        #expect(try await store.auditLog().first?.actor == "tester")
+    }
+
+    @Test func databaseFromANewerExoScopeIsRefused() async throws {
+        let path = try Fixture.temporaryDirectory().appendingPathComponent("newer.sqlite").path
+        let store = try await SQLiteStore(path: path)
+        try await store.executeForTesting("INSERT INTO grdb_migrations (identifier) VALUES ('2099-01-01-future')")
+        await #expect(throws: StoreError.self) { _ = try await SQLiteStore(path: path) }
+    }
+}
