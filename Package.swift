@@ -79,7 +79,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ExoCLITests",
-            dependencies: ["ExoCLI", "ExoTestSupport"],
+            dependencies: [
+                "ExoCLI", "ExoTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: exoSettings
         ),
     ]

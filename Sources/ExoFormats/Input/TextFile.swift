@@ -61,10 +61,12 @@ public struct TextFile: Sendable {
                 "expected UTF-8 text, found byte 0x\(String(body[offset], radix: 16, uppercase: true))",
                 hint: "save the file as UTF-8 (in Excel: 'CSV UTF-8' or 'Unicode Text'; or iconv -f latin1 -t utf-8)")
         }
-        let text = String(decoding: body, as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if lines.last == "" { lines.removeLast() }
-        self.lines = lines.map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        // Split on LF bytes, not Characters: Swift reads CR LF as one Character, which never equals "\n".
+        var lines = body.split(separator: 0x0A, omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        self.lines = lines.map { line in
+            Substring(String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self))
+        }
     }
 
     /// The offset of the first byte that does not belong to a valid UTF-8 sequence, or `nil`.

@@ -1,0 +1,62 @@
+import ExoTestSupport
+import Foundation
+import Testing
+
+/// sysexits-style exit codes and the exact stderr text, through the built `exoscope` executable.
+struct ExitCodeTests {
+    func exoscope(_ arguments: [String]) throws -> CommandResult {
+        let executable = try #require(Fixture.exoscopeExecutable, "the exoscope executable was not built next to the tests")
+        return try CommandResult.run(executable, arguments)
+    }
+
+    @Test func validStudyExitsZero() throws {
+        let result = try exoscope(["validate", Fixture.url("good/minimal").path])
+        #expect(result.status == 0)
+        #expect(result.standardOutput == "MINI: valid (3 files, 3 samples, 5 values)\n")
+    }
+
+    @Test func invalidDataExits65WithLocatedMessage() throws {
+        let result = try exoscope(["validate", Fixture.url("bad/unknown-key").path, "--quiet"])
+        #expect(result.status == 65)
+        #expect(result.standardError == "study.yaml:3:1: error: unknown key 'titel'\n  hint: did you mean 'title'?\n1 error\n")
+    }
+
+    @Test func missingInputExits66() throws {
+        #expect(try exoscope(["validate", Fixture.url("bad/no-study-yaml").path]).status == 66)
+        #expect(try exoscope(["validate", "/nonexistent/study"]).status == 66)
+        #expect(try exoscope(["status", "--database", "/nonexistent/db.sqlite"]).status == 66)
+    }
+
+    @Test func usageErrorExits64() throws {
+        let result = try exoscope(["validate", "--no-such-flag"])
+        #expect(result.status == 64)
+        #expect(result.standardError.contains("Unknown option '--no-such-flag'"))
+    }
+
+    @Test func initNeverOverwritesAStudy() throws {
+        let folder = try Fixture.temporaryDirectory().appendingPathComponent("new-study")
+        let created = try exoscope(["init", folder.path, "--quiet"])
+        #expect(created.status == 0)
+        #expect(try exoscope(["validate", folder.path, "--quiet"]).status == 0, "the scaffold must validate as written")
+        let again = try exoscope(["init", folder.path])
+        #expect(again.status == 73)
+        #expect(again.standardError.contains("already exists; init never overwrites a study"))
+    }
+
+    @Test func runWritesReportAndJSONSummary() throws {
+        let folder = try Fixture.copy("good/minimal")
+        let result = try exoscope(["run", folder.path, "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let summary = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        #expect(summary?["importOutcome"] as? String == "imported")
+        #expect(summary?["measurements"] as? Int == 5)
+        let report = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(report.hasPrefix("<!DOCTYPE html>"))
+        #expect(report.contains("<svg"))
+        // Self-contained: no scripts, no external stylesheets, images or fonts.
+        #expect(!report.contains("<script"))
+        #expect(!report.contains("src=\"http") && !report.contains("href=\"http") && !report.contains("url(http"))
+        let status = try exoscope(["status", "--database", folder.appendingPathComponent("exoscope.sqlite").path, "--json"])
+        #expect(status.standardOutput.contains("\"id\" : \"MINI\""))
+    }
+}
