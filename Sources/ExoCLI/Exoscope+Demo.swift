@@ -26,7 +26,8 @@ extension Exoscope {
                 do {
                     try DemoStudy(parameters: parameters).write(to: studyFolder)
                 } catch {
-                    throw CLIError(message: "cannot write the demo study to '\(studyFolder.path)'", code: ExitStatus.cannotCreate)
+                    throw CLIError(
+                        message: "cannot write the demo study to '\(studyFolder.path)'", code: ExitStatus.cannotCreate)
                 }
                 let databasePath = folder.appendingPathComponent("exoscope.sqlite").path
                 let store = try await SQLiteStore(path: databasePath)

@@ -6,16 +6,17 @@ import ExoStore
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension Exoscope {
     /// Validates a study and imports it into the store in one transaction.
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Validate a study and import it in one transaction; re-importing unchanged files changes nothing.")
+            abstract: "Validate a study and import it in one transaction; re-importing unchanged files changes nothing."
+        )
 
         @OptionGroup var study: StudyArgument
         @OptionGroup var database: DatabaseOptions
@@ -57,9 +58,13 @@ extension Exoscope {
                 } else if !outputOptions.quiet {
                     switch outcome {
                     case .unchanged(let files):
-                        print("\(result.study): unchanged — all \(files) files were already imported with the same SHA-256 (\(path))")
+                        print(
+                            "\(result.study): unchanged — all \(files) files were already imported with the same SHA-256 (\(path))"
+                        )
                     case .imported(let summary):
-                        print("\(result.study): \(result.outcome) \(summary.samples) samples, \(summary.measurements) values into \(path)")
+                        print(
+                            "\(result.study): \(result.outcome) \(summary.samples) samples, \(summary.measurements) values into \(path)"
+                        )
                     }
                 }
             }

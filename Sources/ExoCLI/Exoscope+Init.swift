@@ -18,10 +18,12 @@ extension Exoscope {
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
                 let url = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
-                let studyID = id ?? url.lastPathComponent.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+                let studyID =
+                    id ?? url.lastPathComponent.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
                 guard !FileManager.default.fileExists(atPath: url.appendingPathComponent("study.yaml").path) else {
                     throw CLIError(
-                        message: "'\(folder)/study.yaml' already exists; init never overwrites a study", code: ExitStatus.cannotCreate)
+                        message: "'\(folder)/study.yaml' already exists; init never overwrites a study",
+                        code: ExitStatus.cannotCreate)
                 }
                 let files = StudyTemplate.files(id: studyID.isEmpty ? "MY-STUDY" : studyID)
                 do {
@@ -32,7 +34,9 @@ extension Exoscope {
                         try Data(contents.utf8).write(to: fileURL, options: .withoutOverwriting)
                     }
                 } catch {
-                    throw CLIError(message: "cannot create '\(folder)': \(error.localizedDescription)", code: ExitStatus.cannotCreate)
+                    throw CLIError(
+                        message: "cannot create '\(folder)': \(error.localizedDescription)",
+                        code: ExitStatus.cannotCreate)
                 }
                 if outputOptions.json {
                     try printJSON(["folder": url.path, "files": files.map(\.path).joined(separator: ",")])

@@ -6,7 +6,8 @@ import Foundation
 extension Exoscope {
     /// Writes the HTML report of a stored study.
     struct Report: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write the self-contained HTML report of a stored study.")
+        static let configuration = CommandConfiguration(
+            abstract: "Write the self-contained HTML report of a stored study.")
 
         @OptionGroup var database: DatabaseOptions
 

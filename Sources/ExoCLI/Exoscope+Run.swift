@@ -21,14 +21,18 @@ extension Exoscope {
             try await withUserFacingErrors(debug: outputOptions.debug) {
                 let path = database.resolvedPath(studyDirectory: study.url)
                 let store = try await SQLiteStore(path: path)
-                let reportURL = report.map { URL(fileURLWithPath: $0) } ?? study.url.appendingPathComponent("report.html")
+                let reportURL =
+                    report.map { URL(fileURLWithPath: $0) } ?? study.url.appendingPathComponent("report.html")
                 let summary = try await Pipeline.run(
-                    studyDirectory: study.url, store: store, databasePath: path, reportURL: reportURL, actor: currentActor(),
+                    studyDirectory: study.url, store: store, databasePath: path, reportURL: reportURL,
+                    actor: currentActor(),
                     progress: outputOptions.progress)
                 if outputOptions.json {
                     try printJSON(summary)
                 } else if !outputOptions.quiet {
-                    print("\(summary.studyID): \(summary.importOutcome); report \(summary.reportPath); database \(summary.databasePath)")
+                    print(
+                        "\(summary.studyID): \(summary.importOutcome); report \(summary.reportPath); database \(summary.databasePath)"
+                    )
                 }
             }
         }

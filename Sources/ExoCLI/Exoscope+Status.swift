@@ -5,7 +5,8 @@ import Foundation
 extension Exoscope {
     /// What the store holds.
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the studies, counts and migrations of a database.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show the studies, counts and migrations of a database.")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var outputOptions: OutputOptions
@@ -14,7 +15,9 @@ extension Exoscope {
             try await withUserFacingErrors(debug: outputOptions.debug) {
                 let path = database.resolvedPath(studyDirectory: nil)
                 guard FileManager.default.fileExists(atPath: path) else {
-                    throw CLIError(message: "no database at '\(path)'; pass --database or run 'exoscope import' first", code: ExitStatus.noInput)
+                    throw CLIError(
+                        message: "no database at '\(path)'; pass --database or run 'exoscope import' first",
+                        code: ExitStatus.noInput)
                 }
                 let status = try await SQLiteStore(path: path).status()
                 if outputOptions.json {
@@ -22,7 +25,9 @@ extension Exoscope {
                     return
                 }
                 guard !outputOptions.quiet else { return }
-                print("Database \(path): \(status.studies.count) studies, \(status.auditEntries) audit entries, schema \(status.migrations.last ?? "none")")
+                print(
+                    "Database \(path): \(status.studies.count) studies, \(status.auditEntries) audit entries, schema \(status.migrations.last ?? "none")"
+                )
                 for study in status.studies {
                     print(
                         "  \(study.id)  \(study.patients) patients  \(study.samples) samples  \(study.measurements) values  \(study.files) files  last import \(study.lastImport ?? "–")"

@@ -31,7 +31,9 @@ extension Exoscope {
                     try printJSON(result)
                 } else if !outputOptions.quiet {
                     for line in result.nameResolutions { print("note: \(line)") }
-                    print("\(result.study): valid (\(result.files) files, \(result.samples) samples, \(result.measurements) values)")
+                    print(
+                        "\(result.study): valid (\(result.files) files, \(result.samples) samples, \(result.measurements) values)"
+                    )
                 }
             }
         }

@@ -20,7 +20,9 @@ struct OutputOptions: ParsableArguments {
 struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .customLong("database"),
-        help: ArgumentHelp("SQLite database file.", discussion: "Default: $EXOSCOPE_DATABASE, else exoscope.sqlite in the study folder."),
+        help: ArgumentHelp(
+            "SQLite database file.",
+            discussion: "Default: $EXOSCOPE_DATABASE, else exoscope.sqlite in the study folder."),
         completion: .file(extensions: ["sqlite"]))
     var path: String?
 

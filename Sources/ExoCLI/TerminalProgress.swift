@@ -2,9 +2,9 @@ import ExoPipeline
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Progress on standard error: a redrawn bar on a terminal, one line per finished stage otherwise.

@@ -11,7 +11,9 @@ enum ExitStatus {
     static let ioError = ExitCode(74)
 }
 
-/// Runs `body`; user-fixable failures become one stderr message and a sysexits code. The only place
+/// Runs `body`; user-fixable failures become one stderr message and a sysexits code.
+///
+/// The only place
 /// where errors become text.
 func withUserFacingErrors<T>(debug: Bool = false, _ body: () async throws -> T) async throws -> T {
     do {
@@ -38,7 +40,8 @@ func withUserFacingErrors<T>(debug: Bool = false, _ body: () async throws -> T) 
         printError("error: cannot write \(error.filePath ?? "output"): permission denied or disk full")
         throw ExitStatus.cannotCreate
     } catch {
-        printError(debug ? "internal error: \(String(reflecting: error))" : "internal error (run with --debug for details)")
+        printError(
+            debug ? "internal error: \(String(reflecting: error))" : "internal error (run with --debug for details)")
         throw ExitCode.failure
     }
 }

@@ -4,7 +4,9 @@ import ExoReport
 public import ExoStore
 public import Foundation
 
-/// Runs a study end to end: validate → import → report. The only place that knows the order of stages.
+/// Runs a study end to end: validate → import → report.
+///
+/// The only place that knows the order of stages.
 public enum Pipeline {
     /// What `run` did; also the `--json` output of the CLI.
     public struct RunSummary: Sendable, Codable, Equatable {
@@ -20,12 +22,16 @@ public enum Pipeline {
     }
 
     /// Reads and validates the study folder.
-    public static func validate(_ directory: URL, progress: any PipelineProgress = SilentProgress()) throws(InputErrorList) -> LoadedStudy {
+    public static func validate(_ directory: URL, progress: any PipelineProgress = SilentProgress())
+        throws(InputErrorList) -> LoadedStudy
+    {
         progress.begin("validate", total: nil)
         let study = try StudyLoader.load(directory)
         progress.finish(
             "validate",
-            outcome: "\(study.files.count) files, \(study.samples.count) samples, \(study.measurements.count) values, no errors")
+            outcome:
+                "\(study.files.count) files, \(study.samples.count) samples, \(study.measurements.count) values, no errors"
+        )
         return study
     }
 
@@ -34,7 +40,14 @@ public enum Pipeline {
     /// Before committing, every input file is hashed again; a file that changed since validation aborts
     /// the import with `InputError.Kind.fileChanged`, leaving the store as it was.
     ///
-    /// - Parameter afterMeasurementRow: called after each measurement row is written (tests interrupt here).
+    /// - Parameters:
+    ///   - study: the validated study.
+    ///   - store: where to import it.
+    ///   - actor: who imports, for the audit log.
+    ///   - progress: receives the import's progress.
+    ///   - afterMeasurementRow: called after each measurement row is written (tests interrupt here).
+    /// - Returns: whether anything was written, with counts.
+    /// - Throws: `InputErrorList` (`fileChanged`) or the store's errors; nothing is written then.
     public static func importStudy(
         _ study: LoadedStudy, into store: any Store, actor: String, progress: any PipelineProgress = SilentProgress(),
         afterMeasurementRow: @escaping @Sendable (Int) throws -> Void = { _ in }
@@ -43,7 +56,9 @@ public enum Pipeline {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let definitionJSON = String(decoding: try encoder.encode(metadata), as: UTF8.self)
-        let files = study.files.map { StoredInputFile(path: $0.path, sha256: $0.sha256, byteCount: $0.byteCount, role: $0.role) }
+        let files = study.files.map {
+            StoredInputFile(path: $0.path, sha256: $0.sha256, byteCount: $0.byteCount, role: $0.role)
+        }
         let total = study.measurements.count
         progress.begin("import", total: total)
         let directory = study.directory
@@ -67,7 +82,9 @@ public enum Pipeline {
         case .imported(let summary):
             progress.finish(
                 "import",
-                outcome: "\(summary.isNewStudy ? "imported" : "re-imported") \(summary.samples) samples and \(summary.measurements) values (changed: \(summary.changedFiles.joined(separator: ", ")))")
+                outcome:
+                    "\(summary.isNewStudy ? "imported" : "re-imported") \(summary.samples) samples and \(summary.measurements) values (changed: \(summary.changedFiles.joined(separator: ", ")))"
+            )
         }
         return outcome
     }
@@ -102,12 +119,19 @@ public enum Pipeline {
         let files = try await store.inputFiles(study: studyID)
         let input = StudyReportInput(
             studyID: studyID, title: metadata.title, description: metadata.description, tumour: metadata.tumour,
-            samples: try await store.samples(study: studyID), measurements: try await store.measurements(study: studyID),
+            samples: try await store.samples(study: studyID),
+            measurements: try await store.measurements(study: studyID),
             monitored: metadata.monitored,
             files: files.map { .init(path: $0.path, role: $0.role, sha256: $0.sha256, byteCount: $0.byteCount) },
             nameResolutions: metadata.nameResolutions,
             stages: stages.map { .init(name: $0.name, outcome: $0.outcome) }
-                + [.init(name: "store", outcome: "\(studyCounts.samples) samples, \(studyCounts.measurements) values; last import \(studyCounts.lastImport ?? "–")")],
+                + [
+                    .init(
+                        name: "store",
+                        outcome:
+                            "\(studyCounts.samples) samples, \(studyCounts.measurements) values; last import \(studyCounts.lastImport ?? "–")"
+                    )
+                ],
             provenance: Provenance(
                 step: "report", parameters: ["miRBase": MiRNACatalog.release],
                 inputHashes: Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.sha256) })),
@@ -132,12 +156,16 @@ public enum Pipeline {
         let html = try await report(
             studyID: study.definition.id, from: store,
             stages: [
-                ("validate", "\(study.files.count) files, \(study.samples.count) samples, \(study.measurements.count) values, no errors"),
+                (
+                    "validate",
+                    "\(study.files.count) files, \(study.samples.count) samples, \(study.measurements.count) values, no errors"
+                ),
                 ("import", importText),
             ], progress: progress)
         try writeAtomically(html, to: reportURL)
         return RunSummary(
-            studyID: study.definition.id, databasePath: databasePath, reportPath: reportURL.path, importOutcome: importText,
+            studyID: study.definition.id, databasePath: databasePath, reportPath: reportURL.path,
+            importOutcome: importText,
             patients: study.patients.count, samples: study.samples.count, measurements: study.measurements.count,
             files: study.files.count)
     }

@@ -32,7 +32,9 @@ struct StudyMetadata: Codable, Sendable {
         monitored = definition.monitored.map(\.name)
         spikeIns = definition.spikeIns.map(\.name)
         references = definition.references.map(\.name)
-        measurementFiles = definition.measurements.map { MeasurementFile(path: $0.path, assay: $0.assay.rawValue, unit: $0.unit?.rawValue) }
+        measurementFiles = definition.measurements.map {
+            MeasurementFile(path: $0.path, assay: $0.assay.rawValue, unit: $0.unit?.rawValue)
+        }
         treatmentEvent = definition.treatmentEvent
         nameResolutions = study.nameResolutions.map(\.explanation)
     }

@@ -72,7 +72,8 @@ public struct StudyReportInput: Sendable {
 public enum StudyReport {
     /// The page for `input`.
     public static func page(_ input: StudyReportInput) -> ReportPage {
-        let subtitle = "Study \(input.studyID)" + (input.tumour.map { " · \($0)" } ?? "")
+        let subtitle =
+            "Study \(input.studyID)" + (input.tumour.map { " · \($0)" } ?? "")
             + " · ExoScope \(input.provenance.version) · \(input.generatedAt)"
         var sections = [summary(input), pipeline(input), measurements(input)]
         if let monitoring = monitoring(input) { sections.append(monitoring) }
@@ -98,19 +99,24 @@ public enum StudyReport {
             rows.append(["  \(specimen.rawValue)", String(bySpecimen[specimen]?.count ?? 0)])
         }
         for group in stages.keys.sorted() {
-            rows.append(["  case samples at stage \(["I", "II", "III", "IV"][group - 1])", String(stages[group]?.count ?? 0)])
+            rows.append([
+                "  case samples at stage \(["I", "II", "III", "IV"][group - 1])", String(stages[group]?.count ?? 0),
+            ])
         }
         let analytes = Set(input.measurements.map(\.analyte.name))
         rows.append(["Measured values", String(input.measurements.count)])
         rows.append(["Analytes", String(analytes.count)])
-        rows.append(["Values below detection", String(input.measurements.filter { $0.flags.contains(.belowDetection) }.count)])
+        rows.append([
+            "Values below detection", String(input.measurements.filter { $0.flags.contains(.belowDetection) }.count),
+        ])
         body += HTML.table(header: ["", "count"], rows: rows, numericColumns: [1])
         return ReportPage.Section(id: "summary", title: "Study summary", body: body)
     }
 
     static func pipeline(_ input: StudyReportInput) -> ReportPage.Section {
         let rows = input.stages.map { [$0.name, $0.outcome] }
-        return ReportPage.Section(id: "pipeline", title: "Pipeline", body: HTML.table(header: ["stage", "outcome"], rows: rows))
+        return ReportPage.Section(
+            id: "pipeline", title: "Pipeline", body: HTML.table(header: ["stage", "outcome"], rows: rows))
     }
 
     /// Per analyte and unit: cases against controls, and cases by early (I–II) against late (III–IV) stage.
@@ -121,7 +127,9 @@ public enum StudyReport {
             Dictionary(grouping: input.samples, by: \.patient).values.compactMap { group in
                 group.min { ($0.timepoint.dayOffset ?? 0, $0.id) < ($1.timepoint.dayOffset ?? 0, $1.id) }?.id
             })
-        let keyed = Dictionary(grouping: input.measurements.filter { $0.value != nil && baselineSamples.contains($0.sample) }) {
+        let keyed = Dictionary(
+            grouping: input.measurements.filter { $0.value != nil && baselineSamples.contains($0.sample) }
+        ) {
             "\($0.analyte.name)\t\($0.unit.rawValue)"
         }
         var body = """
@@ -141,12 +149,19 @@ public enum StudyReport {
             let label = first.unit.rawValue + (inverted ? " (higher = less)" : "")
             let groups = [
                 GroupComparisonPlot.Group(label: "control", values: groupValues { $0.group == .control }),
-                GroupComparisonPlot.Group(label: "case I–II", values: groupValues { $0.group == .case && $0.clinical.stage.map { !$0.isLate } == true }),
-                GroupComparisonPlot.Group(label: "case III–IV", values: groupValues { $0.group == .case && $0.clinical.stage?.isLate == true }),
-                GroupComparisonPlot.Group(label: "case M1", values: groupValues { $0.group == .case && $0.clinical.metastasis == true }),
+                GroupComparisonPlot.Group(
+                    label: "case I–II",
+                    values: groupValues { $0.group == .case && $0.clinical.stage.map { !$0.isLate } == true }),
+                GroupComparisonPlot.Group(
+                    label: "case III–IV", values: groupValues { $0.group == .case && $0.clinical.stage?.isLate == true }
+                ),
+                GroupComparisonPlot.Group(
+                    label: "case M1", values: groupValues { $0.group == .case && $0.clinical.metastasis == true }),
             ].filter { !$0.values.isEmpty }
-            let plot = GroupComparisonPlot(title: first.analyte.name, yLabel: label, groups: groups, invertedY: inverted)
-            body += "<figure>\(plot.svg())<figcaption>\(HTML.escape(first.analyte.name)) (\(first.assay.rawValue), \(first.unit.rawValue)); box: quartiles and median, whiskers: range.</figcaption></figure>"
+            let plot = GroupComparisonPlot(
+                title: first.analyte.name, yLabel: label, groups: groups, invertedY: inverted)
+            body +=
+                "<figure>\(plot.svg())<figcaption>\(HTML.escape(first.analyte.name)) (\(first.assay.rawValue), \(first.unit.rawValue)); box: quartiles and median, whiskers: range.</figcaption></figure>"
         }
         return ReportPage.Section(id: "measurements", title: "Measurements by group and stage", body: body + "</div>")
     }
@@ -157,8 +172,10 @@ public enum StudyReport {
         let serialPatients = Dictionary(grouping: input.samples.filter { $0.timepoint.dayOffset != nil }, by: \.patient)
             .filter { $0.value.count >= 2 }
         guard !serialPatients.isEmpty else { return nil }
-        var body = "<p class=\"note\">Each line is one patient's serial samples (\(serialPatients.count) patients); day 0 is the treatment event of the sample sheet. Response calls arrive with the monitoring stage.</p><div class=\"plots\">"
-        let monitored = input.monitored.isEmpty ? Array(Set(input.measurements.map(\.analyte.name))).sorted() : input.monitored
+        var body =
+            "<p class=\"note\">Each line is one patient's serial samples (\(serialPatients.count) patients); day 0 is the treatment event of the sample sheet. Response calls arrive with the monitoring stage.</p><div class=\"plots\">"
+        let monitored =
+            input.monitored.isEmpty ? Array(Set(input.measurements.map(\.analyte.name))).sorted() : input.monitored
         for analyte in monitored {
             let values = input.measurements.filter { $0.analyte.name == analyte && $0.value != nil }
             guard let unit = values.first?.unit else { continue }
@@ -167,7 +184,9 @@ public enum StudyReport {
                 let patientValues = values.filter { samples[$0.sample]?.patient == patient }
                 let bySample = Dictionary(grouping: patientValues, by: \.sample)
                 let points: [(day: Double, value: Double)] = bySample.compactMap { sample, group in
-                    guard let day = samples[sample]?.timepoint.dayOffset, let mean = Descriptive.mean(group.compactMap(\.value)) else {
+                    guard let day = samples[sample]?.timepoint.dayOffset,
+                        let mean = Descriptive.mean(group.compactMap(\.value))
+                    else {
                         return nil
                     }
                     return (Double(day), mean)
@@ -175,8 +194,10 @@ public enum StudyReport {
                 if points.count >= 2 { series.append(TrajectoryPlot.Series(label: patient.rawValue, points: points)) }
             }
             guard !series.isEmpty else { continue }
-            let plot = TrajectoryPlot(title: analyte, yLabel: unit.rawValue, series: series, invertedY: unit.isInverseScale)
-            body += "<figure>\(plot.svg())<figcaption>\(HTML.escape(analyte)) over time, \(unit.rawValue).</figcaption></figure>"
+            let plot = TrajectoryPlot(
+                title: analyte, yLabel: unit.rawValue, series: series, invertedY: unit.isInverseScale)
+            body +=
+                "<figure>\(plot.svg())<figcaption>\(HTML.escape(analyte)) over time, \(unit.rawValue).</figcaption></figure>"
         }
         return ReportPage.Section(id: "monitoring", title: "Treatment monitoring", body: body + "</div>")
     }
@@ -187,20 +208,25 @@ public enum StudyReport {
                 sample.id.rawValue, sample.patient.rawValue, sample.group.rawValue, sample.specimen.rawValue,
                 sample.timepoint.label ?? "", sample.timepoint.dayOffset.map(String.init) ?? "",
                 sample.clinical.stage?.description ?? "",
-                [sample.clinical.t, sample.clinical.n, sample.clinical.m].compactMap { $0?.description }.joined(separator: " "),
+                [sample.clinical.t, sample.clinical.n, sample.clinical.m].compactMap { $0?.description }.joined(
+                    separator: " "),
                 sample.clinical.metastasis.map { $0 ? "yes" : "no" } ?? "", sample.clinical.treatment ?? "",
                 sample.clinical.response?.rawValue ?? "", sample.preparation.method?.rawValue ?? "",
                 sample.preparation.inputVolumeMilliliters.map { formatNumber($0) } ?? "",
             ]
         }
         let table = HTML.table(
-            header: ["sample", "patient", "group", "specimen", "timepoint", "day", "stage", "TNM", "metastasis", "treatment", "response", "isolation", "input mL"],
+            header: [
+                "sample", "patient", "group", "specimen", "timepoint", "day", "stage", "TNM", "metastasis", "treatment",
+                "response", "isolation", "input mL",
+            ],
             rows: rows, numericColumns: [5, 12])
         return ReportPage.Section(id: "samples", title: "Samples", body: "<div class=\"scroll\">\(table)</div>")
     }
 
     static func names(_ input: StudyReportInput) -> ReportPage.Section {
-        let body = input.nameResolutions.isEmpty
+        let body =
+            input.nameResolutions.isEmpty
             ? "<p class=\"ok\">Every analyte was written as its miRBase release 22 name.</p>"
             : "<p class=\"note\">Names written differently from miRBase release 22, and how each was read (rules in docs/mirna-names.md):</p><ul>"
                 + input.nameResolutions.map { "<li><code>\(HTML.escape($0))</code></li>" }.joined() + "</ul>"
@@ -212,7 +238,8 @@ public enum StudyReport {
             header: ["file", "role", "bytes", "SHA-256"],
             rows: input.files.map { [$0.path, $0.role, String($0.byteCount), $0.sha256] }, numericColumns: [2])
         let parameters = input.provenance.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        body += "<p class=\"note\">ExoScope \(HTML.escape(input.provenance.version)); step \(HTML.escape(input.provenance.step))"
+        body +=
+            "<p class=\"note\">ExoScope \(HTML.escape(input.provenance.version)); step \(HTML.escape(input.provenance.step))"
         if let seed = input.provenance.seed { body += "; seed \(seed)" }
         if !parameters.isEmpty { body += "; " + HTML.escape(parameters.joined(separator: ", ")) }
         return ReportPage.Section(id: "provenance", title: "Provenance", body: body + ".</p>")

@@ -12,6 +12,7 @@ public struct ImportPayload: Sendable {
     /// Provenance recorded with the import.
     public var provenance: Provenance
     /// Called inside the transaction just before it commits; throwing aborts the import.
+    ///
     /// The pipeline uses it to check that no input file changed since it was validated.
     public var verifyBeforeCommit: @Sendable () throws -> Void
     /// Called after each measurement row is written (tests use it to interrupt an import midway).
@@ -119,16 +120,19 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     /// ISO 8601 UTC timestamp.
     public var at: String
     public var actor: String
-    /// `import`, `reimport`, …
+    /// What was done: `import` or `reimport`.
     public var action: String
     /// The entity changed (`study:NSCLC-DEMO`).
     public var entity: String
-    /// JSON detail: counts, changed files, provenance. Never measured values or patient pseudonyms.
+    /// JSON detail: counts, changed files, provenance.
+    ///
+    /// Never measured values or patient pseudonyms.
     public var detail: String
     public var version: String
 
     /// Creates an entry.
-    public init(id: Int64?, at: String, actor: String, action: String, entity: String, detail: String, version: String) {
+    public init(id: Int64?, at: String, actor: String, action: String, entity: String, detail: String, version: String)
+    {
         self.id = id
         self.at = at
         self.actor = actor

@@ -11,7 +11,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .migrationMismatch(let applied, let known):
             let unknown = applied.filter { !known.contains($0) }
-            return "the database has migrations this ExoScope does not know (\(unknown.joined(separator: ", "))); use a newer ExoScope"
+            return
+                "the database has migrations this ExoScope does not know (\(unknown.joined(separator: ", "))); use a newer ExoScope"
         case .notFound(let table, _): return "no such \(table)"
         case .cannotOpen(let path, let reason): return "cannot open database '\(path)': \(reason)"
         }

@@ -9,7 +9,9 @@ public struct CommandResult: Sendable {
     public let standardError: String
 
     /// Runs `executable` with `arguments` and waits for it.
-    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws
+        -> CommandResult
+    {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -26,6 +28,7 @@ public struct CommandResult: Sendable {
         process.waitUntilExit()
         return CommandResult(
             status: process.terminationStatus, wasSignalled: process.terminationReason == .uncaughtSignal,
-            standardOutput: String(decoding: outData, as: UTF8.self), standardError: String(decoding: errData, as: UTF8.self))
+            standardOutput: String(decoding: outData, as: UTF8.self),
+            standardError: String(decoding: errData, as: UTF8.self))
     }
 }

@@ -21,7 +21,8 @@ public enum Fixture {
 
     /// Copies a fixture folder into a fresh temporary folder (for tests that change files).
     public static func copy(_ relative: String) throws -> URL {
-        let destination = try temporaryDirectory().appendingPathComponent(URL(fileURLWithPath: relative).lastPathComponent)
+        let destination = try temporaryDirectory().appendingPathComponent(
+            URL(fileURLWithPath: relative).lastPathComponent)
         try FileManager.default.copyItem(at: url(relative), to: destination)
         return destination
     }
@@ -35,7 +36,8 @@ public enum Fixture {
     /// The built `exoscope` executable next to the test bundle, when the build produced it.
     public static var exoscopeExecutable: URL? {
         let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("exoscope"),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+                "exoscope"),
             Bundle.main.bundleURL.appendingPathComponent("exoscope"),
             Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("exoscope"),
         ]

@@ -5,7 +5,8 @@ import Testing
 /// sysexits-style exit codes and the exact stderr text, through the built `exoscope` executable.
 struct ExitCodeTests {
     func exoscope(_ arguments: [String]) throws -> CommandResult {
-        let executable = try #require(Fixture.exoscopeExecutable, "the exoscope executable was not built next to the tests")
+        let executable = try #require(
+            Fixture.exoscopeExecutable, "the exoscope executable was not built next to the tests")
         return try CommandResult.run(executable, arguments)
     }
 
@@ -18,7 +19,9 @@ struct ExitCodeTests {
     @Test func invalidDataExits65WithLocatedMessage() throws {
         let result = try exoscope(["validate", Fixture.url("bad/unknown-key").path, "--quiet"])
         #expect(result.status == 65)
-        #expect(result.standardError == "study.yaml:3:1: error: unknown key 'titel'\n  hint: did you mean 'title'?\n1 error\n")
+        #expect(
+            result.standardError
+                == "study.yaml:3:1: error: unknown key 'titel'\n  hint: did you mean 'title'?\n1 error\n")
     }
 
     @Test func missingInputExits66() throws {
@@ -37,7 +40,8 @@ struct ExitCodeTests {
         let folder = try Fixture.temporaryDirectory().appendingPathComponent("new-study")
         let created = try exoscope(["init", folder.path, "--quiet"])
         #expect(created.status == 0)
-        #expect(try exoscope(["validate", folder.path, "--quiet"]).status == 0, "the scaffold must validate as written")
+        #expect(
+            try exoscope(["validate", folder.path, "--quiet"]).status == 0, "the scaffold must validate as written")
         let again = try exoscope(["init", folder.path])
         #expect(again.status == 73)
         #expect(again.standardError.contains("already exists; init never overwrites a study"))
@@ -56,7 +60,9 @@ struct ExitCodeTests {
         // Self-contained: no scripts, no external stylesheets, images or fonts.
         #expect(!report.contains("<script"))
         #expect(!report.contains("src=\"http") && !report.contains("href=\"http") && !report.contains("url(http"))
-        let status = try exoscope(["status", "--database", folder.appendingPathComponent("exoscope.sqlite").path, "--json"])
+        let status = try exoscope([
+            "status", "--database", folder.appendingPathComponent("exoscope.sqlite").path, "--json",
+        ])
         #expect(status.standardOutput.contains("\"id\" : \"MINI\""))
     }
 }

@@ -5,7 +5,9 @@ struct MiRNANormalizationTests {
     let catalog = MiRNACatalog.bundled
 
     /// Every cargo name written in the review (`shared/seed/`), spelled as the review spells it,
-    /// with what it must become. Arm-less names resolve only by a documented rule.
+    /// with what it must become.
+    ///
+    /// Arm-less names resolve only by a documented rule.
     @Test(arguments: [
         ("miR-4458", "hsa-miR-4458", ResolvedMiRNA.Rule.current),
         ("miR-665", "hsa-miR-665", .current),
@@ -40,7 +42,8 @@ struct MiRNANormalizationTests {
     }
 
     @Test func reviewTyposAreReportedAsCorrections() throws {
-        guard case .resolved(let typo) = catalog.resolve("mi-665"), case .resolved(let hyphen) = catalog.resolve("miR101-3p")
+        guard case .resolved(let typo) = catalog.resolve("mi-665"),
+            case .resolved(let hyphen) = catalog.resolve("miR101-3p")
         else {
             Issue.record("typos did not resolve")
             return
@@ -51,11 +54,15 @@ struct MiRNANormalizationTests {
     }
 
     @Test func reviewsArmlessMiR151aIsAmbiguousWithBothArms() {
-        #expect(catalog.resolve("miR-151a") == .ambiguous(written: "miR-151a", candidates: ["hsa-miR-151a-3p", "hsa-miR-151a-5p"]))
+        #expect(
+            catalog.resolve("miR-151a")
+                == .ambiguous(written: "miR-151a", candidates: ["hsa-miR-151a-3p", "hsa-miR-151a-5p"]))
     }
 
     @Test func starNotationIsAmbiguousBetweenArms() {
-        #expect(catalog.resolve("miR-21*") == .ambiguous(written: "miR-21*", candidates: ["hsa-miR-21-5p", "hsa-miR-21-3p"]))
+        #expect(
+            catalog.resolve("miR-21*")
+                == .ambiguous(written: "miR-21*", candidates: ["hsa-miR-21-5p", "hsa-miR-21-3p"]))
     }
 
     @Test func everyHumanRelease22NameRoundTripsToItself() {

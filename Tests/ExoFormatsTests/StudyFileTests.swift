@@ -5,7 +5,9 @@ import Testing
 
 struct StudyFileTests {
     func parse(_ yaml: String) throws -> (definition: StudyDefinition?, errors: [InputError]) {
-        StudyFile.parse(try TextFile(bytes: Array(yaml.utf8), url: URL(fileURLWithPath: "/tmp/study.yaml"), displayPath: "study.yaml"))
+        StudyFile.parse(
+            try TextFile(
+                bytes: Array(yaml.utf8), url: URL(fileURLWithPath: "/tmp/study.yaml"), displayPath: "study.yaml"))
     }
 
     @Test func minimalStudyHasDocumentedDefaults() throws {
@@ -26,9 +28,13 @@ struct StudyFileTests {
     }
 
     @Test func everyProblemIsCollected() throws {
-        let parsed = try parse("schema: one\ntitel: T\nmeasurements:\n  - file: a.tsv\n    assay: qPRC\n  - assay: dPCR\n")
+        let parsed = try parse(
+            "schema: one\ntitel: T\nmeasurements:\n  - file: a.tsv\n    assay: qPRC\n  - assay: dPCR\n")
         #expect(parsed.definition == nil)
-        #expect(parsed.errors.map(\.kind) == [.unknownKey, .wrongType, .missingKey, .missingKey, .invalidValue, .missingKey])
+        #expect(
+            parsed.errors.map(\.kind) == [
+                .unknownKey, .wrongType, .missingKey, .missingKey, .invalidValue, .missingKey,
+            ])
         let assay = parsed.errors.first { $0.kind == .invalidValue }
         #expect(assay?.hint == "did you mean 'qPCR'?")
     }

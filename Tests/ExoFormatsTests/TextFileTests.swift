@@ -17,7 +17,8 @@ struct TextFileTests {
 
     @Test func digestIsSHA256OfTheBytesOnDisk() throws {
         // python3 -c "import hashlib; print(hashlib.sha256(b'abc').hexdigest())"
-        #expect(try read(Array("abc".utf8)).sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            try read(Array("abc".utf8)).sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
     /// An invalid byte placed at every offset of a two-line text is reported at its exact line and column.
@@ -36,7 +37,9 @@ struct TextFileTests {
     }
 
     @Test func overlongAndSurrogateEncodingsAreRejected() {
-        for bad: [UInt8] in [[0xC0, 0xAF], [0xE0, 0x80, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82]] {
+        for bad: [UInt8] in [
+            [0xC0, 0xAF], [0xE0, 0x80, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82],
+        ] {
             #expect(throws: InputError.self) { try read(Array("x".utf8) + bad) }
         }
         #expect(throws: Never.self) { try read(Array("µL – 5′".utf8)) }
@@ -45,7 +48,8 @@ struct TextFileTests {
 
 struct DelimitedTableTests {
     func table(_ text: String, path: String = "t.tsv") throws -> DelimitedTable {
-        try DelimitedTable(TextFile(bytes: Array(text.utf8), url: URL(fileURLWithPath: "/tmp/\(path)"), displayPath: path))
+        try DelimitedTable(
+            TextFile(bytes: Array(text.utf8), url: URL(fileURLWithPath: "/tmp/\(path)"), displayPath: path))
     }
 
     @Test func fieldsCarryByteColumnsAndCommentsAreSkipped() throws {

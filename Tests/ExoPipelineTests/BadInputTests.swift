@@ -29,7 +29,9 @@ struct BadInputTests {
             message: "expected a number in column 'value', found '27,05'"),
         Case(
             folder: "bad-specimen", kind: .invalidValue, location: "samples.tsv:3:27",
-            message: "expected one of serum, plasma, csf, urine, cell-culture-medium, tissue, saliva in column 'specimen', found 'serm'"),
+            message:
+                "expected one of serum, plasma, csf, urine, cell-culture-medium, tissue, saliva in column 'specimen', found 'serm'"
+        ),
         Case(
             folder: "duplicate-measurement", kind: .duplicateMeasurement, location: "data/cq.tsv:7:4",
             message: "second value for sample 'S1', hsa-miR-4458, replicate 1 (first on line 2)"),
@@ -42,19 +44,26 @@ struct BadInputTests {
         Case(
             folder: "malformed-yaml", kind: .malformedYAML, location: "study.yaml:8:4",
             message: "invalid YAML: did not find expected '-' indicator (while parsing a block collection at line 7)"),
-        Case(folder: "missing-column", kind: .missingColumn, location: "samples.tsv:1:22", message: "missing required column 'group'"),
-        Case(folder: "missing-key", kind: .missingKey, location: "study.yaml:1:1", message: "missing required key 'id'"),
+        Case(
+            folder: "missing-column", kind: .missingColumn, location: "samples.tsv:1:22",
+            message: "missing required column 'group'"),
+        Case(
+            folder: "missing-key", kind: .missingKey, location: "study.yaml:1:1", message: "missing required key 'id'"),
         Case(
             folder: "missing-measurement-file", kind: .fileNotFound, location: "study.yaml:7:11",
             message: "file 'data/cq-plate2.tsv' named in study.yaml does not exist"),
         Case(
             folder: "missing-sample-sheet", kind: .fileNotFound, location: "study.yaml:6:14",
             message: "file 'sample-sheet.tsv' named in study.yaml does not exist"),
-        Case(folder: "non-utf8", kind: .invalidEncoding, location: "samples.tsv:4:10", message: "expected UTF-8 text, found byte 0xE9"),
+        Case(
+            folder: "non-utf8", kind: .invalidEncoding, location: "samples.tsv:4:10",
+            message: "expected UTF-8 text, found byte 0xE9"),
         Case(
             folder: "sample-sheet-is-folder", kind: .unreadableFile, location: "samples.tsv",
             message: "'samples.tsv' is a folder, expected a file"),
-        Case(folder: "schema-version", kind: .invalidValue, location: "study.yaml:1:9", message: "expected schema 1, found 2"),
+        Case(
+            folder: "schema-version", kind: .invalidValue, location: "study.yaml:1:9",
+            message: "expected schema 1, found 2"),
         Case(
             folder: "several-problems", kind: .invalidNumber, location: "data/cq.tsv:3:17",
             message: "expected a number in column 'value', found 'n/a'"),
@@ -65,11 +74,17 @@ struct BadInputTests {
             folder: "unknown-analyte", kind: .unknownAnalyte, location: "data/cq.tsv:4:4",
             message: "unknown analyte 'hsa-miR-44588': not a miRBase release 22 miRNA, lncRNA or circRNA name"),
         Case(folder: "unknown-key", kind: .unknownKey, location: "study.yaml:3:1", message: "unknown key 'titel'"),
-        Case(folder: "unknown-sample", kind: .unknownSample, location: "data/cq.tsv:4:1", message: "sample 'S4' is not in the sample sheet"),
+        Case(
+            folder: "unknown-sample", kind: .unknownSample, location: "data/cq.tsv:4:1",
+            message: "sample 'S4' is not in the sample sheet"),
         Case(
             folder: "unknown-unit", kind: .unknownUnit, location: "study.yaml:9:11",
-            message: "expected one of copies/uL, copies/mL, copies/reaction, particles/mL, Cq, counts, RPM, ug/mL, ng/uL, nm, RQ for 'unit', found 'cycles/uL'"),
-        Case(folder: "wrong-field-count", kind: .wrongFieldCount, location: "samples.tsv:3:27", message: "expected 5 fields as in the header, found 6"),
+            message:
+                "expected one of copies/uL, copies/mL, copies/reaction, particles/mL, Cq, counts, RPM, ug/mL, ng/uL, nm, RQ for 'unit', found 'cycles/uL'"
+        ),
+        Case(
+            folder: "wrong-field-count", kind: .wrongFieldCount, location: "samples.tsv:3:27",
+            message: "expected 5 fields as in the header, found 6"),
         Case(
             folder: "wrong-type", kind: .wrongType, location: "study.yaml:6:15",
             message: "expected a list for 'measurements', found text 'data/cq.tsv'"),
@@ -97,7 +112,8 @@ struct BadInputTests {
     @Test(arguments: cases)
     func firstErrorHasExactKindLocationAndMessage(_ testCase: Case) async throws {
         let store = try await SQLiteStore()
-        _ = try await Pipeline.importStudy(try Pipeline.validate(Fixture.url("good/minimal")), into: store, actor: "test")
+        _ = try await Pipeline.importStudy(
+            try Pipeline.validate(Fixture.url("good/minimal")), into: store, actor: "test")
         let before = try await store.contentDump()
 
         let errors = try Self.errors(of: testCase.folder)
@@ -115,7 +131,8 @@ struct BadInputTests {
         #expect(try Self.errors(of: "unknown-unit").first?.hint == "did you mean 'copies/uL'?")
         #expect(
             try Self.errors(of: "unknown-analyte").first?.hint
-                == "nearest miRBase names: hsa-miR-4458, hsa-miR-4488, hsa-miR-448; for a protein or other analyte add an analyte_type column")
+                == "nearest miRBase names: hsa-miR-4458, hsa-miR-4488, hsa-miR-448; for a protein or other analyte add an analyte_type column"
+        )
     }
 
     @Test func everyProblemIsReportedAtOnceWithoutCascades() throws {
@@ -136,7 +153,8 @@ struct BadInputTests {
 
     @Test func fileChangedBetweenValidateAndImportAbortsTheImport() async throws {
         let store = try await SQLiteStore()
-        _ = try await Pipeline.importStudy(try Pipeline.validate(Fixture.url("good/minimal")), into: store, actor: "test")
+        _ = try await Pipeline.importStudy(
+            try Pipeline.validate(Fixture.url("good/minimal")), into: store, actor: "test")
         let before = try await store.contentDump()
         let folder = try Fixture.copy("good/minimal")
         let validated = try Pipeline.validate(folder)
@@ -149,7 +167,8 @@ struct BadInputTests {
         }
         #expect(error?.errors.first?.kind == .fileChanged)
         #expect(error?.errors.first?.location.description == "samples.tsv")
-        #expect(error?.errors.first?.message == "file 'samples.tsv' changed after it was validated; nothing was imported")
+        #expect(
+            error?.errors.first?.message == "file 'samples.tsv' changed after it was validated; nothing was imported")
         #expect(try await store.contentDump() == before)
     }
 }

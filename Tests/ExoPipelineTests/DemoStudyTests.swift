@@ -24,10 +24,15 @@ struct DemoStudyTests {
         let parameters = DemoStudy.Parameters()
         let cases = parameters.casesByStage.reduce(0, +)
         #expect(study.patients.count == parameters.controls + cases + parameters.monitoredPatients)
-        #expect(study.samples.count == parameters.controls + cases + parameters.monitoredPatients * parameters.monitoringDays.count)
+        #expect(
+            study.samples.count == parameters.controls + cases + parameters.monitoredPatients
+                * parameters.monitoringDays.count)
         #expect(study.measurements.count == study.samples.count * 6 * parameters.technicalReplicates)
         #expect(study.definition.monitored.map(\.name) == ["hsa-miR-4458", "hsa-miR-21-5p"])
-        #expect(study.nameResolutions.map(\.explanation) == ["'miR-21' -> hsa-miR-21-5p (miRBase lists it as a previous ID of MIMAT0000076)"])
+        #expect(
+            study.nameResolutions.map(\.explanation) == [
+                "'miR-21' -> hsa-miR-21-5p (miRBase lists it as a previous ID of MIMAT0000076)"
+            ])
     }
 
     /// The simulated cohort shows the review's direction: miR-4458 lower (higher Cq) in patients, lower still
@@ -42,7 +47,8 @@ struct DemoStudyTests {
         let samples = Dictionary(uniqueKeysWithValues: study.samples.map { ($0.id, $0) })
         func meanCq(_ predicate: (Sample) -> Bool) -> Double {
             let values = study.measurements.filter {
-                $0.analyte.name == "hsa-miR-4458" && samples[$0.sample].map(predicate) == true && $0.sample.rawValue.hasSuffix("-S1")
+                $0.analyte.name == "hsa-miR-4458" && samples[$0.sample].map(predicate) == true
+                    && $0.sample.rawValue.hasSuffix("-S1")
             }.compactMap(\.value)
             return Descriptive.mean(values) ?? .nan
         }
@@ -58,7 +64,8 @@ struct DemoStudyTests {
 /// database as one clean run.
 struct CrashRecoveryTests {
     @Test func killedImportRerunEqualsOneCleanRun() async throws {
-        let exoscope = try #require(Fixture.exoscopeExecutable, "the exoscope executable was not built next to the tests")
+        let exoscope = try #require(
+            Fixture.exoscopeExecutable, "the exoscope executable was not built next to the tests")
         let folder = try Fixture.temporaryDirectory()
         let study = folder.appendingPathComponent("study")
         try DemoStudy().write(to: study)
@@ -68,9 +75,11 @@ struct CrashRecoveryTests {
         let cleanRun = try CommandResult.run(exoscope, ["import", study.path, "--database", clean, "--quiet"])
         #expect(cleanRun.status == 0, "\(cleanRun.standardError)")
 
-        let killed = try CommandResult.run(exoscope, ["import", study.path, "--database", crashed, "--quiet", "--crash-after-rows", "700"])
+        let killed = try CommandResult.run(
+            exoscope, ["import", study.path, "--database", crashed, "--quiet", "--crash-after-rows", "700"])
         #expect(killed.wasSignalled && killed.status == 9, "the import was expected to die by SIGKILL midway")
-        #expect(try await SQLiteStore(path: crashed).status().studies.isEmpty, "nothing of the killed import may remain")
+        #expect(
+            try await SQLiteStore(path: crashed).status().studies.isEmpty, "nothing of the killed import may remain")
 
         let rerun = try CommandResult.run(exoscope, ["import", study.path, "--database", crashed, "--quiet"])
         #expect(rerun.status == 0, "\(rerun.standardError)")

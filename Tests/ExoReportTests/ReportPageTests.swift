@@ -5,7 +5,9 @@ import Testing
 struct ReportPageTests {
     @Test func userTextIsEscaped() {
         #expect(HTML.escape("<b>miR & \"x\" 'y'</b>") == "&lt;b&gt;miR &amp; &quot;x&quot; &#39;y&#39;&lt;/b&gt;")
-        let page = ReportPage(title: "<script>", subtitle: "s", sections: [.init(id: "a", title: "A & B", body: "<p>ok</p>")]).render()
+        let page = ReportPage(
+            title: "<script>", subtitle: "s", sections: [.init(id: "a", title: "A & B", body: "<p>ok</p>")]
+        ).render()
         #expect(!page.contains("<script>"))
         #expect(page.contains("A &amp; B"))
     }
@@ -13,7 +15,8 @@ struct ReportPageTests {
     @Test func groupPlotDrawsOneBoxPerGroupWithCounts() {
         let svg = GroupComparisonPlot(
             title: "miR", yLabel: "Cq",
-            groups: [.init(label: "control", values: [27, 27.5, 28]), .init(label: "case", values: [29, 30])], invertedY: true
+            groups: [.init(label: "control", values: [27, 27.5, 28]), .init(label: "case", values: [29, 30])],
+            invertedY: true
         ).svg()
         #expect(svg.components(separatedBy: "<rect").count - 1 == 2)
         #expect(svg.components(separatedBy: "<circle").count - 1 == 5)

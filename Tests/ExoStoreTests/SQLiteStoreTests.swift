@@ -12,28 +12,36 @@ struct SQLiteStoreTests {
         func makeStore() async throws -> SQLiteStore {
             switch self {
             case .memory: try await SQLiteStore()
-            case .file: try await SQLiteStore(path: try Fixture.temporaryDirectory().appendingPathComponent("t.sqlite").path)
+            case .file:
+                try await SQLiteStore(path: try Fixture.temporaryDirectory().appendingPathComponent("t.sqlite").path)
             }
         }
     }
 
-    static func payload(samples count: Int = 3, sheetDigest: String = "aa", afterRow: @escaping @Sendable (Int) throws -> Void = { _ in })
+    static func payload(
+        samples count: Int = 3, sheetDigest: String = "aa",
+        afterRow: @escaping @Sendable (Int) throws -> Void = { _ in }
+    )
         -> ImportPayload
     {
         let analyte = Analyte(name: "hsa-miR-4458", kind: .miRNA, accession: "MIMAT0018980")
         let samples = (1...count).map { index in
             Sample(
-                id: SampleID("S\(index)")!, patient: PatientID("P\(index)")!, group: index.isMultiple(of: 2) ? .control : .case,
+                id: testSampleID("S\(index)"), patient: testPatientID("P\(index)"),
+                group: index.isMultiple(of: 2) ? .control : .case,
                 specimen: .serum,
-                timepoint: Timepoint(label: "baseline", date: CalendarDate(iso8601: "2025-01-0\(index % 9 + 1)"), dayOffset: 0),
-                clinical: ClinicalAttributes(stage: TumourStage(parsing: "IIIA"), m: TNMCategory(parsing: "M0", as: .m)),
+                timepoint: Timepoint(
+                    label: "baseline", date: CalendarDate(iso8601: "2025-01-0\(index % 9 + 1)"), dayOffset: 0),
+                clinical: ClinicalAttributes(
+                    stage: TumourStage(parsing: "IIIA"), m: TNMCategory(parsing: "M0", as: .m)),
                 preparation: EVPreparation(method: .sizeExclusionChromatography, inputVolumeMilliliters: 1.0),
                 extra: ["smoking": "former"])
         }
         let measurements = samples.enumerated().flatMap { index, sample in
             (1...2).map { replicate in
                 SampleMeasurement(
-                    sample: sample.id, analyte: analyte, assay: .qPCR, value: index == 0 ? nil : 27.0 + Double(index) / 10,
+                    sample: sample.id, analyte: analyte, assay: .qPCR,
+                    value: index == 0 ? nil : 27.0 + Double(index) / 10,
                     unit: .cq, replicate: replicate, flags: index == 0 ? [.belowDetection] : [],
                     source: InputLocation(path: "data/cq.tsv", line: 2 + index * 2 + replicate))
             }
@@ -62,7 +70,11 @@ struct SQLiteStoreTests {
             Issue.record("expected an import")
             return
         }
-        #expect(summary == ImportSummary(isNewStudy: true, samples: 3, measurements: 6, changedFiles: ["samples.tsv", "study.yaml"], removedFiles: []))
+        #expect(
+            summary
+                == ImportSummary(
+                    isNewStudy: true, samples: 3, measurements: 6, changedFiles: ["samples.tsv", "study.yaml"],
+                    removedFiles: []))
         #expect(try await store.samples(study: "T1") == payload.samples)
         #expect(try await store.measurements(study: "T1") == payload.measurements)
         #expect(try await store.study(id: "T1").tumour == "NSCLC")
@@ -84,7 +96,8 @@ struct SQLiteStoreTests {
     func changedFileReplacesTheStudyAndIsAudited(_ backend: Backend) async throws {
         let store = try await backend.makeStore()
         _ = try await store.importStudy(Self.payload())
-        guard case .imported(let summary) = try await store.importStudy(Self.payload(samples: 2, sheetDigest: "bb")) else {
+        guard case .imported(let summary) = try await store.importStudy(Self.payload(samples: 2, sheetDigest: "bb"))
+        else {
             Issue.record("expected a re-import")
             return
         }
@@ -93,7 +106,10 @@ struct SQLiteStoreTests {
         #expect(try await store.samples(study: "T1").count == 2)
         let audit = try await store.auditLog()
         #expect(audit.map(\.action) == ["import", "reimport"])
-        #expect(audit.allSatisfy { $0.actor == "tester" && $0.version == ExoScopeVersion.current && $0.entity == "study:T1" })
+        #expect(
+            audit.allSatisfy {
+                $0.actor == "tester" && $0.version == ExoScopeVersion.current && $0.entity == "study:T1"
+            })
         #expect(audit.last?.detail.contains("\"changedFiles\":[\"samples.tsv\"]") == true)
     }
 
@@ -104,7 +120,8 @@ struct SQLiteStoreTests {
         _ = try await store.importStudy(Self.payload())
         let before = try await store.contentDump()
         await #expect(throws: Interrupted.self) {
-            _ = try await store.importStudy(Self.payload(samples: 3, sheetDigest: "cc") { row in if row == 3 { throw Interrupted() } })
+            _ = try await store.importStudy(
+                Self.payload(samples: 3, sheetDigest: "cc") { row in if row == 3 { throw Interrupted() } })
         }
         #expect(try await store.contentDump() == before)
         #expect(try await store.auditLog().count == 1)

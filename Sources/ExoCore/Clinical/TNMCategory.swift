@@ -1,7 +1,11 @@
 /// One TNM component (T, N or M) as written in the sample sheet: `T2a`, `N1`, `M0`, `TX`, `Tis`.
 public struct TNMCategory: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Which of the three components.
-    public enum Component: String, Sendable, Codable { case t = "T", n = "N", m = "M" }
+    public enum Component: String, Sendable, Codable {
+        case t = "T"
+        case n = "N"
+        case m = "M"
+    }
 
     /// Which component this is.
     public let component: Component

@@ -26,7 +26,7 @@ public struct TumourStage: Hashable, Comparable, Sendable, Codable, CustomString
     /// Whether the stage is III or IV (the review's "late stage").
     public var isLate: Bool { group >= 3 }
 
-    /// `I`, `IIIA`, …
+    /// The stage as `I`, `IIIA` and so on.
     public var description: String {
         ["I", "II", "III", "IV"][group - 1] + (substage.map { String($0) } ?? "")
     }

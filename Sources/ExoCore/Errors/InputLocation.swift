@@ -1,4 +1,6 @@
-/// A position in a user-supplied file. Lines and columns are 1-based.
+/// A position in a user-supplied file.
+///
+/// Lines and columns are 1-based.
 ///
 /// `line == 0` means "the file as a whole" (a file that does not exist, a file that is empty).
 /// `column` counts UTF-8 bytes from the start of the line, as compilers do; `nil` when unknown.

@@ -27,7 +27,8 @@ extension Analyte {
         case .miRNA, nil:
             switch catalog.resolve(text) {
             case .resolved(let resolved):
-                return .success((Analyte(name: resolved.name, kind: .miRNA, accession: resolved.entry.accession), resolved))
+                return .success(
+                    (Analyte(name: resolved.name, kind: .miRNA, accession: resolved.entry.accession), resolved))
             case let failure:
                 return .failure(AnalyteResolutionFailure(resolution: failure))
             }
@@ -93,7 +94,8 @@ public struct AnalyteResolutionFailure: Error, Hashable, Sendable {
         case .ambiguous(_, let candidates): "write the arm explicitly, for example '\(candidates[0])'"
         case .unknown(_, let nearest) where !nearest.isEmpty:
             "nearest miRBase names: \(nearest.joined(separator: ", ")); for a protein or other analyte add an analyte_type column"
-        case .unsupportedSpecies: "the table covers human (hsa) and the spike-ins cel-miR-39-3p, cel-miR-54-3p, cel-miR-238-3p"
+        case .unsupportedSpecies:
+            "the table covers human (hsa) and the spike-ins cel-miR-39-3p, cel-miR-54-3p, cel-miR-238-3p"
         case .withdrawn: "use a current miRBase name, or drop the analyte"
         default: nil
         }

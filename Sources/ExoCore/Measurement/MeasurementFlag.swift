@@ -1,4 +1,6 @@
-/// A quality flag on one measured value. Flags travel with the value into every result.
+/// A quality flag on one measured value.
+///
+/// Flags travel with the value into every result.
 public enum MeasurementFlag: String, Vocabulary, Codable {
     /// Below the assay's limit of detection.
     case belowDetection = "below-detection"

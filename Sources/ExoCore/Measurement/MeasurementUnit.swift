@@ -1,4 +1,6 @@
-/// The unit of a measured value. Every value ExoScope stores carries one explicitly.
+/// The unit of a measured value.
+///
+/// Every value ExoScope stores carries one explicitly.
 ///
 /// Each unit belongs to a ``Dimension``; values are only compared or combined within a dimension.
 public enum MeasurementUnit: String, Vocabulary, Codable {

@@ -1,4 +1,6 @@
-/// A value with its unit. Conversions exist only within a dimension and are exact powers of ten.
+/// A value with its unit.
+///
+/// Conversions exist only within a dimension and are exact powers of ten.
 public struct Quantity: Hashable, Sendable, Codable, CustomStringConvertible {
     public var value: Double
     public var unit: MeasurementUnit

@@ -72,7 +72,9 @@ public struct MiRNACatalog: Sendable {
 
     /// Lines that are neither comments nor the header.
     private static func dataLines(_ text: String) -> [Substring] {
-        text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.hasPrefix("accession\t") && !$0.hasPrefix("previous_id\t") }
+        text.split(separator: "\n").filter {
+            !$0.hasPrefix("#") && !$0.hasPrefix("accession\t") && !$0.hasPrefix("previous_id\t")
+        }
     }
 
     /// The entry whose release-22 ID is `name` (case-insensitive).
@@ -89,5 +91,8 @@ public struct MiRNACatalog: Sendable {
     public var species: Set<String> { Set(entries.map(\.species)) }
 
     /// Why a resource could not be loaded (a packaging bug, not user input).
-    enum CatalogError: Error { case missingResource(String), malformedRow(Substring) }
+    enum CatalogError: Error {
+        case missingResource(String)
+        case malformedRow(Substring)
+    }
 }

@@ -5,7 +5,11 @@
 /// `hsa-MiR-101-3p`, `let-7a`, `miR-451A`, `miR_16`, and the typo `mi-665`. Each spelling that
 /// departs from miRBase's is recorded in `corrections` so the user sees what was read.
 struct MiRNANameParts: Hashable, Sendable {
-    enum Family: String, Sendable { case miR, letFamily = "let", lin }
+    enum Family: String, Sendable {
+        case miR
+        case letFamily = "let"
+        case lin
+    }
 
     var species: String?
     var family: Family

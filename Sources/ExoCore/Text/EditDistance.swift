@@ -21,9 +21,14 @@ package enum EditDistance {
         return previous[b.count]
     }
 
-    /// The `limit` candidates closest to `word` (case-insensitive), nearest first, ties in input order.
+    /// The candidates closest to `word` (case-insensitive), nearest first, ties in input order.
     ///
-    /// - Parameter maximumDistance: candidates further than this are left out; `nil` keeps every one.
+    /// - Parameters:
+    ///   - word: the word to match.
+    ///   - candidates: the valid names.
+    ///   - limit: how many to return at most.
+    ///   - maximumDistance: candidates further than this are left out; `nil` keeps every one.
+    /// - Returns: up to `limit` candidates.
     package static func nearest(
         to word: String, in candidates: some Sequence<String>, limit: Int = 3, maximumDistance: Int? = nil
     ) -> [String] {
@@ -31,7 +36,8 @@ package enum EditDistance {
         let scored = candidates.enumerated().map { (offset, candidate) in
             (candidate, levenshtein(key, candidate.lowercased()), offset)
         }
-        return scored
+        return
+            scored
             .filter { candidate in maximumDistance.map { candidate.1 <= $0 } ?? true }
             .sorted { ($0.1, $0.2) < ($1.1, $1.2) }
             .prefix(limit)

@@ -42,7 +42,8 @@ public struct DelimitedTable: Sendable {
         guard let first = parsed.first else {
             throw InputErrorList([
                 InputError(
-                    .emptyTable, at: InputLocation(path: path), "expected a header line and at least one row, found an empty file",
+                    .emptyTable, at: InputLocation(path: path),
+                    "expected a header line and at least one row, found an empty file",
                     hint: "the first non-comment line names the columns")
             ])
         }
@@ -108,7 +109,8 @@ public struct DelimitedTable: Sendable {
             } else if byte == delimiter {
                 finish()
                 start = index + 1
-            } else if byte == UInt8(ascii: "\"") && delimiter == UInt8(ascii: ",") && current.allSatisfy({ $0 == 0x20 }) {
+            } else if byte == UInt8(ascii: "\"") && delimiter == UInt8(ascii: ",") && current.allSatisfy({ $0 == 0x20 })
+            {
                 inQuotes = true
             } else {
                 current.append(byte)
@@ -124,6 +126,7 @@ public struct DelimitedTable: Sendable {
 
     /// The location of a field (or of the row when the field is missing).
     public func location(row: Row, column index: Int?) -> InputLocation {
-        InputLocation(path: path, line: row.line, column: index.flatMap { $0 < row.fields.count ? row.fields[$0].column : nil })
+        InputLocation(
+            path: path, line: row.line, column: index.flatMap { $0 < row.fields.count ? row.fields[$0].column : nil })
     }
 }

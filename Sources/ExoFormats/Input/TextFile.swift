@@ -30,7 +30,8 @@ public struct TextFile: Sendable {
                 hint: "paths in study.yaml are relative to the study folder")
         }
         guard !isDirectory.boolValue else {
-            throw InputError(.unreadableFile, at: location, "\(InputError.quoted(displayPath)) is a folder, expected a file")
+            throw InputError(
+                .unreadableFile, at: location, "\(InputError.quoted(displayPath)) is a folder, expected a file")
         }
         let data: Data
         do {

@@ -8,11 +8,14 @@ public enum MeasurementTable {
     /// Optional columns.
     public static let optionalColumns = ["unit", "replicate", "flags", "analyte_type"]
     /// Value spellings that mean "the assay ran and found nothing" (flagged below detection).
-    public static let notDetectedSpellings: Set<String> = ["undetermined", "nd", "not detected", "<lod", "no ct", "n/d"]
+    public static let notDetectedSpellings: Set<String> = [
+        "undetermined", "nd", "not detected", "<lod", "no ct", "n/d",
+    ]
 
     /// Parses a measurement file named in `study.yaml`.
     ///
     /// - Parameters:
+    ///   - file: the measurement file.
     ///   - spec: the file's entry in study.yaml (assay, default unit).
     ///   - samples: the sample ids of the sample sheet, to check every row against.
     ///   - catalog: the miRBase table used to resolve analyte names.
@@ -31,17 +34,21 @@ public enum MeasurementTable {
             let near = table.header.first { EditDistance.levenshtein($0.text.lowercased(), name) <= 2 }
             errors.append(
                 InputError(
-                    .missingColumn, at: InputLocation(path: table.path, line: table.headerLine, column: near?.column ?? 1),
+                    .missingColumn,
+                    at: InputLocation(path: table.path, line: table.headerLine, column: near?.column ?? 1),
                     "missing required column '\(name)'",
                     hint: near.map { "found \(InputError.quoted($0.text)); rename it to '\(name)'" }
-                        ?? "a measurement file has the columns \((requiredColumns + optionalColumns).joined(separator: ", "))"))
+                        ?? "a measurement file has the columns \((requiredColumns + optionalColumns).joined(separator: ", "))"
+                ))
         }
         if spec.unit == nil, table.columnIndex("unit") == nil {
             errors.append(
                 InputError(
                     .missingColumn, at: InputLocation(path: table.path, line: table.headerLine, column: 1),
                     "no 'unit' column and no unit for this file in study.yaml",
-                    hint: "add 'unit: \(spec.assay.admissibleUnits.map(\.rawValue).sorted().first ?? "Cq")' to the file's entry in study.yaml"))
+                    hint:
+                        "add 'unit: \(spec.assay.admissibleUnits.map(\.rawValue).sorted().first ?? "Cq")' to the file's entry in study.yaml"
+                ))
         }
         guard errors.isEmpty else { return ([], [], errors) }
 
@@ -62,7 +69,9 @@ public enum MeasurementTable {
                 }
                 return id
             }
-            if reader.text("sample_id") == nil { reader.fail(.unknownSample, "sample_id", "expected a sample id, found an empty field") }
+            if reader.text("sample_id") == nil {
+                reader.fail(.unknownSample, "sample_id", "expected a sample id, found an empty field")
+            }
             let kind = reader.vocabulary("analyte_type", AnalyteKind.self)
             var analyte: Analyte?
             if let written = reader.text("analyte") {
@@ -86,7 +95,9 @@ public enum MeasurementTable {
                 reader.fail(
                     .unknownUnit, table.columnIndex("unit") == nil ? "value" : "unit",
                     "unit '\(unit.rawValue)' is not a unit of \(spec.assay.rawValue)",
-                    hint: "\(spec.assay.rawValue) reports \(spec.assay.admissibleUnits.map(\.rawValue).sorted().joined(separator: ", "))")
+                    hint:
+                        "\(spec.assay.rawValue) reports \(spec.assay.admissibleUnits.map(\.rawValue).sorted().joined(separator: ", "))"
+                )
             }
             var flags = Set<MeasurementFlag>()
             if let text = reader.text("flags") {
@@ -102,9 +113,10 @@ public enum MeasurementTable {
                     }
                 }
             }
-            let replicate = reader.parsed("replicate", expectation: "a replicate number ≥ 1", kind: .invalidNumber) { text in
-                Int(text).flatMap { $0 >= 1 ? $0 : nil }
-            } ?? 1
+            let replicate =
+                reader.parsed("replicate", expectation: "a replicate number ≥ 1", kind: .invalidNumber) { text in
+                    Int(text).flatMap { $0 >= 1 ? $0 : nil }
+                } ?? 1
             var value: Double?
             let valueText = reader.text("value") ?? ""
             if notDetectedSpellings.contains(valueText.lowercased()) {
@@ -119,12 +131,18 @@ public enum MeasurementTable {
             } else if let number = Double(valueText), number.isFinite {
                 value = number
                 if unit == .cq, !(0...60).contains(number) {
-                    reader.fail(.invalidNumber, "value", "expected a Cq between 0 and 60, found \(InputError.quoted(valueText))")
+                    reader.fail(
+                        .invalidNumber, "value", "expected a Cq between 0 and 60, found \(InputError.quoted(valueText))"
+                    )
                 } else if unit != .cq, number < 0 {
-                    reader.fail(.invalidNumber, "value", "expected a non-negative quantity, found \(InputError.quoted(valueText))")
+                    reader.fail(
+                        .invalidNumber, "value",
+                        "expected a non-negative quantity, found \(InputError.quoted(valueText))")
                 }
             } else {
-                reader.fail(.invalidNumber, "value", "expected a number in column 'value', found \(InputError.quoted(valueText))")
+                reader.fail(
+                    .invalidNumber, "value",
+                    "expected a number in column 'value', found \(InputError.quoted(valueText))")
             }
             if let sample, let analyte {
                 let key = "\(sample.rawValue)\t\(analyte.name)\t\(replicate)"

@@ -17,8 +17,11 @@ public enum SampleSheet {
     /// Parses the sample sheet, collecting every problem.
     ///
     /// - Parameters:
+    ///   - file: the sample sheet.
     ///   - defaultSpecimen: used where the `specimen` column is absent or empty.
     ///   - extraColumns: study-specific columns to keep; any other unknown column close to a known one is an error.
+    /// - Returns: the valid samples, every sample id the sheet declares (even on rows with other errors, so
+    ///   measurement files are not blamed for them), and every error found.
     public static func parse(
         _ file: TextFile, defaultSpecimen: Specimen?, extraColumns: [String]
     ) -> (samples: [Sample], declaredIDs: Set<SampleID>, errors: [InputError]) {
@@ -29,7 +32,8 @@ public enum SampleSheet {
             return ([], [], error.errors)
         }
         var errors: [InputError] = []
-        let headerLocation = { (column: Int?) in InputLocation(path: table.path, line: table.headerLine, column: column) }
+        let headerLocation = { (column: Int?) in InputLocation(path: table.path, line: table.headerLine, column: column)
+        }
         for name in requiredColumns where table.columnIndex(name) == nil {
             let near = table.header.first { EditDistance.levenshtein($0.text.lowercased(), name) <= 2 }
             errors.append(
@@ -41,7 +45,8 @@ public enum SampleSheet {
         if defaultSpecimen == nil, table.columnIndex("specimen") == nil {
             errors.append(
                 InputError(
-                    .missingColumn, at: headerLocation(1), "missing column 'specimen' and study.yaml sets no default specimen",
+                    .missingColumn, at: headerLocation(1),
+                    "missing column 'specimen' and study.yaml sets no default specimen",
                     hint: "add a specimen column or 'specimen: serum' to study.yaml"))
         }
         for field in table.header where !knownColumns.contains(field.text) && !extraColumns.contains(field.text) {
@@ -50,8 +55,11 @@ public enum SampleSheet {
             {
                 errors.append(
                     InputError(
-                        .unknownKey, at: headerLocation(field.column), "unknown column \(InputError.quoted(field.text))",
-                        hint: "did you mean '\(suggestion)'? To keep it as a study-specific column, list it under extraColumns in study.yaml"))
+                        .unknownKey, at: headerLocation(field.column),
+                        "unknown column \(InputError.quoted(field.text))",
+                        hint:
+                            "did you mean '\(suggestion)'? To keep it as a study-specific column, list it under extraColumns in study.yaml"
+                    ))
             }
         }
         guard errors.isEmpty else { return ([], [], errors) }
@@ -63,16 +71,21 @@ public enum SampleSheet {
             let sampleText = reader.text("sample_id")
             let sampleID = sampleText.flatMap { text -> SampleID? in
                 guard let id = SampleID(text) else {
-                    reader.fail(.invalidIdentifier, "sample_id", "invalid sample id \(InputError.quoted(text))", hint: "use \(Identifier.rule)")
+                    reader.fail(
+                        .invalidIdentifier, "sample_id", "invalid sample id \(InputError.quoted(text))",
+                        hint: "use \(Identifier.rule)")
                     return nil
                 }
                 return id
             }
-            if sampleText == nil { reader.fail(.invalidValue, "sample_id", "expected a sample id, found an empty field") }
+            if sampleText == nil {
+                reader.fail(.invalidValue, "sample_id", "expected a sample id, found an empty field")
+            }
             if let sampleID {
                 if let earlier = firstLine[sampleID] {
                     reader.fail(
-                        .duplicateSample, "sample_id", "duplicate sample id \(InputError.quoted(sampleID.rawValue)), first used on line \(earlier)",
+                        .duplicateSample, "sample_id",
+                        "duplicate sample id \(InputError.quoted(sampleID.rawValue)), first used on line \(earlier)",
                         hint: "each row is one sample; replicates of a measurement go in the measurement file")
                 } else {
                     firstLine[sampleID] = row.line
@@ -80,31 +93,51 @@ public enum SampleSheet {
             }
             let patient: PatientID? = reader.text("patient_id").flatMap { text in
                 guard let id = PatientID(text) else {
-                    reader.fail(.invalidIdentifier, "patient_id", "invalid patient pseudonym", hint: "use \(Identifier.rule); never a name or record number")
+                    reader.fail(
+                        .invalidIdentifier, "patient_id", "invalid patient pseudonym",
+                        hint: "use \(Identifier.rule); never a name or record number")
                     return nil
                 }
                 return id
             }
-            if reader.text("patient_id") == nil { reader.fail(.invalidValue, "patient_id", "expected a patient pseudonym, found an empty field") }
+            if reader.text("patient_id") == nil {
+                reader.fail(.invalidValue, "patient_id", "expected a patient pseudonym, found an empty field")
+            }
             let group = reader.vocabulary("group", SampleGroup.self)
-            if reader.text("group") == nil { reader.fail(.invalidValue, "group", "expected one of case, control, reference, found an empty field") }
+            if reader.text("group") == nil {
+                reader.fail(.invalidValue, "group", "expected one of case, control, reference, found an empty field")
+            }
             let specimen = reader.vocabulary("specimen", Specimen.self) ?? defaultSpecimen
-            let date = reader.parsed("collection_date", expectation: CalendarDate.expectation, kind: .invalidDate) { CalendarDate(iso8601: $0) }
-            let day = reader.parsed("day", expectation: "a whole number of days (negative before the event)", kind: .invalidNumber) { Int($0) }
+            let date = reader.parsed("collection_date", expectation: CalendarDate.expectation, kind: .invalidDate) {
+                CalendarDate(iso8601: $0)
+            }
+            let day = reader.parsed(
+                "day", expectation: "a whole number of days (negative before the event)", kind: .invalidNumber
+            ) { Int($0) }
             let stage = reader.parsed("stage", expectation: TumourStage.expectation) { TumourStage(parsing: $0) }
-            let t = reader.parsed("t_stage", expectation: TNMCategory.expectation(.t)) { TNMCategory(parsing: $0, as: .t) }
-            let n = reader.parsed("n_stage", expectation: TNMCategory.expectation(.n)) { TNMCategory(parsing: $0, as: .n) }
-            let m = reader.parsed("m_stage", expectation: TNMCategory.expectation(.m)) { TNMCategory(parsing: $0, as: .m) }
+            let t = reader.parsed("t_stage", expectation: TNMCategory.expectation(.t)) {
+                TNMCategory(parsing: $0, as: .t)
+            }
+            let n = reader.parsed("n_stage", expectation: TNMCategory.expectation(.n)) {
+                TNMCategory(parsing: $0, as: .n)
+            }
+            let m = reader.parsed("m_stage", expectation: TNMCategory.expectation(.m)) {
+                TNMCategory(parsing: $0, as: .m)
+            }
             let metastasis = reader.parsed("metastasis", expectation: "yes or no") { Self.boolean($0) }
             let response = reader.vocabulary("response", TreatmentResponse.self)
             let method = reader.vocabulary("isolation_method", IsolationMethod.self)
-            let volume = reader.parsed("input_volume_ml", expectation: "a positive volume in mL", kind: .invalidNumber) { text in
+            let volume = reader.parsed("input_volume_ml", expectation: "a positive volume in mL", kind: .invalidNumber)
+            { text in
                 Double(text).flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
             }
-            let temperature = reader.parsed("storage_temp_c", expectation: "a temperature in °C, such as -80", kind: .invalidNumber) { text in
+            let temperature = reader.parsed(
+                "storage_temp_c", expectation: "a temperature in °C, such as -80", kind: .invalidNumber
+            ) { text in
                 Double(text).flatMap { $0.isFinite && $0 > -273.15 ? $0 : nil }
             }
-            let thaws = reader.parsed("freeze_thaw_cycles", expectation: "a whole number ≥ 0", kind: .invalidNumber) { text in
+            let thaws = reader.parsed("freeze_thaw_cycles", expectation: "a whole number ≥ 0", kind: .invalidNumber) {
+                text in
                 Int(text).flatMap { $0 >= 0 ? $0 : nil }
             }
             errors += reader.errors
@@ -114,7 +147,8 @@ public enum SampleSheet {
             samples.append(
                 Sample(
                     id: sampleID, patient: patient, group: group, specimen: specimen,
-                    timepoint: Timepoint(label: reader.text("timepoint"), date: date, dayOffset: day, event: reader.text("event")),
+                    timepoint: Timepoint(
+                        label: reader.text("timepoint"), date: date, dayOffset: day, event: reader.text("event")),
                     clinical: ClinicalAttributes(
                         tumourType: reader.text("tumour_type"), stage: stage, t: t, n: n, m: m, metastasis: metastasis,
                         treatment: reader.text("treatment"), response: response),
@@ -175,12 +209,15 @@ struct RowReader {
     }
 
     /// A cell from a closed vocabulary, with the nearest spelling as a hint.
-    mutating func vocabulary<V: Vocabulary>(_ column: String, _ type: V.Type, kind: InputError.Kind = .invalidValue) -> V? {
+    mutating func vocabulary<V: Vocabulary>(_ column: String, _ type: V.Type, kind: InputError.Kind = .invalidValue)
+        -> V?
+    {
         guard let text = text(column) else { return nil }
         guard let value = V(parsing: text) else {
             let suggestion = EditDistance.suggestion(for: text, in: V.spellings)
             fail(
-                kind, column, "expected one of \(V.spellings.joined(separator: ", ")) in column '\(column)', found \(InputError.quoted(text))",
+                kind, column,
+                "expected one of \(V.spellings.joined(separator: ", ")) in column '\(column)', found \(InputError.quoted(text))",
                 hint: suggestion.map { "did you mean '\($0)'?" })
             return nil
         }

@@ -32,7 +32,8 @@ public enum StudyFile {
                 nil,
                 [
                     InputError(
-                        .wrongType, at: InputLocation(path: path, line: root == nil ? 0 : 1, column: root == nil ? nil : 1),
+                        .wrongType,
+                        at: InputLocation(path: path, line: root == nil ? 0 : 1, column: root == nil ? nil : 1),
                         "expected a mapping of study keys, found \(found)",
                         hint: "start with 'id: MY-STUDY' and 'title: …'; see docs/study-format.md")
                 ]
@@ -50,18 +51,24 @@ public enum StudyFile {
         let id = top.string("id", required: true)
         if let id, !Identifier.isValid(id), let node = top.value("id") {
             top.errors.append(
-                InputError(.invalidIdentifier, at: top.location(of: node), "invalid study id \(InputError.quoted(id))", hint: "use \(Identifier.rule)"))
+                InputError(
+                    .invalidIdentifier, at: top.location(of: node), "invalid study id \(InputError.quoted(id))",
+                    hint: "use \(Identifier.rule)"))
         }
         let title = top.string("title", required: true)
         let description = top.string("description")
         let tumour = top.string("tumour")
         let specimen = top.vocabulary("specimen", Specimen.self)
         let sampleSheet = top.string("sampleSheet") ?? "samples.tsv"
-        let sampleSheetLocation = top.value("sampleSheet").map { top.location(of: $0) } ?? InputLocation(path: path, line: 1, column: 1)
+        let sampleSheetLocation =
+            top.value("sampleSheet").map { top.location(of: $0) } ?? InputLocation(path: path, line: 1, column: 1)
         let treatmentEvent = top.string("treatmentEvent") ?? "treatment start"
         let extraColumns = top.sequence("extraColumns").compactMap { node -> String? in
             guard let text = node.string else {
-                top.errors.append(InputError(.wrongType, at: top.location(of: node), "expected a column name, found \(YAMLMapping.describe(node))"))
+                top.errors.append(
+                    InputError(
+                        .wrongType, at: top.location(of: node),
+                        "expected a column name, found \(YAMLMapping.describe(node))"))
                 return nil
             }
             return text
@@ -71,7 +78,8 @@ public enum StudyFile {
             guard case .mapping(let itemMapping) = item else {
                 top.errors.append(
                     InputError(
-                        .wrongType, at: top.location(of: item), "expected a mapping with 'file' and 'assay', found \(YAMLMapping.describe(item))"))
+                        .wrongType, at: top.location(of: item),
+                        "expected a mapping with 'file' and 'assay', found \(YAMLMapping.describe(item))"))
                 continue
             }
             var entry = YAMLMapping(itemMapping, path: path, lines: file.lines, validKeys: measurementKeys)
@@ -79,15 +87,20 @@ public enum StudyFile {
             let assay = entry.vocabulary("assay", Assay.self)
             if entry.value("assay") == nil {
                 entry.errors.append(
-                    InputError(.missingKey, at: entry.selfLocation, "missing required key 'assay'", hint: "one of \(Assay.spellings.joined(separator: ", "))"))
+                    InputError(
+                        .missingKey, at: entry.selfLocation, "missing required key 'assay'",
+                        hint: "one of \(Assay.spellings.joined(separator: ", "))"))
             }
             let unit = entry.vocabulary("unit", MeasurementUnit.self, kind: .unknownUnit)
             let description = entry.string("description")
             if let assay, let unit, !assay.admissibleUnits.contains(unit), let node = entry.value("unit") {
                 entry.errors.append(
                     InputError(
-                        .unknownUnit, at: entry.location(of: node), "unit '\(unit.rawValue)' is not a unit of \(assay.rawValue)",
-                        hint: "\(assay.rawValue) reports \(assay.admissibleUnits.map(\.rawValue).sorted().joined(separator: ", "))"))
+                        .unknownUnit, at: entry.location(of: node),
+                        "unit '\(unit.rawValue)' is not a unit of \(assay.rawValue)",
+                        hint:
+                            "\(assay.rawValue) reports \(assay.admissibleUnits.map(\.rawValue).sorted().joined(separator: ", "))"
+                    ))
             }
             top.errors += entry.errors
             if let filePath, let assay {
@@ -111,26 +124,35 @@ public enum StudyFile {
         return (
             StudyDefinition(
                 schema: schema, id: id, title: title, description: description, tumour: tumour, specimen: specimen,
-                sampleSheet: sampleSheet, sampleSheetLocation: sampleSheetLocation, measurements: measurements, monitored: monitored, spikeIns: spikeIns,
-                references: references, extraColumns: extraColumns, treatmentEvent: treatmentEvent, nameResolutions: notes),
+                sampleSheet: sampleSheet, sampleSheetLocation: sampleSheetLocation, measurements: measurements,
+                monitored: monitored, spikeIns: spikeIns,
+                references: references, extraColumns: extraColumns, treatmentEvent: treatmentEvent,
+                nameResolutions: notes),
             []
         )
     }
 
     /// Resolves each name of a list of analytes, recording failures at the name's position.
-    private static func analyteList(_ key: String, in mapping: inout YAMLMapping, notes: inout [ResolvedMiRNA]) -> [Analyte] {
+    private static func analyteList(_ key: String, in mapping: inout YAMLMapping, notes: inout [ResolvedMiRNA])
+        -> [Analyte]
+    {
         mapping.sequence(key).compactMap { node in
             guard let text = node.string else {
                 mapping.errors.append(
-                    InputError(.wrongType, at: mapping.location(of: node), "expected an analyte name, found \(YAMLMapping.describe(node))"))
+                    InputError(
+                        .wrongType, at: mapping.location(of: node),
+                        "expected an analyte name, found \(YAMLMapping.describe(node))"))
                 return nil
             }
             switch Analyte.resolve(text) {
             case .success(let resolved):
-                if let note = resolved.resolution, note.rule != .current || !note.corrections.isEmpty { notes.append(note) }
+                if let note = resolved.resolution, note.rule != .current || !note.corrections.isEmpty {
+                    notes.append(note)
+                }
                 return resolved.analyte
             case .failure(let failure):
-                mapping.errors.append(InputError(failure.kind, at: mapping.location(of: node), failure.message, hint: failure.hint))
+                mapping.errors.append(
+                    InputError(failure.kind, at: mapping.location(of: node), failure.message, hint: failure.hint))
                 return nil
             }
         }
@@ -143,13 +165,15 @@ public enum StudyFile {
             .composer(let context, let problem, let mark, _):
             let detail = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
             return InputError(
-                .malformedYAML, at: YAMLMapping.location(path: path, lines: lines, line: mark.line, scalarColumn: mark.column),
+                .malformedYAML,
+                at: YAMLMapping.location(path: path, lines: lines, line: mark.line, scalarColumn: mark.column),
                 "invalid YAML: \(problem)\(detail)",
                 hint: "check the indentation and that every 'key: value' has a space after the colon")
         case .duplicatedKeysInMapping(let duplicates, let context):
             return InputError(
                 .malformedYAML,
-                at: YAMLMapping.location(path: path, lines: lines, line: context.mark.line, scalarColumn: context.mark.column),
+                at: YAMLMapping.location(
+                    path: path, lines: lines, line: context.mark.line, scalarColumn: context.mark.column),
                 "key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) appears more than once in a mapping")
         default:
             return InputError(.malformedYAML, at: InputLocation(path: path), "invalid YAML: \(error)")

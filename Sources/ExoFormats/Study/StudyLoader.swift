@@ -15,14 +15,18 @@ public enum StudyLoader {
         func read(_ relative: String, role: String, namedAt location: InputLocation?) -> TextFile? {
             do {
                 let file = try TextFile(url: directory.appendingPathComponent(relative), displayPath: relative)
-                files.append(LoadedStudy.InputFile(path: relative, sha256: file.sha256, byteCount: file.byteCount, role: role))
+                files.append(
+                    LoadedStudy.InputFile(path: relative, sha256: file.sha256, byteCount: file.byteCount, role: role))
                 return file
             } catch {
                 if error.kind == .fileNotFound, let location {
                     errors.append(
                         InputError(
-                            .fileNotFound, at: location, "file \(InputError.quoted(relative)) named in study.yaml does not exist",
-                            hint: "paths are relative to the study folder \(InputError.quoted(directory.lastPathComponent))"))
+                            .fileNotFound, at: location,
+                            "file \(InputError.quoted(relative)) named in study.yaml does not exist",
+                            hint:
+                                "paths are relative to the study folder \(InputError.quoted(directory.lastPathComponent))"
+                        ))
                 } else {
                     errors.append(error)
                 }
@@ -47,17 +51,22 @@ public enum StudyLoader {
         var samples: [Sample] = []
         var declaredIDs: Set<SampleID> = []
         if let sheet = read(definition.sampleSheet, role: "sampleSheet", namedAt: definition.sampleSheetLocation) {
-            let parsed = SampleSheet.parse(sheet, defaultSpecimen: definition.specimen, extraColumns: definition.extraColumns)
+            let parsed = SampleSheet.parse(
+                sheet, defaultSpecimen: definition.specimen, extraColumns: definition.extraColumns)
             samples = parsed.samples
             declaredIDs = parsed.declaredIDs
             errors += parsed.errors
         }
         var measurements: [SampleMeasurement] = []
-        var notes = Dictionary(definition.nameResolutions.map { ($0.written, $0) }, uniquingKeysWith: { first, _ in first })
+        var notes = Dictionary(
+            definition.nameResolutions.map { ($0.written, $0) }, uniquingKeysWith: { first, _ in first })
         var seenPaths: Set<String> = []
         for spec in definition.measurements {
             guard seenPaths.insert(spec.path).inserted else {
-                errors.append(InputError(.invalidValue, at: spec.location, "file \(InputError.quoted(spec.path)) is listed twice under measurements"))
+                errors.append(
+                    InputError(
+                        .invalidValue, at: spec.location,
+                        "file \(InputError.quoted(spec.path)) is listed twice under measurements"))
                 continue
             }
             guard let file = read(spec.path, role: "measurements", namedAt: spec.location) else { continue }

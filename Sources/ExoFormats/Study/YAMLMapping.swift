@@ -60,7 +60,9 @@ struct YAMLMapping {
             return nil
         }
         guard case .scalar(let scalar) = value else {
-            errors.append(InputError(.wrongType, at: location(of: value), "expected text for '\(key)', found \(Self.describe(value))"))
+            errors.append(
+                InputError(
+                    .wrongType, at: location(of: value), "expected text for '\(key)', found \(Self.describe(value))"))
             return nil
         }
         return scalar.string
@@ -80,13 +82,15 @@ struct YAMLMapping {
     }
 
     /// A value from a closed vocabulary.
-    mutating func vocabulary<V: Vocabulary>(_ key: String, _ type: V.Type, kind: InputError.Kind = .invalidValue) -> V? {
+    mutating func vocabulary<V: Vocabulary>(_ key: String, _ type: V.Type, kind: InputError.Kind = .invalidValue) -> V?
+    {
         guard let text = string(key), let valueNode = node[key] else { return nil }
         guard let value = V(parsing: text) else {
             let suggestion = EditDistance.suggestion(for: text, in: V.spellings)
             errors.append(
                 InputError(
-                    kind, at: location(of: valueNode), "expected one of \(V.spellings.joined(separator: ", ")) for '\(key)', found \(InputError.quoted(text))",
+                    kind, at: location(of: valueNode),
+                    "expected one of \(V.spellings.joined(separator: ", ")) for '\(key)', found \(InputError.quoted(text))",
                     hint: suggestion.map { "did you mean '\($0)'?" }))
             return nil
         }
@@ -97,7 +101,9 @@ struct YAMLMapping {
     mutating func sequence(_ key: String) -> [Node] {
         guard let value = node[key] else { return [] }
         guard case .sequence(let items) = value else {
-            errors.append(InputError(.wrongType, at: location(of: value), "expected a list for '\(key)', found \(Self.describe(value))"))
+            errors.append(
+                InputError(
+                    .wrongType, at: location(of: value), "expected a list for '\(key)', found \(Self.describe(value))"))
             return []
         }
         return Array(items)
@@ -107,7 +113,10 @@ struct YAMLMapping {
     mutating func mapping(_ key: String, validKeys: [String]) -> YAMLMapping? {
         guard let value = node[key] else { return nil }
         guard case .mapping(let mapping) = value else {
-            errors.append(InputError(.wrongType, at: location(of: value), "expected a mapping for '\(key)', found \(Self.describe(value))"))
+            errors.append(
+                InputError(
+                    .wrongType, at: location(of: value),
+                    "expected a mapping for '\(key)', found \(Self.describe(value))"))
             return nil
         }
         return YAMLMapping(mapping, path: path, lines: lines, validKeys: validKeys)

@@ -8,7 +8,9 @@ public import Foundation
 /// Every number comes from the seeded generator and the parameters below (documented in
 /// `docs/demo-study.md`), so the same seed writes byte-identical files.
 public struct DemoStudy: Sendable {
-    /// Generative parameters. Cq is the qPCR quantification cycle: one cycle higher is half as much.
+    /// Generative parameters.
+    ///
+    /// Cq is the qPCR quantification cycle: one cycle higher is half as much.
     public struct Parameters: Sendable, Hashable, Codable {
         public var seed: UInt64 = 20_260_707
         public var controls = 40
@@ -46,11 +48,13 @@ public struct DemoStudy: Sendable {
     static let analytes = [
         // Lower in NSCLC (higher Cq), lower still in stage III–IV and with distant metastasis (review ref. 17).
         AnalyteModel(
-            name: "hsa-miR-4458", controlCq: 27.0, biologicalSD: 0.8, earlyShift: 1.2, lateShift: 2.2, metastasisShift: 0.5,
+            name: "hsa-miR-4458", controlCq: 27.0, biologicalSD: 0.8, earlyShift: 1.2, lateShift: 2.2,
+            metastasisShift: 0.5,
             responsePerMonth: -0.45, hemolysisShift: 0),
         // Higher in tumour-bearing patients (oncomiR; review refs. 26–27).
         AnalyteModel(
-            name: "hsa-miR-21-5p", controlCq: 26.0, biologicalSD: 0.9, earlyShift: -0.8, lateShift: -1.3, metastasisShift: -0.2,
+            name: "hsa-miR-21-5p", controlCq: 26.0, biologicalSD: 0.9, earlyShift: -0.8, lateShift: -1.3,
+            metastasisShift: -0.2,
             responsePerMonth: 0.35, hemolysisShift: 0),
         // Endogenous reference candidate, no group effect.
         AnalyteModel(
@@ -81,7 +85,8 @@ public struct DemoStudy: Sendable {
         var rng = SeededGenerator(seed: parameters.seed)
         var sheet = [
             [
-                "sample_id", "patient_id", "group", "specimen", "collection_date", "day", "timepoint", "event", "tumour_type",
+                "sample_id", "patient_id", "group", "specimen", "collection_date", "day", "timepoint", "event",
+                "tumour_type",
                 "stage", "t_stage", "n_stage", "m_stage", "metastasis", "treatment", "response", "isolation_method",
                 "input_volume_ml", "storage_temp_c", "freeze_thaw_cycles",
             ].joined(separator: "\t")
@@ -99,9 +104,11 @@ public struct DemoStudy: Sendable {
             let thaws = rng.nextUnitInterval() < 0.15 ? 2 : 1
             sheet.append(
                 [
-                    sample, patient, group, "serum", date, day.map(String.init) ?? "", timepoint, day == nil ? "" : "treatment start",
+                    sample, patient, group, "serum", date, day.map(String.init) ?? "", timepoint,
+                    day == nil ? "" : "treatment start",
                     stage == nil ? "" : "NSCLC", stage.map { ["I", "II", "III", "IV"][$0 - 1] } ?? "", t, n, m,
-                    stage == nil ? "" : (metastatic ? "yes" : "no"), treatment, response, "size-exclusion-chromatography", "1.0",
+                    stage == nil ? "" : (metastatic ? "yes" : "no"), treatment, response,
+                    "size-exclusion-chromatography", "1.0",
                     "-80", String(thaws),
                 ].joined(separator: "\t"))
             let extraction = rng.nextNormal(mean: 0, standardDeviation: 0.3)
@@ -114,7 +121,8 @@ public struct DemoStudy: Sendable {
                 }
                 if let responder { mean += (responder ? 1 : -1) * model.responsePerMonth * monthsTreated }
                 if hemolysed { mean += model.hemolysisShift }
-                let biological = model.biologicalSD > 0 ? rng.nextNormal(mean: 0, standardDeviation: parameters.withinSubjectSD) : 0
+                let biological =
+                    model.biologicalSD > 0 ? rng.nextNormal(mean: 0, standardDeviation: parameters.withinSubjectSD) : 0
                 for replicate in 1...parameters.technicalReplicates {
                     let value = mean + biological + rng.nextNormal(mean: 0, standardDeviation: 0.15)
                     let text = value > parameters.limitOfDetectionCq ? "Undetermined" : Self.format(value)
@@ -134,7 +142,8 @@ public struct DemoStudy: Sendable {
         for index in 1...max(parameters.controls, 1) where parameters.controls > 0 {
             let id = String(format: "HD%03d", index)
             emit(
-                sample: "\(id)-S1", patient: id, group: "control", dayIndex: index * 3, day: nil, timepoint: "diagnosis",
+                sample: "\(id)-S1", patient: id, group: "control", dayIndex: index * 3, day: nil,
+                timepoint: "diagnosis",
                 stage: nil, metastatic: false, treatment: "", response: "", monthsTreated: 0, responder: nil,
                 patientLevels: drawPatientLevels())
         }
@@ -145,7 +154,8 @@ public struct DemoStudy: Sendable {
                 let id = String(format: "LC%03d", caseNumber)
                 let stage = stageIndex + 1
                 emit(
-                    sample: "\(id)-S1", patient: id, group: "case", dayIndex: caseNumber * 3 + 1, day: nil, timepoint: "diagnosis",
+                    sample: "\(id)-S1", patient: id, group: "case", dayIndex: caseNumber * 3 + 1, day: nil,
+                    timepoint: "diagnosis",
                     stage: stage, metastatic: stage == 4, treatment: "", response: "", monthsTreated: 0, responder: nil,
                     patientLevels: drawPatientLevels())
             }
@@ -160,9 +170,11 @@ public struct DemoStudy: Sendable {
             for (visit, day) in parameters.monitoringDays.enumerated() {
                 let isLast = visit == parameters.monitoringDays.count - 1
                 emit(
-                    sample: "\(id)-V\(visit + 1)", patient: id, group: "case", dayIndex: 200 + index * 2 + day, day: day,
+                    sample: "\(id)-V\(visit + 1)", patient: id, group: "case", dayIndex: 200 + index * 2 + day,
+                    day: day,
                     timepoint: visit == 0 ? "baseline" : "week \(day / 7)", stage: stage, metastatic: stage == 4,
-                    treatment: treatment, response: isLast ? (responder ? "PR" : "PD") : "", monthsTreated: Double(day) / 28,
+                    treatment: treatment, response: isLast ? (responder ? "PR" : "PD") : "",
+                    monthsTreated: Double(day) / 28,
                     responder: responder, patientLevels: levels)
             }
         }
@@ -202,19 +214,26 @@ public struct DemoStudy: Sendable {
     public func write(to directory: URL) throws {
         for (path, contents) in files() {
             let url = directory.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(contents.utf8).write(to: url, options: .atomic)
         }
     }
 
     /// T, N and M categories consistent with an overall stage (AJCC 8th edition, simplified).
     static func tnm(stage: Int, metastatic: Bool, rng: inout SeededGenerator) -> (String, String, String) {
-        let pick = { (options: [String], rng: inout SeededGenerator) in options[Int(rng.nextUnitInterval() * Double(options.count))] }
+        let pick = { (options: [String], rng: inout SeededGenerator) in
+            options[Int(rng.nextUnitInterval() * Double(options.count))]
+        }
         switch stage {
         case 1: return (pick(["T1a", "T1b", "T1c", "T2a"], &rng), "N0", "M0")
         case 2: return (pick(["T2b", "T3", "T1b"], &rng), pick(["N0", "N0", "N1"], &rng), "M0")
         case 3: return (pick(["T3", "T4", "T2a"], &rng), pick(["N1", "N2", "N3"], &rng), "M0")
-        default: return (pick(["T2a", "T3", "T4"], &rng), pick(["N1", "N2", "N3"], &rng), metastatic ? pick(["M1a", "M1b", "M1c"], &rng) : "M0")
+        default:
+            return (
+                pick(["T2a", "T3", "T4"], &rng), pick(["N1", "N2", "N3"], &rng),
+                metastatic ? pick(["M1a", "M1b", "M1c"], &rng) : "M0"
+            )
         }
     }
 

@@ -1,4 +1,6 @@
-/// Escaping and small builders for hand-written HTML. Every text that came from a user file goes
+/// Escaping and small builders for hand-written HTML.
+///
+/// Every text that came from a user file goes
 /// through ``HTML/escape(_:)``.
 public enum HTML {
     /// Escapes `&`, `<`, `>`, `"` and `'`.

@@ -54,26 +54,34 @@ public struct GroupComparisonPlot: Sendable {
         for tick in y.ticks() {
             let py = y(tick)
             svg += "<line x1=\"\(left)\" x2=\"\(width - right)\" y1=\"\(py)\" y2=\"\(py)\" stroke=\"#e3e8ee\"/>"
-            svg += "<text x=\"\(left - 6)\" y=\"\(py + 4)\" text-anchor=\"end\" font-size=\"10\">\(formatNumber(tick))</text>"
+            svg +=
+                "<text x=\"\(left - 6)\" y=\"\(py + 4)\" text-anchor=\"end\" font-size=\"10\">\(formatNumber(tick))</text>"
         }
-        svg += "<text transform=\"translate(14 \((top + height - bottom) / 2)) rotate(-90)\" text-anchor=\"middle\" font-size=\"11\">\(HTML.escape(yLabel))</text>"
+        svg +=
+            "<text transform=\"translate(14 \((top + height - bottom) / 2)) rotate(-90)\" text-anchor=\"middle\" font-size=\"11\">\(HTML.escape(yLabel))</text>"
         for (index, group) in groups.enumerated() {
             let center = left + band * (Double(index) + 0.5)
             let color = Self.palette[index % Self.palette.count]
             if let summary = Descriptive.fiveNumberSummary(group.values) {
                 let boxWidth = min(band * 0.5, 70)
-                svg += "<line x1=\"\(center)\" x2=\"\(center)\" y1=\"\(y(summary.minimum))\" y2=\"\(y(summary.maximum))\" stroke=\"\(color)\"/>"
+                svg +=
+                    "<line x1=\"\(center)\" x2=\"\(center)\" y1=\"\(y(summary.minimum))\" y2=\"\(y(summary.maximum))\" stroke=\"\(color)\"/>"
                 let q1 = y(summary.lowerQuartile)
                 let q3 = y(summary.upperQuartile)
-                svg += "<rect x=\"\(center - boxWidth / 2)\" y=\"\(min(q1, q3))\" width=\"\(boxWidth)\" height=\"\(max(abs(q3 - q1), 1))\" fill=\"\(color)\" fill-opacity=\"0.15\" stroke=\"\(color)\"/>"
-                svg += "<line x1=\"\(center - boxWidth / 2)\" x2=\"\(center + boxWidth / 2)\" y1=\"\(y(summary.median))\" y2=\"\(y(summary.median))\" stroke=\"\(color)\" stroke-width=\"2\"/>"
+                svg +=
+                    "<rect x=\"\(center - boxWidth / 2)\" y=\"\(min(q1, q3))\" width=\"\(boxWidth)\" height=\"\(max(abs(q3 - q1), 1))\" fill=\"\(color)\" fill-opacity=\"0.15\" stroke=\"\(color)\"/>"
+                svg +=
+                    "<line x1=\"\(center - boxWidth / 2)\" x2=\"\(center + boxWidth / 2)\" y1=\"\(y(summary.median))\" y2=\"\(y(summary.median))\" stroke=\"\(color)\" stroke-width=\"2\"/>"
             }
             for (pointIndex, value) in group.values.enumerated() {
                 let jitter = (Double((pointIndex * 37) % 21) / 20 - 0.5) * min(band * 0.4, 50)
-                svg += "<circle cx=\"\(center + jitter)\" cy=\"\(y(value))\" r=\"2.6\" fill=\"\(color)\" fill-opacity=\"0.7\"/>"
+                svg +=
+                    "<circle cx=\"\(center + jitter)\" cy=\"\(y(value))\" r=\"2.6\" fill=\"\(color)\" fill-opacity=\"0.7\"/>"
             }
-            svg += "<text x=\"\(center)\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\" font-size=\"11\">\(HTML.escape(group.label))</text>"
-            svg += "<text x=\"\(center)\" y=\"\(height - bottom + 30)\" text-anchor=\"middle\" font-size=\"10\" fill=\"#5f6b7a\">n = \(group.values.count)</text>"
+            svg +=
+                "<text x=\"\(center)\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\" font-size=\"11\">\(HTML.escape(group.label))</text>"
+            svg +=
+                "<text x=\"\(center)\" y=\"\(height - bottom + 30)\" text-anchor=\"middle\" font-size=\"10\" fill=\"#5f6b7a\">n = \(group.values.count)</text>"
         }
         return svg + "</svg>"
     }

@@ -38,13 +38,20 @@ struct LinearScale {
     private func floorLog10(_ x: Double) -> Int {
         var exponent = 0
         var value = x
-        while value >= 10 { value /= 10; exponent += 1 }
-        while value < 1 { value *= 10; exponent -= 1 }
+        while value >= 10 {
+            value /= 10
+            exponent += 1
+        }
+        while value < 1 {
+            value *= 10
+            exponent -= 1
+        }
         return exponent
     }
 
     private func pow10(_ exponent: Int) -> Double {
-        exponent >= 0 ? (0..<exponent).reduce(1.0) { acc, _ in acc * 10 } : (0..<(-exponent)).reduce(1.0) { acc, _ in acc / 10 }
+        exponent >= 0
+            ? (0..<exponent).reduce(1.0) { acc, _ in acc * 10 } : (0..<(-exponent)).reduce(1.0) { acc, _ in acc / 10 }
     }
 }
 

@@ -43,13 +43,17 @@ public struct TrajectoryPlot: Sendable {
         for tick in y.ticks() {
             let py = y(tick)
             svg += "<line x1=\"\(left)\" x2=\"\(width - right)\" y1=\"\(py)\" y2=\"\(py)\" stroke=\"#e3e8ee\"/>"
-            svg += "<text x=\"\(left - 6)\" y=\"\(py + 4)\" text-anchor=\"end\" font-size=\"10\">\(formatNumber(tick))</text>"
+            svg +=
+                "<text x=\"\(left - 6)\" y=\"\(py + 4)\" text-anchor=\"end\" font-size=\"10\">\(formatNumber(tick))</text>"
         }
         for tick in x.ticks() {
-            svg += "<text x=\"\(x(tick))\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\" font-size=\"10\">\(formatNumber(tick))</text>"
+            svg +=
+                "<text x=\"\(x(tick))\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\" font-size=\"10\">\(formatNumber(tick))</text>"
         }
-        svg += "<text x=\"\((width - right + left) / 2)\" y=\"\(height - 6)\" text-anchor=\"middle\" font-size=\"11\">day from treatment start</text>"
-        svg += "<text transform=\"translate(14 \((top + height - bottom) / 2)) rotate(-90)\" text-anchor=\"middle\" font-size=\"11\">\(HTML.escape(yLabel))</text>"
+        svg +=
+            "<text x=\"\((width - right + left) / 2)\" y=\"\(height - 6)\" text-anchor=\"middle\" font-size=\"11\">day from treatment start</text>"
+        svg +=
+            "<text transform=\"translate(14 \((top + height - bottom) / 2)) rotate(-90)\" text-anchor=\"middle\" font-size=\"11\">\(HTML.escape(yLabel))</text>"
         for (index, line) in series.enumerated() {
             let color = GroupComparisonPlot.palette[index % GroupComparisonPlot.palette.count]
             let path = line.points.map { "\(x($0.day)),\(y($0.value))" }.joined(separator: " ")
@@ -58,8 +62,10 @@ public struct TrajectoryPlot: Sendable {
                 svg += "<circle cx=\"\(x(point.day))\" cy=\"\(y(point.value))\" r=\"2.8\" fill=\"\(color)\"/>"
             }
             let legendY = top + 14 * Double(index)
-            svg += "<line x1=\"\(width - right + 10)\" x2=\"\(width - right + 26)\" y1=\"\(legendY)\" y2=\"\(legendY)\" stroke=\"\(color)\" stroke-width=\"2\"/>"
-            svg += "<text x=\"\(width - right + 30)\" y=\"\(legendY + 4)\" font-size=\"10\">\(HTML.escape(line.label))</text>"
+            svg +=
+                "<line x1=\"\(width - right + 10)\" x2=\"\(width - right + 26)\" y1=\"\(legendY)\" y2=\"\(legendY)\" stroke=\"\(color)\" stroke-width=\"2\"/>"
+            svg +=
+                "<text x=\"\(width - right + 30)\" y=\"\(legendY + 4)\" font-size=\"10\">\(HTML.escape(line.label))</text>"
         }
         return svg + "</svg>"
     }

@@ -1,4 +1,6 @@
-/// The named, append-only schema migrations. An identifier that has shipped is never edited or
+/// The named, append-only schema migrations.
+///
+/// An identifier that has shipped is never edited or
 /// renamed; a change to the schema is a new migration at the end.
 ///
 /// Each migration carries the SQL of every dialect so the PostgreSQL store applies the same plan.

@@ -89,11 +89,13 @@ struct SampleRow: Codable, FetchableRecord, PersistableRecord {
                 event: event),
             clinical: ClinicalAttributes(
                 tumourType: tumourType, stage: stage.flatMap { TumourStage(parsing: $0) },
-                t: tStage.flatMap { TNMCategory(parsing: $0, as: .t) }, n: nStage.flatMap { TNMCategory(parsing: $0, as: .n) },
+                t: tStage.flatMap { TNMCategory(parsing: $0, as: .t) },
+                n: nStage.flatMap { TNMCategory(parsing: $0, as: .n) },
                 m: mStage.flatMap { TNMCategory(parsing: $0, as: .m) }, metastasis: metastasis, treatment: treatment,
                 response: response.flatMap { TreatmentResponse(parsing: $0) }),
             preparation: EVPreparation(
-                method: isolationMethod.flatMap { IsolationMethod(parsing: $0) }, inputVolumeMilliliters: inputVolumeMilliliters,
+                method: isolationMethod.flatMap { IsolationMethod(parsing: $0) },
+                inputVolumeMilliliters: inputVolumeMilliliters,
                 storageTemperatureCelsius: storageTemperatureCelsius, freezeThawCycles: freezeThawCycles),
             extra: (try? StoreJSON.decoder.decode([String: String].self, from: Data(extraJSON.utf8))) ?? [:])
     }
@@ -133,11 +135,13 @@ struct MeasurementRow: Codable, FetchableRecord, PersistableRecord {
     }
 
     func measurement() throws -> SampleMeasurement {
-        guard let sample = SampleID(sampleId), let kind = AnalyteKind(parsing: analyteKind), let assay = Assay(parsing: assay),
+        guard let sample = SampleID(sampleId), let kind = AnalyteKind(parsing: analyteKind),
+            let assay = Assay(parsing: assay),
             let unit = MeasurementUnit(parsing: unit)
         else { throw StoreError.notFound(table: "sampleMeasurement", id: String(id ?? 0)) }
         return SampleMeasurement(
-            sample: sample, analyte: Analyte(name: analyte, kind: kind, accession: accession), assay: assay, value: value,
+            sample: sample, analyte: Analyte(name: analyte, kind: kind, accession: accession), assay: assay,
+            value: value,
             unit: unit, replicate: replicate,
             flags: Set(flags.split(separator: ";").compactMap { MeasurementFlag(parsing: String($0)) }),
             source: InputLocation(path: sourcePath, line: sourceLine))

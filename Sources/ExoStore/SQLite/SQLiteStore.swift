@@ -45,7 +45,9 @@ public final class SQLiteStore: Store {
     public func migrate() async throws {
         let applied = try await appliedMigrations()
         let known = MigrationPlan.identifiers
-        guard applied.allSatisfy(known.contains) else { throw StoreError.migrationMismatch(applied: applied, known: known) }
+        guard applied.allSatisfy(known.contains) else {
+            throw StoreError.migrationMismatch(applied: applied, known: known)
+        }
         try Self.migrator.migrate(queue)
     }
 
@@ -79,7 +81,8 @@ public final class SQLiteStore: Store {
         try db.execute(sql: "DELETE FROM patient WHERE studyId = ?", arguments: [studyID])
         try db.execute(sql: "DELETE FROM inputFile WHERE studyId = ?", arguments: [studyID])
         try StudyRow(
-            id: studyID, title: payload.study.title, description: payload.study.description, tumour: payload.study.tumour,
+            id: studyID, title: payload.study.title, description: payload.study.description,
+            tumour: payload.study.tumour,
             definitionJSON: payload.study.definitionJSON, importedAt: now
         ).save(db)
         for patient in Set(payload.samples.map(\.patient)).sorted() {
@@ -91,8 +94,10 @@ public final class SQLiteStore: Store {
             try payload.afterMeasurementRow(index + 1)
         }
         for file in payload.files {
-            try InputFileRow(studyId: studyID, path: file.path, sha256: file.sha256, byteCount: file.byteCount, role: file.role)
-                .insert(db)
+            try InputFileRow(
+                studyId: studyID, path: file.path, sha256: file.sha256, byteCount: file.byteCount, role: file.role
+            )
+            .insert(db)
         }
         let summary = ImportSummary(
             isNewStudy: isNew, samples: payload.samples.count, measurements: payload.measurements.count,
@@ -100,7 +105,8 @@ public final class SQLiteStore: Store {
         let detail = AuditDetail(summary: summary, provenance: payload.provenance)
         try AuditRow(
             id: nil, at: now, actor: payload.actor, action: isNew ? "import" : "reimport", entity: "study:\(studyID)",
-            detail: String(decoding: try StoreJSON.encoder.encode(detail), as: UTF8.self), version: ExoScopeVersion.current
+            detail: String(decoding: try StoreJSON.encoder.encode(detail), as: UTF8.self),
+            version: ExoScopeVersion.current
         ).insert(db)
         try payload.verifyBeforeCommit()
         return .imported(summary)
@@ -111,11 +117,13 @@ public final class SQLiteStore: Store {
         return try await queue.read { db in
             let studies = try StudyRow.order(Column("id")).fetchAll(db).map { study in
                 let count = { (table: String) in
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE studyId = ?", arguments: [study.id]) ?? 0
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE studyId = ?", arguments: [study.id])
+                        ?? 0
                 }
                 return StoreStatus.StudyCounts(
                     id: study.id, title: study.title, patients: try count("patient"), samples: try count("sample"),
-                    measurements: try count("sampleMeasurement"), files: try count("inputFile"), lastImport: study.importedAt)
+                    measurements: try count("sampleMeasurement"), files: try count("inputFile"),
+                    lastImport: study.importedAt)
             }
             return StoreStatus(studies: studies, migrations: migrations, auditEntries: try AuditRow.fetchCount(db))
         }
@@ -123,22 +131,29 @@ public final class SQLiteStore: Store {
 
     public func study(id: String) async throws -> StudyRecord {
         try await queue.read { db in
-            guard let row = try StudyRow.fetchOne(db, key: id) else { throw StoreError.notFound(table: "study", id: id) }
+            guard let row = try StudyRow.fetchOne(db, key: id) else {
+                throw StoreError.notFound(table: "study", id: id)
+            }
             return StudyRecord(
-                id: row.id, title: row.title, description: row.description, tumour: row.tumour, definitionJSON: row.definitionJSON)
+                id: row.id, title: row.title, description: row.description, tumour: row.tumour,
+                definitionJSON: row.definitionJSON)
         }
     }
 
     public func samples(study: String) async throws -> [Sample] {
         try await queue.read { db in
-            try SampleRow.filter(SampleRow.Columns.studyId == study).order(SampleRow.Columns.id).fetchAll(db).map { try $0.sample() }
+            try SampleRow.filter(SampleRow.Columns.studyId == study).order(SampleRow.Columns.id).fetchAll(db).map {
+                try $0.sample()
+            }
         }
     }
 
     public func measurements(study: String) async throws -> [SampleMeasurement] {
         try await queue.read { db in
-            try MeasurementRow.filter(Column("studyId") == study).order(Column("sourcePath"), Column("sourceLine"), Column("id"))
-                .fetchAll(db).map { try $0.measurement() }
+            try MeasurementRow.filter(Column("studyId") == study).order(
+                Column("sourcePath"), Column("sourceLine"), Column("id")
+            )
+            .fetchAll(db).map { try $0.measurement() }
         }
     }
 
@@ -155,7 +170,9 @@ public final class SQLiteStore: Store {
     }
 
     /// Every table's rows except timestamps and audit ids, as text: two stores with equal content
-    /// give equal dumps. Used by tests to compare an interrupted-then-repeated import with a clean one.
+    /// give equal dumps.
+    ///
+    /// Used by tests to compare an interrupted-then-repeated import with a clean one.
     public func contentDump() async throws -> String {
         try await queue.read { db in
             var lines: [String] = []
