@@ -1,5 +1,26 @@
+/// An identifier written by the lab, checked against ``IdentifierRule``.
+///
+/// Patient ids are pseudonyms and are never written to logs.
+public protocol Identifier: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    /// The identifier as written.
+    var rawValue: String { get }
+    /// Wraps text that already satisfies ``IdentifierRule``.
+    init(validated rawValue: String)
+}
+
+extension Identifier {
+    /// Creates an identifier, or returns `nil` when `rawValue` breaks ``IdentifierRule``.
+    public init?(_ rawValue: String) {
+        guard IdentifierRule.isValid(rawValue) else { return nil }
+        self.init(validated: rawValue)
+    }
+
+    public var description: String { rawValue }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
 /// The character rule shared by every ExoScope identifier.
-public enum Identifier {
+public enum IdentifierRule {
     /// The longest identifier accepted.
     public static let maximumLength = 64
 

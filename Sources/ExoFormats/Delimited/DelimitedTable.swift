@@ -121,6 +121,23 @@ public struct DelimitedTable: Sendable {
         return fields
     }
 
+    /// One `missingColumn` error for each of `required` the header lacks, pointing at a near spelling
+    /// (within two edits) when the header has one.
+    ///
+    /// - Parameters:
+    ///   - required: the column names the file must have.
+    ///   - hint: the hint when no near spelling exists.
+    /// - Returns: the errors, empty when every column is present.
+    public func missingColumnErrors(_ required: [String], hint: String) -> [InputError] {
+        required.filter { columnIndex($0) == nil }.map { name in
+            let near = header.first { EditDistance.levenshtein($0.text.lowercased(), name) <= 2 }
+            return InputError(
+                .missingColumn, at: InputLocation(path: path, line: headerLine, column: near?.column ?? 1),
+                "missing required column '\(name)'",
+                hint: near.map { "found \(InputError.quoted($0.text)); rename it to '\(name)'" } ?? hint)
+        }
+    }
+
     /// The index of the column named `name`, if present.
     public func columnIndex(_ name: String) -> Int? { header.firstIndex { $0.text == name } }
 

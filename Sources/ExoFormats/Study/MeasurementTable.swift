@@ -29,18 +29,9 @@ public enum MeasurementTable {
         } catch {
             return ([], [], error.errors)
         }
-        var errors: [InputError] = []
-        for name in requiredColumns where table.columnIndex(name) == nil {
-            let near = table.header.first { EditDistance.levenshtein($0.text.lowercased(), name) <= 2 }
-            errors.append(
-                InputError(
-                    .missingColumn,
-                    at: InputLocation(path: table.path, line: table.headerLine, column: near?.column ?? 1),
-                    "missing required column '\(name)'",
-                    hint: near.map { "found \(InputError.quoted($0.text)); rename it to '\(name)'" }
-                        ?? "a measurement file has the columns \((requiredColumns + optionalColumns).joined(separator: ", "))"
-                ))
-        }
+        var errors = table.missingColumnErrors(
+            requiredColumns,
+            hint: "a measurement file has the columns \((requiredColumns + optionalColumns).joined(separator: ", "))")
         if spec.unit == nil, table.columnIndex("unit") == nil {
             errors.append(
                 InputError(

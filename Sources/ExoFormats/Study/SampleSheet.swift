@@ -34,14 +34,8 @@ public enum SampleSheet {
         var errors: [InputError] = []
         let headerLocation = { (column: Int?) in InputLocation(path: table.path, line: table.headerLine, column: column)
         }
-        for name in requiredColumns where table.columnIndex(name) == nil {
-            let near = table.header.first { EditDistance.levenshtein($0.text.lowercased(), name) <= 2 }
-            errors.append(
-                InputError(
-                    .missingColumn, at: headerLocation(near?.column ?? 1), "missing required column '\(name)'",
-                    hint: near.map { "found \(InputError.quoted($0.text)); rename it to '\(name)'" }
-                        ?? "the header must name \(requiredColumns.joined(separator: ", "))"))
-        }
+        errors += table.missingColumnErrors(
+            requiredColumns, hint: "the header must name \(requiredColumns.joined(separator: ", "))")
         if defaultSpecimen == nil, table.columnIndex("specimen") == nil {
             errors.append(
                 InputError(
@@ -73,7 +67,7 @@ public enum SampleSheet {
                 guard let id = SampleID(text) else {
                     reader.fail(
                         .invalidIdentifier, "sample_id", "invalid sample id \(InputError.quoted(text))",
-                        hint: "use \(Identifier.rule)")
+                        hint: "use \(IdentifierRule.rule)")
                     return nil
                 }
                 return id
@@ -95,7 +89,7 @@ public enum SampleSheet {
                 guard let id = PatientID(text) else {
                     reader.fail(
                         .invalidIdentifier, "patient_id", "invalid patient pseudonym",
-                        hint: "use \(Identifier.rule); never a name or record number")
+                        hint: "use \(IdentifierRule.rule); never a name or record number")
                     return nil
                 }
                 return id

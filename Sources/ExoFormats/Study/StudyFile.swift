@@ -49,11 +49,11 @@ public enum StudyFile {
                     hint: "this ExoScope reads study format version \(StudyDefinition.currentSchema)"))
         }
         let id = top.string("id", required: true)
-        if let id, !Identifier.isValid(id), let node = top.value("id") {
+        if let id, !IdentifierRule.isValid(id), let node = top.value("id") {
             top.errors.append(
                 InputError(
                     .invalidIdentifier, at: top.location(of: node), "invalid study id \(InputError.quoted(id))",
-                    hint: "use \(Identifier.rule)"))
+                    hint: "use \(IdentifierRule.rule)"))
         }
         let title = top.string("title", required: true)
         let description = top.string("description")

@@ -37,28 +37,11 @@ public struct GroupComparisonPlot: Sendable {
 
     /// The SVG element, 420 × 300 px.
     public func svg() -> String {
-        let width = 420.0
-        let height = 300.0
-        let left = 58.0
-        let right = 12.0
-        let top = 28.0
-        let bottom = 46.0
-        let all = groups.flatMap(\.values)
-        let yRange = invertedY ? top...(height - bottom) : (height - bottom)...top
-        let y = LinearScale(covering: all, range: yRange)
-        let band = (width - left - right) / Double(max(groups.count, 1))
-        var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height))" width="\(Int(width))" height="\(Int(height))" role="img" aria-label="\(HTML.escape(title))">
-            <text x="\(width / 2)" y="16" text-anchor="middle" font-size="13" font-weight="600">\(HTML.escape(title))</text>
-            """
-        for tick in y.ticks() {
-            let py = y(tick)
-            svg += "<line x1=\"\(left)\" x2=\"\(width - right)\" y1=\"\(py)\" y2=\"\(py)\" stroke=\"#e3e8ee\"/>"
-            svg +=
-                "<text x=\"\(left - 6)\" y=\"\(py + 4)\" text-anchor=\"end\" font-size=\"10\">\(formatNumber(tick))</text>"
-        }
-        svg +=
-            "<text transform=\"translate(14 \((top + height - bottom) / 2)) rotate(-90)\" text-anchor=\"middle\" font-size=\"11\">\(HTML.escape(yLabel))</text>"
+        let frame = SVGFrame(width: 420, height: 300, left: 58, right: 12, top: 28, bottom: 46)
+        let y = LinearScale(covering: groups.flatMap(\.values), range: frame.yRange(inverted: invertedY))
+        let band = (frame.width - frame.left - frame.right) / Double(max(groups.count, 1))
+        let (left, height, bottom) = (frame.left, frame.height, frame.bottom)
+        var svg = frame.open(title: title) + frame.yAxis(y, label: yLabel)
         for (index, group) in groups.enumerated() {
             let center = left + band * (Double(index) + 0.5)
             let color = Self.palette[index % Self.palette.count]

@@ -27,33 +27,20 @@ public struct TrajectoryPlot: Sendable {
 
     /// The SVG element, 520 × 300 px, with a legend on the right.
     public func svg() -> String {
-        let width = 520.0
-        let height = 300.0
-        let left = 58.0
-        let right = 110.0
-        let top = 28.0
-        let bottom = 40.0
+        let frame = SVGFrame(width: 520, height: 300, left: 58, right: 110, top: 28, bottom: 40)
+        let (width, height, left, right, top, bottom) = (
+            frame.width, frame.height, frame.left, frame.right, frame.top, frame.bottom
+        )
         let x = LinearScale(covering: series.flatMap { $0.points.map(\.day) }, range: left...(width - right))
-        let yRange = invertedY ? top...(height - bottom) : (height - bottom)...top
-        let y = LinearScale(covering: series.flatMap { $0.points.map(\.value) }, range: yRange)
-        var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height))" width="\(Int(width))" height="\(Int(height))" role="img" aria-label="\(HTML.escape(title))">
-            <text x="\((width - right + left) / 2)" y="16" text-anchor="middle" font-size="13" font-weight="600">\(HTML.escape(title))</text>
-            """
-        for tick in y.ticks() {
-            let py = y(tick)
-            svg += "<line x1=\"\(left)\" x2=\"\(width - right)\" y1=\"\(py)\" y2=\"\(py)\" stroke=\"#e3e8ee\"/>"
-            svg +=
-                "<text x=\"\(left - 6)\" y=\"\(py + 4)\" text-anchor=\"end\" font-size=\"10\">\(formatNumber(tick))</text>"
-        }
+        let y = LinearScale(
+            covering: series.flatMap { $0.points.map(\.value) }, range: frame.yRange(inverted: invertedY))
+        var svg = frame.open(title: title) + frame.yAxis(y, label: yLabel)
         for tick in x.ticks() {
             svg +=
                 "<text x=\"\(x(tick))\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\" font-size=\"10\">\(formatNumber(tick))</text>"
         }
         svg +=
             "<text x=\"\((width - right + left) / 2)\" y=\"\(height - 6)\" text-anchor=\"middle\" font-size=\"11\">day from treatment start</text>"
-        svg +=
-            "<text transform=\"translate(14 \((top + height - bottom) / 2)) rotate(-90)\" text-anchor=\"middle\" font-size=\"11\">\(HTML.escape(yLabel))</text>"
         for (index, line) in series.enumerated() {
             let color = GroupComparisonPlot.palette[index % GroupComparisonPlot.palette.count]
             let path = line.points.map { "\(x($0.day)),\(y($0.value))" }.joined(separator: " ")
