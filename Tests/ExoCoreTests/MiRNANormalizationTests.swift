@@ -1,4 +1,6 @@
 import ExoCore
+import ExoTestSupport
+import Foundation
 import Testing
 
 struct MiRNANormalizationTests {
@@ -133,5 +135,32 @@ extension MiRNACatalog {
     func nearestNamesForTesting(_ text: String) -> [String] {
         guard case .unknown(_, let nearest) = resolve(text) else { return [] }
         return nearest
+    }
+}
+
+/// Every miRNA-like token in the review itself (`shared/seed/`), read from the file when it is present.
+struct ReviewTextTests {
+    static var reviewText: String? {
+        guard let data = Fixture.sharedData else { return nil }
+        let seed = data.deletingLastPathComponent().appendingPathComponent("seed")
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: seed.path)) ?? []
+        return files.filter { $0.hasSuffix(".md") }.compactMap {
+            try? String(contentsOf: seed.appendingPathComponent($0), encoding: .utf8)
+        }.first
+    }
+
+    @Test(.enabled(if: reviewText != nil, "../shared/seed/ is absent in this checkout"))
+    func everyMiRNANameInTheReviewResolvesOrIsAmbiguous() throws {
+        let text = try #require(Self.reviewText)
+        // Tokens such as miR-21, miR101-3p, mi-665, hsa-MiR-101-3p, miRNA-21, let-7a (not "miRNA" alone).
+        let pattern = /(?:hsa-)?(?:[Mm]i[Rr](?:NA)?-?|mi-|let-)\d+[a-z]?(?:-[35]p|-\d(?:-[35]p)?)?/
+        let tokens = Set(text.matches(of: pattern).map { String($0.output) })
+        #expect(tokens.count >= 20, "found \(tokens.sorted())")
+        for token in tokens.sorted() {
+            switch MiRNACatalog.bundled.resolve(token) {
+            case .resolved, .ambiguous: continue
+            case let other: Issue.record("\(token): \(other)")
+            }
+        }
     }
 }
