@@ -11,7 +11,9 @@ struct TextFileTests {
     @Test func crlfBOMAndMissingFinalNewlineAreHarmless() throws {
         let plain = try read(Array("a\tb\n1\t2\n".utf8))
         let windows = try read([0xEF, 0xBB, 0xBF] + Array("a\tb\r\n1\t2".utf8))
+        let classicMac = try read(Array("a\tb\r1\t2\r".utf8))
         #expect(plain.lines == windows.lines)
+        #expect(plain.lines == classicMac.lines)
         #expect(plain.lines == ["a\tb", "1\t2"])
     }
 

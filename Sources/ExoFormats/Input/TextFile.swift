@@ -3,7 +3,7 @@ public import Foundation
 
 /// A user file read whole into memory: its bytes, SHA-256, and its text as lines.
 ///
-/// Text must be UTF-8; a UTF-8 byte-order mark is dropped and CRLF is read as LF (dnaio's tolerances).
+/// Text must be UTF-8; a UTF-8 byte-order mark is dropped, and LF, CR LF and a lone CR all end a line.
 /// Study files are small (sample sheets, Cq tables); streaming readers for large data live elsewhere.
 public struct TextFile: Sendable {
     /// The path as shown to the user (relative to the study folder).
@@ -53,21 +53,37 @@ public struct TextFile: Sendable {
         self.sha256 = FileDigest.sha256Hex(bytes)
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+        let ranges = Self.lineRanges(body)
         if let offset = Self.firstInvalidUTF8Offset(body) {
-            let prefix = body[body.startIndex..<offset]
-            let line = prefix.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
-            let lineStart = prefix.lastIndex(of: 0x0A).map { $0 + 1 } ?? body.startIndex
+            let lineIndex = ranges.lastIndex { $0.lowerBound <= offset } ?? 0
+            let lineStart = ranges.isEmpty ? body.startIndex : ranges[lineIndex].lowerBound
             throw InputError(
-                .invalidEncoding, at: InputLocation(path: displayPath, line: line, column: offset - lineStart + 1),
+                .invalidEncoding,
+                at: InputLocation(path: displayPath, line: lineIndex + 1, column: offset - lineStart + 1),
                 "expected UTF-8 text, found byte 0x\(String(body[offset], radix: 16, uppercase: true))",
                 hint: "save the file as UTF-8 (in Excel: 'CSV UTF-8' or 'Unicode Text'; or iconv -f latin1 -t utf-8)")
         }
-        // Split on LF bytes, not Characters: Swift reads CR LF as one Character, which never equals "\n".
-        var lines = body.split(separator: 0x0A, omittingEmptySubsequences: false)
-        if lines.last?.isEmpty == true { lines.removeLast() }
-        self.lines = lines.map { line in
-            Substring(String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self))
+        self.lines = ranges.map { Substring(String(decoding: body[$0], as: UTF8.self)) }
+    }
+
+    /// The byte ranges of the lines, without terminators. Splits on bytes, not Characters (Swift reads
+    /// CR LF as one Character, which never equals "\n"); LF, CR LF and a lone CR (classic Mac, as some
+    /// QuantaSoft exports have) all end a line.
+    static func lineRanges(_ body: ArraySlice<UInt8>) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = body.startIndex
+        var index = body.startIndex
+        while index < body.endIndex {
+            let byte = body[index]
+            if byte == 0x0A || byte == 0x0D {
+                ranges.append(start..<index)
+                if byte == 0x0D, index + 1 < body.endIndex, body[index + 1] == 0x0A { index += 1 }
+                start = index + 1
+            }
+            index += 1
         }
+        if start < body.endIndex { ranges.append(start..<body.endIndex) }
+        return ranges
     }
 
     /// The offset of the first byte that does not belong to a valid UTF-8 sequence, or `nil`.
