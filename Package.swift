@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ExoCore", targets: ["ExoCore"]),
         .library(name: "ExoFormats", targets: ["ExoFormats"]),
         .library(name: "ExoStats", targets: ["ExoStats"]),
+        .library(name: "ExoQuant", targets: ["ExoQuant"]),
         .library(name: "ExoStore", targets: ["ExoStore"]),
         .library(name: "ExoReport", targets: ["ExoReport"]),
         .library(name: "ExoPipeline", targets: ["ExoPipeline"]),
@@ -42,6 +43,7 @@ let package = Package(
             swiftSettings: exoSettings
         ),
         .target(name: "ExoStats", swiftSettings: exoSettings),
+        .target(name: "ExoQuant", dependencies: ["ExoCore", "ExoStats"], swiftSettings: exoSettings),
         .target(
             name: "ExoStore",
             dependencies: ["ExoCore", .product(name: "GRDB", package: "GRDB.swift")],
@@ -70,6 +72,7 @@ let package = Package(
             swiftSettings: exoSettings
         ),
         .testTarget(name: "ExoStatsTests", dependencies: ["ExoStats", "ExoTestSupport"], swiftSettings: exoSettings),
+        .testTarget(name: "ExoQuantTests", dependencies: ["ExoQuant", "ExoFormats", "ExoTestSupport"], swiftSettings: exoSettings),
         .testTarget(name: "ExoStoreTests", dependencies: ["ExoStore", "ExoTestSupport"], swiftSettings: exoSettings),
         .testTarget(name: "ExoReportTests", dependencies: ["ExoReport", "ExoTestSupport"], swiftSettings: exoSettings),
         .testTarget(

@@ -29,8 +29,13 @@ public struct DelimitedTable: Sendable {
 
     /// Parses `file`.
     ///
+    /// - Parameters:
+    ///   - file: the text.
+    ///   - toleratingRaggedRows: accept rows with fewer fields than the header (the missing trailing fields
+    ///     read as empty) or with extra fields that are all empty, as instrument exports often have. Files
+    ///     people write (sample sheets, measurement files) are read strictly.
     /// - Throws: `InputErrorList` with every `emptyTable`, `duplicateColumn` and `wrongFieldCount` problem.
-    public init(_ file: TextFile) throws(InputErrorList) {
+    public init(_ file: TextFile, toleratingRaggedRows: Bool = false) throws(InputErrorList) {
         let delimiter: UInt8 = file.displayPath.lowercased().hasSuffix(".csv") ? UInt8(ascii: ",") : UInt8(ascii: "\t")
         path = file.displayPath
         var parsed: [(line: Int, fields: [Field])] = []
@@ -61,7 +66,23 @@ public struct DelimitedTable: Sendable {
                 seen[field.text] = field.column
             }
         }
-        rows = parsed.dropFirst().map { Row(line: $0.line, fields: $0.fields) }
+        let width = first.fields.count
+        rows = parsed.dropFirst().map { row in
+            guard toleratingRaggedRows, row.fields.count != width else {
+                return Row(line: row.line, fields: row.fields)
+            }
+            if row.fields.count < width {
+                let end = (row.fields.last.map { $0.column + $0.text.utf8.count } ?? 1)
+                return Row(
+                    line: row.line,
+                    fields: row.fields + Array(repeating: Field(text: "", column: end), count: width - row.fields.count)
+                )
+            }
+            guard row.fields[width...].allSatisfy({ $0.text.isEmpty }) else {
+                return Row(line: row.line, fields: row.fields)
+            }
+            return Row(line: row.line, fields: Array(row.fields[..<width]))
+        }
         if rows.isEmpty {
             errors.append(
                 InputError(

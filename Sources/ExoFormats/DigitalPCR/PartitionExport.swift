@@ -1,0 +1,147 @@
+public import ExoCore
+
+/// Digital-PCR partition counts per well, read from an instrument export or the generic CSV.
+///
+/// Layouts recognised by their header (column order never matters):
+/// - **QuantaSoft results**, older (`Well, Sample, Assay, Concentration, PoissonConfMax, PoissonConfMin,
+///   Positives, Negatives, AcceptedDroplets`, …) and 1.7.x (`Well, Sample description 1` or `Sample`,
+///   `Target, Conc(copies/µL), …, Accepted Droplets, Positives, Negatives`, …), comma- or tab-separated;
+/// - **generic** (`well, sample, target, positives, partitions`), documented in `docs/qpcr.md`.
+///
+/// The instrument's own concentration and Poisson interval are kept, so results can be compared.
+public struct PartitionExport: Sendable {
+    /// The layout a file was recognised as.
+    public enum Layout: String, Sendable, Codable {
+        case quantaSoft
+        case generic
+    }
+
+    /// One well × target row.
+    public struct Well: Sendable, Hashable {
+        public var well: String
+        public var sample: String
+        public var target: String
+        public var positives: Int
+        public var partitions: Int
+        /// The concentration the instrument printed (copies/µL), when the export has one.
+        public var instrumentConcentration: String?
+        /// The instrument's Poisson interval bounds as printed.
+        public var instrumentLow: String?
+        public var instrumentHigh: String?
+        /// The row in the file.
+        public var location: InputLocation
+    }
+
+    public let path: String
+    public let layout: Layout
+    public let wells: [Well]
+
+    /// Column names accepted for each field, first match wins.
+    static let columns: [String: [String]] = [
+        "well": ["Well", "well"],
+        "sample": ["Sample description 1", "Sample", "sample"],
+        "target": ["Target", "Assay", "target"],
+        "positives": ["Positives", "positives"],
+        "negatives": ["Negatives"],
+        "partitions": ["AcceptedDroplets", "Accepted Droplets", "partitions"],
+        "concentration": ["Conc(copies/µL)", "Concentration"],
+        "low": ["PoissonConfMin"],
+        "high": ["PoissonConfMax"],
+    ]
+
+    /// Reads an export.
+    ///
+    /// - Parameter file: the export, `.csv` (comma) or any other extension (tab).
+    /// - Throws: `InputErrorList`: `missingColumn` when no layout fits, `invalidNumber` for counts that are
+    ///   not whole numbers ≥ 0, `invalidValue` when positives exceed partitions or positives + negatives
+    ///   differ from the accepted count.
+    public init(_ file: TextFile) throws(InputErrorList) {
+        let table = try DelimitedTable(file, toleratingRaggedRows: true)
+        path = table.path
+        func column(_ field: String) -> Int? {
+            (Self.columns[field] ?? []).lazy.compactMap { table.columnIndex($0) }.first
+        }
+        let isQuantaSoft = column("negatives") != nil
+        layout = isQuantaSoft ? .quantaSoft : .generic
+        var missing: [String] = []
+        for field in ["well", "positives", "partitions"] where column(field) == nil {
+            missing.append(field == "partitions" && isQuantaSoft ? "AcceptedDroplets" : field)
+        }
+        guard missing.isEmpty else {
+            throw InputErrorList([
+                InputError(
+                    .missingColumn, at: InputLocation(path: table.path, line: table.headerLine, column: 1),
+                    "missing column\(missing.count > 1 ? "s" : "") \(missing.map { "'\($0)'" }.joined(separator: ", ")) for digital-PCR partition counts",
+                    hint:
+                        "expected a QuantaSoft results export or the generic layout 'well, sample, target, positives, partitions'"
+                )
+            ])
+        }
+        var errors: [InputError] = []
+        var wells: [Well] = []
+        for row in table.rows {
+            func text(_ field: String) -> String? {
+                column(field).flatMap { $0 < row.fields.count ? row.fields[$0].text : nil }
+            }
+            func location(_ field: String) -> InputLocation { table.location(row: row, column: column(field)) }
+            func count(_ field: String, name: String) -> Int? {
+                guard let raw = text(field), !raw.isEmpty else {
+                    errors.append(
+                        InputError(
+                            .invalidNumber, at: location(field),
+                            "expected a count in column '\(name)', found an empty field"))
+                    return nil
+                }
+                // QuantaSoft writes counts as "2143" or, in some columns, "2143.00".
+                guard let value = Double(raw), value >= 0, value == value.rounded(), value < 1e12 else {
+                    errors.append(
+                        InputError(
+                            .invalidNumber, at: location(field),
+                            "expected a whole number ≥ 0 in column '\(name)', found \(InputError.quoted(raw))"))
+                    return nil
+                }
+                return Int(value)
+            }
+            let positivesName = table.header[column("positives") ?? 0].text
+            let partitionsName = table.header[column("partitions") ?? 0].text
+            guard let positives = count("positives", name: positivesName),
+                let partitions = count("partitions", name: partitionsName)
+            else { continue }
+            if positives > partitions {
+                errors.append(
+                    InputError(
+                        .invalidValue, at: location("positives"),
+                        "\(positives) positive partitions exceed the \(partitions) accepted partitions",
+                        hint:
+                            "check that '\(positivesName)' and '\(partitionsName)' belong to the same well and channel")
+                )
+                continue
+            }
+            if partitions == 0 {
+                errors.append(
+                    InputError(.invalidValue, at: location("partitions"), "no accepted partitions in this well"))
+                continue
+            }
+            if isQuantaSoft, let negatives = text("negatives").flatMap({ Double($0) }),
+                Int(negatives) + positives != partitions
+            {
+                errors.append(
+                    InputError(
+                        .invalidValue, at: location("negatives"),
+                        "positives (\(positives)) + negatives (\(Int(negatives))) differ from the accepted droplets (\(partitions))"
+                    ))
+                continue
+            }
+            wells.append(
+                Well(
+                    well: text("well") ?? "", sample: text("sample") ?? "", target: text("target") ?? "",
+                    positives: positives, partitions: partitions,
+                    instrumentConcentration: text("concentration").flatMap { Double($0) == nil ? nil : $0 },
+                    instrumentLow: text("low").flatMap { $0.isEmpty ? nil : $0 },
+                    instrumentHigh: text("high").flatMap { $0.isEmpty ? nil : $0 },
+                    location: InputLocation(path: table.path, line: row.line)))
+        }
+        guard errors.isEmpty else { throw InputErrorList(errors) }
+        self.wells = wells
+    }
+}
