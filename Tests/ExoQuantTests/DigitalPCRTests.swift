@@ -9,7 +9,9 @@ import Testing
 struct DigitalPCRTests {
     /// A printed instrument number and ours agree "to the printed digits": they differ by at most half a unit
     /// in the last printed place, plus QuantaSoft's single-precision arithmetic (1e-6 relative; float32
-    /// epsilon is 1.2e-7 and its log and division accumulate a few units). QuantaSoft 1.7 writes float32
+    /// epsilon is 1.2e-7 and its log and division accumulate a few units).
+    ///
+    /// QuantaSoft 1.7 writes float32
     /// values in full (`898.375854492188`); only about 7 of those digits are meaningful. Older QuantaSoft
     /// prints 3 significant digits, so a trailing zero of an integer (`2290`) is not a printed digit.
     static func agreesToPrintedDigits(_ value: Double, _ printed: String) -> Bool {
@@ -26,7 +28,9 @@ struct DigitalPCRTests {
     }
 
     /// Wells whose printed Poisson interval QuantaSoft did not compute by the Wald rule it uses everywhere
-    /// else; `docs/qpcr.md` ("Digital PCR") gives the numbers. Their concentrations still agree.
+    /// else; `docs/qpcr.md` ("Digital PCR") gives the numbers.
+    ///
+    /// Their concentrations still agree.
     static let intervalExceptions: Set<String> = [
         "dpcr/small.csv C05",  // 90/14109 (Ch1) and 111/14109: printed interval shifted up ~1.3 copies per well
         "dpcr/large_DNA_dilutions_res_dpcr_evagreen.tsv A08",  // 95/19902: the same shift

@@ -66,7 +66,9 @@ public struct TextFile: Sendable {
         self.lines = ranges.map { Substring(String(decoding: body[$0], as: UTF8.self)) }
     }
 
-    /// The byte ranges of the lines, without terminators. Splits on bytes, not Characters (Swift reads
+    /// The byte ranges of the lines, without terminators.
+    ///
+    /// Splits on bytes, not Characters (Swift reads
     /// CR LF as one Character, which never equals "\n"); LF, CR LF and a lone CR (classic Mac, as some
     /// QuantaSoft exports have) all end a line.
     static func lineRanges(_ body: ArraySlice<UInt8>) -> [Range<Int>] {

@@ -15,7 +15,9 @@ public import ExoStats
 /// through the same monotone transform, so λ_low = −ln(1 − p_low) and λ_high = −ln(1 − p_high).
 /// Reference: Dube, Qin & Ramakrishnan (2008), doi:10.1371/journal.pone.0002876.
 public struct DigitalPCRQuantifier: Sendable, Hashable, Codable {
-    /// Volume of one partition (droplet or chip well) in nanolitres. QX200 with QuantaSoft 1.7 uses 0.85,
+    /// Volume of one partition (droplet or chip well) in nanolitres.
+    ///
+    /// QX200 with QuantaSoft 1.7 uses 0.85,
     /// older QuantaSoft versions 0.91; there is no default, because a wrong volume is a silent bias.
     public var partitionVolumeNanoliters: Double
     /// How the interval on p is computed.
