@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "ExoCLI",
             dependencies: [
-                "ExoCore", "ExoFormats", "ExoStore", "ExoPipeline",
+                "ExoCore", "ExoFormats", "ExoStats", "ExoQuant", "ExoStore", "ExoPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: exoSettings

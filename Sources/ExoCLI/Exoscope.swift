@@ -11,7 +11,9 @@ public struct Exoscope: AsyncParsableCommand {
             73 cannot create output, 74 I/O error, 1 internal error, 130 interrupted.
             """,
         version: ExoscopeVersionText.text,
-        subcommands: [Demo.self, Init.self, Validate.self, Import.self, Run.self, Status.self, Report.self]
+        subcommands: [
+            Demo.self, Init.self, Validate.self, Import.self, Run.self, Status.self, Report.self, DPCR.self,
+        ]
     )
 
     public init() {}

@@ -65,4 +65,23 @@ struct ExitCodeTests {
         ])
         #expect(status.standardOutput.contains("\"id\" : \"MINI\""))
     }
+
+    @Test func dpcrAnalyzePrintsOneRowPerWellAndRequiresTheVolume() throws {
+        let file = Fixture.url("dpcr/small.csv").path
+        let missing = try exoscope(["dpcr", "analyze", file])
+        #expect(missing.status == 64)
+        #expect(missing.standardError.contains("--partition-volume-nl is required"))
+        let result = try exoscope(["dpcr", "analyze", file, "--partition-volume-nl", "0.91", "--ci", "wald"])
+        #expect(result.status == 0)
+        let lines = result.standardOutput.split(separator: "\n")
+        #expect(
+            lines.first
+                == "file\twell\tsample\ttarget\tpositives\tpartitions\tlambda\tcopies_per_ul\tci_low\tci_high\tflags")
+        #expect(lines.count == 11)  // header + 5 wells × 2 channels
+        let a01 = lines[1].split(separator: "\t", omittingEmptySubsequences: false)
+        #expect(a01[1] == "A01" && a01[4] == "1901" && a01[5] == "15820")
+        #expect(String(format: "%.0f", Double(a01[7]) ?? 0) == "141")  // QuantaSoft printed 141 (CI 134–147)
+        let merged = try exoscope(["dpcr", "analyze", file, "--partition-volume-nl", "0.91", "--merge", "--json"])
+        #expect(merged.status == 0 && merged.standardOutput.contains("\"copies_per_ul\""))
+    }
 }
