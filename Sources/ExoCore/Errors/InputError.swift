@@ -27,6 +27,14 @@ public struct InputError: Error, Sendable, Equatable, Codable, CustomStringConve
         case ambiguousAnalyte
         case duplicateMeasurement
         case fileChanged
+        case malformedArchive
+        case missingEntry
+        case malformedXML
+        case notRDML
+        case unsupportedVersion
+        case duplicateIdentifier
+        case danglingReference
+        case tooFewCycles
     }
 
     /// The stable category of the problem.
