@@ -45,12 +45,12 @@ public struct StandardCurve: Sendable, Hashable, Codable {
     /// The lowest quantity detected in ≥ 95 % of its replicates, or `nil` if none was.
     public let limitOfDetection: Double?
 
-    /// Fits the curve to the amplified standards.
+    /// Fits the curve to the amplified standards; `nil` with fewer than two amplified standards at two
+    /// different quantities.
     ///
     /// - Parameters:
     ///   - points: every standard reaction, amplified or not.
     ///   - level: confidence level of the efficiency interval.
-    /// - Returns: `nil` with fewer than two amplified standards at two different quantities.
     public init?(points: [Point], level: Double = 0.95) {
         let amplified = points.filter { $0.cq != nil && $0.quantity > 0 }
         guard let fit = SimpleLinearRegression(x: amplified.map { log10($0.quantity) }, y: amplified.compactMap(\.cq))
