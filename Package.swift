@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ExoFormats", targets: ["ExoFormats"]),
         .library(name: "ExoStats", targets: ["ExoStats"]),
         .library(name: "ExoQuant", targets: ["ExoQuant"]),
+        .library(name: "ExoQC", targets: ["ExoQC"]),
         .library(name: "ExoStore", targets: ["ExoStore"]),
         .library(name: "ExoReport", targets: ["ExoReport"]),
         .library(name: "ExoPipeline", targets: ["ExoPipeline"]),
@@ -46,6 +47,7 @@ let package = Package(
         ),
         .target(name: "ExoStats", swiftSettings: exoSettings),
         .target(name: "ExoQuant", dependencies: ["ExoCore", "ExoStats"], swiftSettings: exoSettings),
+        .target(name: "ExoQC", dependencies: ["ExoCore", "ExoStats"], swiftSettings: exoSettings),
         .target(
             name: "ExoStore",
             dependencies: ["ExoCore", .product(name: "GRDB", package: "GRDB.swift")],
@@ -54,7 +56,7 @@ let package = Package(
         .target(name: "ExoReport", dependencies: ["ExoCore", "ExoStats"], swiftSettings: exoSettings),
         .target(
             name: "ExoPipeline",
-            dependencies: ["ExoCore", "ExoFormats", "ExoStats", "ExoStore", "ExoReport"],
+            dependencies: ["ExoCore", "ExoFormats", "ExoStats", "ExoQuant", "ExoQC", "ExoStore", "ExoReport"],
             swiftSettings: exoSettings
         ),
         .target(
@@ -75,6 +77,7 @@ let package = Package(
         ),
         .testTarget(name: "ExoStatsTests", dependencies: ["ExoStats", "ExoTestSupport"], swiftSettings: exoSettings),
         .testTarget(name: "ExoQuantTests", dependencies: ["ExoQuant", "ExoFormats", "ExoTestSupport"], swiftSettings: exoSettings),
+        .testTarget(name: "ExoQCTests", dependencies: ["ExoQC", "ExoTestSupport"], swiftSettings: exoSettings),
         .testTarget(name: "ExoStoreTests", dependencies: ["ExoStore", "ExoTestSupport"], swiftSettings: exoSettings),
         .testTarget(name: "ExoReportTests", dependencies: ["ExoReport", "ExoTestSupport"], swiftSettings: exoSettings),
         .testTarget(

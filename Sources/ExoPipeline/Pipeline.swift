@@ -1,5 +1,6 @@
 public import ExoCore
 public import ExoFormats
+import ExoQC
 import ExoReport
 public import ExoStore
 public import Foundation
@@ -59,14 +60,15 @@ public enum Pipeline {
         let files = study.files.map {
             StoredInputFile(path: $0.path, sha256: $0.sha256, byteCount: $0.byteCount, role: $0.role)
         }
-        let total = study.measurements.count
+        let measurements = preanalyticalQC(study.measurements, samples: study.samples)
+        let total = measurements.count
         progress.begin("import", total: total)
         let directory = study.directory
         let payload = ImportPayload(
             study: StudyRecord(
                 id: study.definition.id, title: study.definition.title, description: study.definition.description,
                 tumour: study.definition.tumour, definitionJSON: definitionJSON),
-            samples: study.samples, measurements: study.measurements, files: files, actor: actor,
+            samples: study.samples, measurements: measurements, files: files, actor: actor,
             provenance: Provenance(
                 step: "import", parameters: ["miRBase": MiRNACatalog.release],
                 inputHashes: Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.sha256) })),
@@ -87,6 +89,14 @@ public enum Pipeline {
             )
         }
         return outcome
+    }
+
+    /// The pre-analytical QC stage: hemolysis flags on sensitive miRNAs of hemolysed blood samples and
+    /// replicate-spread flags, added to the measurements before they are stored.
+    static func preanalyticalQC(_ measurements: [SampleMeasurement], samples: [Sample]) -> [SampleMeasurement] {
+        let hemolysis = HemolysisAssessment()
+        let flagged = hemolysis.flagging(measurements, indices: hemolysis.indices(measurements, samples: samples))
+        return ReplicateSpread().flagging(flagged)
     }
 
     /// Throws `fileChanged` for the first file whose SHA-256 differs from the validated one.
@@ -117,10 +127,15 @@ public enum Pipeline {
         let record = try await store.study(id: studyID)
         let metadata = try JSONDecoder().decode(StudyMetadata.self, from: Data(record.definitionJSON.utf8))
         let files = try await store.inputFiles(study: studyID)
+        let samples = try await store.samples(study: studyID)
+        let measurements = try await store.measurements(study: studyID)
+        let assessment = HemolysisAssessment()
+        let indices = assessment.indices(measurements, samples: samples).compactMap { index in
+            index.index.map { (sample: index.sample, index: $0, isHemolysed: index.isHemolysed) }
+        }
         let input = StudyReportInput(
             studyID: studyID, title: metadata.title, description: metadata.description, tumour: metadata.tumour,
-            samples: try await store.samples(study: studyID),
-            measurements: try await store.measurements(study: studyID),
+            samples: samples, measurements: measurements,
             monitored: metadata.monitored,
             files: files.map { .init(path: $0.path, role: $0.role, sha256: $0.sha256, byteCount: $0.byteCount) },
             nameResolutions: metadata.nameResolutions,
@@ -132,6 +147,8 @@ public enum Pipeline {
                             "\(studyCounts.samples) samples, \(studyCounts.measurements) values; last import \(studyCounts.lastImport ?? "–")"
                     )
                 ],
+            hemolysis: .init(
+                threshold: assessment.threshold, indices: indices, sensitiveMiRNAs: assessment.sensitiveMiRNAs.sorted()),
             provenance: Provenance(
                 step: "report", parameters: ["miRBase": MiRNACatalog.release],
                 inputHashes: Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.sha256) })),

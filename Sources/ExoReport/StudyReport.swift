@@ -15,6 +15,24 @@ public struct StudyReportInput: Sendable {
         }
     }
 
+    /// Hemolysis indices and the rule they were judged by.
+    public struct Hemolysis: Sendable {
+        public var threshold: Double
+        /// Sample, index and whether it is above the threshold.
+        public var indices: [(sample: SampleID, index: Double, isHemolysed: Bool)]
+        public var sensitiveMiRNAs: [String]
+
+        /// Creates the section's data.
+        public init(
+            threshold: Double, indices: [(sample: SampleID, index: Double, isHemolysed: Bool)],
+            sensitiveMiRNAs: [String]
+        ) {
+            self.threshold = threshold
+            self.indices = indices
+            self.sensitiveMiRNAs = sensitiveMiRNAs
+        }
+    }
+
     /// An input file and its digest.
     public struct File: Sendable {
         public var path: String
@@ -42,6 +60,8 @@ public struct StudyReportInput: Sendable {
     /// One line per miRNA name that was read differently from how it was written.
     public var nameResolutions: [String]
     public var stages: [Stage]
+    /// The hemolysis index of each blood sample, computed by the QC stage.
+    public var hemolysis: Hemolysis?
     public var provenance: Provenance
     /// When the report was made (ISO 8601), shown in the subtitle.
     public var generatedAt: String
@@ -50,7 +70,7 @@ public struct StudyReportInput: Sendable {
     public init(
         studyID: String, title: String, description: String?, tumour: String?, samples: [Sample],
         measurements: [SampleMeasurement], monitored: [String], files: [File], nameResolutions: [String],
-        stages: [Stage], provenance: Provenance, generatedAt: String
+        stages: [Stage], hemolysis: Hemolysis? = nil, provenance: Provenance, generatedAt: String
     ) {
         self.studyID = studyID
         self.title = title
@@ -62,6 +82,7 @@ public struct StudyReportInput: Sendable {
         self.files = files
         self.nameResolutions = nameResolutions
         self.stages = stages
+        self.hemolysis = hemolysis
         self.provenance = provenance
         self.generatedAt = generatedAt
     }
@@ -75,7 +96,9 @@ public enum StudyReport {
         let subtitle =
             "Study \(input.studyID)" + (input.tumour.map { " · \($0)" } ?? "")
             + " · ExoScope \(input.provenance.version) · \(input.generatedAt)"
-        var sections = [summary(input), pipeline(input), measurements(input)]
+        var sections = [summary(input), pipeline(input)]
+        if let hemolysis = hemolysis(input) { sections.append(hemolysis) }
+        sections.append(measurements(input))
         if let monitoring = monitoring(input) { sections.append(monitoring) }
         sections += [sampleTable(input), names(input), provenance(input)]
         return ReportPage(title: input.title, subtitle: subtitle, sections: sections)
@@ -111,6 +134,34 @@ public enum StudyReport {
         ])
         body += HTML.table(header: ["", "count"], rows: rows, numericColumns: [1])
         return ReportPage.Section(id: "summary", title: "Study summary", body: body)
+    }
+
+    /// The hemolysis index of every blood sample, with the threshold, and the flagged results.
+    static func hemolysis(_ input: StudyReportInput) -> ReportPage.Section? {
+        guard let hemolysis = input.hemolysis, !hemolysis.indices.isEmpty else { return nil }
+        let indices = hemolysis.indices
+        let hemolysed = indices.filter(\.isHemolysed)
+        let flaggedResults = input.measurements.filter { $0.flags.contains(.hemolysis) }.count
+        let groups = Dictionary(grouping: input.samples, by: \.id)
+        let plot = GroupComparisonPlot(
+            title: "Hemolysis index", yLabel: "ΔCq miR-23a-3p − miR-451a",
+            groups: SampleGroup.allCases.compactMap { group in
+                let values = indices.filter { groups[$0.sample]?.first?.group == group }.map(\.index)
+                return values.isEmpty ? nil : GroupComparisonPlot.Group(label: group.rawValue, values: values)
+            }, referenceLine: (hemolysis.threshold, "\(formatNumber(hemolysis.threshold)): hemolysis risk"))
+        var body = """
+            <p class="note">Hemolysis index ΔCq = Cq(hsa-miR-23a-3p) − Cq(hsa-miR-451a) of each serum or plasma sample;
+            above \(formatNumber(hemolysis.threshold)) the sample is at risk of hemolysis (Blondal et al. 2013) and its
+            results for red-cell miRNAs (\(HTML.escape(hemolysis.sensitiveMiRNAs.joined(separator: ", ")))) are flagged.</p>
+            <p class="\(hemolysed.isEmpty ? "ok" : "warn")">\(hemolysed.count) of \(indices.count) samples above \(formatNumber(hemolysis.threshold));
+            \(flaggedResults) results flagged.</p><div class="plots"><figure>\(plot.svg())</figure></div>
+            """
+        if !hemolysed.isEmpty {
+            body += HTML.table(
+                header: ["sample", "hemolysis index"],
+                rows: hemolysed.map { [$0.sample.rawValue, formatNumber($0.index)] }, numericColumns: [1])
+        }
+        return ReportPage.Section(id: "hemolysis", title: "Pre-analytical QC: hemolysis", body: body)
     }
 
     static func pipeline(_ input: StudyReportInput) -> ReportPage.Section {

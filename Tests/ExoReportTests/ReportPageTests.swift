@@ -23,3 +23,18 @@ struct ReportPageTests {
         #expect(svg.contains("n = 3") && svg.contains("n = 2"))
     }
 }
+
+struct PlotOrientationTests {
+    /// Both orientations draw: larger values higher by default, lower for an inverted (Cq) axis.
+    @Test(arguments: [false, true])
+    func valuesAreDrawnInEitherOrientation(inverted: Bool) throws {
+        let svg = GroupComparisonPlot(
+            title: "t", yLabel: "y", groups: [.init(label: "a", values: [1, 9])], invertedY: inverted,
+            referenceLine: (5, "five")
+        ).svg()
+        let ys = svg.matches(of: /<circle cx="[^"]+" cy="([0-9.]+)"/).compactMap { Double($0.output.1) }
+        try #require(ys.count == 2)
+        #expect(inverted ? ys[0] < ys[1] : ys[0] > ys[1])
+        #expect(svg.contains(">five</text>"))
+    }
+}

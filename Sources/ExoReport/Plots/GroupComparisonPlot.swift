@@ -22,13 +22,19 @@ public struct GroupComparisonPlot: Sendable {
     public var groups: [Group]
     /// Draw larger values lower (Cq: a higher Cq means less of the analyte).
     public var invertedY: Bool
+    /// A horizontal line with its label, such as a decision threshold.
+    public var referenceLine: (value: Double, label: String)?
 
     /// Creates a plot.
-    public init(title: String, yLabel: String, groups: [Group], invertedY: Bool = false) {
+    public init(
+        title: String, yLabel: String, groups: [Group], invertedY: Bool = false,
+        referenceLine: (value: Double, label: String)? = nil
+    ) {
         self.title = title
         self.yLabel = yLabel
         self.groups = groups
         self.invertedY = invertedY
+        self.referenceLine = referenceLine
     }
 
     static let palette = [
@@ -38,7 +44,9 @@ public struct GroupComparisonPlot: Sendable {
     /// The SVG element, 420 × 300 px.
     public func svg() -> String {
         let frame = SVGFrame(width: 420, height: 300, left: 58, right: 12, top: 28, bottom: 46)
-        let y = LinearScale(covering: groups.flatMap(\.values), range: frame.yRange(inverted: invertedY))
+        let y = LinearScale(
+            covering: groups.flatMap(\.values) + (referenceLine.map { [$0.value] } ?? []),
+            range: frame.yRange(inverted: invertedY))
         let band = (frame.width - frame.left - frame.right) / Double(max(groups.count, 1))
         let (left, height, bottom) = (frame.left, frame.height, frame.bottom)
         var svg = frame.open(title: title) + frame.yAxis(y, label: yLabel)
@@ -65,6 +73,13 @@ public struct GroupComparisonPlot: Sendable {
                 "<text x=\"\(center)\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\" font-size=\"11\">\(HTML.escape(group.label))</text>"
             svg +=
                 "<text x=\"\(center)\" y=\"\(height - bottom + 30)\" text-anchor=\"middle\" font-size=\"10\" fill=\"#5f6b7a\">n = \(group.values.count)</text>"
+        }
+        if let (value, label) = referenceLine {
+            let lineY = y(value)
+            svg +=
+                "<line x1=\"\(left)\" x2=\"\(frame.width - frame.right)\" y1=\"\(lineY)\" y2=\"\(lineY)\" stroke=\"#b3261e\" stroke-dasharray=\"5 3\"/>"
+            svg +=
+                "<text x=\"\(frame.width - frame.right - 2)\" y=\"\(lineY - 4)\" text-anchor=\"end\" font-size=\"10\" fill=\"#b3261e\">\(HTML.escape(label))</text>"
         }
         return svg + "</svg>"
     }

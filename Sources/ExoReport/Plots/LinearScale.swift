@@ -1,10 +1,11 @@
 /// Maps a data interval onto a pixel interval, with "nice" tick values (1, 2, 2.5 or 5 × 10^k).
 struct LinearScale {
     let domain: ClosedRange<Double>
-    let range: ClosedRange<Double>
+    /// Pixel positions of the domain's lower and upper end; the first may be the larger (y grows downward).
+    let range: (start: Double, end: Double)
 
     /// A scale whose domain covers `values` with 5 % padding; a single value gets ±1.
-    init(covering values: [Double], range: ClosedRange<Double>) {
+    init(covering values: [Double], range: (start: Double, end: Double)) {
         let low = values.min() ?? 0
         let high = values.max() ?? 1
         let span = high - low
@@ -16,7 +17,7 @@ struct LinearScale {
     /// The pixel position of `value`.
     func callAsFunction(_ value: Double) -> Double {
         let fraction = (value - domain.lowerBound) / (domain.upperBound - domain.lowerBound)
-        return range.lowerBound + fraction * (range.upperBound - range.lowerBound)
+        return range.start + fraction * (range.end - range.start)
     }
 
     /// About `count` tick values inside the domain.

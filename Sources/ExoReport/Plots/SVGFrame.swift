@@ -8,8 +8,8 @@ struct SVGFrame {
     let bottom: Double
 
     /// The vertical pixel range for values, top to bottom when `inverted` (larger values drawn lower).
-    func yRange(inverted: Bool) -> ClosedRange<Double> {
-        inverted ? top...(height - bottom) : (height - bottom)...top
+    func yRange(inverted: Bool) -> (start: Double, end: Double) {
+        inverted ? (top, height - bottom) : (height - bottom, top)
     }
 
     /// The opening `<svg>` tag and the centred title.

@@ -31,7 +31,7 @@ public struct TrajectoryPlot: Sendable {
         let (width, height, left, right, top, bottom) = (
             frame.width, frame.height, frame.left, frame.right, frame.top, frame.bottom
         )
-        let x = LinearScale(covering: series.flatMap { $0.points.map(\.day) }, range: left...(width - right))
+        let x = LinearScale(covering: series.flatMap { $0.points.map(\.day) }, range: (left, width - right))
         let y = LinearScale(
             covering: series.flatMap { $0.points.map(\.value) }, range: frame.yRange(inverted: invertedY))
         var svg = frame.open(title: title) + frame.yAxis(y, label: yLabel)
