@@ -1,0 +1,81 @@
+public import ExoCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// How exosomal miRNA Cq values are normalised before comparison.
+///
+/// Every method returns ΔCq = Cq(miRNA) − Cq(normaliser) per sample; a smaller ΔCq is more miRNA. The relative
+/// quantity is (1 + E)^(−ΔCq) with the assay's efficiency E (1 for doubling).
+public enum Normalization: Sendable, Hashable, Codable {
+    /// An exogenous spike-in added before RNA extraction (cel-miR-39-3p): corrects extraction and RT yield,
+    /// not the amount of input EVs.
+    case spikeIn(String)
+    /// The mean Cq of endogenous reference miRNAs (the geometric mean of their quantities, as geNorm advises).
+    case references([String])
+    /// The mean Cq of every miRNA expressed (Cq ≤ `maximumCq`) in all samples (Mestdagh et al. 2009,
+    /// doi:10.1186/gb-2009-10-6-r64); for profiling panels of dozens of miRNAs or more.
+    case globalMean(maximumCq: Double)
+
+    /// The normaliser's Cq in each sample, or `nil` where it is missing.
+    public func normaliserCq(_ matrix: CqMatrix) -> [SampleID: Double?] {
+        switch self {
+        case .spikeIn(let name):
+            return Dictionary(uniqueKeysWithValues: matrix.samples.map { ($0, matrix[$0, name]) })
+        case .references(let names):
+            return Dictionary(
+                uniqueKeysWithValues: matrix.samples.map { sample in
+                    let values = names.map { matrix[sample, $0] }
+                    return (
+                        sample,
+                        values.contains { $0 == nil } || values.isEmpty
+                            ? nil : values.compactMap { $0 }.reduce(0, +) / Double(values.count)
+                    )
+                })
+        case .globalMean(let maximumCq):
+            let expressed = matrix.analytes.filter { analyte in
+                matrix.samples.allSatisfy { (matrix[$0, analyte] ?? .infinity) <= maximumCq }
+            }
+            return Dictionary(
+                uniqueKeysWithValues: matrix.samples.map { sample in
+                    (
+                        sample,
+                        expressed.isEmpty
+                            ? nil : expressed.compactMap { matrix[sample, $0] }.reduce(0, +) / Double(expressed.count)
+                    )
+                })
+        }
+    }
+
+    /// ΔCq of `analyte` in every sample where both it and the normaliser have a Cq.
+    public func deltaCq(_ matrix: CqMatrix, analyte: String) -> [SampleID: Double] {
+        let normaliser = normaliserCq(matrix)
+        var result: [SampleID: Double] = [:]
+        for sample in matrix.samples {
+            if let cq = matrix[sample, analyte], let reference = normaliser[sample] ?? nil {
+                result[sample] = cq - reference
+            }
+        }
+        return result
+    }
+}
+
+/// The efficiency-corrected relative expression ratio of Pfaffl (2001), doi:10.1093/nar/29.9.e45.
+///
+/// ratio = E_target^(Cq_target(control) − Cq_target(sample)) / E_reference^(Cq_reference(control) − Cq_reference(sample)),
+/// with E the amplification factor per cycle (2 for doubling; LinRegPCR's "PCR efficiency").
+public func pfafflRatio(
+    targetFactor: Double, targetCqControl: Double, targetCqSample: Double, referenceFactor: Double,
+    referenceCqControl: Double, referenceCqSample: Double
+) -> Double {
+    precondition(targetFactor > 1 && referenceFactor > 1, "amplification factors must exceed 1")
+    return Double.pow(targetFactor, targetCqControl - targetCqSample)
+        / Double.pow(referenceFactor, referenceCqControl - referenceCqSample)
+}
+
+extension Double {
+    fileprivate static func pow(_ base: Double, _ exponent: Double) -> Double { exp(exponent * log(base)) }
+}
