@@ -46,7 +46,7 @@ let package = Package(
             swiftSettings: exoSettings
         ),
         .target(name: "ExoStats", swiftSettings: exoSettings),
-        .target(name: "ExoQuant", dependencies: ["ExoCore", "ExoStats"], swiftSettings: exoSettings),
+        .target(name: "ExoQuant", dependencies: ["ExoCore", "ExoFormats", "ExoStats"], swiftSettings: exoSettings),
         .target(name: "ExoQC", dependencies: ["ExoCore", "ExoStats"], swiftSettings: exoSettings),
         .target(
             name: "ExoStore",

@@ -12,7 +12,7 @@ public struct Exoscope: AsyncParsableCommand {
             """,
         version: ExoscopeVersionText.text,
         subcommands: [
-            Demo.self, Init.self, Validate.self, Import.self, Run.self, Status.self, Report.self, DPCR.self,
+            Demo.self, Init.self, Validate.self, Import.self, Run.self, Status.self, Report.self, QPCR.self, DPCR.self,
         ]
     )
 

@@ -19,6 +19,7 @@ final class RDMLBuilder: NSObject, XMLParserDelegate {
     private var text = ""
     private var textLocation = InputLocation(path: "")
     private var sample: RDMLSample?
+    private var currentDye: String?
     private var target: RDMLTarget?
     private var experiment = ""
     private var run: RDMLRun?
@@ -42,6 +43,7 @@ final class RDMLBuilder: NSObject, XMLParserDelegate {
         }
         lineStarts = starts
         document = RDMLDocument(version: "", path: path, entry: entry, dyes: [], samples: [], targets: [], runs: [])
+        currentDye = nil
     }
 
     /// The parser's position: after the start tag just read, or where an element's text begins.
@@ -100,6 +102,7 @@ final class RDMLBuilder: NSObject, XMLParserDelegate {
             }
         case ("rdml", "dye"):
             if let id = attributes["id"] { document.dyes.append(id) }
+            currentDye = attributes["id"]
         case ("rdml", "sample"):
             sample = RDMLSample(id: attributes["id"] ?? "", kind: .unkn)
         case ("rdml", "target"):
@@ -150,6 +153,10 @@ final class RDMLBuilder: NSObject, XMLParserDelegate {
         let value = text.trimmingWhitespace()
         defer { text = "" }
         switch (parent, name) {
+        case ("dye", "dyeChemistry"):
+            if let dye = currentDye, !value.isEmpty { document.dyeChemistry[dye] = value }
+        case ("templateQuantity", "nucleotide"):
+            sample?.nucleotide = value
         case ("sample", "type"):
             // LightCycler 96 writes `ntp` ("no template") for a no-template control.
             if let kind = RDMLSample.Kind(rawValue: value == "ntp" ? "ntc" : value) {

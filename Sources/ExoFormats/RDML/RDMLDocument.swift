@@ -14,6 +14,8 @@ public struct RDMLDocument: Sendable {
     /// The XML entry read inside the archive, or `nil` for a bare XML file.
     public var entry: String?
     public var dyes: [String]
+    /// The chemistry of each dye (`hydrolysis probe`, `non-saturating DNA binding dye`, …), RDML 1.3 and later.
+    public var dyeChemistry: [String: String] = [:]
     public var samples: [RDMLSample]
     public var targets: [RDMLTarget]
     public var runs: [RDMLRun]
@@ -50,6 +52,8 @@ public struct RDMLSample: Sendable, Hashable {
 
     public var id: String
     public var kind: Kind
+    /// The template nucleotide (`DNA`, `genomic DNA`, `cDNA`, `RNA`) from `templateQuantity`, RDML 1.3.
+    public var nucleotide: String?
     /// For standards: the amount, in `quantityUnit` (`cop`, `fold`, `dil`, `ng`, `nMol`, `other`).
     public var quantity: Double?
     public var quantityUnit: String?
