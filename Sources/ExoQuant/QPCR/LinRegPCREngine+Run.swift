@@ -231,7 +231,7 @@ extension LinRegPCREngine {
         efficiency[row] = Self.exp10(lastSlope)
     }
 
-    /// §2.7: does a ±5 % baseline move the Cq of a short log-linear phase by more than a cycle?
+    /// §2.7: flags a short log-linear phase whose Cq moves by more than a cycle when its baseline moves ±5 %.
     mutating func checkInstability(noPlateauAtScreen: [Bool]) {
         let saved = noPlateau
         noPlateau = noPlateauAtScreen
