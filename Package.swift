@@ -35,10 +35,11 @@ let package = Package(
             resources: [.copy("Resources/miRBase")],
             swiftSettings: exoSettings
         ),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(
             name: "ExoFormats",
             dependencies: [
-                "ExoCore",
+                "ExoCore", "CLibXML2",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),

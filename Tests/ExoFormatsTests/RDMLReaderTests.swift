@@ -129,7 +129,7 @@ struct RDMLReaderTests {
             message: "expected the RDML namespace 'http://www.rdml.org', found 'http://example.org/rdml'"),
         Case(
             name: "malformed XML", kind: .malformedXML, location: "run.rdml:11:8",
-            message: "the XML is not well formed (the document ends before its elements are closed)"),
+            message: "the XML is not well formed (Premature end of data in tag rdml line 2)"),
         Case(
             name: "duplicate reaction", kind: .duplicateIdentifier, location: "run.rdml:9:1",
             message: "reaction id '1' appears twice in run 'R1' (first on line 8)"),

@@ -4,7 +4,8 @@
 Rows are matched by run, well and target, in order. Reported: for reactions that both call amplified and
 both give a Cq, the share within 0.10 cycles (Cq with the mean efficiency, excluding no-plateau curves and
 outliers: rdmlpython's default) and within 0.02 of the individual PCR efficiency, and the largest differences.
-Usage: compare_linregpcr.py EXOSCOPE.tsv RDMLPYTHON.tsv [--label NAME]
+Usage: compare_linregpcr.py EXOSCOPE.tsv RDMLPYTHON.tsv [--label NAME] [--by-order]
+(--by-order pairs rows by position, for plates whose well labels the two tools spell differently.)
 """
 import csv
 import math
@@ -19,14 +20,16 @@ def number(text):
     return value
 
 
-def main(exo_path, ref_path, label):
+def main(exo_path, ref_path, label, by_order=False):
     exo = list(csv.DictReader(open(exo_path), delimiter="\t"))
     ref = list(csv.DictReader(open(ref_path), delimiter="\t"))
     by_key = {}
     for row in ref:
         by_key.setdefault((row.get("run", row.get("Run")), row["well"], row["target"]), []).append(row)
     pairs = []
-    for row in exo:
+    if by_order:
+        pairs = list(zip(exo, ref))
+    for row in [] if by_order else exo:
         candidates = by_key.get((row["run"], row["well"], row["target"]))
         if candidates:
             pairs.append((row, candidates.pop(0)))
@@ -59,5 +62,6 @@ def main(exo_path, ref_path, label):
 
 
 if __name__ == "__main__":
-    label = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--label" else sys.argv[1]
-    main(sys.argv[1], sys.argv[2], label)
+    arguments = sys.argv[1:]
+    label = arguments[arguments.index("--label") + 1] if "--label" in arguments else arguments[0]
+    main(arguments[0], arguments[1], label, "--by-order" in arguments)

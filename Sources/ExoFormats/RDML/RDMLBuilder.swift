@@ -1,12 +1,18 @@
+import CLibXML2
 import ExoCore
 import Foundation
 
-#if canImport(FoundationXML)
-    import FoundationXML
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
 #endif
 
-/// The SAX delegate that builds an ``RDMLDocument`` while the XML streams past, without a DOM.
-final class RDMLBuilder: NSObject, XMLParserDelegate {
+/// Builds an ``RDMLDocument`` from libxml2's SAX2 events while the XML streams past, without a DOM.
+///
+/// Element names arrive without namespace prefix; character data is kept as bytes and numbers are parsed
+/// with `strtod`, so the millions of `<cyc>`/`<fluor>` elements of a chip run cost no `String` work.
+final class RDMLBuilder {
     let displayPath: String
     var document: RDMLDocument
     var errors: [InputError] = []
@@ -16,7 +22,8 @@ final class RDMLBuilder: NSObject, XMLParserDelegate {
     private(set) var isComplete = false
 
     private var stack: [String] = []
-    private var text = ""
+    /// The character data of the current element, as UTF-8 bytes.
+    private var textBytes: [UInt8] = []
     private var textLocation = InputLocation(path: "")
     private var sample: RDMLSample?
     private var currentDye: String?
@@ -34,6 +41,9 @@ final class RDMLBuilder: NSObject, XMLParserDelegate {
     private let xml: Data
     private let lineStarts: [Int]
 
+    /// The libxml2 parser context, for positions.
+    var context: xmlParserCtxtPtr?
+
     init(path: String, entry: String?, displayPath: String, xml: Data) {
         self.displayPath = displayPath
         self.xml = xml
@@ -47,58 +57,58 @@ final class RDMLBuilder: NSObject, XMLParserDelegate {
     }
 
     /// The parser's position: after the start tag just read, or where an element's text begins.
-    private func here(_ parser: XMLParser) -> InputLocation {
-        InputLocation(path: displayPath, line: parser.lineNumber, column: parser.columnNumber)
+    private func here() -> InputLocation {
+        guard let context else { return InputLocation(path: displayPath) }
+        let opaque = UnsafeMutableRawPointer(context)
+        return InputLocation(
+            path: displayPath, line: Int(xmlSAX2GetLineNumber(opaque)), column: Int(xmlSAX2GetColumnNumber(opaque)))
     }
 
     /// The position of the `<` that opens the element whose start tag the parser just read.
-    private func elementStart(_ parser: XMLParser) -> InputLocation {
-        let line = parser.lineNumber
-        guard line >= 1, line <= lineStarts.count else { return here(parser) }
-        var offset = min(lineStarts[line - 1] + parser.columnNumber - 1, xml.count) - 1
+    private func elementStart() -> InputLocation {
+        let position = here()
+        let line = position.line
+        guard line >= 1, line <= lineStarts.count else { return position }
+        var offset = min(lineStarts[line - 1] + (position.column ?? 1) - 1, xml.count) - 1
         while offset > 0, xml[xml.startIndex + offset] != UInt8(ascii: "<") { offset -= 1 }
         let startLine = (lineStarts.lastIndex { $0 <= offset } ?? 0)
         return InputLocation(path: displayPath, line: startLine + 1, column: offset - lineStarts[startLine] + 1)
     }
 
-    private static func localName(_ name: String) -> String {
-        guard let colon = name.lastIndex(of: ":") else { return name }
-        return String(name[name.index(after: colon)...])
+    /// Asks libxml2 to stop after a fatal problem.
+    private func stop() {
+        if let context { xmlStopParser(context) }
     }
 
-    func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
-        attributes: [String: String] = [:]
-    ) {
-        let name = Self.localName(elementName)
+    /// A start tag: its local name, its namespace and its attributes.
+    func start(name: String, namespace: String?, attributes: [String: String]) {
         let parent = stack.last
         stack.append(name)
-        text = ""
-        textLocation = here(parser)
+        textBytes.removeAll(keepingCapacity: true)
+        textLocation = here()
         switch (parent, name) {
         case (nil, _):
             guard name == "rdml" else {
                 fatal = InputError(
-                    .notRDML, at: elementStart(parser), "expected the root element <rdml>, found <\(name)>",
+                    .notRDML, at: elementStart(), "expected the root element <rdml>, found <\(name)>",
                     hint: "this XML is not an RDML document")
-                parser.abortParsing()
+                stop()
                 return
             }
             let version = attributes["version"] ?? ""
             document.version = version
-            let namespaces = attributes.filter { $0.key == "xmlns" || $0.key.hasPrefix("xmlns:") }.map(\.value)
-            if !namespaces.contains(RDMLReader.namespace) {
+            if namespace != RDMLReader.namespace {
                 fatal = InputError(
-                    .notRDML, at: elementStart(parser),
-                    "expected the RDML namespace '\(RDMLReader.namespace)', found \(namespaces.isEmpty ? "none" : namespaces.map { "'\($0)'" }.joined(separator: ", "))"
+                    .notRDML, at: elementStart(),
+                    "expected the RDML namespace '\(RDMLReader.namespace)', found \(namespace.map { "'\($0)'" } ?? "none")"
                 )
-                parser.abortParsing()
+                stop()
             } else if !RDMLReader.supportedVersions.contains(version) {
                 fatal = InputError(
-                    .unsupportedVersion, at: elementStart(parser),
+                    .unsupportedVersion, at: elementStart(),
                     "RDML version \(InputError.quoted(version)) is not supported; expected 1.0, 1.1, 1.2, 1.3 or 1.4",
                     hint: "export the run as RDML 1.4 or an earlier version")
-                parser.abortParsing()
+                stop()
             }
         case ("rdml", "dye"):
             if let id = attributes["id"] { document.dyes.append(id) }
@@ -117,11 +127,11 @@ final class RDMLBuilder: NSObject, XMLParserDelegate {
         case ("run", "react"):
             let id = attributes["id"] ?? ""
             reaction = RDMLReaction(
-                id: id, well: id, sample: "", data: [], partitions: nil, location: elementStart(parser))
+                id: id, well: id, sample: "", data: [], partitions: nil, location: elementStart())
         case ("react", "sample"):
             reaction?.sample = attributes["id"] ?? ""
         case ("react", "data"):
-            data = RDMLReactionData(target: "", amplification: [], melting: [], location: elementStart(parser))
+            data = RDMLReactionData(target: "", amplification: [], melting: [], location: elementStart())
         case ("data", "tar"):
             if reaction != nil, stack.dropLast(2).last == "partitions" {
                 counts?.target = attributes["id"] ?? ""
@@ -135,30 +145,34 @@ final class RDMLBuilder: NSObject, XMLParserDelegate {
         case ("partitions", "data"):
             counts = RDMLPartitions.Counts(
                 target: "", positives: 0, negatives: 0, undefined: 0, excludedPartitions: 0, excluded: nil,
-                location: elementStart(parser))
+                location: elementStart())
         default:
             break
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        text += string
+    /// Character data of the current element.
+    func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
+        textBytes.append(contentsOf: bytes)
     }
 
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
-        let name = Self.localName(elementName)
+    /// The current element's text, trimmed (only for the few elements whose text is a name or a word).
+    private var text: String { String(decoding: textBytes, as: UTF8.self).trimmingWhitespace() }
+
+    /// An end tag.
+    func end(name: String) {
         stack.removeLast()
         let parent = stack.last
         if parent == nil, name == "rdml" { isComplete = true }
-        let value = text.trimmingWhitespace()
-        defer { text = "" }
+        defer { textBytes.removeAll(keepingCapacity: true) }
         switch (parent, name) {
         case ("dye", "dyeChemistry"):
-            if let dye = currentDye, !value.isEmpty { document.dyeChemistry[dye] = value }
+            if let dye = currentDye, !text.isEmpty { document.dyeChemistry[dye] = text }
         case ("templateQuantity", "nucleotide"):
-            sample?.nucleotide = value
+            sample?.nucleotide = text
         case ("sample", "type"):
             // LightCycler 96 writes `ntp` ("no template") for a no-template control.
+            let value = text
             if let kind = RDMLSample.Kind(rawValue: value == "ntp" ? "ntc" : value) {
                 sample?.kind = kind
             } else {
@@ -169,25 +183,25 @@ final class RDMLBuilder: NSObject, XMLParserDelegate {
                     ))
             }
         case ("quantity", "value") where stack.count >= 2 && stack[stack.count - 2] == "sample":
-            sample?.quantity = Double(value).flatMap { $0.isFinite ? $0 : nil }
+            sample?.quantity = parsedNumber().flatMap { $0.isFinite ? $0 : nil }
         case ("quantity", "unit") where stack.count >= 2 && stack[stack.count - 2] == "sample":
-            sample?.quantityUnit = value
+            sample?.quantityUnit = text
         case ("rdml", "sample"):
             if let sample { document.samples.append(sample) }
             sample = nil
         case ("target", "type"):
-            target?.type = value
+            target?.type = text
         case ("target", "dyeId"):
-            if target?.dye == nil, !value.isEmpty { target?.dye = value }  // RDML 1.0 writes the id as text
+            if target?.dye == nil, !text.isEmpty { target?.dye = text }  // RDML 1.0 writes the id as text
         case ("target", "amplificationEfficiency"):
-            target?.amplificationEfficiency = Double(value)
+            target?.amplificationEfficiency = parsedNumber()
         case ("rdml", "target"):
             if let target { document.targets.append(target) }
             target = nil
-        case ("pcrFormat", "rows"): format.rows = Int(value)
-        case ("pcrFormat", "columns"): format.columns = Int(value)
-        case ("pcrFormat", "rowLabel"): format.rowLabel = value
-        case ("pcrFormat", "columnLabel"): format.columnLabel = value
+        case ("pcrFormat", "rows"): format.rows = Int(text)
+        case ("pcrFormat", "columns"): format.columns = Int(text)
+        case ("pcrFormat", "rowLabel"): format.rowLabel = text
+        case ("pcrFormat", "columnLabel"): format.columnLabel = text
         case ("run", "pcrFormat"):
             if let rows = format.rows, let columns = format.columns {
                 run?.format = PlateFormat(
@@ -195,21 +209,21 @@ final class RDMLBuilder: NSObject, XMLParserDelegate {
                     columnLabel: format.columnLabel ?? "123")
             }
         case ("data", "cq"):
-            data?.cq = Double(value).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
+            data?.cq = parsedNumber().flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
         case ("data", "excl"):
             if stack.contains("partitions") {
-                counts?.excludedPartitions = count(value, "excl", parser)
+                counts?.excludedPartitions = count("excl")
             } else {
-                data?.excluded = value
+                data?.excluded = text
             }
         case ("data", "excluded"):
-            counts?.excluded = value
+            counts?.excluded = text
         case ("data", "note"):
-            data?.note = value
+            data?.note = text
         case ("adp", "cyc"), ("mdp", "tmp"):
-            point.x = number(value, name, parser)
+            point.x = number(name)
         case ("adp", "fluor"), ("mdp", "fluor"):
-            point.fluor = number(value, "fluor", parser)
+            point.fluor = number("fluor")
         case ("data", "adp"):
             if let x = point.x, let fluor = point.fluor { data?.amplification.append((x, fluor)) }
         case ("data", "mdp"):
@@ -218,13 +232,13 @@ final class RDMLBuilder: NSObject, XMLParserDelegate {
             if let data { reaction?.data.append(data) }
             data = nil
         case ("partitions", "volume"):
-            partitions?.volumeNanoliters = Double(value)
+            partitions?.volumeNanoliters = parsedNumber()
         case ("data", "pos") where stack.contains("partitions"):
-            counts?.positives = count(value, "pos", parser)
+            counts?.positives = count("pos")
         case ("data", "neg") where stack.contains("partitions"):
-            counts?.negatives = count(value, "neg", parser)
+            counts?.negatives = count("neg")
         case ("data", "undef") where stack.contains("partitions"):
-            counts?.undefined = count(value, "undef", parser)
+            counts?.undefined = count("undef")
         case ("partitions", "data"):
             if let counts { partitions?.data.append(counts) }
             counts = nil
@@ -247,10 +261,34 @@ final class RDMLBuilder: NSObject, XMLParserDelegate {
         }
     }
 
+    /// The element's text as a number (surrounding whitespace allowed), or `nil` when it is not one.
+    private func parsedNumber() -> Double? {
+        var start = 0
+        var end = textBytes.count
+        while start < end, Self.isSpace(textBytes[start]) { start += 1 }
+        while end > start, Self.isSpace(textBytes[end - 1]) { end -= 1 }
+        guard start < end, end - start < 64 else { return nil }
+        var buffer = [CChar](repeating: 0, count: end - start + 1)
+        for index in start..<end { buffer[index - start] = CChar(bitPattern: textBytes[index]) }
+        return buffer.withUnsafeBufferPointer { pointer -> Double? in
+            var stop: UnsafeMutablePointer<CChar>?
+            let value = strtod(pointer.baseAddress!, &stop)  // swift-format-ignore: NeverForceUnwrap
+            guard let stop, stop - UnsafeMutablePointer(mutating: pointer.baseAddress!) == end - start else {
+                return nil
+            }
+            return value
+        }
+    }
+
+    @inline(__always) private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
     /// A finite number, or an `invalidNumber` error at the element's text.
-    private func number(_ value: String, _ element: String, _ parser: XMLParser) -> Double? {
-        guard let number = Double(value), number.isFinite else {
+    private func number(_ element: String) -> Double? {
+        guard let number = parsedNumber(), number.isFinite else {
             let reaction = self.reaction.map { " of reaction '\($0.id)'" } ?? ""
+            let value = text
             errors.append(
                 InputError(
                     .invalidNumber, at: textLocation,
@@ -262,12 +300,12 @@ final class RDMLBuilder: NSObject, XMLParserDelegate {
     }
 
     /// A partition count ≥ 0, or an error.
-    private func count(_ value: String, _ element: String, _ parser: XMLParser) -> Int {
-        guard let count = Int(value), count >= 0 else {
+    private func count(_ element: String) -> Int {
+        guard let count = Int(text), count >= 0 else {
             errors.append(
                 InputError(
                     .invalidNumber, at: textLocation,
-                    "expected a partition count ≥ 0 in <\(element)>, found \(InputError.quoted(value))"))
+                    "expected a partition count ≥ 0 in <\(element)>, found \(InputError.quoted(text))"))
             return 0
         }
         return count

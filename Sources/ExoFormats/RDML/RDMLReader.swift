@@ -1,10 +1,7 @@
+import CLibXML2
 public import ExoCore
 public import Foundation
 import ZIPFoundation
-
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
 
 /// Reads RDML files: a zip archive holding the XML document (usually `rdml_data.xml`) or the bare XML.
 ///
@@ -131,21 +128,14 @@ public enum RDMLReader {
     static func parse(xml: Data, path: String, entry: String?) throws(InputErrorList) -> RDMLDocument {
         let displayPath = entry.map { "\(path)!\($0)" } ?? path
         let builder = RDMLBuilder(path: path, entry: entry, displayPath: displayPath, xml: xml)
-        let parser = XMLParser(data: xml)
-        parser.shouldProcessNamespaces = false
-        parser.delegate = builder
-        // swift-corelibs' XMLParser can return true after an error (a truncated document), and reports a
-        // spurious internal error after some complete documents (a 2.6 MB line in large_DNA_dilutions.rdml):
-        // the document is good when the root element closed and no error came before that.
-        let parsed = parser.parse()
-        let succeeded = builder.isComplete || (parsed && parser.parserError == nil)
-        if !succeeded, builder.fatal == nil {
-            let code = (parser.parserError as NSError?)?.code ?? 0
+        let problem = xml.withUnsafeBytes { buffer -> (message: String, line: Int, column: Int)? in
+            runLibXML(buffer, builder: builder)
+        }
+        if builder.fatal == nil, !builder.isComplete, let problem {
             throw InputErrorList([
                 InputError(
-                    .malformedXML,
-                    at: InputLocation(path: displayPath, line: parser.lineNumber, column: parser.columnNumber),
-                    "the XML is not well formed (\(xmlProblem(code)))",
+                    .malformedXML, at: InputLocation(path: displayPath, line: problem.line, column: problem.column),
+                    "the XML is not well formed (\(problem.message))",
                     hint: "the file may be truncated; export the run again")
             ])
         }
@@ -157,18 +147,63 @@ public enum RDMLReader {
         return document
     }
 
-    /// A readable name for libxml2's error codes (as `NSXMLParserError`).
-    static func xmlProblem(_ code: Int) -> String {
-        switch code {
-        case 4: "the document is empty"
-        case 5: "the document ends before its elements are closed"
-        case 9: "invalid character"
-        case 38, 39, 40, 41: "malformed attribute"
-        case 73: "'>' expected"
-        case 76: "an end tag does not match its start tag"
-        case 85: "an element was never closed"
-        default: "libxml2 error \(code)"
+    /// Streams `buffer` through libxml2's SAX2 parser into `builder`; returns libxml2's error when the
+    /// document is not well formed.
+    ///
+    /// Limits on huge text nodes are lifted (chip runs put megabytes on one
+    /// line) and network access is off (no external entities).
+    static func runLibXML(_ buffer: UnsafeRawBufferPointer, builder: RDMLBuilder) -> (
+        message: String, line: Int, column: Int
+    )? {
+        guard let base = buffer.baseAddress?.assumingMemoryBound(to: CChar.self),
+            let context = xmlCreateMemoryParserCtxt(base, Int32(buffer.count))
+        else { return ("the document is empty", 0, 0) }
+        defer { xmlFreeParserCtxt(context) }
+        _ = xmlCtxtUseOptions(context, Int32(XML_PARSE_HUGE.rawValue | XML_PARSE_NONET.rawValue))
+        var handler = xmlSAXHandler()
+        handler.initialized = 0xDEED_BEAF  // XML_SAX2_MAGIC: use the namespace-aware SAX2 callbacks
+        handler.startElementNs = { userData, localName, _, namespace, _, _, attributeCount, _, attributes in
+            guard let userData, let localName else { return }
+            var values: [String: String] = [:]
+            if attributeCount > 0, let attributes {
+                for index in 0..<Int(attributeCount) {
+                    let field = index * 5  // local name, prefix, URI, value start, value end
+                    guard let name = attributes[field], let start = attributes[field + 3],
+                        let end = attributes[field + 4]
+                    else {
+                        continue
+                    }
+                    values[String(cString: name)] = String(
+                        decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
+                }
+            }
+            Unmanaged<RDMLBuilder>.fromOpaque(userData).takeUnretainedValue()
+                .start(
+                    name: String(cString: localName), namespace: namespace.map { String(cString: $0) },
+                    attributes: values)
         }
+        handler.endElementNs = { userData, localName, _, _ in
+            guard let userData, let localName else { return }
+            Unmanaged<RDMLBuilder>.fromOpaque(userData).takeUnretainedValue().end(name: String(cString: localName))
+        }
+        handler.characters = { userData, characters, length in
+            guard let userData, let characters else { return }
+            Unmanaged<RDMLBuilder>.fromOpaque(userData).takeUnretainedValue()
+                .characters(UnsafeBufferPointer(start: characters, count: Int(length)))
+        }
+        handler.cdataBlock = handler.characters
+        handler.serror = { _, _ in }  // errors are read from the context afterwards, never printed
+        context.pointee.sax.pointee = handler
+        context.pointee.userData = Unmanaged.passUnretained(builder).toOpaque()
+        builder.context = context
+        defer { builder.context = nil }
+        let status = xmlParseDocument(context)
+        guard status != 0 || context.pointee.wellFormed == 0 else { return nil }
+        guard let error = xmlCtxtGetLastError(UnsafeMutableRawPointer(context)) else { return ("libxml2 error", 0, 0) }
+        let message =
+            error.pointee.message.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) }
+            ?? "libxml2 error \(error.pointee.code)"
+        return (message, Int(error.pointee.line), Int(error.pointee.int2))
     }
 
     /// Duplicate ids and references to samples or targets the document does not define.
