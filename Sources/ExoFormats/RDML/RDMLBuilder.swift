@@ -271,11 +271,10 @@ final class RDMLBuilder {
         var buffer = [CChar](repeating: 0, count: end - start + 1)
         for index in start..<end { buffer[index - start] = CChar(bitPattern: textBytes[index]) }
         return buffer.withUnsafeBufferPointer { pointer -> Double? in
+            guard let base = pointer.baseAddress else { return nil }
             var stop: UnsafeMutablePointer<CChar>?
-            let value = strtod(pointer.baseAddress!, &stop)  // swift-format-ignore: NeverForceUnwrap
-            guard let stop, stop - UnsafeMutablePointer(mutating: pointer.baseAddress!) == end - start else {
-                return nil
-            }
+            let value = strtod(base, &stop)
+            guard let stop, stop - UnsafeMutablePointer(mutating: base) == end - start else { return nil }
             return value
         }
     }
