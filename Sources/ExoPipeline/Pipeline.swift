@@ -28,12 +28,15 @@ public enum Pipeline {
     {
         progress.begin("validate", total: nil)
         let study = try StudyLoader.load(directory)
-        progress.finish(
-            "validate",
-            outcome:
-                "\(study.files.count) files, \(study.samples.count) samples, \(study.measurements.count) values, no errors"
-        )
+        progress.finish("validate", outcome: validationSummary(study))
         return study
+    }
+
+    /// "3 files, 140 samples, 1680 values, 1720 qPCR curves, no errors".
+    static func validationSummary(_ study: LoadedStudy) -> String {
+        let curves = study.qpcrFiles.flatMap(\.document.reactions).reduce(0) { $0 + $1.data.count }
+        return "\(study.files.count) files, \(study.samples.count) samples, \(study.measurements.count) values"
+            + (curves > 0 ? ", \(curves) qPCR curves" : "") + ", no errors"
     }
 
     /// Imports a validated study in one transaction.
@@ -60,7 +63,15 @@ public enum Pipeline {
         let files = study.files.map {
             StoredInputFile(path: $0.path, sha256: $0.sha256, byteCount: $0.byteCount, role: $0.role)
         }
-        let measurements = preanalyticalQC(study.measurements, samples: study.samples)
+        let qpcr = QPCRStage.measurements(study.qpcrFiles)
+        if !study.qpcrFiles.isEmpty {
+            progress.finish(
+                "quantify",
+                outcome: "LinRegPCR on \(qpcr.summary.curves) curves, \(qpcr.summary.amplified) amplified"
+                    + (qpcr.summary.controlsAmplified.isEmpty
+                        ? "" : "; NTC amplified: \(qpcr.summary.controlsAmplified.joined(separator: ", "))"))
+        }
+        let measurements = preanalyticalQC(study.measurements + qpcr.measurements, samples: study.samples)
         let total = measurements.count
         progress.begin("import", total: total)
         let directory = study.directory
@@ -173,17 +184,15 @@ public enum Pipeline {
         let html = try await report(
             studyID: study.definition.id, from: store,
             stages: [
-                (
-                    "validate",
-                    "\(study.files.count) files, \(study.samples.count) samples, \(study.measurements.count) values, no errors"
-                ),
+                ("validate", validationSummary(study)),
                 ("import", importText),
             ], progress: progress)
         try writeAtomically(html, to: reportURL)
+        let stored = try await store.status().studies.first { $0.id == study.definition.id }
         return RunSummary(
             studyID: study.definition.id, databasePath: databasePath, reportPath: reportURL.path,
             importOutcome: importText,
-            patients: study.patients.count, samples: study.samples.count, measurements: study.measurements.count,
+            patients: study.patients.count, samples: study.samples.count, measurements: stored?.measurements ?? 0,
             files: study.files.count)
     }
 

@@ -27,7 +27,12 @@ struct DemoStudyTests {
         #expect(
             study.samples.count == parameters.controls + cases + parameters.monitoredPatients
                 * parameters.monitoringDays.count)
-        #expect(study.measurements.count == study.samples.count * 6 * parameters.technicalReplicates)
+        // One RDML run: every sample × 6 assays × replicates, two NTCs per assay, 6 standards in triplicate.
+        let reactions = try #require(study.qpcrFiles.first).document.reactions
+        #expect(reactions.count == study.samples.count * 6 * parameters.technicalReplicates + 12 + 18)
+        #expect(
+            QPCRStage.measurements(study.qpcrFiles).measurements.count == study.samples.count * 6
+                * parameters.technicalReplicates)
         #expect(study.definition.monitored.map(\.name) == ["hsa-miR-4458", "hsa-miR-21-5p"])
         #expect(
             study.nameResolutions.map(\.explanation) == [
@@ -35,8 +40,8 @@ struct DemoStudyTests {
             ])
     }
 
-    /// The simulated cohort shows the review's direction: miR-4458 lower (higher Cq) in patients, lower still
-    /// in stage III–IV; the effect is large enough that these hold for any seed.
+    /// The simulated cohort, through its raw curves and LinRegPCR, shows the review's direction: miR-4458 lower
+    /// (higher Cq) in patients, lower still in stage III–IV; the effect is large enough to hold for any seed.
     @Test(arguments: [20_260_707, 1, 2, 3] as [UInt64])
     func miR4458IsLowerInPatientsAndInLateStage(seed: UInt64) throws {
         var parameters = DemoStudy.Parameters()
@@ -45,8 +50,9 @@ struct DemoStudyTests {
         try DemoStudy(parameters: parameters).write(to: folder)
         let study = try Pipeline.validate(folder)
         let samples = Dictionary(uniqueKeysWithValues: study.samples.map { ($0.id, $0) })
+        let measurements = QPCRStage.measurements(study.qpcrFiles).measurements
         func meanCq(_ predicate: (Sample) -> Bool) -> Double {
-            let values = study.measurements.filter {
+            let values = measurements.filter {
                 $0.analyte.name == "hsa-miR-4458" && samples[$0.sample].map(predicate) == true
                     && $0.sample.rawValue.hasSuffix("-S1")
             }.compactMap(\.value)

@@ -48,7 +48,7 @@ for file in "${files[@]}"; do
     name=$(basename "$file" .rdml)
     "$exoscope" qpcr analyze "$file" > "$work/$name.exoscope.tsv"
     "$peer" bench/qpcr/rdmlpython_linregpcr.py "$file" > "$work/$name.rdmlpython.tsv" 2>/dev/null
-    python3 bench/qpcr/compare_linregpcr.py "$work/$name.exoscope.tsv" "$work/$name.rdmlpython.tsv" --label "$name" | head -3 >> "$report"
+    python3 bench/qpcr/compare_linregpcr.py "$work/$name.exoscope.tsv" "$work/$name.rdmlpython.tsv" --label "$name" >> "$report"
 done
 echo '```' >> "$report"
 
@@ -68,7 +68,7 @@ peer_seconds=$( { /usr/bin/time -f %e "$peer" bench/qpcr/rdmlpython_linregpcr.py
     echo "Ratio: ExoScope is $(python3 -c "print(round($peer_seconds / $exo_seconds))")× faster, whole process each, same file, one run."
     echo
     echo '```'
-    python3 bench/qpcr/compare_linregpcr.py "$work/chip.exoscope.tsv" "$work/chip.rdmlpython.tsv" --label chip --by-order | head -3
+    python3 bench/qpcr/compare_linregpcr.py "$work/chip.exoscope.tsv" "$work/chip.rdmlpython.tsv" --label chip --by-order
     echo '```'
 } >> "$report"
 cat "$report"

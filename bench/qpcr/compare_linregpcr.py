@@ -56,7 +56,7 @@ def main(exo_path, ref_path, label, by_order=False):
     if compared:
         print(f"  Cq within 0.10 cycles: {cq_ok}/{compared} ({100 * cq_ok / compared:.1f} %); "
               f"efficiency within 0.02: {eff_ok}/{compared} ({100 * eff_ok / compared:.1f} %)")
-        for item in worst[:5]:
+        for item in worst[:1]:
             print("  largest: |dCq| %.4f |dE| %.4f run %s well %s target %s (exo %.4f ref %.4f; E %.4f vs %.4f)" % item)
     return compared, cq_ok, eff_ok
 

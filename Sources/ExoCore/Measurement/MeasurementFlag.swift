@@ -14,6 +14,10 @@ public enum MeasurementFlag: String, Vocabulary, Codable {
     case excluded
     /// The value was imputed, not measured.
     case imputed
+    /// Curve analysis found a problem: baseline error, instable baseline, noisy curve or efficiency outlier.
+    case curveQuality = "curve-quality"
+    /// A no-template control of the same target in the same run amplified: possible contamination.
+    case ntcAmplification = "ntc-amplification"
 
     public var synonyms: [String] {
         switch self {
@@ -23,6 +27,8 @@ public enum MeasurementFlag: String, Vocabulary, Codable {
         case .hemolysis: ["hemolysed", "haemolysis", "haemolysed"]
         case .excluded: ["exclude", "outlier"]
         case .imputed: []
+        case .curveQuality: ["curve quality", "baseline error"]
+        case .ntcAmplification: ["NTC amplification", "contamination"]
         }
     }
 }

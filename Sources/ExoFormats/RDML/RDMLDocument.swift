@@ -152,3 +152,51 @@ public struct RDMLPartitions: Sendable {
         public var location: InputLocation
     }
 }
+
+extension RDMLDocument {
+    /// Creates a document (for writing RDML).
+    public init(
+        version: String = "1.3", path: String, dyes: [String], dyeChemistry: [String: String] = [:],
+        samples: [RDMLSample],
+        targets: [RDMLTarget], runs: [RDMLRun]
+    ) {
+        self.init(version: version, path: path, entry: nil, dyes: dyes, samples: samples, targets: targets, runs: runs)
+        self.dyeChemistry = dyeChemistry
+    }
+}
+
+extension RDMLSample {
+    /// Creates a sample.
+    public init(id: String, kind: Kind, quantity: Double? = nil, quantityUnit: String? = nil) {
+        self.init(id: id, kind: kind, nucleotide: nil, quantity: quantity, quantityUnit: quantityUnit)
+    }
+}
+
+extension RDMLTarget {
+    /// Creates a target.
+    public init(id: String, dye: String?) {
+        self.init(id: id, type: "toi", dye: dye, amplificationEfficiency: nil)
+    }
+}
+
+extension RDMLRun {
+    /// Creates a run.
+    public init(experiment: String, id: String, rows: Int, columns: Int, reactions: [RDMLReaction]) {
+        self.init(
+            experiment: experiment, id: id,
+            format: PlateFormat(rows: rows, columns: columns, rowLabel: "ABC", columnLabel: "123"),
+            reactions: reactions)
+    }
+}
+
+extension RDMLReaction {
+    /// Creates a reaction with the amplification points of its targets.
+    public init(id: Int, sample: String, data: [(target: String, points: [(cycle: Double, fluorescence: Double)])]) {
+        self.init(
+            id: String(id), well: String(id), sample: sample,
+            data: data.map {
+                RDMLReactionData(
+                    target: $0.target, amplification: $0.points, melting: [], location: InputLocation(path: ""))
+            }, partitions: nil, location: InputLocation(path: ""))
+    }
+}

@@ -17,9 +17,21 @@ public struct LoadedStudy: Sendable {
     public let definition: StudyDefinition
     public let samples: [Sample]
     public let measurements: [SampleMeasurement]
+    /// qPCR runs read from RDML files, analysed into Cq values by the quantification stage.
+    public let qpcrFiles: [QPCRFile]
     public let files: [InputFile]
     /// How each non-canonical miRNA name was read (for the report and `validate`).
     public let nameResolutions: [ResolvedMiRNA]
+
+    /// An RDML file of a study, with each target resolved to an analyte.
+    public struct QPCRFile: Sendable {
+        public let spec: MeasurementFileSpec
+        public let document: RDMLDocument
+        /// Target id → analyte.
+        public let analytes: [String: Analyte]
+        /// RDML sample types whose reactions are study samples (the others are controls and standards).
+        public static let studySampleKinds: Set<RDMLSample.Kind> = [.unkn, .pos, .neg, .ref]
+    }
 
     /// Patients in id order.
     public var patients: [PatientID] { Array(Set(samples.map(\.patient))).sorted() }

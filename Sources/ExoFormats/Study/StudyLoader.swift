@@ -58,6 +58,7 @@ public enum StudyLoader {
             errors += parsed.errors
         }
         var measurements: [SampleMeasurement] = []
+        var qpcrFiles: [LoadedStudy.QPCRFile] = []
         var notes = Dictionary(
             definition.nameResolutions.map { ($0.written, $0) }, uniquingKeysWith: { first, _ in first })
         var seenPaths: Set<String> = []
@@ -67,6 +68,16 @@ public enum StudyLoader {
                     InputError(
                         .invalidValue, at: spec.location,
                         "file \(InputError.quoted(spec.path)) is listed twice under measurements"))
+                continue
+            }
+            if spec.path.lowercased().hasSuffix(".rdml") {
+                let loaded = loadRDML(spec, in: directory, catalog: catalog, samples: declaredIDs)
+                errors += loaded.errors
+                files += loaded.file.map { [$0] } ?? []
+                if let run = loaded.run {
+                    qpcrFiles.append(run)
+                    for note in loaded.notes { notes[note.written] = note }
+                }
                 continue
             }
             guard let file = read(spec.path, role: "measurements", namedAt: spec.location) else { continue }
@@ -80,7 +91,90 @@ public enum StudyLoader {
         }
         guard errors.isEmpty else { throw InputErrorList(errors) }
         return LoadedStudy(
-            directory: directory, definition: definition, samples: samples, measurements: measurements, files: files,
+            directory: directory, definition: definition, samples: samples, measurements: measurements,
+            qpcrFiles: qpcrFiles, files: files,
             nameResolutions: notes.values.sorted { $0.written < $1.written })
+    }
+
+    /// Reads an RDML file named in study.yaml and checks it against the sample sheet: every study sample
+    /// (type unkn, pos, neg or ref) must be in the sheet, and every target must name an analyte.
+    static func loadRDML(
+        _ spec: MeasurementFileSpec, in directory: URL, catalog: MiRNACatalog, samples: Set<SampleID>
+    ) -> (run: LoadedStudy.QPCRFile?, file: LoadedStudy.InputFile?, notes: [ResolvedMiRNA], errors: [InputError]) {
+        let url = directory.appendingPathComponent(spec.path)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            return (
+                nil, nil, [],
+                [
+                    InputError(
+                        .fileNotFound, at: spec.location,
+                        "file \(InputError.quoted(spec.path)) named in study.yaml does not exist",
+                        hint: "paths are relative to the study folder \(InputError.quoted(directory.lastPathComponent))"
+                    )
+                ]
+            )
+        }
+        guard let data = try? Data(contentsOf: url) else {
+            return (
+                nil, nil, [],
+                [
+                    InputError(
+                        .unreadableFile, at: InputLocation(path: spec.path),
+                        "cannot read \(InputError.quoted(spec.path))")
+                ]
+            )
+        }
+        let file = LoadedStudy.InputFile(
+            path: spec.path, sha256: FileDigest.sha256Hex(data), byteCount: data.count, role: "measurements")
+        let document: RDMLDocument
+        do {
+            document = try RDMLReader.read(data: data, displayPath: spec.path)
+        } catch {
+            return (nil, file, [], error.errors)
+        }
+        var errors: [InputError] = []
+        var analytes: [String: Analyte] = [:]
+        var notes: [ResolvedMiRNA] = []
+        let sampleSpellings = samples.map(\.rawValue).sorted()
+        var reportedSamples: Set<String> = []
+        for reaction in document.reactions {
+            let kind = document.sample(reaction.sample)?.kind ?? .unkn
+            if LoadedStudy.QPCRFile.studySampleKinds.contains(kind),
+                SampleID(reaction.sample).map(samples.contains) != true,
+                reportedSamples.insert(reaction.sample).inserted
+            {
+                errors.append(
+                    InputError(
+                        .unknownSample, at: reaction.location,
+                        "sample \(InputError.quoted(reaction.sample)) of reaction '\(reaction.id)' is not in the sample sheet",
+                        hint: EditDistance.suggestion(for: reaction.sample, in: sampleSpellings).map {
+                            "did you mean '\($0)'?"
+                        }
+                            ?? "RDML sample ids must be the sample sheet's sample_id; controls and standards use the types ntc, nac, nrt and std"
+                    ))
+            }
+            for data in reaction.data where !data.amplification.isEmpty && data.amplification.count < 10 {
+                errors.append(
+                    InputError(
+                        .tooFewCycles, at: data.location,
+                        "reaction '\(reaction.id)' has \(data.amplification.count) amplification cycle\(data.amplification.count == 1 ? "" : "s") for target \(InputError.quoted(data.target)); curve analysis needs at least 10",
+                        hint: "export every cycle of the run, or exclude the reaction with <excl>"))
+            }
+            for data in reaction.data where analytes[data.target] == nil {
+                switch Analyte.resolve(data.target, catalog: catalog) {
+                case .success(let resolved):
+                    analytes[data.target] = resolved.analyte
+                    if let note = resolved.resolution, note.rule != .current || !note.corrections.isEmpty {
+                        notes.append(note)
+                    }
+                case .failure(let failure):
+                    analytes[data.target] = Analyte(name: data.target, kind: .miRNA)  // reported once, below
+                    errors.append(
+                        InputError(failure.kind, at: data.location, "target: " + failure.message, hint: failure.hint))
+                }
+            }
+        }
+        guard errors.isEmpty else { return (nil, file, [], errors) }
+        return (LoadedStudy.QPCRFile(spec: spec, document: document, analytes: analytes), file, notes, [])
     }
 }

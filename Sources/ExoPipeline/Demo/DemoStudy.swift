@@ -1,4 +1,5 @@
 import ExoCore
+import ExoFormats
 import ExoStats
 public import Foundation
 
@@ -81,7 +82,7 @@ public struct DemoStudy: Sendable {
     }
 
     /// The files of the study, by relative path.
-    public func files() -> [(path: String, contents: String)] {
+    public func files() -> [(path: String, contents: Data)] {
         var rng = SeededGenerator(seed: parameters.seed)
         var sheet = [
             [
@@ -91,7 +92,8 @@ public struct DemoStudy: Sendable {
                 "input_volume_ml", "storage_temp_c", "freeze_thaw_cycles",
             ].joined(separator: "\t")
         ]
-        var cq = ["sample_id\tanalyte\treplicate\tvalue"]
+        // Each reaction: its sample, analyte and model Cq (nil: the template is below detection).
+        var reactions: [(sample: String, analyte: String, cq: Double?)] = []
         let baseDate = 20_094  // 2025-01-06, a Monday; fixed so the files never depend on today
 
         func emit(
@@ -123,10 +125,9 @@ public struct DemoStudy: Sendable {
                 if hemolysed { mean += model.hemolysisShift }
                 let biological =
                     model.biologicalSD > 0 ? rng.nextNormal(mean: 0, standardDeviation: parameters.withinSubjectSD) : 0
-                for replicate in 1...parameters.technicalReplicates {
+                for _ in 1...parameters.technicalReplicates {
                     let value = mean + biological + rng.nextNormal(mean: 0, standardDeviation: 0.15)
-                    let text = value > parameters.limitOfDetectionCq ? "Undetermined" : Self.format(value)
-                    cq.append("\(sample)\t\(model.name)\t\(replicate)\t\(text)")
+                    reactions.append((sample, model.name, value > parameters.limitOfDetectionCq ? nil : value))
                 }
             }
         }
@@ -193,21 +194,85 @@ public struct DemoStudy: Sendable {
             sampleSheet: samples.tsv
             treatmentEvent: treatment start
             measurements:
-              - file: data/qpcr-cq.tsv
+              - file: data/qpcr-run.rdml
                 assay: qPCR
-                unit: Cq
-                description: RT-qPCR quantification cycles, \(parameters.technicalReplicates) technical replicates per sample
+                description: >-
+                  RT-qPCR run (RDML 1.3) with raw amplification curves, \(parameters.technicalReplicates) technical replicates
+                  per sample, no-template controls and a miR-4458 standard dilution series; analysed by LinRegPCR
             analytes:
               monitored: [miR-4458, miR-21]
               spikeIns: [cel-miR-39-3p]
               references: [miR-16-5p]
 
             """
+        let run = (try? RDMLWriter.archive(qpcrRun(reactions, rng: &rng))) ?? Data()
         return [
-            ("study.yaml", yaml),
-            ("samples.tsv", sheet.joined(separator: "\n") + "\n"),
-            ("data/qpcr-cq.tsv", cq.joined(separator: "\n") + "\n"),
+            ("study.yaml", Data(yaml.utf8)),
+            ("samples.tsv", Data((sheet.joined(separator: "\n") + "\n").utf8)),
+            ("data/qpcr-run.rdml", run),
         ]
+    }
+
+    /// Amplification efficiency (factor per cycle) of each assay.
+    static let efficiencies: [String: Double] = [
+        "hsa-miR-4458": 1.93, "hsa-miR-21-5p": 1.95, "hsa-miR-16-5p": 1.96, "hsa-miR-451a": 1.92,
+        "hsa-miR-23a-3p": 1.94, "cel-miR-39-3p": 1.97,
+    ]
+
+    /// The qPCR run: every sample reaction, two no-template controls per assay and a miR-4458 standard series
+    /// (10^2 to 10^7 copies in triplicate), as raw fluorescence over 45 cycles.
+    ///
+    /// Curve model: F(c) = B + d·c + Fmax · x / (1 + x), x = 0.001 · E^(c − Cq) (exponential growth with
+    /// logistic saturation, leaving the baseline near the model Cq), with B ~ U(450, 550), d ~ U(−1, 1),
+    /// Fmax ~ U(9000, 11000) and Gaussian noise of 0.2 % of Fmax; a template below detection gives no signal.
+    func qpcrRun(_ reactions: [(sample: String, analyte: String, cq: Double?)], rng: inout SeededGenerator)
+        -> RDMLDocument
+    {
+        var all = reactions
+        let assays = Self.analytes.map(\.name)
+        for assay in assays {
+            for _ in 0..<2 { all.append(("NTC", assay, nil)) }
+        }
+        let standardE = Self.efficiencies["hsa-miR-4458"] ?? 1.93
+        for exponent in 2...7 {
+            // 1,000 copies reach the model Cq 30; each 10-fold step is 1/log10(E) cycles earlier.
+            let cq = 30 - Double(exponent - 3) / log10(standardE)
+            for _ in 0..<3 {
+                all.append(("STD-1e\(exponent)", "hsa-miR-4458", cq + rng.nextNormal(mean: 0, standardDeviation: 0.1)))
+            }
+        }
+        var rdmlReactions: [RDMLReaction] = []
+        for (index, reaction) in all.enumerated() {
+            let e = Self.efficiencies[reaction.analyte] ?? 1.95
+            let base = 450 + 100 * rng.nextUnitInterval()
+            let drift = 2 * rng.nextUnitInterval() - 1
+            let fmax = 9_000 + 2_000 * rng.nextUnitInterval()
+            let points = (1...45).map { cycle -> (cycle: Double, fluorescence: Double) in
+                var signal = 0.0
+                if let cq = reaction.cq {
+                    let x = 0.001 * pow(e, Double(cycle) - cq)
+                    signal = fmax * x / (1 + x)
+                }
+                let value =
+                    base + drift * Double(cycle) + signal + rng.nextNormal(mean: 0, standardDeviation: 0.002 * fmax)
+                return (Double(cycle), (value * 1_000).rounded() / 1_000)
+            }
+            rdmlReactions.append(
+                RDMLReaction(id: index + 1, sample: reaction.sample, data: [(reaction.analyte, points)]))
+        }
+        var samples = Array(Set(reactions.map(\.sample))).sorted().map { RDMLSample(id: $0, kind: .unkn) }
+        samples.append(RDMLSample(id: "NTC", kind: .ntc))
+        samples += (2...7).map {
+            RDMLSample(id: "STD-1e\($0)", kind: .std, quantity: pow(10, Double($0)), quantityUnit: "cop")
+        }
+        return RDMLDocument(
+            path: "data/qpcr-run.rdml", dyes: ["SYBR"], dyeChemistry: ["SYBR": "non-saturating DNA binding dye"],
+            samples: samples, targets: assays.map { RDMLTarget(id: $0, dye: "SYBR") },
+            runs: [
+                RDMLRun(
+                    experiment: "NSCLC-EXO-DEMO", id: "run-1", rows: (rdmlReactions.count + 95) / 96, columns: 96,
+                    reactions: rdmlReactions)
+            ])
     }
 
     /// Writes the study into `directory`, creating it; existing demo files are replaced.
@@ -216,7 +281,7 @@ public struct DemoStudy: Sendable {
             let url = directory.appendingPathComponent(path)
             try FileManager.default.createDirectory(
                 at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(contents.utf8).write(to: url, options: .atomic)
+            try contents.write(to: url, options: .atomic)
         }
     }
 

@@ -1,0 +1,72 @@
+public import ExoCore
+public import ExoFormats
+import ExoQuant
+
+/// The quantification stage for RDML files: LinRegPCR on every run, one Cq measurement per study-sample
+/// reaction and target.
+///
+/// A curve that did not amplify gives no value and the `belowDetection` flag; a baseline error, instable
+/// baseline, noisy curve or efficiency outlier gives `curveQuality`; an amplified no-template control of the
+/// same target in the same run gives `ntcAmplification` to every result of that target in the run.
+public enum QPCRStage {
+    /// What the stage did, for the pipeline summary and the report.
+    public struct Summary: Sendable, Hashable {
+        public var curves: Int
+        public var amplified: Int
+        public var controlsAmplified: [String]
+    }
+
+    /// The measurements of every RDML file of a study.
+    ///
+    /// - Parameter files: the RDML files as the loader read them.
+    /// - Returns: the Cq measurements and a summary.
+    public static func measurements(_ files: [LoadedStudy.QPCRFile]) -> (
+        measurements: [SampleMeasurement], summary: Summary
+    ) {
+        var measurements: [SampleMeasurement] = []
+        var summary = Summary(curves: 0, amplified: 0, controlsAmplified: [])
+        let negativeControls: Set<RDMLSample.Kind> = [.ntc, .nac, .nrt]
+        for file in files {
+            for run in file.document.runs {
+                let analysis = LinRegPCR.analyze(AmplificationCurve.curves(of: run, in: file.document))
+                summary.curves += analysis.results.count
+                summary.amplified += analysis.results.filter(\.amplified).count
+                let kinds = Dictionary(
+                    file.document.samples.map { ($0.id, $0.kind) }, uniquingKeysWith: { first, _ in first })
+                let contaminated = Set(
+                    analysis.results.filter { result in
+                        negativeControls.contains(kinds[result.curve.sample] ?? .unkn) && result.amplified
+                            && result.cq.isFinite
+                    }.map(\.curve.target))
+                summary.controlsAmplified += contaminated.sorted().map { "\(file.spec.path) run \(run.id): \($0)" }
+                let locations = Dictionary(
+                    run.reactions.map { ($0.id, $0.location) }, uniquingKeysWith: { first, _ in first })
+                var replicate: [String: Int] = [:]
+                for result in analysis.results {
+                    let curve = result.curve
+                    guard LoadedStudy.QPCRFile.studySampleKinds.contains(kinds[curve.sample] ?? .unkn),
+                        let sample = SampleID(curve.sample), let analyte = file.analytes[curve.target]
+                    else { continue }
+                    let key = "\(curve.sample)\t\(curve.target)"
+                    replicate[key, default: 0] += 1
+                    var flags: Set<MeasurementFlag> = []
+                    let value: Double? = result.amplified && result.cq.isFinite ? result.cq : nil
+                    if value == nil { flags.insert(.belowDetection) }
+                    if result.baselineError || result.instableBaseline || result.noisy
+                        || result.efficiencyOutlierNoPlateau
+                    {
+                        flags.insert(.curveQuality)
+                    }
+                    if contaminated.contains(curve.target) { flags.insert(.ntcAmplification) }
+                    if curve.isExcluded { flags.insert(.excluded) }
+                    measurements.append(
+                        SampleMeasurement(
+                            sample: sample, analyte: analyte, assay: file.spec.assay, value: value, unit: .cq,
+                            replicate: replicate[key] ?? 1, flags: flags,
+                            source: locations[curve.reaction] ?? InputLocation(path: file.spec.path)))
+                }
+            }
+        }
+        return (measurements, summary)
+    }
+}
