@@ -77,7 +77,9 @@ let package = Package(
             swiftSettings: exoSettings
         ),
         .testTarget(name: "ExoStatsTests", dependencies: ["ExoStats", "ExoTestSupport"], swiftSettings: exoSettings),
-        .testTarget(name: "ExoQuantTests", dependencies: ["ExoQuant", "ExoFormats", "ExoTestSupport"], swiftSettings: exoSettings),
+        .testTarget(
+            name: "ExoQuantTests", dependencies: ["ExoQuant", "ExoFormats", "ExoTestSupport"],
+            swiftSettings: exoSettings),
         .testTarget(name: "ExoQCTests", dependencies: ["ExoQC", "ExoTestSupport"], swiftSettings: exoSettings),
         .testTarget(name: "ExoStoreTests", dependencies: ["ExoStore", "ExoTestSupport"], swiftSettings: exoSettings),
         .testTarget(name: "ExoReportTests", dependencies: ["ExoReport", "ExoTestSupport"], swiftSettings: exoSettings),

@@ -63,7 +63,8 @@ struct BadInputTests {
             message: "'samples.tsv' is a folder, expected a file"),
         Case(
             folder: "rdml-too-few-cycles", kind: .tooFewCycles, location: "data/run.rdml:9:32",
-            message: "reaction '2' has 7 amplification cycles for target 'hsa-miR-21-5p'; curve analysis needs at least 10"),
+            message:
+                "reaction '2' has 7 amplification cycles for target 'hsa-miR-21-5p'; curve analysis needs at least 10"),
         Case(
             folder: "rdml-unknown-sample", kind: .unknownSample, location: "data/run.rdml:9:1",
             message: "sample 'S9' of reaction '2' is not in the sample sheet"),
