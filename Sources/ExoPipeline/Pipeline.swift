@@ -1,7 +1,9 @@
 public import ExoCore
 public import ExoFormats
 import ExoQC
+import ExoQuant
 import ExoReport
+import ExoStats
 public import ExoStore
 public import Foundation
 
@@ -79,7 +81,7 @@ public enum Pipeline {
             study: StudyRecord(
                 id: study.definition.id, title: study.definition.title, description: study.definition.description,
                 tumour: study.definition.tumour, definitionJSON: definitionJSON),
-            samples: study.samples, measurements: measurements, files: files, actor: actor,
+            samples: study.samples, measurements: measurements, files: files, curves: qpcr.curves, actor: actor,
             provenance: Provenance(
                 step: "import", parameters: ["miRBase": MiRNACatalog.release],
                 inputHashes: Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.sha256) })),
@@ -144,7 +146,8 @@ public enum Pipeline {
         let indices = assessment.indices(measurements, samples: samples).compactMap { index in
             index.index.map { (sample: index.sample, index: $0, isHemolysed: index.isHemolysed) }
         }
-        let input = StudyReportInput(
+        let qpcrTargets = qpcrTargets(try await store.curves(study: studyID))
+        var input = StudyReportInput(
             studyID: studyID, title: metadata.title, description: metadata.description, tumour: metadata.tumour,
             samples: samples, measurements: measurements,
             monitored: metadata.monitored,
@@ -164,9 +167,43 @@ public enum Pipeline {
                 step: "report", parameters: ["miRBase": MiRNACatalog.release],
                 inputHashes: Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.sha256) })),
             generatedAt: String(studyCounts.lastImport?.prefix(19) ?? ""))
+        input.qpcr = qpcrTargets
         let html = StudyReport.page(input).render()
         progress.finish("report", outcome: "\(html.utf8.count / 1024) KiB")
         return html
+    }
+
+    /// The report's curve data per target: at most 48 curves each (samples first, then standards and controls),
+    /// and the standard curve where the target has standards with known quantities.
+    static func qpcrTargets(_ curves: [StoredCurve]) -> [StudyReportInput.QPCRTarget] {
+        Dictionary(grouping: curves, by: \.target).sorted { $0.key < $1.key }.map { target, curves in
+            let role = { (curve: StoredCurve) -> AmplificationPlot.Curve.Role in
+                curve.sampleType == "std"
+                    ? .standard : (["ntc", "nac", "nrt", "ntp"].contains(curve.sampleType) ? .control : .sample)
+            }
+            let samples = curves.filter { role($0) == .sample }.prefix(36)
+            let others = curves.filter { role($0) != .sample }.prefix(12)
+            let standards = curves.filter { $0.sampleType == "std" && ($0.quantity ?? 0) > 0 }
+            var standard: StudyReportInput.QPCRTarget.Standard?
+            if let fit = StandardCurve(
+                points: standards.map { StandardCurve.Point(quantity: $0.quantity ?? 0, cq: $0.cq) })
+            {
+                standard = .init(
+                    points: standards.compactMap { curve in curve.cq.map { (log10(curve.quantity ?? 1), $0) } },
+                    slope: fit.fit.slope, intercept: fit.fit.intercept, rSquared: fit.fit.rSquared,
+                    efficiency: fit.efficiency,
+                    efficiencyInterval: fit.efficiencyInterval, limitOfDetection: fit.limitOfDetection)
+            }
+            let first = curves.first
+            return StudyReportInput.QPCRTarget(
+                target: target,
+                curves: (samples + others).map {
+                    AmplificationPlot.Curve(fluorescence: $0.fluorescence, cq: $0.cq, role: role($0))
+                },
+                windowLower: first?.windowLower, windowUpper: first?.windowUpper, threshold: first?.threshold,
+                meanEfficiency: curves.compactMap(\.meanEfficiency).first, amplified: curves.filter(\.amplified).count,
+                flagged: curves.filter { !$0.flags.filter { $0 != "no plateau" }.isEmpty }.count, standard: standard)
+        }
     }
 
     /// Validates, imports and reports a study; writes the report to `reportURL`.

@@ -15,6 +15,61 @@ public struct StudyReportInput: Sendable {
         }
     }
 
+    /// The analysed amplification curves of one target, and its standard curve when the run had standards.
+    public struct QPCRTarget: Sendable {
+        public var target: String
+        public var curves: [AmplificationPlot.Curve]
+        public var windowLower: Double?
+        public var windowUpper: Double?
+        public var threshold: Double?
+        public var meanEfficiency: Double?
+        public var amplified: Int
+        public var flagged: Int
+        /// The fitted standard curve: its points, slope, intercept, R², efficiency and interval, limit of detection.
+        public var standard: Standard?
+
+        /// A fitted standard curve.
+        public struct Standard: Sendable {
+            public var points: [(log10Quantity: Double, cq: Double)]
+            public var slope: Double
+            public var intercept: Double
+            public var rSquared: Double
+            public var efficiency: Double
+            public var efficiencyInterval: ClosedRange<Double>?
+            public var limitOfDetection: Double?
+
+            /// Creates the standard curve's data.
+            public init(
+                points: [(log10Quantity: Double, cq: Double)], slope: Double, intercept: Double, rSquared: Double,
+                efficiency: Double, efficiencyInterval: ClosedRange<Double>?, limitOfDetection: Double?
+            ) {
+                self.points = points
+                self.slope = slope
+                self.intercept = intercept
+                self.rSquared = rSquared
+                self.efficiency = efficiency
+                self.efficiencyInterval = efficiencyInterval
+                self.limitOfDetection = limitOfDetection
+            }
+        }
+
+        /// Creates a target's curve data.
+        public init(
+            target: String, curves: [AmplificationPlot.Curve], windowLower: Double?, windowUpper: Double?,
+            threshold: Double?, meanEfficiency: Double?, amplified: Int, flagged: Int, standard: Standard?
+        ) {
+            self.target = target
+            self.curves = curves
+            self.windowLower = windowLower
+            self.windowUpper = windowUpper
+            self.threshold = threshold
+            self.meanEfficiency = meanEfficiency
+            self.amplified = amplified
+            self.flagged = flagged
+            self.standard = standard
+        }
+    }
+
     /// Hemolysis indices and the rule they were judged by.
     public struct Hemolysis: Sendable {
         public var threshold: Double
@@ -62,6 +117,8 @@ public struct StudyReportInput: Sendable {
     public var stages: [Stage]
     /// The hemolysis index of each blood sample, computed by the QC stage.
     public var hemolysis: Hemolysis?
+    /// qPCR curve analysis per target, when the study has raw-curve files.
+    public var qpcr: [QPCRTarget] = []
     public var provenance: Provenance
     /// When the report was made (ISO 8601), shown in the subtitle.
     public var generatedAt: String
@@ -97,6 +154,7 @@ public enum StudyReport {
             "Study \(input.studyID)" + (input.tumour.map { " · \($0)" } ?? "")
             + " · ExoScope \(input.provenance.version) · \(input.generatedAt)"
         var sections = [summary(input), pipeline(input)]
+        if !input.qpcr.isEmpty { sections.append(qpcr(input)) }
         if let hemolysis = hemolysis(input) { sections.append(hemolysis) }
         sections.append(measurements(input))
         if let monitoring = monitoring(input) { sections.append(monitoring) }
@@ -134,6 +192,37 @@ public enum StudyReport {
         ])
         body += HTML.table(header: ["", "count"], rows: rows, numericColumns: [1])
         return ReportPage.Section(id: "summary", title: "Study summary", body: body)
+    }
+
+    /// Amplification curves with the window and Cq, and standard curves.
+    static func qpcr(_ input: StudyReportInput) -> ReportPage.Section {
+        var body = """
+            <p class="note">Raw curves analysed by LinRegPCR (docs/qpcr.md): baseline-corrected fluorescence on a log
+            scale, the window of linearity shaded, the run's Cq threshold dashed, each curve's Cq marked on it.
+            Blue: samples, orange: standards, grey: no-template controls.</p><div class="plots">
+            """
+        for target in input.qpcr {
+            let plot = AmplificationPlot(
+                title: target.target, curves: target.curves, windowLower: target.windowLower,
+                windowUpper: target.windowUpper, threshold: target.threshold)
+            let efficiency =
+                target.meanEfficiency.map { "mean efficiency \(formatNumber($0, decimals: 3))" } ?? "no mean efficiency"
+            body +=
+                "<figure>\(plot.svg())<figcaption>\(HTML.escape(target.target)): \(target.curves.count) curves, \(target.amplified) amplified, \(target.flagged) flagged; \(efficiency).</figcaption></figure>"
+            if let standard = target.standard {
+                let curve = StandardCurvePlot(
+                    title: "\(target.target) standard curve", points: standard.points, slope: standard.slope,
+                    intercept: standard.intercept)
+                let interval =
+                    standard.efficiencyInterval.map {
+                        " (95 % CI \(formatNumber($0.lowerBound * 100, decimals: 1))–\(formatNumber($0.upperBound * 100, decimals: 1)) %)"
+                    } ?? ""
+                let lod = standard.limitOfDetection.map { "; limit of detection \(formatNumber($0)) copies" } ?? ""
+                body +=
+                    "<figure>\(curve.svg())<figcaption>Slope \(formatNumber(standard.slope, decimals: 3)), intercept \(formatNumber(standard.intercept, decimals: 2)), R² \(formatNumber(standard.rSquared, decimals: 4)), efficiency \(formatNumber(standard.efficiency * 100, decimals: 1)) %\(interval)\(lod).</figcaption></figure>"
+            }
+        }
+        return ReportPage.Section(id: "qpcr", title: "qPCR curves", body: body + "</div>")
     }
 
     /// The hemolysis index of every blood sample, with the threshold, and the flagged results.

@@ -7,6 +7,8 @@ public struct ImportPayload: Sendable {
     public var samples: [Sample]
     public var measurements: [SampleMeasurement]
     public var files: [StoredInputFile]
+    /// Analysed qPCR curves (raw data files of the study), for the report's curve plots.
+    public var curves: [StoredCurve]
     /// Who runs the import (an operating-system user or an API user), for the audit log.
     public var actor: String
     /// Provenance recorded with the import.
@@ -21,13 +23,15 @@ public struct ImportPayload: Sendable {
     /// Creates a payload.
     public init(
         study: StudyRecord, samples: [Sample], measurements: [SampleMeasurement], files: [StoredInputFile],
-        actor: String, provenance: Provenance, verifyBeforeCommit: @escaping @Sendable () throws -> Void = {},
+        curves: [StoredCurve] = [], actor: String, provenance: Provenance,
+        verifyBeforeCommit: @escaping @Sendable () throws -> Void = {},
         afterMeasurementRow: @escaping @Sendable (Int) throws -> Void = { _ in }
     ) {
         self.study = study
         self.samples = samples
         self.measurements = measurements
         self.files = files
+        self.curves = curves
         self.actor = actor
         self.provenance = provenance
         self.verifyBeforeCommit = verifyBeforeCommit
@@ -140,5 +144,58 @@ public struct AuditEntry: Sendable, Equatable, Codable {
         self.entity = entity
         self.detail = detail
         self.version = version
+    }
+}
+
+/// One analysed amplification curve as stored: identity, results and baseline-corrected fluorescence.
+public struct StoredCurve: Sendable, Hashable, Codable {
+    public var sourcePath: String
+    public var run: String
+    public var well: String
+    public var sample: String
+    /// RDML sample type (`unkn`, `ntc`, `std`, …).
+    public var sampleType: String
+    public var target: String
+    /// For standards: the known quantity.
+    public var quantity: Double?
+    public var cq: Double?
+    public var efficiency: Double?
+    public var meanEfficiency: Double?
+    public var n0: Double?
+    public var baseline: Double?
+    public var windowLower: Double?
+    public var windowUpper: Double?
+    /// The run's common threshold.
+    public var threshold: Double?
+    public var amplified: Bool
+    public var flags: [String]
+    /// Baseline-corrected fluorescence by cycle (index 0 = cycle 1); `nil` where missing.
+    public var fluorescence: [Double?]
+
+    /// Creates a stored curve.
+    public init(
+        sourcePath: String, run: String, well: String, sample: String, sampleType: String, target: String,
+        quantity: Double?, cq: Double?, efficiency: Double?, meanEfficiency: Double?, n0: Double?, baseline: Double?,
+        windowLower: Double?, windowUpper: Double?, threshold: Double?, amplified: Bool, flags: [String],
+        fluorescence: [Double?]
+    ) {
+        self.sourcePath = sourcePath
+        self.run = run
+        self.well = well
+        self.sample = sample
+        self.sampleType = sampleType
+        self.target = target
+        self.quantity = quantity
+        self.cq = cq
+        self.efficiency = efficiency
+        self.meanEfficiency = meanEfficiency
+        self.n0 = n0
+        self.baseline = baseline
+        self.windowLower = windowLower
+        self.windowUpper = windowUpper
+        self.threshold = threshold
+        self.amplified = amplified
+        self.flags = flags
+        self.fluorescence = fluorescence
     }
 }

@@ -23,6 +23,8 @@ public protocol Store: Sendable {
     func samples(study: String) async throws -> [Sample]
     /// The measurements of a study, in file and line order.
     func measurements(study: String) async throws -> [SampleMeasurement]
+    /// The analysed qPCR curves of a study, in file, run and well order.
+    func curves(study: String) async throws -> [StoredCurve]
     /// The input files recorded for a study.
     func inputFiles(study: String) async throws -> [StoredInputFile]
     /// The audit log, oldest first.

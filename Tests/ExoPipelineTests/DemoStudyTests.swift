@@ -97,3 +97,25 @@ struct CrashRecoveryTests {
         #expect(try await SQLiteStore(path: crashed).contentDump() == cleanDump)
     }
 }
+
+/// The demo run end to end through the store: curves are stored with their analysis and the report shows them.
+struct DemoPipelineTests {
+    @Test func curvesAreStoredAndTheReportShowsCurvesAndTheStandardCurve() async throws {
+        let folder = try Fixture.temporaryDirectory()
+        try DemoStudy().write(to: folder)
+        let store = try await SQLiteStore()
+        let study = try Pipeline.validate(folder)
+        _ = try await Pipeline.importStudy(study, into: store, actor: "test")
+        let curves = try await store.curves(study: study.definition.id)
+        #expect(curves.count == 1_710)
+        #expect(curves.filter { $0.sampleType == "ntc" }.allSatisfy { !$0.amplified })
+        #expect(curves.filter { $0.sampleType == "std" }.count == 18)
+        #expect(curves.allSatisfy { $0.fluorescence.count == 45 })
+        let html = try await Pipeline.report(studyID: study.definition.id, from: store)
+        #expect(html.contains("id=\"qpcr\""))
+        #expect(html.contains("hsa-miR-4458 standard curve"))
+        // The standard series was simulated with efficiency 1.93 (93 %): the fitted curve finds it within 2 points.
+        let efficiency = try #require(html.firstMatch(of: /efficiency ([0-9.]+) % \(95 % CI/)).output.1
+        #expect(abs((Double(efficiency) ?? 0) - 93) < 2)
+    }
+}

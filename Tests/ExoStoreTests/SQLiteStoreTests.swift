@@ -58,7 +58,10 @@ struct SQLiteStoreTests {
     @Test(arguments: Backend.allCases)
     func migrationsAreAppliedInOrder(_ backend: Backend) async throws {
         let store = try await backend.makeStore()
-        #expect(try await store.appliedMigrations() == ["2026-11-27-create-study", "2026-11-27-create-audit"])
+        #expect(
+            try await store.appliedMigrations() == [
+                "2026-11-27-create-study", "2026-11-27-create-audit", "2026-11-27-create-qpcr-curve",
+            ])
         #expect(try await store.appliedMigrations() == MigrationPlan.identifiers)
     }
 

@@ -1,6 +1,7 @@
 public import ExoCore
 public import ExoFormats
 import ExoQuant
+public import ExoStore
 
 /// The quantification stage for RDML files: LinRegPCR on every run, one Cq measurement per study-sample
 /// reaction and target.
@@ -19,11 +20,12 @@ public enum QPCRStage {
     /// The measurements of every RDML file of a study.
     ///
     /// - Parameter files: the RDML files as the loader read them.
-    /// - Returns: the Cq measurements and a summary.
+    /// - Returns: the Cq measurements, every analysed curve for storage, and a summary.
     public static func measurements(_ files: [LoadedStudy.QPCRFile]) -> (
-        measurements: [SampleMeasurement], summary: Summary
+        measurements: [SampleMeasurement], curves: [StoredCurve], summary: Summary
     ) {
         var measurements: [SampleMeasurement] = []
+        var curves: [StoredCurve] = []
         var summary = Summary(curves: 0, amplified: 0, controlsAmplified: [])
         let negativeControls: Set<RDMLSample.Kind> = [.ntc, .nac, .nrt]
         for file in files {
@@ -42,8 +44,15 @@ public enum QPCRStage {
                 let locations = Dictionary(
                     run.reactions.map { ($0.id, $0.location) }, uniquingKeysWith: { first, _ in first })
                 var replicate: [String: Int] = [:]
+                let quantities = Dictionary(
+                    file.document.samples.compactMap { sample in sample.quantity.map { (sample.id, $0) } },
+                    uniquingKeysWith: { first, _ in first })
                 for result in analysis.results {
                     let curve = result.curve
+                    curves.append(
+                        stored(
+                            result, path: file.spec.path, run: run.id,
+                            sampleType: (kinds[curve.sample] ?? .unkn).rawValue, quantity: quantities[curve.sample]))
                     guard LoadedStudy.QPCRFile.studySampleKinds.contains(kinds[curve.sample] ?? .unkn),
                         let sample = SampleID(curve.sample), let analyte = file.analytes[curve.target]
                     else { continue }
@@ -67,6 +76,27 @@ public enum QPCRStage {
                 }
             }
         }
-        return (measurements, summary)
+        return (measurements, curves, summary)
+    }
+
+    /// The stored form of an analysed curve.
+    static func stored(_ result: LinRegPCRResult, path: String, run: String, sampleType: String, quantity: Double?)
+        -> StoredCurve
+    {
+        let finite = { (value: Double) -> Double? in value.isFinite ? value : nil }
+        var flags: [String] = []
+        if result.baselineError { flags.append("baseline error") }
+        if result.instableBaseline { flags.append("instable baseline") }
+        if !result.plateau { flags.append("no plateau") }
+        if result.noisy { flags.append("noisy") }
+        if result.efficiencyOutlierNoPlateau { flags.append("efficiency outlier") }
+        return StoredCurve(
+            sourcePath: path, run: run, well: result.curve.well, sample: result.curve.sample, sampleType: sampleType,
+            target: result.curve.target, quantity: quantity, cq: result.amplified ? finite(result.cq) : nil,
+            efficiency: finite(result.individualEfficiency), meanEfficiency: finite(result.meanEfficiency),
+            n0: finite(result.n0), baseline: finite(result.baseline), windowLower: finite(result.lowerLimit),
+            windowUpper: finite(result.upperLimit), threshold: finite(result.commonThreshold),
+            amplified: result.amplified,
+            flags: flags, fluorescence: result.correctedFluorescence.map(finite))
     }
 }

@@ -130,6 +130,8 @@ public struct LinRegPCRResult: Sendable, Hashable {
     public var tooLowCqEfficiency: Bool
     public var tooLowCqN0: Bool
     public var usedForWindow: Bool
+    /// The baseline-corrected fluorescence by cycle (index 0 = cycle 1); NaN where missing or ≤ 0.
+    public var correctedFluorescence: [Double]
 
     /// The Cq of the chosen variant (the mean efficiency of the target): LinRegPCR's main result.
     public var cq: Double { variants[chosenVariant].cq }

@@ -125,7 +125,7 @@ extension LinRegPCREngine {
                     efficiencyOutlier: outlier[row], efficiencyOutlierNoPlateau: outlierPlateau[row],
                     shortLogLinPhase: shortLogLin[row], cqIsShifting: cqShifting[row],
                     tooLowCqEfficiency: tooLowCqEfficiency[row], tooLowCqN0: tooLowCqN0[row],
-                    usedForWindow: usedInWindow[row]))
+                    usedForWindow: usedInWindow[row], correctedFluorescence: corrected[row]))
         }
         return LinRegPCRRunResult(
             results: results, commonThreshold: threshold[0], hadNegativeRawData: hadNegativeRawData, cycles: n)

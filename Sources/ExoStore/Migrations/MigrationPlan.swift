@@ -99,6 +99,33 @@ public enum MigrationPlan {
                 CREATE TRIGGER auditIsAppendOnlyDelete BEFORE DELETE ON audit
                     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 """),
+        Migration(
+            identifier: "2026-11-27-create-qpcr-curve",
+            sqlite: """
+                CREATE TABLE qpcrCurve (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    studyId TEXT NOT NULL REFERENCES study(id) ON DELETE CASCADE,
+                    sourcePath TEXT NOT NULL,
+                    run TEXT NOT NULL,
+                    well TEXT NOT NULL,
+                    sample TEXT NOT NULL,
+                    sampleType TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    quantity REAL,
+                    cq REAL,
+                    efficiency REAL,
+                    meanEfficiency REAL,
+                    n0 REAL,
+                    baseline REAL,
+                    windowLower REAL,
+                    windowUpper REAL,
+                    threshold REAL,
+                    amplified INTEGER NOT NULL,
+                    flags TEXT NOT NULL,
+                    fluorescenceJSON TEXT NOT NULL
+                );
+                CREATE INDEX qpcrCurveByTarget ON qpcrCurve(studyId, target);
+                """),
     ]
 
     /// The identifiers, in order.

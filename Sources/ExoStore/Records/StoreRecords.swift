@@ -148,6 +148,64 @@ struct MeasurementRow: Codable, FetchableRecord, PersistableRecord {
     }
 }
 
+/// A row of `qpcrCurve`.
+struct CurveRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "qpcrCurve"
+    var id: Int64?
+    var studyId: String
+    var sourcePath: String
+    var run: String
+    var well: String
+    var sample: String
+    var sampleType: String
+    var target: String
+    var quantity: Double?
+    var cq: Double?
+    var efficiency: Double?
+    var meanEfficiency: Double?
+    var n0: Double?
+    var baseline: Double?
+    var windowLower: Double?
+    var windowUpper: Double?
+    var threshold: Double?
+    var amplified: Bool
+    var flags: String
+    var fluorescenceJSON: String
+
+    init(studyId: String, curve: StoredCurve) throws {
+        id = nil
+        self.studyId = studyId
+        sourcePath = curve.sourcePath
+        run = curve.run
+        well = curve.well
+        sample = curve.sample
+        sampleType = curve.sampleType
+        target = curve.target
+        quantity = curve.quantity
+        cq = curve.cq
+        efficiency = curve.efficiency
+        meanEfficiency = curve.meanEfficiency
+        n0 = curve.n0
+        baseline = curve.baseline
+        windowLower = curve.windowLower
+        windowUpper = curve.windowUpper
+        threshold = curve.threshold
+        amplified = curve.amplified
+        flags = curve.flags.joined(separator: ";")
+        fluorescenceJSON = String(decoding: try StoreJSON.encoder.encode(curve.fluorescence), as: UTF8.self)
+    }
+
+    var curve: StoredCurve {
+        StoredCurve(
+            sourcePath: sourcePath, run: run, well: well, sample: sample, sampleType: sampleType, target: target,
+            quantity: quantity, cq: cq, efficiency: efficiency, meanEfficiency: meanEfficiency, n0: n0,
+            baseline: baseline,
+            windowLower: windowLower, windowUpper: windowUpper, threshold: threshold, amplified: amplified,
+            flags: flags.split(separator: ";").map(String.init),
+            fluorescence: (try? StoreJSON.decoder.decode([Double?].self, from: Data(fluorescenceJSON.utf8))) ?? [])
+    }
+}
+
 /// A row of `inputFile`.
 struct InputFileRow: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "inputFile"

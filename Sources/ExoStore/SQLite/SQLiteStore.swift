@@ -80,6 +80,7 @@ public final class SQLiteStore: Store {
         try db.execute(sql: "DELETE FROM sample WHERE studyId = ?", arguments: [studyID])
         try db.execute(sql: "DELETE FROM patient WHERE studyId = ?", arguments: [studyID])
         try db.execute(sql: "DELETE FROM inputFile WHERE studyId = ?", arguments: [studyID])
+        try db.execute(sql: "DELETE FROM qpcrCurve WHERE studyId = ?", arguments: [studyID])
         try StudyRow(
             id: studyID, title: payload.study.title, description: payload.study.description,
             tumour: payload.study.tumour,
@@ -93,6 +94,7 @@ public final class SQLiteStore: Store {
             try MeasurementRow(studyId: studyID, measurement: measurement).insert(db)
             try payload.afterMeasurementRow(index + 1)
         }
+        for curve in payload.curves { try CurveRow(studyId: studyID, curve: curve).insert(db) }
         for file in payload.files {
             try InputFileRow(
                 studyId: studyID, path: file.path, sha256: file.sha256, byteCount: file.byteCount, role: file.role
@@ -157,6 +159,12 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func curves(study: String) async throws -> [StoredCurve] {
+        try await queue.read { db in
+            try CurveRow.filter(Column("studyId") == study).order(Column("id")).fetchAll(db).map(\.curve)
+        }
+    }
+
     public func inputFiles(study: String) async throws -> [StoredInputFile] {
         try await queue.read { db in
             try InputFileRow.filter(Column("studyId") == study).order(Column("path")).fetchAll(db).map {
@@ -182,6 +190,7 @@ public final class SQLiteStore: Store {
                 "SELECT * FROM sample ORDER BY studyId, id",
                 "SELECT studyId, sampleId, analyte, analyteKind, accession, assay, value, unit, replicate, flags, sourcePath, sourceLine FROM sampleMeasurement ORDER BY studyId, sourcePath, sourceLine, replicate",
                 "SELECT * FROM inputFile ORDER BY studyId, path",
+                "SELECT studyId, sourcePath, run, well, sample, target, cq, efficiency, flags, fluorescenceJSON FROM qpcrCurve ORDER BY studyId, sourcePath, run, id",
                 "SELECT actor, action, entity, version FROM audit ORDER BY id",
             ]
             for sql in queries {
