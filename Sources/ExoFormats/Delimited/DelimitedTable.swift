@@ -22,7 +22,7 @@ public struct DelimitedTable: Sendable {
 
     public let path: String
     /// Column names from the header.
-    public let header: [Field]
+    public private(set) var header: [Field]
     /// The header's line number.
     public let headerLine: Int
     public let rows: [Row]
@@ -157,6 +157,24 @@ public struct DelimitedTable: Sendable {
                 "missing required column '\(name)'",
                 hint: near.map { "found \(InputError.quoted($0.text)); rename it to '\(name)'" } ?? hint)
         }
+    }
+
+    /// The table with columns renamed from other spellings to the canonical names, where the canonical
+    /// name is not already a column (`Sample` → `sample_id` unless the file has `sample_id`).
+    ///
+    /// - Parameter aliases: spelling → canonical name.
+    /// - Returns: the renamed table and, for each canonical name reached through an alias, the original spelling.
+    public func renamingColumns(_ aliases: [String: String]) -> (table: DelimitedTable, renamed: [String: String]) {
+        var copy = self
+        var renamed: [String: String] = [:]
+        for (index, field) in header.enumerated() {
+            guard let canonical = aliases[field.text], columnIndex(canonical) == nil, renamed[canonical] == nil else {
+                continue
+            }
+            copy.header[index] = Field(text: canonical, column: field.column)
+            renamed[canonical] = field.text
+        }
+        return (copy, renamed)
     }
 
     /// The index of the column named `name`, if present.

@@ -7,6 +7,13 @@ public enum MeasurementTable {
     public static let requiredColumns = ["sample_id", "analyte", "value"]
     /// Optional columns.
     public static let optionalColumns = ["unit", "replicate", "flags", "analyte_type"]
+    /// Column spellings of plain instrument Cq tables (`Well, Sample, Target, Cq`), read as the canonical
+    /// columns; a value read from a `Cq` or `Ct` column is in cycles.
+    public static let aliases: [String: String] = [
+        "Sample": "sample_id", "sample": "sample_id", "Sample Name": "sample_id", "Target": "analyte",
+        "target": "analyte",
+        "Target Name": "analyte", "Cq": "value", "cq": "value", "Ct": "value", "CT": "value", "Ct Mean": "value",
+    ]
     /// Value spellings that mean "the assay ran and found nothing" (flagged below detection).
     public static let notDetectedSpellings: Set<String> = [
         "undetermined", "nd", "not detected", "<lod", "no ct", "n/d",
@@ -24,8 +31,15 @@ public enum MeasurementTable {
         _ file: TextFile, spec: MeasurementFileSpec, samples: Set<SampleID>, catalog: MiRNACatalog = .bundled
     ) -> (measurements: [SampleMeasurement], notes: [ResolvedMiRNA], errors: [InputError]) {
         let table: DelimitedTable
+        var spec = spec
         do {
-            table = try DelimitedTable(file)
+            let (renamedTable, renamed) = try DelimitedTable(file).renamingColumns(aliases)
+            table = renamedTable
+            if let valueHeader = renamed["value"], ["Cq", "cq", "Ct", "CT", "Ct Mean"].contains(valueHeader),
+                spec.unit == nil
+            {
+                spec.unit = .cq
+            }
         } catch {
             return ([], [], error.errors)
         }
