@@ -22,6 +22,7 @@ extension Exoscope.DPCR {
                 "Print λ and copies/µL with confidence intervals for every well of QuantaSoft or generic exports.",
             discussion: """
                 Columns: file, well, sample, target, positives, partitions, lambda, copies_per_ul, ci_low, ci_high, flags.
+                RDML files (1.3 and later) are read from their <partitions> counts and recorded partition volume.
                 The partition volume is required: QX200 droplets are 0.85 nL with QuantaSoft 1.7 and 0.91 nL with
                 older QuantaSoft versions. --ci wald reproduces the intervals QuantaSoft prints.
                 """)
@@ -47,6 +48,9 @@ extension Exoscope.DPCR {
         @OptionGroup var outputOptions: OutputOptions
 
         func validate() throws {
+            if partitionVolume == nil, files.allSatisfy({ $0.lowercased().hasSuffix(".rdml") }) {
+                return  // RDML records the partition volume of each reaction; checked per file
+            }
             guard let partitionVolume else {
                 throw ValidationError(
                     "--partition-volume-nl is required: ExoScope never assumes a droplet volume (QX200 with QuantaSoft 1.7: 0.85; older QuantaSoft: 0.91)."
@@ -81,11 +85,45 @@ extension Exoscope.DPCR {
 
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
-                let quantifier = DigitalPCRQuantifier(
-                    partitionVolumeNanoliters: partitionVolume ?? 0, interval: ci.interval, level: level)
                 var rows: [Row] = []
                 var problems: [InputError] = []
-                for path in files {
+                for path in files where path.lowercased().hasSuffix(".rdml") {
+                    let document: RDMLDocument
+                    do {
+                        document = try RDMLReader.read(url: URL(fileURLWithPath: path), displayPath: path)
+                    } catch let error as InputErrorList {
+                        problems += error.errors
+                        continue
+                    }
+                    for reaction in document.reactions {
+                        guard let partitions = reaction.partitions else { continue }
+                        guard let volume = partitionVolume ?? partitions.volumeNanoliters, volume > 0 else {
+                            problems.append(
+                                InputError(
+                                    .invalidValue, at: reaction.location,
+                                    "reaction '\(reaction.id)' records no partition volume",
+                                    hint: "pass --partition-volume-nl"))
+                            continue
+                        }
+                        let quantifier = DigitalPCRQuantifier(
+                            partitionVolumeNanoliters: volume, interval: ci.interval, level: level)
+                        for counts in partitions.data where counts.positives + counts.negatives > 0 {
+                            let result = quantifier.quantify(
+                                positives: counts.positives, partitions: counts.positives + counts.negatives)
+                            rows.append(
+                                Row(
+                                    file: path, well: reaction.well, sample: reaction.sample, target: counts.target,
+                                    positives: result.positives, partitions: result.partitions, lambda: result.lambda,
+                                    copiesPerMicroliter: result.copiesPerMicroliter,
+                                    ciLow: result.copiesPerMicroliterLow,
+                                    ciHigh: result.copiesPerMicroliterHigh, flags: result.flags.map(\.rawValue)))
+                        }
+                    }
+                }
+                for path in files where !path.lowercased().hasSuffix(".rdml") {
+                    // validate() guarantees the volume for every file that is not RDML.
+                    let quantifier = DigitalPCRQuantifier(
+                        partitionVolumeNanoliters: partitionVolume ?? .nan, interval: ci.interval, level: level)
                     let export: PartitionExport
                     do {
                         export = try PartitionExport(TextFile(url: URL(fileURLWithPath: path), displayPath: path))

@@ -84,4 +84,25 @@ struct ExitCodeTests {
         let merged = try exoscope(["dpcr", "analyze", file, "--partition-volume-nl", "0.91", "--merge", "--json"])
         #expect(merged.status == 0 && merged.standardOutput.contains("\"copies_per_ul\""))
     }
+
+    @Test func dpcrAnalyzeReadsRDMLPartitionsWithTheirRecordedVolume() throws {
+        let xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rdml xmlns="http://www.rdml.org" version="1.3">
+            <sample id="S1"><type>unkn</type></sample><target id="miR-21"><type>toi</type></target>
+            <experiment id="E"><run id="R"><react id="1"><sample id="S1"/><partitions><volume>0.85</volume>
+            <data><tar id="miR-21"/><pos>2143</pos><neg>17810</neg></data></partitions></react></run></experiment>
+            </rdml>
+            """
+        let file = try Fixture.temporaryDirectory().appendingPathComponent("partitions.rdml")
+        try xml.write(to: file, atomically: true, encoding: .utf8)
+        let result = try exoscope(["dpcr", "analyze", file.path, "--ci", "wald"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let row = try #require(result.standardOutput.split(separator: "\n").dropFirst().first).split(separator: "\t")
+        // The same counts as QuantaSoft's probe well A01 (133.67 copies/µL, 128.02–139.35 at 0.85 nL).
+        #expect(String(format: "%.2f", Double(row[7]) ?? 0) == "133.67")
+        #expect(
+            String(format: "%.2f", Double(row[8]) ?? 0) == "128.02"
+                && String(format: "%.2f", Double(row[9]) ?? 0) == "139.35")
+    }
 }
