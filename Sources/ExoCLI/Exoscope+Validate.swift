@@ -32,7 +32,7 @@ extension Exoscope {
                 } else if !outputOptions.quiet {
                     for line in result.nameResolutions { print("note: \(line)") }
                     print(
-                        "\(result.study): valid (\(result.files) files, \(result.samples) samples, \(result.measurements) values)"
+                        "\(result.study): valid (\(Pipeline.inputSummary(loaded)))"
                     )
                 }
             }

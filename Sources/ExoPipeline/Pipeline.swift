@@ -34,12 +34,16 @@ public enum Pipeline {
         return study
     }
 
-    /// "3 files, 140 samples, 1680 values, 1720 qPCR curves, no errors".
-    static func validationSummary(_ study: LoadedStudy) -> String {
+    /// "3 files, 140 samples, 0 values, 1710 qPCR curves": what a study folder holds.
+    public static func inputSummary(_ study: LoadedStudy) -> String {
         let curves = study.qpcrFiles.flatMap(\.document.reactions).reduce(0) { $0 + $1.data.count }
+        let wells = study.dpcrFiles.reduce(0) { $0 + $1.wells.count }
         return "\(study.files.count) files, \(study.samples.count) samples, \(study.measurements.count) values"
-            + (curves > 0 ? ", \(curves) qPCR curves" : "") + ", no errors"
+            + (curves > 0 ? ", \(curves) qPCR curves" : "") + (wells > 0 ? ", \(wells) dPCR wells" : "")
     }
+
+    /// The validate stage's outcome line.
+    static func validationSummary(_ study: LoadedStudy) -> String { inputSummary(study) + ", no errors" }
 
     /// Imports a validated study in one transaction.
     ///
@@ -73,7 +77,8 @@ public enum Pipeline {
                     + (qpcr.summary.controlsAmplified.isEmpty
                         ? "" : "; NTC amplified: \(qpcr.summary.controlsAmplified.joined(separator: ", "))"))
         }
-        let measurements = preanalyticalQC(study.measurements + qpcr.measurements, samples: study.samples)
+        let measurements = preanalyticalQC(
+            study.measurements + qpcr.measurements + DPCRStage.measurements(study.dpcrFiles), samples: study.samples)
         let total = measurements.count
         progress.begin("import", total: total)
         let directory = study.directory

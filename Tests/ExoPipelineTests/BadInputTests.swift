@@ -33,6 +33,9 @@ struct BadInputTests {
                 "expected one of serum, plasma, csf, urine, cell-culture-medium, tissue, saliva in column 'specimen', found 'serm'"
         ),
         Case(
+            folder: "dpcr-missing-volume", kind: .missingKey, location: "study.yaml:6:11",
+            message: "digital-PCR partition counts need 'partitionVolumeNanoliters' in this measurements entry"),
+        Case(
             folder: "duplicate-measurement", kind: .duplicateMeasurement, location: "data/cq.tsv:7:4",
             message: "second value for sample 'S1', hsa-miR-4458, replicate 1 (first on line 2)"),
         Case(

@@ -19,6 +19,8 @@ public struct LoadedStudy: Sendable {
     public let measurements: [SampleMeasurement]
     /// qPCR runs read from RDML files, analysed into Cq values by the quantification stage.
     public let qpcrFiles: [QPCRFile]
+    /// Digital-PCR partition-count files, quantified by the Poisson stage.
+    public let dpcrFiles: [DPCRFile]
     public let files: [InputFile]
     /// How each non-canonical miRNA name was read (for the report and `validate`).
     public let nameResolutions: [ResolvedMiRNA]
@@ -31,6 +33,14 @@ public struct LoadedStudy: Sendable {
         public let analytes: [String: Analyte]
         /// RDML sample types whose reactions are study samples (the others are controls and standards).
         public static let studySampleKinds: Set<RDMLSample.Kind> = [.unkn, .pos, .neg, .ref]
+    }
+
+    /// A digital-PCR partition-count file, with each well's sample and analyte resolved.
+    public struct DPCRFile: Sendable {
+        public let spec: MeasurementFileSpec
+        /// Volume of one partition, nL (from study.yaml; required).
+        public let partitionVolumeNanoliters: Double
+        public let wells: [(well: PartitionExport.Well, sample: SampleID, analyte: Analyte)]
     }
 
     /// Patients in id order.

@@ -44,6 +44,8 @@ public struct MeasurementFileSpec: Sendable, Hashable {
     /// The unit of every value, unless the file has a `unit` column.
     public var unit: MeasurementUnit?
     public var description: String?
+    /// For digital-PCR partition counts: the volume of one partition in nanolitres.
+    public var partitionVolumeNanoliters: Double?
     /// Where the entry is in study.yaml.
     public var location: InputLocation
 }

@@ -11,7 +11,7 @@ public enum StudyFile {
         "extraColumns", "treatmentEvent",
     ]
     /// Keys allowed in each `measurements` entry.
-    public static let measurementKeys = ["file", "assay", "unit", "description"]
+    public static let measurementKeys = ["file", "assay", "unit", "description", "partitionVolumeNanoliters"]
     /// Keys allowed under `analytes`.
     public static let analyteKeys = ["monitored", "spikeIns", "references"]
 
@@ -93,6 +93,19 @@ public enum StudyFile {
             }
             let unit = entry.vocabulary("unit", MeasurementUnit.self, kind: .unknownUnit)
             let description = entry.string("description")
+            var partitionVolume: Double?
+            if let text = entry.string("partitionVolumeNanoliters"), let node = entry.value("partitionVolumeNanoliters")
+            {
+                if let volume = Double(text), volume > 0, volume.isFinite {
+                    partitionVolume = volume
+                } else {
+                    entry.errors.append(
+                        InputError(
+                            .invalidNumber, at: entry.location(of: node),
+                            "expected a positive partition volume in nL for 'partitionVolumeNanoliters', found \(InputError.quoted(text))",
+                            hint: "QX200 droplets: 0.85 (QuantaSoft 1.7) or 0.91 (older QuantaSoft)"))
+                }
+            }
             if let assay, let unit, !assay.admissibleUnits.contains(unit), let node = entry.value("unit") {
                 entry.errors.append(
                     InputError(
@@ -107,6 +120,7 @@ public enum StudyFile {
                 measurements.append(
                     MeasurementFileSpec(
                         path: filePath, assay: assay, unit: unit, description: description,
+                        partitionVolumeNanoliters: partitionVolume,
                         location: entry.value("file").map { entry.location(of: $0) } ?? entry.selfLocation))
             }
         }

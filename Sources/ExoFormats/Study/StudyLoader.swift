@@ -59,6 +59,7 @@ public enum StudyLoader {
         }
         var measurements: [SampleMeasurement] = []
         var qpcrFiles: [LoadedStudy.QPCRFile] = []
+        var dpcrFiles: [LoadedStudy.DPCRFile] = []
         var notes = Dictionary(
             definition.nameResolutions.map { ($0.written, $0) }, uniquingKeysWith: { first, _ in first })
         var seenPaths: Set<String> = []
@@ -81,6 +82,12 @@ public enum StudyLoader {
                 continue
             }
             guard let file = read(spec.path, role: "measurements", namedAt: spec.location) else { continue }
+            if spec.assay == .digitalPCR, Self.isPartitionTable(file) {
+                let loaded = loadPartitions(file, spec: spec, catalog: catalog, samples: declaredIDs)
+                errors += loaded.errors
+                if let counts = loaded.file { dpcrFiles.append(counts) }
+                continue
+            }
             // Rows are checked against every sample id the sheet declares, even on rows with other errors,
             // so one bad cell in the sheet does not cascade into "unknown sample" errors here.
             guard !declaredIDs.isEmpty else { continue }
@@ -92,7 +99,7 @@ public enum StudyLoader {
         guard errors.isEmpty else { throw InputErrorList(errors) }
         return LoadedStudy(
             directory: directory, definition: definition, samples: samples, measurements: measurements,
-            qpcrFiles: qpcrFiles, files: files,
+            qpcrFiles: qpcrFiles, dpcrFiles: dpcrFiles, files: files,
             nameResolutions: notes.values.sorted { $0.written < $1.written })
     }
 
@@ -176,5 +183,62 @@ public enum StudyLoader {
         }
         guard errors.isEmpty else { return (nil, file, [], errors) }
         return (LoadedStudy.QPCRFile(spec: spec, document: document, analytes: analytes), file, notes, [])
+    }
+
+    /// Whether a table holds partition counts (a `positives` column) rather than one value per row.
+    static func isPartitionTable(_ file: TextFile) -> Bool {
+        guard let header = file.lines.first(where: { !$0.trimmingWhitespace().isEmpty && !$0.hasPrefix("#") }) else {
+            return false
+        }
+        return header.lowercased().contains("positives")
+    }
+
+    /// Reads a partition-count file of a study: each well's sample must be in the sheet and its target an analyte;
+    /// the partition volume must be in study.yaml.
+    static func loadPartitions(
+        _ file: TextFile, spec: MeasurementFileSpec, catalog: MiRNACatalog, samples: Set<SampleID>
+    ) -> (file: LoadedStudy.DPCRFile?, errors: [InputError]) {
+        let export: PartitionExport
+        do {
+            export = try PartitionExport(file)
+        } catch {
+            return (nil, error.errors)
+        }
+        var errors: [InputError] = []
+        if spec.partitionVolumeNanoliters == nil {
+            errors.append(
+                InputError(
+                    .missingKey, at: spec.location,
+                    "digital-PCR partition counts need 'partitionVolumeNanoliters' in this measurements entry",
+                    hint: "QX200 droplets: 0.85 (QuantaSoft 1.7) or 0.91 (older QuantaSoft); ExoScope never assumes one"
+                ))
+        }
+        let sampleSpellings = samples.map(\.rawValue).sorted()
+        var wells: [(well: PartitionExport.Well, sample: SampleID, analyte: Analyte)] = []
+        var analytes: [String: Analyte] = [:]
+        for well in export.wells {
+            guard let sample = SampleID(well.sample), samples.contains(sample) else {
+                errors.append(
+                    InputError(
+                        .unknownSample, at: well.location,
+                        "sample \(InputError.quoted(well.sample)) of well \(well.well) is not in the sample sheet",
+                        hint: EditDistance.suggestion(for: well.sample, in: sampleSpellings).map {
+                            "did you mean '\($0)'?"
+                        }))
+                continue
+            }
+            if analytes[well.target] == nil {
+                switch Analyte.resolve(well.target, catalog: catalog) {
+                case .success(let resolved): analytes[well.target] = resolved.analyte
+                case .failure(let failure):
+                    errors.append(
+                        InputError(failure.kind, at: well.location, "target: " + failure.message, hint: failure.hint))
+                    continue
+                }
+            }
+            if let analyte = analytes[well.target] { wells.append((well, sample, analyte)) }
+        }
+        guard errors.isEmpty, let volume = spec.partitionVolumeNanoliters else { return (nil, errors) }
+        return (LoadedStudy.DPCRFile(spec: spec, partitionVolumeNanoliters: volume, wells: wells), [])
     }
 }

@@ -1,0 +1,27 @@
+import ExoCore
+import ExoFormats
+import ExoPipeline
+import ExoStore
+import ExoTestSupport
+import Foundation
+import Testing
+
+/// Partition counts in a study: replicate wells merged, Poisson with the study's partition volume, flags.
+struct DigitalPCRStudyTests {
+    @Test func wellsAreMergedQuantifiedAndFlagged() async throws {
+        let study = try Pipeline.validate(Fixture.url("good/dpcr"))
+        let store = try await SQLiteStore()
+        _ = try await Pipeline.importStudy(study, into: store, actor: "test")
+        let stored = try await store.measurements(study: "DPCR-MINI")
+        #expect(stored.count == 3)
+        let merged = try #require(stored.first { $0.sample.rawValue == "S1" })
+        // A01 + A02 pooled: (2143 + 2101) of (19953 + 19870) partitions at 0.85 nL.
+        let p = 4244.0 / 39823.0
+        #expect(abs((merged.value ?? 0) - -log1p(-p) / 0.85e-3) < 1e-9)
+        #expect(merged.unit == .copiesPerMicroliter && merged.assay == .digitalPCR && merged.flags.isEmpty)
+        let none = try #require(stored.first { $0.sample.rawValue == "S2" && $0.analyte.name == "hsa-miR-21-5p" })
+        #expect(none.value == 0 && none.flags == [.belowDetection])
+        let saturated = try #require(stored.first { $0.analyte.name == "cel-miR-39-3p" })
+        #expect(saturated.value == nil && saturated.flags == [.aboveRange])
+    }
+}
