@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side comparison of ExoScope's qPCR curve analysis with rdmlpython 1.7.2's LinRegPCR, on the same
-# RDML files in one run: agreement of Cq and efficiency, and whole-process time on a 96×96 chip run.
-# Writes bench/results/qpcr-linregpcr.md. Needs ../shared/data (RDML examples) and network access to PyPI.
+# RDML files in one run: agreement of Cq and efficiency (bench/results/qpcr-linregpcr.md), then the speed
+# comparison on a 96×96 chip run (speed.sh, bench/results/qpcr-chip-speed.md). Needs ../shared/data (RDML
+# examples) and PyPI.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -52,23 +53,5 @@ for file in "${files[@]}"; do
 done
 echo '```' >> "$report"
 
-# Speed: the whole process (read the RDML file, analyse, write the table) on a simulated 96×96 chip run.
-python3 bench/qpcr/make_chip_rdml.py "$work/chip.rdml" 20260707
-exo_seconds=$( { /usr/bin/time -f %e "$exoscope" qpcr analyze "$work/chip.rdml" > "$work/chip.exoscope.tsv"; } 2>&1 )
-peer_seconds=$( { /usr/bin/time -f %e "$peer" bench/qpcr/rdmlpython_linregpcr.py "$work/chip.rdml" > "$work/chip.rdmlpython.tsv" 2>/dev/null; } 2>&1 )
-{
-    echo
-    echo "## Speed: 96×96 chip run (9,216 curves × 40 cycles, \`make_chip_rdml.py\`, seed 20260707)"
-    echo
-    echo "| tool | wall time, s | curves/s |"
-    echo "|---|---|---|"
-    echo "| ExoScope \`qpcr analyze\` (release build) | $exo_seconds | $(python3 -c "print(round(9216 / $exo_seconds))") |"
-    echo "| rdmlpython 1.7.2 \`Run.linRegPCR\` | $peer_seconds | $(python3 -c "print(round(9216 / $peer_seconds))") |"
-    echo
-    echo "Ratio: ExoScope is $(python3 -c "print(round($peer_seconds / $exo_seconds))")× faster, whole process each, same file, one run."
-    echo
-    echo '```'
-    python3 bench/qpcr/compare_linregpcr.py "$work/chip.exoscope.tsv" "$work/chip.rdmlpython.tsv" --label chip --by-order
-    echo '```'
-} >> "$report"
+bash bench/qpcr/speed.sh
 cat "$report"
