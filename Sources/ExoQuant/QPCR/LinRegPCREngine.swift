@@ -272,26 +272,9 @@ struct LinRegPCREngine {
             while highStart - lowEnd > 1 && at(f, stop).isNaN { lowEnd += 1 }
         } while highStart - lowEnd > 1
         func slope(_ from: Int, _ to: Int) -> Double {
-            var sumX = 0.0
-            var sumY = 0.0
-            var sumXX = 0.0
-            var sumXY = 0.0
-            var count = 0.0
-            if from <= to {
-                for cycle in from...to {
-                    let value = at(f, cycle)
-                    guard !value.isNaN else { continue }
-                    let x = Double(cycle)
-                    let y = log10(value)
-                    sumX += x
-                    sumY += y
-                    sumXX += x * x
-                    sumXY += x * y
-                    count += 1
-                }
-            }
-            guard count != 0 else { return -999.9 }
-            return (sumXY - sumX * sumY / count) / (sumXX - sumX * sumX / count)
+            let sums = logSums(f, from: from, to: to)
+            guard sums.count != 0 else { return -999.9 }
+            return (sums.xy - sums.x * sums.y / sums.count) / (sums.xx - sums.x * sums.x / sums.count)
         }
         return (slope(startFix, lowEnd), slope(highStart, stop))
     }
@@ -348,31 +331,35 @@ struct LinRegPCREngine {
         return (windowStart, windowStop, false)
     }
 
+    /// Sums for the regression of log10 f on the cycle over the non-NaN cycles `from…to`, accumulated in
+    /// ascending cycle order (the order fixes the last bits, which window ties depend on).
+    static func logSums(_ f: [Double], from: Int, to: Int)
+        -> (x: Double, y: Double, xx: Double, yy: Double, xy: Double, count: Double)
+    {
+        var sums = (x: 0.0, y: 0.0, xx: 0.0, yy: 0.0, xy: 0.0, count: 0.0)
+        guard from <= to else { return sums }
+        for cycle in from...to {
+            let value = at(f, cycle)
+            guard !value.isNaN else { continue }
+            let x = Double(cycle)
+            let y = log10(value)
+            sums.x += x
+            sums.y += y
+            sums.xx += x * x
+            sums.yy += y * y
+            sums.xy += x * y
+            sums.count += 1
+        }
+        return sums
+    }
+
     /// The regression of log10 fluorescence on cycle inside the window.
     static func parameters(_ f: [Double], upper: Double, lower: Double)
         -> (meanX: Double, meanY: Double, efficiency: Double, n0: Double, included: Int, correlation: Double)
     {
         let (start, stop, outside) = window(f, upper: upper, lower: lower)
-        var sumX = 0.0
-        var sumY = 0.0
-        var sumXX = 0.0
-        var sumYY = 0.0
-        var sumXY = 0.0
-        var count = 0.0
-        if start <= stop {
-            for cycle in start...stop {
-                let value = at(f, cycle)
-                guard !value.isNaN else { continue }
-                let x = Double(cycle)
-                let y = log10(value)
-                sumX += x
-                sumY += y
-                sumXX += x * x
-                sumYY += y * y
-                sumXY += x * y
-                count += 1
-            }
-        }
+        let sums = logSums(f, from: start, to: stop)
+        let (sumX, sumY, sumXX, sumYY, sumXY, count) = (sums.x, sums.y, sums.xx, sums.yy, sums.xy, sums.count)
         var ssx = 0.0
         var ssy = 0.0
         var sxy = 0.0
