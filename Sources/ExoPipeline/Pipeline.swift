@@ -173,9 +173,53 @@ public enum Pipeline {
                 inputHashes: Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.sha256) })),
             generatedAt: String(studyCounts.lastImport?.prefix(19) ?? ""))
         input.qpcr = qpcrTargets
+        input.normalization = normalizationView(metadata: metadata, measurements: measurements)
         let html = StudyReport.page(input).render()
         progress.finish("report", outcome: "\(html.utf8.count / 1024) KiB")
         return html
+    }
+
+    /// The study's normalisation, the data's recommendation and the normalised ΔCq of every other analyte.
+    static func normalizationView(metadata: StudyMetadata, measurements: [SampleMeasurement]) -> StudyReportInput
+        .NormalizationView?
+    {
+        let matrix = CqMatrix(measurements)
+        guard !matrix.analytes.isEmpty else { return nil }
+        let choice = metadata.normalization ?? (metadata.spikeIns.isEmpty ? "none" : "spike-in")
+        let chosen: Normalization? =
+            switch choice {
+            case "spike-in": metadata.spikeIns.first.map { .spikeIn($0) }
+            case "references": metadata.references.isEmpty ? nil : .references(metadata.references)
+            case "global-mean": .globalMean(maximumCq: 35)
+            default: nil
+            }
+        let advice = NormalizationAdvisor.recommend(
+            matrix, spikeIns: metadata.spikeIns, references: metadata.references)
+        let stability = GeNorm.analyze(matrix, genes: metadata.references)
+        let normalisers = Set(metadata.spikeIns + (choice == "references" ? metadata.references : []))
+        var deltaCq: [String: [SampleID: Double]] = [:]
+        if let chosen {
+            for analyte in matrix.analytes where !normalisers.contains(analyte) {
+                deltaCq[analyte] = chosen.deltaCq(matrix, analyte: analyte)
+            }
+        }
+        return StudyReportInput.NormalizationView(
+            chosen: chosen.map(describe) ?? "none (raw Cq)", recommended: advice.normalization.map(describe) ?? "none",
+            reason: advice.reason,
+            stability: (stability?.initialStability ?? [:]).sorted { $0.value < $1.value }.map { ($0.key, $0.value) },
+            pairwiseVariation: (stability?.pairwiseVariation ?? [:]).sorted { $0.key < $1.key }.map {
+                ($0.key, $0.value)
+            },
+            deltaCq: deltaCq)
+    }
+
+    /// "spike-in cel-miR-39-3p", "references hsa-miR-16-5p, hsa-miR-23a-3p", "global mean".
+    static func describe(_ normalization: Normalization) -> String {
+        switch normalization {
+        case .spikeIn(let name): "spike-in \(name)"
+        case .references(let names): "references \(names.joined(separator: ", "))"
+        case .globalMean: "global mean"
+        }
     }
 
     /// The report's curve data per target: at most 48 curves each (samples first, then standards and controls),

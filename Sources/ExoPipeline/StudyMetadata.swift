@@ -19,6 +19,8 @@ struct StudyMetadata: Codable, Sendable {
     var references: [String]
     var measurementFiles: [MeasurementFile]
     var treatmentEvent: String
+    /// The study's normalisation choice (`spike-in`, `references`, `global-mean`, `none`).
+    var normalization: String?
     /// How each non-canonical miRNA name was read.
     var nameResolutions: [String]
 
@@ -36,6 +38,7 @@ struct StudyMetadata: Codable, Sendable {
             MeasurementFile(path: $0.path, assay: $0.assay.rawValue, unit: $0.unit?.rawValue)
         }
         treatmentEvent = definition.treatmentEvent
+        normalization = definition.normalization.rawValue
         nameResolutions = study.nameResolutions.map(\.explanation)
     }
 }

@@ -70,6 +70,32 @@ public struct StudyReportInput: Sendable {
         }
     }
 
+    /// The study's normalisation, the data's recommendation, reference stability and the normalised values.
+    public struct NormalizationView: Sendable {
+        public var chosen: String
+        public var recommended: String
+        public var reason: String
+        /// geNorm M of each reference candidate with all candidates included.
+        public var stability: [(gene: String, m: Double)]
+        /// geNorm V_n/n+1.
+        public var pairwiseVariation: [(n: Int, v: Double)]
+        /// ΔCq per analyte and sample (smaller is more).
+        public var deltaCq: [String: [SampleID: Double]]
+
+        /// Creates the section's data.
+        public init(
+            chosen: String, recommended: String, reason: String, stability: [(gene: String, m: Double)],
+            pairwiseVariation: [(n: Int, v: Double)], deltaCq: [String: [SampleID: Double]]
+        ) {
+            self.chosen = chosen
+            self.recommended = recommended
+            self.reason = reason
+            self.stability = stability
+            self.pairwiseVariation = pairwiseVariation
+            self.deltaCq = deltaCq
+        }
+    }
+
     /// Hemolysis indices and the rule they were judged by.
     public struct Hemolysis: Sendable {
         public var threshold: Double
@@ -119,6 +145,8 @@ public struct StudyReportInput: Sendable {
     public var hemolysis: Hemolysis?
     /// qPCR curve analysis per target, when the study has raw-curve files.
     public var qpcr: [QPCRTarget] = []
+    /// Normalisation of the Cq values, when the study has any.
+    public var normalization: NormalizationView?
     public var provenance: Provenance
     /// When the report was made (ISO 8601), shown in the subtitle.
     public var generatedAt: String
@@ -156,6 +184,7 @@ public enum StudyReport {
         var sections = [summary(input), pipeline(input)]
         if !input.qpcr.isEmpty { sections.append(qpcr(input)) }
         if let hemolysis = hemolysis(input) { sections.append(hemolysis) }
+        if let normalization = normalization(input) { sections.append(normalization) }
         sections.append(measurements(input))
         if let monitoring = monitoring(input) { sections.append(monitoring) }
         sections += [sampleTable(input), names(input), provenance(input)]
@@ -192,6 +221,60 @@ public enum StudyReport {
         ])
         body += HTML.table(header: ["", "count"], rows: rows, numericColumns: [1])
         return ReportPage.Section(id: "summary", title: "Study summary", body: body)
+    }
+
+    /// The normalisation used, the one the data recommend, geNorm stability of the references, and ΔCq by group.
+    static func normalization(_ input: StudyReportInput) -> ReportPage.Section? {
+        guard let view = input.normalization else { return nil }
+        let agrees = view.chosen == view.recommended
+        var body = """
+            <p>Normalisation: <strong>\(HTML.escape(view.chosen))</strong>. Recommended from the data:
+            <strong>\(HTML.escape(view.recommended))</strong>, because \(HTML.escape(view.reason)).</p>
+            """
+        if !agrees {
+            body +=
+                "<p class=\"warn\">The study's choice differs from the recommendation; consider the reason above.</p>"
+        }
+        if !view.stability.isEmpty {
+            body +=
+                "<p class=\"note\">geNorm stability of the reference candidates (lower is more stable; M &lt; 0.5 is stable in homogeneous samples):</p>"
+            body += HTML.table(
+                header: ["reference", "geNorm M"],
+                rows: view.stability.map { [$0.gene, formatNumber($0.m, decimals: 3)] },
+                numericColumns: [1])
+            if !view.pairwiseVariation.isEmpty {
+                body += HTML.table(
+                    header: ["pairwise variation", "V"],
+                    rows: view.pairwiseVariation.map { ["V\($0.n)/\($0.n + 1)", formatNumber($0.v, decimals: 3)] },
+                    numericColumns: [1])
+            }
+        }
+        let samples = Dictionary(uniqueKeysWithValues: input.samples.map { ($0.id, $0) })
+        let baseline = Set(
+            Dictionary(grouping: input.samples, by: \.patient).values.compactMap { group in
+                group.min { ($0.timepoint.dayOffset ?? 0, $0.id) < ($1.timepoint.dayOffset ?? 0, $1.id) }?.id
+            })
+        body += "<div class=\"plots\">"
+        for analyte in view.deltaCq.keys.sorted() {
+            let values = (view.deltaCq[analyte] ?? [:]).filter { baseline.contains($0.key) }
+            func group(_ label: String, _ predicate: (Sample) -> Bool) -> GroupComparisonPlot.Group {
+                .init(
+                    label: label,
+                    values: values.filter { samples[$0.key].map(predicate) ?? false }.sorted { $0.key < $1.key }.map(
+                        \.value))
+            }
+            let groups = [
+                group("control") { $0.group == .control },
+                group("case I–II") { $0.group == .case && $0.clinical.stage.map { !$0.isLate } == true },
+                group("case III–IV") { $0.group == .case && $0.clinical.stage?.isLate == true },
+            ].filter { !$0.values.isEmpty }
+            guard !groups.isEmpty else { continue }
+            let plot = GroupComparisonPlot(
+                title: analyte, yLabel: "ΔCq (higher = less)", groups: groups, invertedY: true)
+            body +=
+                "<figure>\(plot.svg())<figcaption>\(HTML.escape(analyte)) normalised (\(HTML.escape(view.chosen))), each patient's first sample.</figcaption></figure>"
+        }
+        return ReportPage.Section(id: "normalization", title: "Normalisation", body: body + "</div>")
     }
 
     /// Amplification curves with the window and Cq, and standard curves.

@@ -28,6 +28,8 @@ public struct StudyDefinition: Sendable, Hashable {
     public var spikeIns: [Analyte]
     /// Endogenous reference miRNAs for normalisation.
     public var references: [Analyte]
+    /// How Cq values are normalised before comparison.
+    public var normalization: NormalizationChoice
     /// Sample-sheet columns the study adds beyond the documented ones.
     public var extraColumns: [String]
     /// The event that `day` offsets count from.
@@ -48,4 +50,16 @@ public struct MeasurementFileSpec: Sendable, Hashable {
     public var partitionVolumeNanoliters: Double?
     /// Where the entry is in study.yaml.
     public var location: InputLocation
+}
+
+/// The normalisation a study asks for (`normalization:` in study.yaml).
+public enum NormalizationChoice: String, Vocabulary, Codable {
+    /// ΔCq against the first spike-in of `analytes.spikeIns`.
+    case spikeIn = "spike-in"
+    /// ΔCq against the mean Cq of `analytes.references`.
+    case references
+    /// ΔCq against the mean of every miRNA with Cq ≤ 35 in all samples.
+    case globalMean = "global-mean"
+    /// Raw Cq.
+    case none
 }

@@ -8,7 +8,7 @@ public enum StudyFile {
     /// Keys allowed at the top level.
     public static let topLevelKeys = [
         "schema", "id", "title", "description", "tumour", "specimen", "sampleSheet", "measurements", "analytes",
-        "extraColumns", "treatmentEvent",
+        "extraColumns", "treatmentEvent", "normalization",
     ]
     /// Keys allowed in each `measurements` entry.
     public static let measurementKeys = ["file", "assay", "unit", "description", "partitionVolumeNanoliters"]
@@ -63,6 +63,7 @@ public enum StudyFile {
         let sampleSheetLocation =
             top.value("sampleSheet").map { top.location(of: $0) } ?? InputLocation(path: path, line: 1, column: 1)
         let treatmentEvent = top.string("treatmentEvent") ?? "treatment start"
+        let normalization = top.vocabulary("normalization", NormalizationChoice.self)
         let extraColumns = top.sequence("extraColumns").compactMap { node -> String? in
             guard let text = node.string else {
                 top.errors.append(
@@ -140,7 +141,9 @@ public enum StudyFile {
                 schema: schema, id: id, title: title, description: description, tumour: tumour, specimen: specimen,
                 sampleSheet: sampleSheet, sampleSheetLocation: sampleSheetLocation, measurements: measurements,
                 monitored: monitored, spikeIns: spikeIns,
-                references: references, extraColumns: extraColumns, treatmentEvent: treatmentEvent,
+                references: references,
+                normalization: normalization ?? (spikeIns.isEmpty ? .none : .spikeIn), extraColumns: extraColumns,
+                treatmentEvent: treatmentEvent,
                 nameResolutions: notes),
             []
         )

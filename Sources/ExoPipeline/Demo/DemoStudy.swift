@@ -202,7 +202,8 @@ public struct DemoStudy: Sendable {
             analytes:
               monitored: [miR-4458, miR-21]
               spikeIns: [cel-miR-39-3p]
-              references: [miR-16-5p]
+              references: [miR-16-5p, miR-23a-3p]
+            normalization: spike-in
 
             """
         let run = (try? RDMLWriter.archive(qpcrRun(reactions, rng: &rng))) ?? Data()
