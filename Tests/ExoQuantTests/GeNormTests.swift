@@ -40,3 +40,33 @@ struct GeNormTests {
         #expect(GeNorm.analyze(matrix, genes: ["A"]) == nil)
     }
 }
+
+struct NormalizationAdvisorTests {
+    static func matrix(_ rows: [String: [Double]]) -> CqMatrix {
+        CqMatrix(
+            rows.flatMap { gene, values in
+                values.enumerated().map { GeNormTests.cq("S\($0.offset + 1)", gene, $0.element) }
+            })
+    }
+
+    @Test func twentyExpressedMiRNAsCallForTheGlobalMean() {
+        var rows: [String: [Double]] = [:]
+        for index in 0..<20 { rows["miR-\(index)"] = [25, 26, 27, 28].map { $0 + Double(index % 5) } }
+        let advice = NormalizationAdvisor.recommend(Self.matrix(rows), spikeIns: [], references: [])
+        #expect(advice.normalization == .globalMean(maximumCq: 35))
+    }
+
+    @Test func stableReferencesAreRecommendedAndUnstableOnesGiveWayToTheSpikeIn() {
+        // R1 and R2 differ by a constant 3 cycles: their log ratio has SD 0, so M = 0.
+        let stable = Self.matrix([
+            "R1": [20, 22, 21, 23], "R2": [23, 25, 24, 26], "spike": [20, 20, 20, 20], "miR-x": [30, 31, 29, 30],
+        ])
+        #expect(
+            NormalizationAdvisor.recommend(stable, spikeIns: ["spike"], references: ["R1", "R2"]).normalization
+                == .references(["R1", "R2"]))
+        let unstable = Self.matrix(["R1": [20, 22, 21, 23], "R2": [25, 23, 26, 22], "spike": [20, 20, 20, 20]])
+        let advice = NormalizationAdvisor.recommend(unstable, spikeIns: ["spike"], references: ["R1", "R2"])
+        #expect(advice.normalization == .spikeIn("spike"))
+        #expect(advice.reason.contains("≥ 0.5"))
+    }
+}
