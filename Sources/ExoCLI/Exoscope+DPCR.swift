@@ -88,13 +88,7 @@ extension Exoscope.DPCR {
                 var rows: [Row] = []
                 var problems: [InputError] = []
                 for path in files where path.lowercased().hasSuffix(".rdml") {
-                    let document: RDMLDocument
-                    do {
-                        document = try RDMLReader.read(url: URL(fileURLWithPath: path), displayPath: path)
-                    } catch let error as InputErrorList {
-                        problems += error.errors
-                        continue
-                    }
+                    guard let document = readRDML(path, problems: &problems) else { continue }
                     for reaction in document.reactions {
                         guard let partitions = reaction.partitions else { continue }
                         guard let volume = partitionVolume ?? partitions.volumeNanoliters, volume > 0 else {

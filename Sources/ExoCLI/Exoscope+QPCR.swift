@@ -62,13 +62,7 @@ extension Exoscope.QPCR {
                 var rows: [Row] = []
                 var problems: [InputError] = []
                 for path in files {
-                    let document: RDMLDocument
-                    do {
-                        document = try RDMLReader.read(url: URL(fileURLWithPath: path), displayPath: path)
-                    } catch let error as InputErrorList {
-                        problems += error.errors
-                        continue
-                    }
+                    guard let document = readRDML(path, problems: &problems) else { continue }
                     for run in document.runs {
                         let analysis = LinRegPCR.analyze(AmplificationCurve.curves(of: run, in: document))
                         for result in analysis.results {

@@ -1,3 +1,4 @@
+import ExoCore
 public import Foundation
 import ZIPFoundation
 
@@ -80,18 +81,5 @@ public enum RDMLWriter {
     }
 
     /// XML-escapes text for attributes and elements.
-    static func escape(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
+    static func escape(_ text: String) -> String { text.escapedForMarkup(apostrophe: "&apos;") }
 }

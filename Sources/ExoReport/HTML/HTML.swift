@@ -1,24 +1,12 @@
+import ExoCore
+
 /// Escaping and small builders for hand-written HTML.
 ///
 /// Every text that came from a user file goes
 /// through ``HTML/escape(_:)``.
 public enum HTML {
     /// Escapes `&`, `<`, `>`, `"` and `'`.
-    public static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
+    public static func escape(_ text: String) -> String { text.escapedForMarkup() }
 
     /// A table with a header row; cells are escaped.
     public static func table(header: [String], rows: [[String]], numericColumns: Set<Int> = []) -> String {
