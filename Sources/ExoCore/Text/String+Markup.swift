@@ -2,6 +2,7 @@ extension StringProtocol {
     /// The text with `&`, `<`, `>`, `"` and `'` escaped for HTML or XML.
     ///
     /// - Parameter apostrophe: the escape for `'`: `&#39;` works in HTML 4 and XML, `&apos;` in XML and HTML5.
+    /// - Returns: the escaped text.
     package func escapedForMarkup(apostrophe: String = "&#39;") -> String {
         var result = ""
         result.reserveCapacity(utf8.count)
