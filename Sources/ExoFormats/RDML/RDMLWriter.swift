@@ -59,14 +59,16 @@ public enum RDMLWriter {
         return xml + "</rdml>\n"
     }
 
-    /// The RDML file: `rdml_data.xml` in a deflated zip archive.
+    /// The RDML file: `rdml_data.xml` in a deflated zip archive, byte-identical for the same document.
     ///
     /// - Throws: ZIPFoundation's errors if the archive cannot be built in memory.
     public static func archive(_ document: RDMLDocument) throws -> Data {
         let archive = try Archive(data: Data(), accessMode: .create)
         let bytes = Data(xml(document).utf8)
+        // A fixed modification time (2025-01-06 00:00 UTC), so the same document always gives the same bytes.
         try archive.addEntry(
-            with: "rdml_data.xml", type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate
+            with: "rdml_data.xml", type: .file, uncompressedSize: Int64(bytes.count),
+            modificationDate: Date(timeIntervalSince1970: 1_736_121_600), compressionMethod: .deflate
         ) { position, size in
             bytes.subdata(in: Int(position)..<Int(position) + size)
         }
