@@ -69,7 +69,7 @@ public enum Pipeline {
         let files = study.files.map {
             StoredInputFile(path: $0.path, sha256: $0.sha256, byteCount: $0.byteCount, role: $0.role)
         }
-        let qpcr = QPCRStage.measurements(study.qpcrFiles)
+        let qpcr = QPCRStage.measurements(study.qpcrFiles, samples: study.samples)
         if !study.qpcrFiles.isEmpty {
             progress.finish(
                 "quantify",

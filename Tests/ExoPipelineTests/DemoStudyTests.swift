@@ -32,9 +32,19 @@ struct DemoStudyTests {
         // One RDML run: every sample × 6 assays × replicates, two NTCs per assay, 6 standards in triplicate.
         let reactions = try #require(study.qpcrFiles.first).document.reactions
         #expect(reactions.count == study.samples.count * 6 * parameters.technicalReplicates + 12 + 18)
+        let measurements = QPCRStage.measurements(study.qpcrFiles, samples: study.samples).measurements
         #expect(
-            QPCRStage.measurements(study.qpcrFiles).measurements.count == study.samples.count * 6
-                * parameters.technicalReplicates)
+            measurements.filter { $0.unit == .cq }.count == study.samples.count * 6 * parameters.technicalReplicates)
+        // miR-4458 has standards: each Cq is also read off the standard curve, per reaction and per mL of serum.
+        let copies = measurements.filter { $0.unit == .copiesPerReaction }
+        let perMilliliter = measurements.filter { $0.unit == .copiesPerMilliliter }
+        #expect(copies.count == study.samples.count * parameters.technicalReplicates)
+        #expect(Set(copies.map(\.analyte.name)) == ["hsa-miR-4458"])
+        // 1 mL serum, RNA in 50 µL, 5 µL into a 20 µL RT, 2 µL per PCR: × 100.
+        #expect(
+            zip(copies, perMilliliter).allSatisfy {
+                abs(($1.value ?? 0) - 100 * ($0.value ?? 1)) <= 1e-9 * ($1.value ?? 0)
+            })
         #expect(study.definition.monitored.map(\.name) == ["hsa-miR-4458", "hsa-miR-21-5p"])
         #expect(
             study.nameResolutions.map(\.explanation) == [
@@ -52,7 +62,7 @@ struct DemoStudyTests {
         try DemoStudy(parameters: parameters).write(to: folder)
         let study = try Pipeline.validate(folder)
         let samples = Dictionary(uniqueKeysWithValues: study.samples.map { ($0.id, $0) })
-        let measurements = QPCRStage.measurements(study.qpcrFiles).measurements
+        let measurements = QPCRStage.measurements(study.qpcrFiles).measurements.filter { $0.unit == .cq }
         func meanCq(_ predicate: (Sample) -> Bool) -> Double {
             let values = measurements.filter {
                 $0.analyte.name == "hsa-miR-4458" && samples[$0.sample].map(predicate) == true

@@ -61,6 +61,7 @@ struct SQLiteStoreTests {
         #expect(
             try await store.appliedMigrations() == [
                 "2026-11-27-create-study", "2026-11-27-create-audit", "2026-11-27-create-qpcr-curve",
+                "2026-11-27-measurement-unique-by-unit",
             ])
         #expect(try await store.appliedMigrations() == MigrationPlan.identifiers)
     }
@@ -143,5 +144,28 @@ struct SQLiteStoreTests {
         let store = try await SQLiteStore(path: path)
         try await store.executeForTesting("INSERT INTO grdb_migrations (identifier) VALUES ('2099-01-01-future')")
         await #expect(throws: StoreError.self) { _ = try await SQLiteStore(path: path) }
+    }
+
+    /// A database made by an earlier ExoScope keeps its data through the later migrations.
+    @Test func earlierSchemaWithDataMigratesIntact() async throws {
+        let path = try Fixture.temporaryDirectory().appendingPathComponent("old.sqlite").path
+        let old = try await SQLiteStore(path: path, migratingUpTo: "2026-11-27-create-audit")
+        #expect(try await old.appliedMigrations() == ["2026-11-27-create-study", "2026-11-27-create-audit"])
+        // Rows as that version wrote them.
+        try await old.executeForTesting(
+            """
+            INSERT INTO study VALUES ('T1', 'Test', NULL, 'NSCLC', '{}', '2026-11-27T00:00:00Z');
+            INSERT INTO patient VALUES ('T1', 'P1');
+            INSERT INTO sample (studyId, id, patientId, sampleGroup, specimen, extraJSON) VALUES ('T1', 'S1', 'P1', 'case', 'serum', '{}');
+            INSERT INTO sampleMeasurement (studyId, sampleId, analyte, analyteKind, accession, assay, value, unit, replicate, flags, sourcePath, sourceLine)
+                VALUES ('T1', 'S1', 'hsa-miR-4458', 'miRNA', 'MIMAT0018980', 'qPCR', 29.5, 'Cq', 1, '', 'data/cq.tsv', 2);
+            INSERT INTO audit (at, actor, action, entity, detail, version) VALUES ('2026-11-27T00:00:00Z', 'old', 'import', 'study:T1', '{}', '0.1.0');
+            """)
+        let migrated = try await SQLiteStore(path: path)
+        #expect(try await migrated.appliedMigrations() == MigrationPlan.identifiers)
+        let measurements = try await migrated.measurements(study: "T1")
+        #expect(measurements.map(\.value) == [29.5] && measurements.first?.analyte.accession == "MIMAT0018980")
+        #expect(try await migrated.samples(study: "T1").map(\.id.rawValue) == ["S1"])
+        #expect(try await migrated.auditLog().map(\.actor) == ["old"])
     }
 }

@@ -18,6 +18,8 @@ public enum MeasurementFlag: String, Vocabulary, Codable {
     case curveQuality = "curve-quality"
     /// A no-template control of the same target in the same run amplified: possible contamination.
     case ntcAmplification = "ntc-amplification"
+    /// A copy number read off a standard curve outside the range of its standards (extrapolated).
+    case outsideStandards = "outside-standards"
 
     public var synonyms: [String] {
         switch self {
@@ -29,6 +31,7 @@ public enum MeasurementFlag: String, Vocabulary, Codable {
         case .imputed: []
         case .curveQuality: ["curve quality", "baseline error"]
         case .ntcAmplification: ["NTC amplification", "contamination"]
+        case .outsideStandards: ["extrapolated", "outside standards"]
         }
     }
 }

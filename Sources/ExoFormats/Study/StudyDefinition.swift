@@ -48,6 +48,8 @@ public struct MeasurementFileSpec: Sendable, Hashable {
     public var description: String?
     /// For digital-PCR partition counts: the volume of one partition in nanolitres.
     public var partitionVolumeNanoliters: Double?
+    /// For qPCR with standards: the volumes from EV RNA to PCR, to report copies per mL of biofluid.
+    public var dilution: DilutionVolumes?
     /// Where the entry is in study.yaml.
     public var location: InputLocation
 }
@@ -62,4 +64,21 @@ public enum NormalizationChoice: String, Vocabulary, Codable {
     case globalMean = "global-mean"
     /// Raw Cq.
     case none
+}
+
+/// The volumes between the EV RNA and one PCR, from study.yaml's `dilution:` mapping (all in µL).
+public struct DilutionVolumes: Sendable, Hashable {
+    /// Volume the EV RNA was eluted in.
+    public var elutionVolumeMicroliters: Double
+    /// RNA volume put into the reverse transcription.
+    public var rtInputMicroliters: Double
+    /// Total RT reaction volume (after any dilution of the cDNA).
+    public var rtVolumeMicroliters: Double
+    /// cDNA volume put into each PCR.
+    public var pcrInputMicroliters: Double
+
+    /// The keys of the mapping.
+    public static let keys = [
+        "elutionVolumeMicroliters", "rtInputMicroliters", "rtVolumeMicroliters", "pcrInputMicroliters",
+    ]
 }

@@ -11,7 +11,9 @@ public enum StudyFile {
         "extraColumns", "treatmentEvent", "normalization",
     ]
     /// Keys allowed in each `measurements` entry.
-    public static let measurementKeys = ["file", "assay", "unit", "description", "partitionVolumeNanoliters"]
+    public static let measurementKeys = [
+        "file", "assay", "unit", "description", "partitionVolumeNanoliters", "dilution",
+    ]
     /// Keys allowed under `analytes`.
     public static let analyteKeys = ["monitored", "spikeIns", "references"]
 
@@ -107,6 +109,30 @@ public enum StudyFile {
                             hint: "QX200 droplets: 0.85 (QuantaSoft 1.7) or 0.91 (older QuantaSoft)"))
                 }
             }
+            var dilution: DilutionVolumes?
+            if var volumes = entry.mapping("dilution", validKeys: DilutionVolumes.keys) {
+                var values: [Double] = []
+                for key in DilutionVolumes.keys {
+                    guard let text = volumes.string(key, required: true), let node = volumes.value(key) else {
+                        continue
+                    }
+                    if let value = Double(text), value > 0, value.isFinite {
+                        values.append(value)
+                    } else {
+                        volumes.errors.append(
+                            InputError(
+                                .invalidNumber, at: volumes.location(of: node),
+                                "expected a positive volume in µL for '\(key)', found \(InputError.quoted(text))"))
+                    }
+                }
+                entry.errors += volumes.errors
+                if values.count == 4 {
+                    dilution = DilutionVolumes(
+                        elutionVolumeMicroliters: values[0], rtInputMicroliters: values[1],
+                        rtVolumeMicroliters: values[2],
+                        pcrInputMicroliters: values[3])
+                }
+            }
             if let assay, let unit, !assay.admissibleUnits.contains(unit), let node = entry.value("unit") {
                 entry.errors.append(
                     InputError(
@@ -121,7 +147,7 @@ public enum StudyFile {
                 measurements.append(
                     MeasurementFileSpec(
                         path: filePath, assay: assay, unit: unit, description: description,
-                        partitionVolumeNanoliters: partitionVolume,
+                        partitionVolumeNanoliters: partitionVolume, dilution: dilution,
                         location: entry.value("file").map { entry.location(of: $0) } ?? entry.selfLocation))
             }
         }

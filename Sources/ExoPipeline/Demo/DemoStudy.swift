@@ -199,6 +199,11 @@ public struct DemoStudy: Sendable {
                 description: >-
                   RT-qPCR run (RDML 1.3) with raw amplification curves, \(parameters.technicalReplicates) technical replicates
                   per sample, no-template controls and a miR-4458 standard dilution series; analysed by LinRegPCR
+                dilution:
+                  elutionVolumeMicroliters: 50
+                  rtInputMicroliters: 5
+                  rtVolumeMicroliters: 20
+                  pcrInputMicroliters: 2
             analytes:
               monitored: [miR-4458, miR-21]
               spikeIns: [cel-miR-39-3p]

@@ -19,9 +19,16 @@ public enum QPCRStage {
 
     /// The measurements of every RDML file of a study.
     ///
-    /// - Parameter files: the RDML files as the loader read them.
+    /// Where a run has standards of a target (RDML type `std` with a quantity), every Cq of that target is also
+    /// read off the standard curve as copies per reaction, and, when the file's entry gives the `dilution`
+    /// volumes and the sample sheet the input volume, as copies per mL of biofluid; a value outside the range
+    /// of the standards is flagged `outside-standards`.
+    ///
+    /// - Parameters:
+    ///   - files: the RDML files as the loader read them.
+    ///   - samples: the study's samples, for their EV input volume.
     /// - Returns: the Cq measurements, every analysed curve for storage, and a summary.
-    public static func measurements(_ files: [LoadedStudy.QPCRFile]) -> (
+    public static func measurements(_ files: [LoadedStudy.QPCRFile], samples: [Sample] = []) -> (
         measurements: [SampleMeasurement], curves: [StoredCurve], summary: Summary
     ) {
         var measurements: [SampleMeasurement] = []
@@ -41,6 +48,10 @@ public enum QPCRStage {
                             && result.cq.isFinite
                     }.map(\.curve.target))
                 summary.controlsAmplified += contaminated.sorted().map { "\(file.spec.path) run \(run.id): \($0)" }
+                let standardCurves = Self.standardCurves(analysis.results, kinds: kinds, document: file.document)
+                let inputVolume = Dictionary(
+                    samples.compactMap { sample in sample.preparation.inputVolumeMilliliters.map { (sample.id, $0) } },
+                    uniquingKeysWith: { first, _ in first })
                 let locations = Dictionary(
                     run.reactions.map { ($0.id, $0.location) }, uniquingKeysWith: { first, _ in first })
                 var replicate: [String: Int] = [:]
@@ -68,15 +79,50 @@ public enum QPCRStage {
                     }
                     if contaminated.contains(curve.target) { flags.insert(.ntcAmplification) }
                     if curve.isExcluded { flags.insert(.excluded) }
+                    let source = locations[curve.reaction] ?? InputLocation(path: file.spec.path)
                     measurements.append(
                         SampleMeasurement(
                             sample: sample, analyte: analyte, assay: file.spec.assay, value: value, unit: .cq,
-                            replicate: replicate[key] ?? 1, flags: flags,
-                            source: locations[curve.reaction] ?? InputLocation(path: file.spec.path)))
+                            replicate: replicate[key] ?? 1, flags: flags, source: source))
+                    guard let value, let standard = standardCurves[curve.target] else { continue }
+                    let copies = standard.quantity(cq: value)
+                    var copyFlags = flags
+                    if !standard.isWithinRange(copies) { copyFlags.insert(.outsideStandards) }
+                    measurements.append(
+                        SampleMeasurement(
+                            sample: sample, analyte: analyte, assay: file.spec.assay, value: copies,
+                            unit: .copiesPerReaction,
+                            replicate: replicate[key] ?? 1, flags: copyFlags, source: source))
+                    if let volumes = file.spec.dilution, let input = inputVolume[sample] {
+                        let chain = DilutionChain(
+                            inputVolumeMilliliters: input, elutionVolumeMicroliters: volumes.elutionVolumeMicroliters,
+                            rtInputMicroliters: volumes.rtInputMicroliters,
+                            rtVolumeMicroliters: volumes.rtVolumeMicroliters,
+                            pcrInputMicroliters: volumes.pcrInputMicroliters)
+                        measurements.append(
+                            SampleMeasurement(
+                                sample: sample, analyte: analyte, assay: file.spec.assay,
+                                value: copies * chain.copiesPerMilliliterFactor, unit: .copiesPerMilliliter,
+                                replicate: replicate[key] ?? 1, flags: copyFlags, source: source))
+                    }
                 }
             }
         }
         return (measurements, curves, summary)
+    }
+
+    /// A standard curve per target from the run's standards (Cq of amplified `std` reactions with a quantity),
+    /// for targets with at least two amplified standard levels.
+    static func standardCurves(
+        _ results: [LinRegPCRResult], kinds: [String: RDMLSample.Kind], document: RDMLDocument
+    ) -> [String: StandardCurve] {
+        var points: [String: [StandardCurve.Point]] = [:]
+        for result in results where kinds[result.curve.sample] == .std {
+            guard let quantity = document.sample(result.curve.sample)?.quantity, quantity > 0 else { continue }
+            let cq = result.amplified && result.cq.isFinite ? result.cq : nil
+            points[result.curve.target, default: []].append(StandardCurve.Point(quantity: quantity, cq: cq))
+        }
+        return points.compactMapValues { StandardCurve(points: $0) }
     }
 
     /// The stored form of an analysed curve.

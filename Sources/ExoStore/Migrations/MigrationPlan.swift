@@ -126,6 +126,31 @@ public enum MigrationPlan {
                 );
                 CREATE INDEX qpcrCurveByTarget ON qpcrCurve(studyId, target);
                 """),
+        Migration(
+            identifier: "2026-11-27-measurement-unique-by-unit",
+            sqlite: """
+                CREATE TABLE sampleMeasurementNew (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    studyId TEXT NOT NULL,
+                    sampleId TEXT NOT NULL,
+                    analyte TEXT NOT NULL,
+                    analyteKind TEXT NOT NULL,
+                    accession TEXT,
+                    assay TEXT NOT NULL,
+                    value REAL,
+                    unit TEXT NOT NULL,
+                    replicate INTEGER NOT NULL,
+                    flags TEXT NOT NULL,
+                    sourcePath TEXT NOT NULL,
+                    sourceLine INTEGER NOT NULL,
+                    FOREIGN KEY (studyId, sampleId) REFERENCES sample(studyId, id) ON DELETE CASCADE,
+                    UNIQUE (studyId, sourcePath, sampleId, analyte, unit, replicate)
+                );
+                INSERT INTO sampleMeasurementNew SELECT * FROM sampleMeasurement;
+                DROP TABLE sampleMeasurement;
+                ALTER TABLE sampleMeasurementNew RENAME TO sampleMeasurement;
+                CREATE INDEX sampleMeasurementByAnalyte ON sampleMeasurement(studyId, analyte);
+                """),
     ]
 
     /// The identifiers, in order.

@@ -12,7 +12,13 @@ public final class SQLiteStore: Store {
     public let path: String?
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
-    public init(path: String) async throws {
+    public convenience init(path: String) async throws {
+        try await self.init(path: path, migratingUpTo: nil)
+    }
+
+    /// Opens the database and applies migrations up to and including `last` (every migration when `nil`);
+    /// tests use it to build a database of an earlier schema.
+    package init(path: String, migratingUpTo last: String?) async throws {
         self.path = path
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
@@ -22,7 +28,11 @@ public final class SQLiteStore: Store {
         } catch {
             throw StoreError.cannotOpen(path: path, reason: (error as? DatabaseError)?.message ?? "\(error)")
         }
-        try await migrate()
+        if let last {
+            try Self.migrator.migrate(queue, upTo: last)
+        } else {
+            try await migrate()
+        }
     }
 
     /// An empty in-memory store with every migration applied (tests, dry runs).
