@@ -242,6 +242,18 @@ public enum StudyReport {
                 header: ["reference", "geNorm M"],
                 rows: view.stability.map { [$0.gene, formatNumber($0.m, decimals: 3)] },
                 numericColumns: [1])
+            var charts = ThresholdBarPlot(
+                title: "Reference stability", yLabel: "geNorm M", bars: view.stability.map { ($0.gene, $0.m) },
+                threshold: 0.5, thresholdLabel: "M = 0.5"
+            ).svg()
+            if !view.pairwiseVariation.isEmpty {
+                charts += ThresholdBarPlot(
+                    title: "Pairwise variation", yLabel: "V",
+                    bars: view.pairwiseVariation.map { ("V\($0.n)/\($0.n + 1)", $0.v) }, threshold: 0.15,
+                    thresholdLabel: "V = 0.15"
+                ).svg()
+            }
+            body += "<div class=\"plots\">\(charts)</div>"
             if !view.pairwiseVariation.isEmpty {
                 body += HTML.table(
                     header: ["pairwise variation", "V"],

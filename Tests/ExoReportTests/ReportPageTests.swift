@@ -38,3 +38,20 @@ struct PlotOrientationTests {
         #expect(svg.contains(">five</text>"))
     }
 }
+
+struct ThresholdBarPlotTests {
+    /// One bar per candidate, coloured by the threshold, taller for a larger value, with the threshold line.
+    @Test func barsAreScaledFromZeroAndColouredByThreshold() throws {
+        let svg = ThresholdBarPlot(
+            title: "Reference stability", yLabel: "geNorm M",
+            bars: [("hsa-miR-16-5p", 0.3), ("hsa-miR-23a-3p", 0.9)], threshold: 0.5, thresholdLabel: "M = 0.5"
+        ).svg()
+        let heights = svg.matches(of: /<rect [^>]*height="([0-9.]+)" fill="(#[0-9a-f]+)"/).map {
+            (Double($0.output.1) ?? -1, String($0.output.2))
+        }
+        try #require(heights.count == 2)
+        #expect(abs(heights[1].0 / heights[0].0 - 3) < 1e-9)
+        #expect(heights[0].1 == "#2b6cb0" && heights[1].1 == "#d0602b")
+        #expect(svg.contains(">M = 0.5</text>") && svg.contains("stroke-dasharray"))
+    }
+}

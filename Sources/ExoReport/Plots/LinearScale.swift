@@ -14,6 +14,12 @@ struct LinearScale {
         self.range = range
     }
 
+    /// A scale over an explicit domain.
+    init(domain: ClosedRange<Double>, range: (start: Double, end: Double)) {
+        self.domain = domain
+        self.range = range
+    }
+
     /// The pixel position of `value`.
     func callAsFunction(_ value: Double) -> Double {
         let fraction = (value - domain.lowerBound) / (domain.upperBound - domain.lowerBound)
