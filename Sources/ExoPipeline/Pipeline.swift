@@ -151,7 +151,8 @@ public enum Pipeline {
         let indices = assessment.indices(measurements, samples: samples).compactMap { index in
             index.index.map { (sample: index.sample, index: $0, isHemolysed: index.isHemolysed) }
         }
-        let qpcrTargets = qpcrTargets(try await store.curves(study: studyID))
+        let curves = try await store.curves(study: studyID)
+        let qpcrTargets = qpcrTargets(curves)
         var input = StudyReportInput(
             studyID: studyID, title: metadata.title, description: metadata.description, tumour: metadata.tumour,
             samples: samples, measurements: measurements,
@@ -173,16 +174,30 @@ public enum Pipeline {
                 inputHashes: Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.sha256) })),
             generatedAt: String(studyCounts.lastImport?.prefix(19) ?? ""))
         input.qpcr = qpcrTargets
-        input.normalization = normalizationView(metadata: metadata, measurements: measurements)
+        input.normalization = normalizationView(
+            metadata: metadata, measurements: measurements, amplificationFactors: amplificationFactors(curves))
         let html = StudyReport.page(input).render()
         progress.finish("report", outcome: "\(html.utf8.count / 1024) KiB")
         return html
     }
 
-    /// The study's normalisation, the data's recommendation and the normalised ΔCq of every other analyte.
-    static func normalizationView(metadata: StudyMetadata, measurements: [SampleMeasurement]) -> StudyReportInput
-        .NormalizationView?
-    {
+    /// Each analysed assay's amplification factor: the median over runs of LinRegPCR's mean PCR efficiency.
+    static func amplificationFactors(_ curves: [StoredCurve]) -> [String: Double] {
+        Dictionary(grouping: curves.filter(\.amplified), by: \.target).compactMapValues { curves in
+            let perRun = Dictionary(grouping: curves, by: { "\($0.sourcePath)\t\($0.run)" }).values.compactMap {
+                $0.compactMap(\.meanEfficiency).first
+            }.sorted()
+            guard !perRun.isEmpty else { return nil }
+            let middle = perRun.count / 2
+            return perRun.count % 2 == 1 ? perRun[middle] : (perRun[middle - 1] + perRun[middle]) / 2
+        }.filter { $0.value > 1 }
+    }
+
+    /// The study's normalisation, the data's recommendation and the normalised ΔCq of every other analyte,
+    /// efficiency-corrected with `amplificationFactors` when the analyte and its normalisers all have one.
+    static func normalizationView(
+        metadata: StudyMetadata, measurements: [SampleMeasurement], amplificationFactors: [String: Double] = [:]
+    ) -> StudyReportInput.NormalizationView? {
         let matrix = CqMatrix(measurements)
         guard !matrix.analytes.isEmpty else { return nil }
         let choice = metadata.normalization ?? (metadata.spikeIns.isEmpty ? "none" : "spike-in")
@@ -198,9 +213,23 @@ public enum Pipeline {
         let stability = GeNorm.analyze(matrix, genes: metadata.references)
         let normalisers = Set(metadata.spikeIns + (choice == "references" ? metadata.references : []))
         var deltaCq: [String: [SampleID: Double]] = [:]
+        var usedFactors: [String: Double] = [:]
         if let chosen {
+            let normaliserAnalytes: [String] =
+                switch chosen {
+                case .spikeIn(let name): [name]
+                case .references(let names): names
+                case .globalMean: matrix.analytes
+                }
+            let corrected = normaliserAnalytes.allSatisfy { amplificationFactors[$0] != nil }
             for analyte in matrix.analytes where !normalisers.contains(analyte) {
-                deltaCq[analyte] = chosen.deltaCq(matrix, analyte: analyte)
+                if corrected, amplificationFactors[analyte] != nil {
+                    deltaCq[analyte] = chosen.deltaCq(
+                        matrix, analyte: analyte, amplificationFactors: amplificationFactors)
+                    for name in normaliserAnalytes + [analyte] { usedFactors[name] = amplificationFactors[name] }
+                } else {
+                    deltaCq[analyte] = chosen.deltaCq(matrix, analyte: analyte)
+                }
             }
         }
         return StudyReportInput.NormalizationView(
@@ -210,7 +239,7 @@ public enum Pipeline {
             pairwiseVariation: (stability?.pairwiseVariation ?? [:]).sorted { $0.key < $1.key }.map {
                 ($0.key, $0.value)
             },
-            deltaCq: deltaCq)
+            deltaCq: deltaCq, amplificationFactors: usedFactors.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
 
     /// "spike-in cel-miR-39-3p", "references hsa-miR-16-5p, hsa-miR-23a-3p", "global mean".

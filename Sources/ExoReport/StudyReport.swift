@@ -79,13 +79,16 @@ public struct StudyReportInput: Sendable {
         public var stability: [(gene: String, m: Double)]
         /// geNorm V_n/n+1.
         public var pairwiseVariation: [(n: Int, v: Double)]
-        /// ΔCq per analyte and sample (smaller is more).
+        /// ΔCq per analyte and sample (smaller is more); efficiency-corrected where `amplificationFactors` is not empty.
         public var deltaCq: [String: [SampleID: Double]]
+        /// The per-analyte amplification factors the ΔCq were corrected with (LinRegPCR mean PCR efficiency).
+        public var amplificationFactors: [(analyte: String, factor: Double)]
 
         /// Creates the section's data.
         public init(
             chosen: String, recommended: String, reason: String, stability: [(gene: String, m: Double)],
-            pairwiseVariation: [(n: Int, v: Double)], deltaCq: [String: [SampleID: Double]]
+            pairwiseVariation: [(n: Int, v: Double)], deltaCq: [String: [SampleID: Double]],
+            amplificationFactors: [(analyte: String, factor: Double)] = []
         ) {
             self.chosen = chosen
             self.recommended = recommended
@@ -93,6 +96,7 @@ public struct StudyReportInput: Sendable {
             self.stability = stability
             self.pairwiseVariation = pairwiseVariation
             self.deltaCq = deltaCq
+            self.amplificationFactors = amplificationFactors
         }
     }
 
@@ -231,6 +235,16 @@ public enum StudyReport {
             <p>Normalisation: <strong>\(HTML.escape(view.chosen))</strong>. Recommended from the data:
             <strong>\(HTML.escape(view.recommended))</strong>, because \(HTML.escape(view.reason)).</p>
             """
+        if !view.amplificationFactors.isEmpty {
+            body += """
+                <p class="note">ΔCq are efficiency-corrected, in doubling-equivalent cycles: Cq · log2(E) of the miRNA minus
+                that of the normaliser, with each assay's LinRegPCR mean PCR efficiency E (2 = doubling) below.</p>
+                """
+            body += HTML.table(
+                header: ["assay", "PCR efficiency E"],
+                rows: view.amplificationFactors.map { [$0.analyte, formatNumber($0.factor, decimals: 3)] },
+                numericColumns: [1])
+        }
         if !agrees {
             body +=
                 "<p class=\"warn\">The study's choice differs from the recommendation; consider the reason above.</p>"

@@ -129,5 +129,12 @@ struct DemoPipelineTests {
         // The standard series was simulated with efficiency 1.93 (93 %): the fitted curve finds it within 2 points.
         let efficiency = try #require(html.firstMatch(of: /efficiency ([0-9.]+) % \(95 % CI/)).output.1
         #expect(abs((Double(efficiency) ?? 0) - 93) < 2)
+        // Normalisation is efficiency-corrected with every assay's LinRegPCR mean efficiency, each in its table.
+        #expect(html.contains("Reference stability") && html.contains("ΔCq are efficiency-corrected"))
+        let factors = html.matches(of: /<td>([a-z]{3}-miR-[0-9a-z-]+)<\/td><td class="num">(1\.[0-9]+)<\/td>/).map {
+            (String($0.output.1), Double($0.output.2) ?? 0)
+        }
+        #expect(Set(factors.map(\.0)).isSuperset(of: ["cel-miR-39-3p", "hsa-miR-4458", "hsa-miR-21-5p"]))
+        #expect(factors.allSatisfy { (1.8...2).contains($0.1) })
     }
 }

@@ -1,6 +1,7 @@
 import ExoCore
 import ExoQuant
 import ExoTestSupport
+import Foundation
 import Testing
 
 struct NormalizationTests {
@@ -50,5 +51,33 @@ struct NormalizationTests {
                 pfafflRatio(
                     targetFactor: 1.9, targetCqControl: 28, targetCqSample: 25, referenceFactor: 2,
                     referenceCqControl: 20, referenceCqSample: 19) - 3.4295) < 1e-12)
+    }
+
+    /// Efficiency-corrected ΔCq: 2^(−ΔCq) is the quantity E^(−Cq) over the normaliser's (geometric mean for
+    /// references), the ratio of two samples is Pfaffl's, and factors of 2 give the plain ΔCq.
+    @Test func efficiencyCorrectedDeltaCqMatchesQuantitiesAndPfaffl() throws {
+        let s1 = testSampleID("S1")
+        let s2 = testSampleID("S2")
+        let factors = ["miR-a": 1.85, "miR-b": 1.93, "spike": 1.97]
+        let spike = Normalization.spikeIn("spike").deltaCq(Self.matrix, analyte: "miR-b", amplificationFactors: factors)
+        let d1 = try #require(spike[s1])
+        let d2 = try #require(spike[s2])
+        #expect(
+            abs(Foundation.pow(2, -d1) - Foundation.pow(1.93, -30) / Foundation.pow(1.97, -20)) < 1e-12
+                * Foundation.pow(2, -d1))
+        let ratio = pfafflRatio(
+            targetFactor: 1.93, targetCqControl: 31, targetCqSample: 30, referenceFactor: 1.97, referenceCqControl: 21,
+            referenceCqSample: 20)
+        #expect(abs(Foundation.pow(2, d2 - d1) - ratio) < 1e-12)
+        let references = Normalization.references(["miR-a", "spike"]).deltaCq(
+            Self.matrix, analyte: "miR-b", amplificationFactors: factors)
+        let expected =
+            Foundation.pow(1.93, -30) / (Foundation.pow(1.85, -25.1) * Foundation.pow(1.97, -20)).squareRoot()
+        #expect(abs(Foundation.pow(2, -(references[s1] ?? 0)) / expected - 1) < 1e-12)
+        let doubling = Normalization.references(["miR-a", "spike"]).deltaCq(
+            Self.matrix, analyte: "miR-b", amplificationFactors: ["miR-a": 2, "miR-b": 2, "spike": 2])
+        let plain = Normalization.references(["miR-a", "spike"]).deltaCq(Self.matrix, analyte: "miR-b")
+        #expect(doubling.keys.sorted() == plain.keys.sorted())
+        for (sample, value) in plain { #expect(abs((doubling[sample] ?? .nan) - value) < 1e-12) }
     }
 }

@@ -63,7 +63,8 @@ public enum QPCRStage {
                     curves.append(
                         stored(
                             result, path: file.spec.path, run: run.id,
-                            sampleType: (kinds[curve.sample] ?? .unkn).rawValue, quantity: quantities[curve.sample]))
+                            sampleType: (kinds[curve.sample] ?? .unkn).rawValue, quantity: quantities[curve.sample],
+                            analyte: file.analytes[curve.target]?.name ?? curve.target))
                     guard LoadedStudy.QPCRFile.studySampleKinds.contains(kinds[curve.sample] ?? .unkn),
                         let sample = SampleID(curve.sample), let analyte = file.analytes[curve.target]
                     else { continue }
@@ -125,10 +126,10 @@ public enum QPCRStage {
         return points.compactMapValues { StandardCurve(points: $0) }
     }
 
-    /// The stored form of an analysed curve.
-    static func stored(_ result: LinRegPCRResult, path: String, run: String, sampleType: String, quantity: Double?)
-        -> StoredCurve
-    {
+    /// The stored form of an analysed curve, its target named by the study's analyte name.
+    static func stored(
+        _ result: LinRegPCRResult, path: String, run: String, sampleType: String, quantity: Double?, analyte: String
+    ) -> StoredCurve {
         let finite = { (value: Double) -> Double? in value.isFinite ? value : nil }
         var flags: [String] = []
         if result.baselineError { flags.append("baseline error") }
@@ -138,7 +139,7 @@ public enum QPCRStage {
         if result.efficiencyOutlierNoPlateau { flags.append("efficiency outlier") }
         return StoredCurve(
             sourcePath: path, run: run, well: result.curve.well, sample: result.curve.sample, sampleType: sampleType,
-            target: result.curve.target, quantity: quantity, cq: result.amplified ? finite(result.cq) : nil,
+            target: analyte, quantity: quantity, cq: result.amplified ? finite(result.cq) : nil,
             efficiency: finite(result.individualEfficiency), meanEfficiency: finite(result.meanEfficiency),
             n0: finite(result.n0), baseline: finite(result.baseline), windowLower: finite(result.lowerLimit),
             windowUpper: finite(result.upperLimit), threshold: finite(result.commonThreshold),

@@ -21,14 +21,21 @@ public enum Normalization: Sendable, Hashable, Codable {
     case globalMean(maximumCq: Double)
 
     /// The normaliser's Cq in each sample, or `nil` where it is missing.
-    public func normaliserCq(_ matrix: CqMatrix) -> [SampleID: Double?] {
+    ///
+    /// With `amplificationFactors` (per analyte, LinRegPCR's mean PCR efficiency, 2 for doubling; an analyte
+    /// without one counts as 2), every Cq is first scaled to doubling-equivalent cycles, Cq · log2(E), so that
+    /// the mean over references is the geometric mean of their efficiency-corrected quantities E^(−Cq).
+    public func normaliserCq(_ matrix: CqMatrix, amplificationFactors: [String: Double] = [:]) -> [SampleID: Double?] {
+        let scaled = { (sample: SampleID, analyte: String) -> Double? in
+            matrix[sample, analyte].map { $0 * Self.log2Factor(amplificationFactors[analyte]) }
+        }
         switch self {
         case .spikeIn(let name):
-            return Dictionary(uniqueKeysWithValues: matrix.samples.map { ($0, matrix[$0, name]) })
+            return Dictionary(uniqueKeysWithValues: matrix.samples.map { ($0, scaled($0, name)) })
         case .references(let names):
             return Dictionary(
                 uniqueKeysWithValues: matrix.samples.map { sample in
-                    let values = names.map { matrix[sample, $0] }
+                    let values = names.map { scaled(sample, $0) }
                     return (
                         sample,
                         values.contains { $0 == nil } || values.isEmpty
@@ -44,22 +51,37 @@ public enum Normalization: Sendable, Hashable, Codable {
                     (
                         sample,
                         expressed.isEmpty
-                            ? nil : expressed.compactMap { matrix[sample, $0] }.reduce(0, +) / Double(expressed.count)
+                            ? nil : expressed.compactMap { scaled(sample, $0) }.reduce(0, +) / Double(expressed.count)
                     )
                 })
         }
     }
 
     /// ΔCq of `analyte` in every sample where both it and the normaliser have a Cq.
-    public func deltaCq(_ matrix: CqMatrix, analyte: String) -> [SampleID: Double] {
-        let normaliser = normaliserCq(matrix)
+    ///
+    /// With `amplificationFactors`, the efficiency-corrected ΔCq in doubling-equivalent cycles:
+    /// Cq · log2(E) of the analyte minus that of the normaliser, so that 2^(−ΔCq) is the normalised relative
+    /// quantity of qbase (Hellemans et al. 2007, doi:10.1186/gb-2007-8-2-r19) and the ratio of two samples is
+    /// Pfaffl's. Without factors (or with all factors 2) it is the plain ΔCq.
+    public func deltaCq(_ matrix: CqMatrix, analyte: String, amplificationFactors: [String: Double] = [:])
+        -> [SampleID: Double]
+    {
+        let normaliser = normaliserCq(matrix, amplificationFactors: amplificationFactors)
+        let factor = Self.log2Factor(amplificationFactors[analyte])
         var result: [SampleID: Double] = [:]
         for sample in matrix.samples {
             if let cq = matrix[sample, analyte], let reference = normaliser[sample] ?? nil {
-                result[sample] = cq - reference
+                result[sample] = cq * factor - reference
             }
         }
         return result
+    }
+
+    /// log2 of an amplification factor; 1 for none.
+    private static func log2Factor(_ factor: Double?) -> Double {
+        guard let factor else { return 1 }
+        precondition(factor > 1, "amplification factors must exceed 1")
+        return log2(factor)
     }
 }
 
