@@ -53,5 +53,21 @@ for file in "${files[@]}"; do
 done
 echo '```' >> "$report"
 
+# The newer RDML-Tools tables shipped beside the RDML 1.4 files: a later LinRegPCR, compared for the record.
+tables=bench/results/qpcr-rdmltools-tables.md
+{
+    echo "# qPCR curve analysis: ExoScope against the RDML-Tools expected-results tables"
+    echo
+    echo "Made by \`bench/qpcr/compare.sh\` on $(date -u +%Y-%m-%d), ExoScope $("$exoscope" --version | cut -d' ' -f2)."
+    echo "The tables (\`*_results.tsv\` in ../shared/data/rdml/rdmlpython_untergasser/) come from a later LinRegPCR"
+    echo "than rdmlpython 1.7.2, which ExoScope follows: a different window of linearity and threshold (TD0)."
+    echo "ExoScope's Cq is compared with TD0 only to show the offset. See docs/qpcr.md."
+    echo
+    python3 bench/qpcr/compare_rdmltools_tables.py \
+        "$work/large_DNA_dilutions.exoscope.tsv" "$shared/rdml/rdmlpython_untergasser/large_DNA_dilutions_results.tsv" \
+        "$work/quantification_methods.exoscope.tsv" "$shared/rdml/rdmlpython_untergasser/quantification_methods_results.tsv"
+} > "$tables"
+cat "$tables"
+
 bash bench/qpcr/speed.sh
 cat "$report"
