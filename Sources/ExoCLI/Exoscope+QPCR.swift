@@ -31,7 +31,10 @@ extension Exoscope.QPCR {
 
         @Option(
             help:
-                "Cq definition: threshold (LinRegPCR common threshold, the default) or sdm (second-derivative maximum)."
+                """
+                Cq definition: threshold (LinRegPCR 1.7.2 common threshold, the default), sdm (second-derivative \
+                maximum) or td0 (RDML-Tools TD0, with the efficiency, baseline and R² of its baseline section).
+                """
         )
         var cqMethod: CqMethod = .threshold
 
@@ -40,7 +43,7 @@ extension Exoscope.QPCR {
 
         @OptionGroup var outputOptions: OutputOptions
 
-        enum CqMethod: String, ExpressibleByArgument, CaseIterable { case threshold, sdm }
+        enum CqMethod: String, ExpressibleByArgument, CaseIterable { case threshold, sdm, td0 }
 
         struct Row: Encodable {
             var file, run, well, sample, sampleType, target: String
@@ -64,20 +67,33 @@ extension Exoscope.QPCR {
                 for path in files {
                     guard let document = readRDML(path, problems: &problems) else { continue }
                     for run in document.runs {
-                        let analysis = LinRegPCR.analyze(AmplificationCurve.curves(of: run, in: document))
-                        for result in analysis.results {
-                            let cq = cqMethod == .sdm ? SecondDerivativeMaximum.cq(of: result.curve) : result.cq
-                            rows.append(
-                                Row(
-                                    file: path, run: run.id, well: result.curve.well, sample: result.curve.sample,
-                                    sampleType: result.curve.sampleType, target: result.curve.target,
-                                    cq: Self.finite(cq),
-                                    efficiency: Self.finite(result.individualEfficiency), n0: Self.finite(result.n0),
-                                    meanEfficiency: Self.finite(result.meanEfficiency),
-                                    r2: Self.finite(result.rSquared),
-                                    baseline: Self.finite(result.baseline), amplified: result.amplified,
-                                    flags: Self.flags(result),
-                                    windowPoints: result.pointsInWindow))
+                        let curves = AmplificationCurve.curves(of: run, in: document)
+                        let analysis = LinRegPCR.analyze(curves)
+                        let sections = cqMethod == .td0 ? ThirdDerivativeZero.analyze(curves) : []
+                        for (index, result) in analysis.results.enumerated() {
+                            var row = Row(
+                                file: path, run: run.id, well: result.curve.well, sample: result.curve.sample,
+                                sampleType: result.curve.sampleType, target: result.curve.target,
+                                cq: Self.finite(
+                                    cqMethod == .sdm ? SecondDerivativeMaximum.cq(of: result.curve) : result.cq),
+                                efficiency: Self.finite(result.individualEfficiency), n0: Self.finite(result.n0),
+                                meanEfficiency: Self.finite(result.meanEfficiency),
+                                r2: Self.finite(result.rSquared),
+                                baseline: Self.finite(result.baseline), amplified: result.amplified,
+                                flags: Self.flags(result),
+                                windowPoints: result.pointsInWindow)
+                            if cqMethod == .td0 {
+                                let section = sections[index]
+                                row.cq = section.td0
+                                row.efficiency = section.individualEfficiency
+                                row.r2 = section.rSquared
+                                row.baseline = section.baseline
+                                row.n0 = nil
+                                row.meanEfficiency = nil
+                                row.windowPoints = section.pointsIncluded ?? 0
+                                if let error = section.error { row.flags.append("baseline section: \(error.rawValue)") }
+                            }
+                            rows.append(row)
                         }
                     }
                 }

@@ -105,4 +105,26 @@ struct ExitCodeTests {
             String(format: "%.2f", Double(row[8]) ?? 0) == "128.02"
                 && String(format: "%.2f", Double(row[9]) ?? 0) == "139.35")
     }
+
+    /// The three Cq definitions on one committed run: TD0 of well A4 as in the RDML-Tools table (26.13, efficiency 2.1056).
+    @Test func qpcrAnalyzeOffersThresholdSdmAndTD0() throws {
+        let file = Fixture.url("qpcr/quantification_methods.rdml").path
+        var cqs: [String: Double] = [:]
+        for method in ["threshold", "sdm", "td0"] {
+            let result = try exoscope(["qpcr", "analyze", file, "--cq-method", method])
+            #expect(result.status == 0, "\(result.standardError)")
+            let lines = result.standardOutput.split(separator: "\n")
+            #expect(lines.count == 181)
+            let a4 = try #require(lines.first { $0.split(separator: "\t")[2] == "A4" })
+                .split(separator: "\t", omittingEmptySubsequences: false)
+            cqs[method] = Double(a4[6])
+            if method == "td0" {
+                #expect(String(format: "%.2f", cqs[method] ?? 0) == "26.13")
+                #expect(String(format: "%.4f", Double(a4[7]) ?? 0) == "2.1056")
+            }
+        }
+        #expect(Set(cqs.values).count == 3)
+        let invalid = try exoscope(["qpcr", "analyze", file, "--cq-method", "ct"])
+        #expect(invalid.status == 64)
+    }
 }

@@ -60,12 +60,18 @@ tables=bench/results/qpcr-rdmltools-tables.md
     echo
     echo "Made by \`bench/qpcr/compare.sh\` on $(date -u +%Y-%m-%d), ExoScope $("$exoscope" --version | cut -d' ' -f2)."
     echo "The tables (\`*_results.tsv\` in ../shared/data/rdml/rdmlpython_untergasser/) come from a later LinRegPCR"
-    echo "than rdmlpython 1.7.2, which ExoScope follows: a different window of linearity and threshold (TD0)."
-    echo "ExoScope's Cq is compared with TD0 only to show the offset. See docs/qpcr.md."
+    echo "than rdmlpython 1.7.2. Method threshold: ExoScope's default (1.7.2) Cq, compared with TD0 only to show the"
+    echo "offset. Method td0: \`--cq-method td0\`, the later version's TD0 and baseline-section efficiency; its mean"
+    echo "efficiency is not implemented (empty). See docs/qpcr.md."
     echo
+    for name in large_DNA_dilutions quantification_methods; do
+        "$exoscope" qpcr analyze --cq-method td0 "$shared/rdml/rdmlpython_untergasser/$name.rdml" > "$work/$name.td0.tsv"
+    done
     python3 bench/qpcr/compare_rdmltools_tables.py \
-        "$work/large_DNA_dilutions.exoscope.tsv" "$shared/rdml/rdmlpython_untergasser/large_DNA_dilutions_results.tsv" \
-        "$work/quantification_methods.exoscope.tsv" "$shared/rdml/rdmlpython_untergasser/quantification_methods_results.tsv"
+        threshold "$work/large_DNA_dilutions.exoscope.tsv" "$shared/rdml/rdmlpython_untergasser/large_DNA_dilutions_results.tsv" \
+        td0 "$work/large_DNA_dilutions.td0.tsv" "$shared/rdml/rdmlpython_untergasser/large_DNA_dilutions_results.tsv" \
+        threshold "$work/quantification_methods.exoscope.tsv" "$shared/rdml/rdmlpython_untergasser/quantification_methods_results.tsv" \
+        td0 "$work/quantification_methods.td0.tsv" "$shared/rdml/rdmlpython_untergasser/quantification_methods_results.tsv"
 } > "$tables"
 cat "$tables"
 

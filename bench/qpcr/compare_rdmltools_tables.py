@@ -2,10 +2,11 @@
 """Compares `exoscope qpcr analyze` output with the expected-results tables of the newer RDML-Tools
 LinRegPCR that ship beside the RDML 1.4 files (large_DNA_dilutions, quantification_methods).
 
-Usage: compare_rdmltools_tables.py EXOSCOPE_TSV EXPECTED_TSV [EXOSCOPE_TSV EXPECTED_TSV ...]
-Prints a Markdown table: per file, reactions matched, amplification calls agreeing, and for reactions both
-call amplified the median and 95th percentile of |difference| and the share within tolerance for the
-individual and mean PCR efficiency (0.02) and for Cq against TD0 (0.10 cycles).
+Usage: compare_rdmltools_tables.py METHOD EXOSCOPE_TSV EXPECTED_TSV [METHOD EXOSCOPE_TSV EXPECTED_TSV ...]
+METHOD is the --cq-method the ExoScope table was made with (threshold or td0). Prints a Markdown table: per
+file and method, reactions matched, amplification calls agreeing, and for reactions both call amplified the
+median and 95th percentile of |difference| and the share within tolerance for the individual and mean PCR
+efficiency (0.02) and for Cq against TD0 (0.10 cycles).
 """
 import csv
 import statistics
@@ -55,16 +56,16 @@ def compare(mine_path, expected_path):
 
 
 def main(arguments):
-    if len(arguments) < 2 or len(arguments) % 2:
+    if len(arguments) < 3 or len(arguments) % 3:
         sys.exit(__doc__)
-    print("| file | reactions | amplification calls agree | RDML-Tools column | ExoScope column | pairs |"
+    print("| file | method | reactions | amplification calls agree | RDML-Tools column | ExoScope column | pairs |"
           " median difference | 95th pct abs | within tolerance |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for mine_path, expected_path in zip(arguments[::2], arguments[1::2]):
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for method, mine_path, expected_path in zip(arguments[::3], arguments[1::3], arguments[2::3]):
         total, matched, calls, rows = compare(mine_path, expected_path)
         name = expected_path.rsplit("/", 1)[-1]
         for theirs, ours, tolerance, pairs, median, p95, within in rows:
-            print(f"| {name} | {matched}/{total} | {calls} | {theirs} | {ours} | {pairs} | {median} | {p95} |"
+            print(f"| {name} | {method} | {matched}/{total} | {calls} | {theirs} | {ours} | {pairs} | {median} | {p95} |"
                   f" {within} (≤ {tolerance}) |")
 
 

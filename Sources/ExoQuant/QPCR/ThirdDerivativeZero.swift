@@ -1,0 +1,218 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The quantification cycle TD0 and the baseline-section efficiency of the later LinRegPCR in RDML-Tools
+/// (rdmlpython 2.x/3.x, the version behind the expected-results tables shipped with the RDML 1.4 examples).
+///
+/// Per curve, on the raw fluorescence (cycles filled without gaps): TD0 is where the third derivative of the
+/// raw curve (differences of a 3-point-smoothed second derivative) crosses zero downwards, highest crossing
+/// below the end of the log phase, linearly interpolated. The baseline is found on the section of at most
+/// 9 cycles ending at trunc(TD0 − 0.5): bisection until the log-slopes of its lower and upper halves agree
+/// within 1e-5; the individual PCR efficiency is 10^(slope of the upper half). docs/dev/linregpcr-rdmltools.md
+/// describes each step; docs/qpcr.md gives the agreement with the tables. Mean efficiency, amplification
+/// screens and Ncopy of that version are not part of this type.
+public enum ThirdDerivativeZero {
+    /// Why no baseline section could be fitted (the tables' "baseline error" code where it is known).
+    public enum SectionError: String, Sendable, Hashable, Codable {
+        /// TD0 missing or below cycle 4.5 (code 2).
+        case tooEarly = "TD0 too early"
+        /// Fewer than 4 cycles between the start of the log phase and TD0 (code 4).
+        case sectionTooShort = "section too short"
+        /// The uncorrected section's lower half is steeper than its upper half (code 5).
+        case lowerHalfSteeper = "lower half steeper"
+        /// Even with the baseline at the first point the upper half is steeper.
+        case upperHalfSteeperAtFloor = "upper half steeper"
+        /// No baseline within 50 bisection steps.
+        case notConverged = "baseline not converged"
+    }
+
+    /// The analysis of one curve.
+    public struct Result: Sendable, Hashable {
+        /// The curve analysed.
+        public var curve: AmplificationCurve
+        /// TD0 in cycles, or `nil` when the third derivative has no downward zero crossing.
+        public var td0: Double?
+        /// The baseline fluorescence, when the section fit succeeded.
+        public var baseline: Double?
+        /// 10^(log10-slope of the section's upper half), the tables' "indiv PCR eff".
+        public var individualEfficiency: Double?
+        /// Squared correlation of log10(section − baseline) on the cycle.
+        public var rSquared: Double?
+        /// Cycles from the start of the log phase to the last section cycle ("n in log phase").
+        public var pointsInLogPhase: Int?
+        /// Cycles in the section ("n included").
+        public var pointsIncluded: Int?
+        /// The last section cycle ("last log cycle").
+        public var lastLogCycle: Int?
+        /// Why the section fit failed, if it did.
+        public var error: SectionError?
+    }
+
+    /// Analyses the curves of one run (the negative-value shift uses the run's maximum).
+    public static func analyze(_ curves: [AmplificationCurve]) -> [Result] {
+        let cycles = curves.flatMap { $0.points.map(\.cycle) }.filter(\.isFinite)
+        guard let first = cycles.min().map({ Int($0.rounded(.up)) }),
+            let last = cycles.max().map({ Int($0.rounded(.up)) })
+        else { return curves.map { Result(curve: $0) } }
+        let filled = curves.map { filledFluorescence($0, first: first, last: last) }
+        let runMaximum = filled.compactMap { $0.max() }.max() ?? 0
+        let runMinimum = filled.compactMap { $0.min() }.min() ?? 0
+        return zip(curves, filled).map { curve, raw in
+            guard raw.count >= 5 else { return Result(curve: curve) }
+            var shifted = raw
+            if runMinimum < 1e-8, let minimum = raw.min(), minimum < 1e-8 {
+                let shift = (runMaximum - minimum) / 100 - minimum
+                shifted = raw.map { $0 + shift }
+                return analyze(curve: curve, raw: raw, shifted: shifted, shift: shift)
+            }
+            return analyze(curve: curve, raw: raw, shifted: shifted, shift: 0)
+        }
+    }
+
+    /// Fluorescence at every whole cycle `first…last`: leading and trailing gaps take the nearest value,
+    /// inner gaps are interpolated linearly; a curve without data is empty.
+    static func filledFluorescence(_ curve: AmplificationCurve, first: Int, last: Int) -> [Double] {
+        var values = [Double?](repeating: nil, count: last - first + 1)
+        for point in curve.points where point.cycle.isFinite && point.fluorescence.isFinite {
+            let index = Int(point.cycle.rounded(.up)) - first
+            if values.indices.contains(index) { values[index] = point.fluorescence }
+        }
+        let known = values.indices.filter { values[$0] != nil }
+        guard let head = known.first, let tail = known.last else { return [] }
+        var result = values.map { $0 ?? .nan }
+        for index in 0..<head { result[index] = result[head] }
+        for index in (tail + 1)..<result.count { result[index] = result[tail] }
+        for (low, high) in zip(known, known.dropFirst()) where high > low + 1 {
+            for index in (low + 1)..<high {
+                let fraction = Double(index - low) / Double(high - low)
+                result[index] = result[low] + fraction * (result[high] - result[low])
+            }
+        }
+        return result
+    }
+
+    /// Index helpers below use 0-based arrays; "cycle c" is index c − 1.
+    static func analyze(curve: AmplificationCurve, raw f: [Double], shifted: [Double], shift: Double) -> Result {
+        var result = Result(curve: curve)
+        let n = f.count
+        // Derivatives of the raw curve: second difference at 1…n−2, smoothed over 3 (defined at 2…n−3),
+        // third derivative td[k] = msd[k+1] − msd[k] belonging to cycle k + 1.5.
+        var sd = [Double](repeating: .nan, count: n)
+        for j in 1..<(n - 1) { sd[j] = f[j + 1] - 2 * f[j] + f[j - 1] }
+        var msd = [Double](repeating: .nan, count: n)
+        for j in 1..<(n - 1) { msd[j] = (sd[j - 1] + sd[j] + sd[j + 1]) / 3 }
+        let td = (0..<(n - 1)).map { msd[$0 + 1] - msd[$0] }
+        // End of the log phase: the cycle of the largest smoothed second derivative before the steepest rise.
+        var steepest = 0
+        for k in 0..<(n - 1) where f[k + 1] - f[k] > f[steepest + 1] - f[steepest] { steepest = k }
+        var maxFD = steepest + 1
+        if maxFD <= n - 2 {
+            if f[maxFD + 1] > f[maxFD] && f[maxFD] > f[maxFD - 1] { maxFD += 2 }
+        } else {
+            maxFD = n
+        }
+        var maxSD = n
+        var best = 0.0
+        if maxFD > 3 {
+            for cycle in 3..<maxFD where !msd[cycle - 1].isNaN && msd[cycle - 1] > best {
+                best = msd[cycle - 1]
+                maxSD = cycle
+            }
+        }
+        if maxSD + 2 >= n { maxSD = n }
+        var minBySD = maxSD
+        while minBySD > 3 && f[minBySD - 2] < f[minBySD - 1] { minBySD -= 1 }
+        var maxBySD = maxSD
+        if maxBySD < n && f[maxBySD - 1] < f[maxBySD] { maxBySD += 1 }
+        // TD0: the highest downward zero crossing of the third derivative below the end of the log phase.
+        let stopIndex = min(n - 1, maxSD + 2, maxBySD - 1)
+        if stopIndex - 1 >= minBySD {
+            for k in stride(from: stopIndex - 1, through: minBySD, by: -1) where k + 1 < td.count {
+                if td[k] >= 0 && td[k + 1] < 0 {
+                    result.td0 = Double(k) + 1.5 + td[k] / (td[k] - td[k + 1])
+                    break
+                }
+            }
+        }
+        // The baseline section: at most 9 cycles ending at trunc(TD0 − 0.5).
+        let stop = Int(((result.td0 ?? -1) - 0.5).rounded(.towardZero))
+        guard stop >= 4 else {
+            result.error = .tooEarly
+            return result
+        }
+        let start = max(minBySD + 1, stop - 8)
+        result.pointsInLogPhase = stop - minBySD + 1
+        result.pointsIncluded = stop - start + 1
+        result.lastLogCycle = stop
+        guard stop - start + 1 >= 4 else {
+            result.error = .sectionTooShort
+            return result
+        }
+        let section = Array(shifted[(start - 1)..<stop])
+        let uncorrected = halfSlopes(section)
+        guard !(uncorrected.lower > uncorrected.upper) else {
+            result.error = .lowerHalfSteeper
+            return result
+        }
+        let floor = halfSlopes(section.map { $0 - section[0] + 1e-8 })
+        guard !(floor.lower < floor.upper) else {
+            result.error = .upperHalfSteeperAtFloor
+            return result
+        }
+        var base = section[0] * 0.5
+        var step = base * 0.5
+        for _ in 0..<50 {
+            let slopes = halfSlopes(section.map { $0 - base })
+            if abs(slopes.lower - slopes.upper) < 1e-5 {
+                let fit = logFit(section.map { $0 - base })
+                result.baseline = base - shift
+                result.individualEfficiency = pow(10, slopes.upper)
+                result.rSquared = fit.correlation * fit.correlation
+                return result
+            }
+            if slopes.lower > slopes.upper { base -= step } else { base += step }
+            step *= 0.5
+        }
+        result.error = .notConverged
+        return result
+    }
+
+    /// Log10-slopes of the lower half (indices 0…trunc(m/2 − 0.4)) and upper half (trunc(m/2)…m−1); for an odd
+    /// count the middle point belongs to both.
+    static func halfSlopes(_ values: [Double]) -> (lower: Double, upper: Double) {
+        let centre = Double(values.count) / 2
+        let lowerEnd = Int((centre - 0.4).rounded(.towardZero))
+        let upperStart = Int(centre.rounded(.towardZero))
+        return (logFit(Array(values[0...lowerEnd])).slope, logFit(Array(values[upperStart...])).slope)
+    }
+
+    /// Least squares of log10(value) on the index: slope and correlation (NaN where undefined).
+    static func logFit(_ values: [Double]) -> (slope: Double, correlation: Double) {
+        let count = Double(values.count)
+        var sx = 0.0
+        var sy = 0.0
+        var sxx = 0.0
+        var sxy = 0.0
+        var syy = 0.0
+        for (index, value) in values.enumerated() {
+            let x = Double(index)
+            let y = log10(value)
+            sx += x
+            sy += y
+            sxx += x * x
+            sxy += x * y
+            syy += y * y
+        }
+        let ssx = sxx - sx * sx / count
+        let ssxy = sxy - sx * sy / count
+        let ssy = syy - sy * sy / count
+        return (ssxy / ssx, ssxy / (ssx * ssy).squareRoot())
+    }
+}
+
+extension ThirdDerivativeZero.Result {
+    init(curve: AmplificationCurve) { self.curve = curve }
+}
