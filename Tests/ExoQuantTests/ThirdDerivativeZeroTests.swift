@@ -59,4 +59,35 @@ struct ThirdDerivativeZeroTests {
         #expect(result.error != nil)
         #expect(result.individualEfficiency == nil)
     }
+
+    /// Awkward curves give a result or a named section error, never a crash or a silent efficiency.
+    @Test func awkwardCurvesGiveAResultOrANamedError() {
+        func curve(_ id: String, _ values: [Double]) -> AmplificationCurve {
+            AmplificationCurve(
+                reaction: id, well: id, sample: id, target: "miR-21",
+                points: values.enumerated().map { .init(cycle: Double($0.offset + 1), fluorescence: $0.element) })
+        }
+        let logistic = { (c: Double, midpoint: Double) in 10_000 / (1 + exp(-(c - midpoint) / 1.5)) }
+        let curves = [
+            curve("early", (1...40).map { 500 + logistic(Double($0), 4) }),
+            curve("negative", (1...40).map { -300 + logistic(Double($0), 25) }),
+            curve("zero", Array(repeating: 0, count: 40)),
+            curve("short", [1, 2, 4, 8, 16]),
+            curve("four", [1, 2, 4, 8]),
+            curve("drift", (1...40).map { 500 + logistic(Double($0), 22) + 40 * Double($0) }),
+            curve("gaps", (1...40).map { $0 % 7 == 0 ? .nan : 500 + logistic(Double($0), 24) }),
+        ]
+        let results = ThirdDerivativeZero.analyze(curves)
+        #expect(results.count == curves.count)
+        for result in results {
+            #expect((result.individualEfficiency != nil) != (result.error != nil))
+            if let efficiency = result.individualEfficiency { #expect(efficiency > 1 && efficiency < 3) }
+        }
+        let early = results[0]
+        #expect(early.error == .tooEarly || early.error == .sectionTooShort)
+        #expect(results[2].individualEfficiency == nil)
+        #expect(results[4].error == .tooEarly)
+        // The gaps are interpolated, so the gapped curve is analysed like the full one.
+        #expect(results[6].td0 != nil && results[6].individualEfficiency != nil)
+    }
 }

@@ -17,7 +17,7 @@
 public enum ThirdDerivativeZero {
     /// Why no baseline section could be fitted (the tables' "baseline error" code where it is known).
     public enum SectionError: String, Sendable, Hashable, Codable {
-        /// TD0 missing or below cycle 4.5 (code 2).
+        /// TD0 missing (fewer than 5 cycles, no zero crossing) or below cycle 4.5 (code 2).
         case tooEarly = "TD0 too early"
         /// Fewer than 4 cycles between the start of the log phase and TD0 (code 4).
         case sectionTooShort = "section too short"
@@ -56,12 +56,12 @@ public enum ThirdDerivativeZero {
         let cycles = curves.flatMap { $0.points.map(\.cycle) }.filter(\.isFinite)
         guard let first = cycles.min().map({ Int($0.rounded(.up)) }),
             let last = cycles.max().map({ Int($0.rounded(.up)) })
-        else { return curves.map { Result(curve: $0) } }
+        else { return curves.map { Result(curve: $0, error: .tooEarly) } }
         let filled = curves.map { filledFluorescence($0, first: first, last: last) }
         let runMaximum = filled.compactMap { $0.max() }.max() ?? 0
         let runMinimum = filled.compactMap { $0.min() }.min() ?? 0
         return zip(curves, filled).map { curve, raw in
-            guard raw.count >= 5 else { return Result(curve: curve) }
+            guard raw.count >= 5 else { return Result(curve: curve, error: .tooEarly) }
             var shifted = raw
             if runMinimum < 1e-8, let minimum = raw.min(), minimum < 1e-8 {
                 let shift = (runMaximum - minimum) / 100 - minimum
@@ -214,5 +214,8 @@ public enum ThirdDerivativeZero {
 }
 
 extension ThirdDerivativeZero.Result {
-    init(curve: AmplificationCurve) { self.curve = curve }
+    init(curve: AmplificationCurve, error: ThirdDerivativeZero.SectionError? = nil) {
+        self.curve = curve
+        self.error = error
+    }
 }
