@@ -48,4 +48,9 @@ package enum EditDistance {
     package static func suggestion(for word: String, in candidates: some Sequence<String>) -> String? {
         nearest(to: word, in: candidates, limit: 1, maximumDistance: max(2, word.count / 3)).first
     }
+
+    /// The hint "did you mean '…'?" for the nearest likely candidate, or `nil` when none is close enough.
+    package static func didYouMean(_ word: String, in candidates: some Sequence<String>) -> String? {
+        suggestion(for: word, in: candidates).map { "did you mean '\($0)'?" }
+    }
 }

@@ -228,18 +228,14 @@ public enum RDMLReader {
                         InputError(
                             .danglingReference, at: reaction.location,
                             "reaction '\(reaction.id)' refers to sample \(InputError.quoted(reaction.sample)), which the file does not define",
-                            hint: EditDistance.suggestion(for: reaction.sample, in: sampleIDs).map {
-                                "did you mean '\($0)'?"
-                            }))
+                            hint: EditDistance.didYouMean(reaction.sample, in: sampleIDs)))
                 }
                 for data in reaction.data where !targetIDs.contains(data.target) {
                     errors.append(
                         InputError(
                             .danglingReference, at: data.location,
                             "reaction '\(reaction.id)' refers to target \(InputError.quoted(data.target)), which the file does not define",
-                            hint: EditDistance.suggestion(for: data.target, in: targetIDs).map {
-                                "did you mean '\($0)'?"
-                            }))
+                            hint: EditDistance.didYouMean(data.target, in: targetIDs)))
                 }
             }
         }

@@ -66,10 +66,10 @@ public enum MeasurementTable {
             var reader = RowReader(table: table, row: row, missing: [""])
             let sample = reader.text("sample_id").flatMap { text -> SampleID? in
                 guard let id = SampleID(text), samples.contains(id) else {
-                    let suggestion = EditDistance.suggestion(for: text, in: sampleSpellings)
                     reader.fail(
                         .unknownSample, "sample_id", "sample \(InputError.quoted(text)) is not in the sample sheet",
-                        hint: suggestion.map { "did you mean '\($0)'?" } ?? "add the sample to the sample sheet first")
+                        hint: EditDistance.didYouMean(text, in: sampleSpellings)
+                            ?? "add the sample to the sample sheet first")
                     return nil
                 }
                 return id
@@ -110,11 +110,10 @@ public enum MeasurementTable {
                     if let flag = MeasurementFlag(parsing: part) {
                         flags.insert(flag)
                     } else {
-                        let suggestion = EditDistance.suggestion(for: part, in: MeasurementFlag.spellings)
                         reader.fail(
                             .invalidValue, "flags",
                             "unknown flag \(InputError.quoted(part)); expected \(MeasurementFlag.spellings.joined(separator: ", ")) separated by ';'",
-                            hint: suggestion.map { "did you mean '\($0)'?" })
+                            hint: EditDistance.didYouMean(part, in: MeasurementFlag.spellings))
                     }
                 }
             }

@@ -208,11 +208,10 @@ struct RowReader {
     {
         guard let text = text(column) else { return nil }
         guard let value = V(parsing: text) else {
-            let suggestion = EditDistance.suggestion(for: text, in: V.spellings)
             fail(
                 kind, column,
                 "expected one of \(V.spellings.joined(separator: ", ")) in column '\(column)', found \(InputError.quoted(text))",
-                hint: suggestion.map { "did you mean '\($0)'?" })
+                hint: EditDistance.didYouMean(text, in: V.spellings))
             return nil
         }
         return value

@@ -154,9 +154,7 @@ public enum StudyLoader {
                     InputError(
                         .unknownSample, at: reaction.location,
                         "sample \(InputError.quoted(reaction.sample)) of reaction '\(reaction.id)' is not in the sample sheet",
-                        hint: EditDistance.suggestion(for: reaction.sample, in: sampleSpellings).map {
-                            "did you mean '\($0)'?"
-                        }
+                        hint: EditDistance.didYouMean(reaction.sample, in: sampleSpellings)
                             ?? "RDML sample ids must be the sample sheet's sample_id; controls and standards use the types ntc, nac, nrt and std"
                     ))
             }
@@ -222,9 +220,7 @@ public enum StudyLoader {
                     InputError(
                         .unknownSample, at: well.location,
                         "sample \(InputError.quoted(well.sample)) of well \(well.well) is not in the sample sheet",
-                        hint: EditDistance.suggestion(for: well.sample, in: sampleSpellings).map {
-                            "did you mean '\($0)'?"
-                        }))
+                        hint: EditDistance.didYouMean(well.sample, in: sampleSpellings)))
                 continue
             }
             if analytes[well.target] == nil {

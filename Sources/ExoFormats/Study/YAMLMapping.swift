@@ -18,11 +18,10 @@ struct YAMLMapping {
         for (key, _) in node {
             guard let name = key.string, validKeys.contains(name) else {
                 let name = key.string ?? "?"
-                let suggestion = EditDistance.suggestion(for: name, in: validKeys)
                 errors.append(
                     InputError(
                         .unknownKey, at: location(of: key), "unknown key \(InputError.quoted(name))",
-                        hint: suggestion.map { "did you mean '\($0)'?" }
+                        hint: EditDistance.didYouMean(name, in: validKeys)
                             ?? "valid keys here: \(validKeys.joined(separator: ", "))"))
                 continue
             }
@@ -86,12 +85,11 @@ struct YAMLMapping {
     {
         guard let text = string(key), let valueNode = node[key] else { return nil }
         guard let value = V(parsing: text) else {
-            let suggestion = EditDistance.suggestion(for: text, in: V.spellings)
             errors.append(
                 InputError(
                     kind, at: location(of: valueNode),
                     "expected one of \(V.spellings.joined(separator: ", ")) for '\(key)', found \(InputError.quoted(text))",
-                    hint: suggestion.map { "did you mean '\($0)'?" }))
+                    hint: EditDistance.didYouMean(text, in: V.spellings)))
             return nil
         }
         return value
