@@ -184,12 +184,10 @@ public enum Pipeline {
     /// Each analysed assay's amplification factor: the median over runs of LinRegPCR's mean PCR efficiency.
     static func amplificationFactors(_ curves: [StoredCurve]) -> [String: Double] {
         Dictionary(grouping: curves.filter(\.amplified), by: \.target).compactMapValues { curves in
-            let perRun = Dictionary(grouping: curves, by: { "\($0.sourcePath)\t\($0.run)" }).values.compactMap {
-                $0.compactMap(\.meanEfficiency).first
-            }.sorted()
-            guard !perRun.isEmpty else { return nil }
-            let middle = perRun.count / 2
-            return perRun.count % 2 == 1 ? perRun[middle] : (perRun[middle - 1] + perRun[middle]) / 2
+            Descriptive.median(
+                Dictionary(grouping: curves, by: { "\($0.sourcePath)\t\($0.run)" }).values.compactMap {
+                    $0.compactMap(\.meanEfficiency).first
+                })
         }.filter { $0.value > 1 }
     }
 
@@ -215,12 +213,7 @@ public enum Pipeline {
         var deltaCq: [String: [SampleID: Double]] = [:]
         var usedFactors: [String: Double] = [:]
         if let chosen {
-            let normaliserAnalytes: [String] =
-                switch chosen {
-                case .spikeIn(let name): [name]
-                case .references(let names): names
-                case .globalMean: matrix.analytes
-                }
+            let normaliserAnalytes = chosen.analytes(in: matrix)
             let corrected = normaliserAnalytes.allSatisfy { amplificationFactors[$0] != nil }
             for analyte in matrix.analytes where !normalisers.contains(analyte) {
                 if corrected, amplificationFactors[analyte] != nil {

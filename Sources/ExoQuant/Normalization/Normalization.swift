@@ -20,6 +20,19 @@ public enum Normalization: Sendable, Hashable, Codable {
     /// doi:10.1186/gb-2009-10-6-r64); for profiling panels of dozens of miRNAs or more.
     case globalMean(maximumCq: Double)
 
+    /// The analytes the normaliser is made of: the spike-in, the references, or for the global mean every
+    /// analyte with Cq ≤ `maximumCq` in all samples.
+    public func analytes(in matrix: CqMatrix) -> [String] {
+        switch self {
+        case .spikeIn(let name): [name]
+        case .references(let names): names
+        case .globalMean(let maximumCq):
+            matrix.analytes.filter { analyte in
+                matrix.samples.allSatisfy { (matrix[$0, analyte] ?? .infinity) <= maximumCq }
+            }
+        }
+    }
+
     /// The normaliser's Cq in each sample, or `nil` where it is missing.
     ///
     /// With `amplificationFactors` (per analyte, LinRegPCR's mean PCR efficiency, 2 for doubling; an analyte
@@ -42,10 +55,8 @@ public enum Normalization: Sendable, Hashable, Codable {
                             ? nil : values.compactMap { $0 }.reduce(0, +) / Double(values.count)
                     )
                 })
-        case .globalMean(let maximumCq):
-            let expressed = matrix.analytes.filter { analyte in
-                matrix.samples.allSatisfy { (matrix[$0, analyte] ?? .infinity) <= maximumCq }
-            }
+        case .globalMean:
+            let expressed = analytes(in: matrix)
             return Dictionary(
                 uniqueKeysWithValues: matrix.samples.map { sample in
                     (

@@ -1,3 +1,5 @@
+import ExoStats
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -62,13 +64,11 @@ public enum ThirdDerivativeZero {
         let runMinimum = filled.compactMap { $0.min() }.min() ?? 0
         return zip(curves, filled).map { curve, raw in
             guard raw.count >= 5 else { return Result(curve: curve, error: .tooEarly) }
-            var shifted = raw
+            var shift = 0.0
             if runMinimum < 1e-8, let minimum = raw.min(), minimum < 1e-8 {
-                let shift = (runMaximum - minimum) / 100 - minimum
-                shifted = raw.map { $0 + shift }
-                return analyze(curve: curve, raw: raw, shifted: shifted, shift: shift)
+                shift = (runMaximum - minimum) / 100 - minimum
             }
-            return analyze(curve: curve, raw: raw, shifted: shifted, shift: 0)
+            return analyze(curve: curve, raw: raw, shifted: raw.map { $0 + shift }, shift: shift)
         }
     }
 
@@ -94,7 +94,10 @@ public enum ThirdDerivativeZero {
         return result
     }
 
-    /// Index helpers below use 0-based arrays; "cycle c" is index c − 1.
+    /// The analysis of one curve.
+    ///
+    /// Derivatives and TD0 use `raw`, the baseline section `shifted` (raw + `shift`). Arrays are 0-based;
+    /// cycle c is index c − 1.
     static func analyze(curve: AmplificationCurve, raw f: [Double], shifted: [Double], shift: Double) -> Result {
         var result = Result(curve: curve)
         let n = f.count
@@ -167,10 +170,9 @@ public enum ThirdDerivativeZero {
         for _ in 0..<50 {
             let slopes = halfSlopes(section.map { $0 - base })
             if abs(slopes.lower - slopes.upper) < 1e-5 {
-                let fit = logFit(section.map { $0 - base })
                 result.baseline = base - shift
                 result.individualEfficiency = pow(10, slopes.upper)
-                result.rSquared = fit.correlation * fit.correlation
+                result.rSquared = logFit(section.map { $0 - base })?.rSquared
                 return result
             }
             if slopes.lower > slopes.upper { base -= step } else { base += step }
@@ -186,30 +188,14 @@ public enum ThirdDerivativeZero {
         let centre = Double(values.count) / 2
         let lowerEnd = Int((centre - 0.4).rounded(.towardZero))
         let upperStart = Int(centre.rounded(.towardZero))
-        return (logFit(Array(values[0...lowerEnd])).slope, logFit(Array(values[upperStart...])).slope)
+        return (
+            logFit(Array(values[0...lowerEnd]))?.slope ?? .nan, logFit(Array(values[upperStart...]))?.slope ?? .nan
+        )
     }
 
-    /// Least squares of log10(value) on the index: slope and correlation (NaN where undefined).
-    static func logFit(_ values: [Double]) -> (slope: Double, correlation: Double) {
-        let count = Double(values.count)
-        var sx = 0.0
-        var sy = 0.0
-        var sxx = 0.0
-        var sxy = 0.0
-        var syy = 0.0
-        for (index, value) in values.enumerated() {
-            let x = Double(index)
-            let y = log10(value)
-            sx += x
-            sy += y
-            sxx += x * x
-            sxy += x * y
-            syy += y * y
-        }
-        let ssx = sxx - sx * sx / count
-        let ssxy = sxy - sx * sy / count
-        let ssy = syy - sy * sy / count
-        return (ssxy / ssx, ssxy / (ssx * ssy).squareRoot())
+    /// Least squares of log10(value) on the index; `nil` for fewer than two values.
+    static func logFit(_ values: [Double]) -> SimpleLinearRegression? {
+        SimpleLinearRegression(x: values.indices.map(Double.init), y: values.map(log10))
     }
 }
 
