@@ -21,9 +21,12 @@ extension Exoscope.QPCR {
             abstract: "Analyse the amplification curves of RDML files (LinRegPCR) and print one row per reaction.",
             discussion: """
                 Columns: file, run, well, sample, sample_type, target, cq, efficiency, n0, amplified, flags, then
-                mean_efficiency, r2, baseline, window_points. cq is LinRegPCR's Cq with the target's mean efficiency at
-                the run's common threshold; efficiency is the curve's own amplification factor per cycle (2 = doubling);
-                n0 is in fluorescence units. Empty fields could not be determined.
+                mean_efficiency, r2, baseline, window_points, ncopy, indiv_ncopy, ncopy_assumes. cq is LinRegPCR's Cq
+                with the target's mean efficiency at the run's common threshold; efficiency is the curve's own
+                amplification factor per cycle (2 = doubling); n0 is in fluorescence units. With --cq-method td0, cq is
+                TD0, the efficiencies come from the baseline section, and ncopy is RDML-Tools' modelled starting copy
+                number (N_ampli / E^TD0; ncopy_assumes lists the chemistry inputs the file did not state and the
+                defaults used). Empty fields could not be determined.
                 """)
 
         @Argument(help: "RDML files (.rdml, or bare RDML XML).", completion: .file(extensions: ["rdml", "xml"]))
@@ -51,12 +54,17 @@ extension Exoscope.QPCR {
             var amplified: Bool
             var flags: [String]
             var windowPoints: Int
+            var ncopy, individualNcopy: Double?
+            var ncopyAssumes: [String] = []
 
             enum CodingKeys: String, CodingKey {
                 case file, run, well, sample, target, cq, efficiency, n0, amplified, flags, r2, baseline
                 case sampleType = "sample_type"
                 case meanEfficiency = "mean_efficiency"
                 case windowPoints = "window_points"
+                case ncopy
+                case individualNcopy = "indiv_ncopy"
+                case ncopyAssumes = "ncopy_assumes"
             }
         }
 
@@ -89,9 +97,15 @@ extension Exoscope.QPCR {
                                 row.r2 = section.rSquared
                                 row.baseline = section.baseline
                                 row.n0 = nil
-                                row.meanEfficiency = nil
+                                row.meanEfficiency = section.meanEfficiency
                                 row.windowPoints = section.pointsIncluded ?? 0
-                                if let error = section.error { row.flags.append("baseline section: \(error.rawValue)") }
+                                row.amplified = section.amplified
+                                row.flags = Self.flags(section)
+                                row.ncopy = section.ncopy
+                                row.individualNcopy = section.individualNcopy
+                                if section.ncopy != nil || section.individualNcopy != nil {
+                                    row.ncopyAssumes = section.curve.amplicons?.assumed ?? []
+                                }
                             }
                             rows.append(row)
                         }
@@ -105,7 +119,8 @@ extension Exoscope.QPCR {
                         [
                             "file", "run", "well", "sample", "sample_type", "target", "cq", "efficiency", "n0",
                             "amplified", "flags",
-                            "mean_efficiency", "r2", "baseline", "window_points",
+                            "mean_efficiency", "r2", "baseline", "window_points", "ncopy", "indiv_ncopy",
+                            "ncopy_assumes",
                         ].joined(separator: "\t"))
                     for row in rows {
                         let number = { (value: Double?) in value.map { String($0) } ?? "" }
@@ -114,8 +129,8 @@ extension Exoscope.QPCR {
                                 row.file, row.run, row.well, row.sample, row.sampleType, row.target, number(row.cq),
                                 number(row.efficiency), number(row.n0), row.amplified ? "true" : "false",
                                 row.flags.joined(separator: ";"), number(row.meanEfficiency), number(row.r2),
-                                number(row.baseline),
-                                String(row.windowPoints),
+                                number(row.baseline), String(row.windowPoints), number(row.ncopy),
+                                number(row.individualNcopy), row.ncopyAssumes.joined(separator: ";"),
                             ].joined(separator: "\t"))
                     }
                 }
@@ -123,6 +138,17 @@ extension Exoscope.QPCR {
         }
 
         static func finite(_ value: Double) -> Double? { value.isFinite ? value : nil }
+
+        /// Flags of the TD0 analysis, named as those of the threshold analysis.
+        static func flags(_ section: ThirdDerivativeZero.Result) -> [String] {
+            var flags: [String] = []
+            if !section.amplified { flags.append("noAmplification") }
+            if let error = section.error { flags.append("baseline section: \(error.rawValue)") }
+            if !section.plateau { flags.append("noPlateau") }
+            if section.efficiencyOutlier { flags.append("efficiencyOutlier") }
+            if section.curve.isExcluded { flags.append("excluded") }
+            return flags
+        }
 
         static func flags(_ result: LinRegPCRResult) -> [String] {
             var flags: [String] = []

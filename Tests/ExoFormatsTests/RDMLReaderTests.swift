@@ -57,6 +57,25 @@ struct RDMLReaderTests {
         #expect(reactions[0].location.description == "run.rdml!rdml_data.xml:8:1")
     }
 
+    /// The RDML 1.4 chemistry a copy-number model needs: reaction volume, strandedness, oligo and dye
+    /// concentrations, sequences (quantification_methods.rdml, QuantStudio, RDML 1.4).
+    @Test func readsReactionVolumeStrandednessAndOligoConcentrations() throws {
+        let document = try RDMLReader.read(url: Fixture.url("qpcr/quantification_methods.rdml"), displayPath: "qm.rdml")
+        #expect(document.dyeConcentration == ["Eva Green add to probe mix": 1250, "SYBR add to probe mix": 250])
+        #expect(document.samples.first?.doubleStranded == true)
+        let probe = try #require(document.target("FSTL_1_D_105 250nM 150nM"))
+        #expect(probe.sequences.forwardPrimer == .init(sequence: "AGGGAAGACTAACTGAGAGAGGG", concentration: 250))
+        #expect(probe.sequences.probe1?.concentration == 150)
+        #expect(probe.sequences.amplicon?.sequence?.count == 105)
+        #expect(document.reactions.allSatisfy { $0.volume == nil })
+        let sample = try RDMLSample.read(
+            Data(
+                RDMLSample.xml().replacingOccurrences(
+                    of: "<sample id=\"S1\"/>", with: "<sample id=\"S1\"/><vol>12.5</vol>"
+                ).utf8))
+        #expect(sample.reactions.first?.volume == 12.5)
+    }
+
     @Test func bareXMLAndAnyEntryNameAreAccepted() throws {
         #expect(try RDMLSample.read(Data(RDMLSample.xml().utf8)).entry == nil)
         #expect(

@@ -49,6 +49,49 @@ struct ThirdDerivativeZeroTests {
         }
     }
 
+    /// The per-target mean efficiency and its SD (4 decimals), the outlier and amplification calls, and Ncopy and
+    /// indiv Ncopy to the table's one decimal (−1 where the table has none), for every reaction.
+    @Test func meanEfficiencyAndNcopyMatchTheExpectedResults() throws {
+        let expected = try Self.expected()
+        let document = try RDMLReader.read(url: Fixture.url("qpcr/quantification_methods.rdml"), displayPath: "qm.rdml")
+        let results = ThirdDerivativeZero.analyze(
+            AmplificationCurve.curves(of: try #require(document.runs.first), in: document))
+        for result in results {
+            let row = try #require(expected["\(result.curve.well)\t\(result.curve.target)"])
+            let label = "\(result.curve.well) \(result.curve.target)"
+            let mean = try #require(Double(row["PCR eff"] ?? ""))
+            #expect(abs((result.meanEfficiency ?? -1) - mean) <= 0.00005 + 1e-9, "\(label) PCR eff")
+            let sd = try #require(Double(row["STD PCR eff"] ?? ""))
+            #expect(abs((result.meanEfficiencySD ?? -1) - sd) <= 0.00005 + 1e-9, "\(label) STD PCR eff")
+            #expect(result.amplified == (row["amplification"] == "True"), "\(label) amplification")
+            #expect(result.efficiencyOutlier == (row["excl PCR efficiency"] == "True"), "\(label) excl PCR efficiency")
+            for (column, value) in [("Ncopy", result.ncopy), ("indiv Ncopy", result.individualNcopy)] {
+                let printed = try #require(Double(row[column] ?? ""))
+                if printed < 0 {
+                    #expect(value == nil, "\(label) \(column)")
+                } else {
+                    #expect(abs((value ?? -1) - printed) <= 0.05 + 1e-9, "\(label) \(column)")
+                }
+            }
+        }
+    }
+
+    /// A target without stated chemistry still gets a copy model, and every default it rests on is named.
+    @Test func copyModelNamesEveryDefaultItUses() {
+        let bare = AmpliconsAtTD0(
+            target: nil, chemistry: nil, dyeConcentration: nil, doubleStranded: nil, volume: nil, plateColumns: 12)
+        #expect(bare.assumed == ["dye 400 nM", "amplicon 100 bp", "reaction volume 20 µL", "single-stranded template"])
+        var target = RDMLTarget(id: "miR-21", dye: "probe")
+        target.sequences.forwardPrimer = .init(sequence: "TAGCTTATCAGACTGATGTTGA", concentration: 500)
+        target.sequences.reversePrimer = .init(sequence: "GTGCAGGGTCCGAGGT", concentration: 250)
+        let probe = AmpliconsAtTD0(
+            target: target, chemistry: "hydrolysis probe", dyeConcentration: nil, doubleStranded: true, volume: 10,
+            plateColumns: 24)
+        #expect(probe.assumed.isEmpty)
+        // 10 % of the lower primer concentration (250 nM) in 10 µL: 25 nM × 6.022e8 copies/µL/nM × 10 µL.
+        #expect(abs(probe.copies - 1.5055351900e11) < 1e2)
+    }
+
     /// A flat curve has no zero crossing: no TD0, and the section fit reports why instead of a number.
     @Test func flatCurveHasNoTD0() {
         let curve = AmplificationCurve(

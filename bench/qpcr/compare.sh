@@ -3,12 +3,7 @@
 # RDML files in one run: agreement of Cq and efficiency (bench/results/qpcr-linregpcr.md), then the speed
 # comparison on a 96×96 chip run (speed.sh, bench/results/qpcr-chip-speed.md). Needs ../shared/data (RDML
 # examples) and PyPI.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-root=$PWD
-shared=${EXOSCOPE_SHARED_DATA:-$root/../shared/data}
-work=${EXOSCOPE_BENCH_WORK:-$root/.build-bench/qpcr}
-mkdir -p "$work" bench/results
+source "$(dirname "$0")/setup.sh"
 
 # The peer in its own environment: rdmlpython 1.7.2 needs numpy < 2.
 if [ ! -x "$work/venv/bin/python" ]; then
@@ -16,8 +11,6 @@ if [ ! -x "$work/venv/bin/python" ]; then
     "$work/venv/bin/pip" install -q "numpy<2" "scipy<1.14" lxml rdmlpython==1.7.2
 fi
 peer=$work/venv/bin/python
-swift build -c release --product exoscope >/dev/null
-exoscope=$(swift build -c release --show-bin-path)/exoscope
 
 files=(
     "$shared/rdml/rdml_r_package/lc96_bACTXY.rdml"
@@ -53,27 +46,8 @@ for file in "${files[@]}"; do
 done
 echo '```' >> "$report"
 
-# The newer RDML-Tools tables shipped beside the RDML 1.4 files: a later LinRegPCR, compared for the record.
-tables=bench/results/qpcr-rdmltools-tables.md
-{
-    echo "# qPCR curve analysis: ExoScope against the RDML-Tools expected-results tables"
-    echo
-    echo "Made by \`bench/qpcr/compare.sh\` on $(date -u +%Y-%m-%d), ExoScope $("$exoscope" --version | cut -d' ' -f2)."
-    echo "The tables (\`*_results.tsv\` in ../shared/data/rdml/rdmlpython_untergasser/) come from a later LinRegPCR"
-    echo "than rdmlpython 1.7.2. Method threshold: ExoScope's default (1.7.2) Cq, compared with TD0 only to show the"
-    echo "offset. Method td0: \`--cq-method td0\`, the later version's TD0 and baseline-section efficiency; its mean"
-    echo "efficiency is not implemented (empty). See docs/qpcr.md."
-    echo
-    for name in large_DNA_dilutions quantification_methods; do
-        "$exoscope" qpcr analyze --cq-method td0 "$shared/rdml/rdmlpython_untergasser/$name.rdml" > "$work/$name.td0.tsv"
-    done
-    python3 bench/qpcr/compare_rdmltools_tables.py \
-        threshold "$work/large_DNA_dilutions.exoscope.tsv" "$shared/rdml/rdmlpython_untergasser/large_DNA_dilutions_results.tsv" \
-        td0 "$work/large_DNA_dilutions.td0.tsv" "$shared/rdml/rdmlpython_untergasser/large_DNA_dilutions_results.tsv" \
-        threshold "$work/quantification_methods.exoscope.tsv" "$shared/rdml/rdmlpython_untergasser/quantification_methods_results.tsv" \
-        td0 "$work/quantification_methods.td0.tsv" "$shared/rdml/rdmlpython_untergasser/quantification_methods_results.tsv"
-} > "$tables"
-cat "$tables"
+# The newer RDML-Tools tables shipped beside the RDML 1.4 files: a later LinRegPCR (TD0, Ncopy).
+EXOSCOPE_BENCH_WORK=$work EXOSCOPE_SHARED_DATA=$shared bash bench/qpcr/tables.sh
 
 bash bench/qpcr/speed.sh
 cat "$report"

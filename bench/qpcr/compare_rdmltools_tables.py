@@ -1,16 +1,30 @@
 #!/usr/bin/env python3
 """Compares `exoscope qpcr analyze` output with the expected-results tables of the newer RDML-Tools
-LinRegPCR that ship beside the RDML 1.4 files (large_DNA_dilutions, quantification_methods).
+LinRegPCR that ship beside the RDML 1.4 files (large_DNA_dilutions, quantification_methods) and the
+technical test file matrix_gaps.
 
 Usage: compare_rdmltools_tables.py METHOD EXOSCOPE_TSV EXPECTED_TSV [METHOD EXOSCOPE_TSV EXPECTED_TSV ...]
 METHOD is the --cq-method the ExoScope table was made with (threshold or td0). Prints a Markdown table: per
-file and method, reactions matched, amplification calls agreeing, and for reactions both call amplified the
-median and 95th percentile of |difference| and the share within tolerance for the individual and mean PCR
-efficiency (0.02) and for Cq against TD0 (0.10 cycles).
+file, method and column, the reactions compared, the median and 95th percentile of |difference|, the share
+that agrees to the digits the table prints (half a unit of its last decimal), and for the efficiencies and
+TD0 the share within the issue's tolerance (0.02 efficiency, 0.10 cycles). Reactions are compared where the
+table calls them amplified and, for the per-curve columns, where its baseline error is 0; a value the table
+prints as -1 (none) must be empty in ExoScope.
 """
 import csv
 import statistics
 import sys
+
+# RDML-Tools column -> (ExoScope column, issue tolerance or None, per-curve fit column)
+COLUMNS = {
+    "TD0": ("cq", 0.10, False),
+    "indiv PCR eff": ("efficiency", 0.02, True),
+    "PCR eff": ("mean_efficiency", 0.02, False),
+    "baseline": ("baseline", None, True),
+    "R2": ("r2", None, True),
+    "Ncopy": ("ncopy", None, False),
+    "indiv Ncopy": ("indiv_ncopy", None, True),
+}
 
 
 def number(text):
@@ -21,37 +35,59 @@ def number(text):
     return value if value == value else None
 
 
-def summary(differences, tolerance):
-    if not differences:
-        return "–", "–", "–"
-    absolute = sorted(abs(d) for d in differences)
-    p95 = absolute[max(0, int(round(0.95 * len(absolute))) - 1)]
-    within = sum(d <= tolerance for d in absolute) / len(absolute)
-    return f"{statistics.median(differences):+.4f}", f"{p95:.4f}", f"{100 * within:.1f} %"
+def half_unit(text):
+    """Half a unit of the last printed decimal of `text`."""
+    decimals = len(text.split(".", 1)[1]) if "." in text else 0
+    return 0.5 * 10 ** -decimals + 1e-9
 
 
-def compare(mine_path, expected_path):
+def compare(method, mine_path, expected_path):
     expected = {}
     with open(expected_path, newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
-            expected[(row["Run"], row["well"], row["target"])] = row
+            expected[(row.get("Run", ""), row["well"], row["target"])] = row
     mine = {}
     with open(mine_path, newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
-            mine[(row["run"], row["well"], row["target"])] = row
+            key = (row["run"], row["well"], row["target"])
+            if ("", row["well"], row["target"]) in expected:
+                key = ("", row["well"], row["target"])
+            mine[key] = row
     keys = [key for key in expected if key in mine]
-    calls = sum((expected[k]["amplification"] == "True") == (mine[k]["amplified"] == "true") for k in keys)
-    columns = {"indiv PCR eff": ("efficiency", 0.02), "PCR eff": ("mean_efficiency", 0.02), "TD0": ("cq", 0.10)}
+    called = lambda row: row["amplification"] in ("True", "Yes")
+    calls = sum(called(expected[k]) == (mine[k]["amplified"] == "true") for k in keys)
     rows = []
-    for theirs, (ours, tolerance) in columns.items():
-        differences = []
+    for theirs, (ours, tolerance, per_curve) in COLUMNS.items():
+        if method == "threshold" and theirs not in ("TD0", "indiv PCR eff", "PCR eff"):
+            continue
+        differences, printed, within = [], 0, 0
         for key in keys:
-            if expected[key]["amplification"] != "True" or mine[key]["amplified"] != "true":
+            row = expected[key]
+            if not called(row) or (per_curve and row.get("baseline error", "0") != "0"):
                 continue
-            a, b = number(expected[key][theirs]), number(mine[key][ours])
-            if a is not None and b is not None:
-                differences.append(b - a)
-        rows.append((theirs, ours, tolerance, len(differences)) + summary(differences, tolerance))
+            a, b = number(row[theirs]), number(mine[key][ours])
+            if a is None:
+                continue
+            if a < 0 and theirs not in ("baseline",):
+                differences.append(0.0 if b is None else float("inf"))
+                printed += b is None
+                within += b is None
+                continue
+            if b is None:
+                differences.append(float("inf"))
+                continue
+            differences.append(b - a)
+            printed += abs(b - a) <= half_unit(row[theirs])
+            within += tolerance is not None and abs(b - a) <= tolerance
+        if not differences:
+            continue
+        absolute = sorted(abs(d) for d in differences)
+        p95 = absolute[max(0, int(round(0.95 * len(absolute))) - 1)]
+        finite = [d for d in differences if d != float("inf")]
+        median = f"{statistics.median(finite):+.4g}" if finite else "–"
+        share = lambda count: f"{100 * count / len(differences):.1f} %"
+        rows.append((theirs, ours, len(differences), median, f"{p95:.4g}", share(printed),
+                     f"{share(within)} (≤ {tolerance})" if tolerance is not None else "–"))
     return len(expected), len(keys), calls, rows
 
 
@@ -59,14 +95,14 @@ def main(arguments):
     if len(arguments) < 3 or len(arguments) % 3:
         sys.exit(__doc__)
     print("| file | method | reactions | amplification calls agree | RDML-Tools column | ExoScope column | pairs |"
-          " median difference | 95th pct abs | within tolerance |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          " median difference | 95th pct abs | to the printed digits | within the issue's tolerance |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for method, mine_path, expected_path in zip(arguments[::3], arguments[1::3], arguments[2::3]):
-        total, matched, calls, rows = compare(mine_path, expected_path)
+        total, matched, calls, rows = compare(method, mine_path, expected_path)
         name = expected_path.rsplit("/", 1)[-1]
-        for theirs, ours, tolerance, pairs, median, p95, within in rows:
-            print(f"| {name} | {method} | {matched}/{total} | {calls} | {theirs} | {ours} | {pairs} | {median} | {p95} |"
-                  f" {within} (≤ {tolerance}) |")
+        for theirs, ours, pairs, median, p95, printed, within in rows:
+            print(f"| {name} | {method} | {matched}/{total} | {calls} | {theirs} | {ours} | {pairs} | {median} |"
+                  f" {p95} | {printed} | {within} |")
 
 
 if __name__ == "__main__":

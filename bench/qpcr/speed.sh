@@ -2,12 +2,8 @@
 # Whole-process speed of ExoScope's `qpcr analyze` and rdmlpython 1.7.2's LinRegPCR on the same simulated
 # 96×96 chip run (9,216 curves × 40 cycles), each run once, one after the other, on this machine.
 # Writes bench/results/qpcr-chip-speed.md. Run by compare.sh, which installs the peer.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-work=${EXOSCOPE_BENCH_WORK:-$PWD/.build-bench/qpcr}
+source "$(dirname "$0")/setup.sh"
 peer=$work/venv/bin/python
-swift build -c release --product exoscope >/dev/null
-exoscope=$(swift build -c release --show-bin-path)/exoscope
 python3 bench/qpcr/make_chip_rdml.py "$work/chip.rdml" 20260707
 /usr/bin/time -f %e -o "$work/chip.exoscope.time" "$exoscope" qpcr analyze "$work/chip.rdml" > "$work/chip.exoscope.tsv"
 /usr/bin/time -f %e -o "$work/chip.rdmlpython.time" "$peer" bench/qpcr/rdmlpython_linregpcr.py "$work/chip.rdml" \

@@ -34,6 +34,7 @@ final class RDMLBuilder {
     private var reaction: RDMLReaction?
     private var data: RDMLReactionData?
     private var point: (x: Double?, fluor: Double?) = (nil, nil)
+    private var oligo: RDMLTarget.Oligo?
     private var partitions: RDMLPartitions?
     private var counts: RDMLPartitions.Counts?
 
@@ -140,6 +141,8 @@ final class RDMLBuilder {
             }
         case ("data", "adp"), ("data", "mdp"):
             point = (nil, nil)
+        case ("sequences", _):
+            oligo = RDMLTarget.Oligo()
         case ("react", "partitions"):
             partitions = RDMLPartitions(volumeNanoliters: nil, data: [])
         case ("partitions", "data"):
@@ -168,8 +171,27 @@ final class RDMLBuilder {
         switch (parent, name) {
         case ("dye", "dyeChemistry"):
             if let dye = currentDye, !text.isEmpty { document.dyeChemistry[dye] = text }
+        case ("dye", "dyeConc"):
+            if let dye = currentDye, let value = parsedNumber(), value.isFinite {
+                document.dyeConcentration[dye] = value
+            }
         case ("templateQuantity", "nucleotide"):
             sample?.nucleotide = text
+        case ("sample", "doubleStranded"):
+            sample?.doubleStranded = Self.boolean(text)
+        case ("forwardPrimer", "sequence"), ("reversePrimer", "sequence"), ("probe1", "sequence"),
+            ("probe2", "sequence"), ("amplicon", "sequence"):
+            oligo?.sequence = text
+        case ("forwardPrimer", "oligoConc"), ("reversePrimer", "oligoConc"), ("probe1", "oligoConc"),
+            ("probe2", "oligoConc"), ("amplicon", "oligoConc"):
+            oligo?.concentration = parsedNumber().flatMap { $0.isFinite ? $0 : nil }
+        case ("sequences", "forwardPrimer"): target?.sequences.forwardPrimer = oligo
+        case ("sequences", "reversePrimer"): target?.sequences.reversePrimer = oligo
+        case ("sequences", "probe1"): target?.sequences.probe1 = oligo
+        case ("sequences", "probe2"): target?.sequences.probe2 = oligo
+        case ("sequences", "amplicon"): target?.sequences.amplicon = oligo
+        case ("react", "vol"):
+            reaction?.volume = parsedNumber().flatMap { $0.isFinite && $0 > 0 ? $0 : nil }
         case ("sample", "type"):
             // LightCycler 96 writes `ntp` ("no template") for a no-template control.
             let value = text
@@ -258,6 +280,15 @@ final class RDMLBuilder {
             run = nil
         default:
             break
+        }
+    }
+
+    /// An XML Schema boolean (`true`, `false`, `1`, `0`), or `nil` for anything else.
+    private static func boolean(_ text: String) -> Bool? {
+        switch text {
+        case "true", "1": true
+        case "false", "0": false
+        default: nil
         }
     }
 

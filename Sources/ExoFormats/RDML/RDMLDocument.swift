@@ -16,6 +16,8 @@ public struct RDMLDocument: Sendable {
     public var dyes: [String]
     /// The chemistry of each dye (`hydrolysis probe`, `non-saturating DNA binding dye`, …), RDML 1.3 and later.
     public var dyeChemistry: [String: String] = [:]
+    /// The concentration of each dye in the reaction (`dyeConc`, nM), RDML 1.4.
+    public var dyeConcentration: [String: Double] = [:]
     public var samples: [RDMLSample]
     public var targets: [RDMLTarget]
     public var runs: [RDMLRun]
@@ -57,6 +59,8 @@ public struct RDMLSample: Sendable, Hashable {
     /// For standards: the amount, in `quantityUnit` (`cop`, `fold`, `dil`, `ng`, `nMol`, `other`).
     public var quantity: Double?
     public var quantityUnit: String?
+    /// Whether the template is double-stranded (`doubleStranded`, RDML 1.4); `nil` when the file does not say.
+    public var doubleStranded: Bool?
 }
 
 /// An RDML target (an assay): its id, type, dye and, when the file states it, the amplification efficiency.
@@ -67,6 +71,33 @@ public struct RDMLTarget: Sendable, Hashable {
     public var dye: String?
     /// As written in the file: a percentage (93.9) in some exports, a factor (1.94) in others.
     public var amplificationEfficiency: Double?
+    /// Primer, probe and amplicon sequences with their concentrations (`sequences`).
+    public var sequences = Sequences()
+
+    /// The oligonucleotides of an assay: each with its sequence and its concentration in the reaction.
+    public struct Sequences: Sendable, Hashable {
+        public var forwardPrimer: Oligo?
+        public var reversePrimer: Oligo?
+        public var probe1: Oligo?
+        public var probe2: Oligo?
+        /// The amplicon (its `oligoConc`, if any, has no meaning).
+        public var amplicon: Oligo?
+
+        /// Creates an empty set.
+        public init() {}
+    }
+
+    /// A sequence and its concentration (`oligoConc`, nM).
+    public struct Oligo: Sendable, Hashable {
+        public var sequence: String?
+        public var concentration: Double?
+
+        /// Creates an oligo.
+        public init(sequence: String? = nil, concentration: Double? = nil) {
+            self.sequence = sequence
+            self.concentration = concentration
+        }
+    }
 }
 
 /// One run (one plate or chip) of an experiment.
@@ -112,6 +143,8 @@ public struct RDMLReaction: Sendable {
     /// The well label: the id itself when it is already a label, otherwise derived from the plate format.
     public var well: String
     public var sample: String
+    /// The reaction volume (`vol`, µL), RDML 1.4.
+    public var volume: Double?
     public var data: [RDMLReactionData]
     /// Digital-PCR partition counts, when the reaction was partitioned.
     public var partitions: RDMLPartitions?

@@ -35,15 +35,22 @@ extension AmplificationCurve {
         for reaction in run.reactions {
             let sample = document.sample(reaction.sample)
             for data in reaction.data {
-                let dye = document.target(data.target)?.dye
-                let chemistry =
-                    dye.flatMap { document.dyeChemistry[$0] }.flatMap(Chemistry.init(rawValue:)) ?? .nonSaturatingDye
-                curves.append(
+                let target = document.target(data.target)
+                let dye = target?.dye
+                let chemistryText = dye.flatMap { document.dyeChemistry[$0] }
+                let chemistry = chemistryText.flatMap(Chemistry.init(rawValue:)) ?? .nonSaturatingDye
+                var curve =
                     AmplificationCurve(
                         reaction: reaction.id, well: reaction.well, sample: reaction.sample,
                         sampleType: sample?.kind.rawValue ?? "unkn", nucleotide: sample?.nucleotide ?? "cDNA",
                         target: data.target, chemistry: chemistry, isExcluded: !userExclusion(data.excluded).isEmpty,
-                        points: data.amplification.map { Point(cycle: $0.cycle, fluorescence: $0.fluorescence) }))
+                        points: data.amplification.map { Point(cycle: $0.cycle, fluorescence: $0.fluorescence) })
+                curve.amplicons = AmpliconsAtTD0(
+                    target: target, chemistry: chemistryText,
+                    dyeConcentration: dye.flatMap { document.dyeConcentration[$0] },
+                    doubleStranded: sample?.doubleStranded,
+                    volume: reaction.volume, plateColumns: run.format?.columns)
+                curves.append(curve)
             }
         }
         return curves

@@ -16,6 +16,8 @@ public struct AmplificationCurve: Sendable, Hashable {
     public var isExcluded: Bool
     /// Raw fluorescence by cycle, in any order; fractional cycles are rounded up, later points win.
     public var points: [Point]
+    /// The modelled amplicon count at TD0, for the copy number Ncopy; `nil` when unknown.
+    public var amplicons: AmpliconsAtTD0?
 
     /// One amplification point.
     public struct Point: Sendable, Hashable {

@@ -14,8 +14,9 @@ import ExoStats
 /// below the end of the log phase, linearly interpolated. The baseline is found on the section of at most
 /// 9 cycles ending at trunc(TD0 − 0.5): bisection until the log-slopes of its lower and upper halves agree
 /// within 1e-5; the individual PCR efficiency is 10^(slope of the upper half). docs/dev/linregpcr-rdmltools.md
-/// describes each step; docs/qpcr.md gives the agreement with the tables. Mean efficiency, amplification
-/// screens and Ncopy of that version are not part of this type.
+/// describes each step; docs/qpcr.md gives the agreement with the tables. Per target, the mean PCR efficiency
+/// is taken over the individual efficiencies of the usable curves (Grubbs outliers of a skewed set removed),
+/// and Ncopy = N_ampli / E^TD0 with N_ampli from ``AmpliconsAtTD0``.
 public enum ThirdDerivativeZero {
     /// Why no baseline section could be fitted (the tables' "baseline error" code where it is known).
     public enum SectionError: String, Sendable, Hashable, Codable {
@@ -51,18 +52,42 @@ public enum ThirdDerivativeZero {
         public var lastLogCycle: Int?
         /// Why the section fit failed, if it did.
         public var error: SectionError?
+        /// The first cycle of the log phase (the tables' n in log phase counts from here).
+        public var logPhaseStart: Int?
+        /// Has a baseline section, TD0 above cycle 2 and an individual efficiency above 1.4.
+        public var amplified = false
+        /// The curve levels off: extrapolating the fluorescence at TD0 with the curve's efficiency to the last
+        /// cycle gives at least 5 times what was measured there.
+        public var plateau = false
+        /// Entered the target's mean efficiency before outlier removal.
+        public var usedForMeanEfficiency = false
+        /// Removed from the target's mean efficiency as a Grubbs outlier.
+        public var efficiencyOutlier = false
+        /// The target's mean PCR efficiency in this run, and its population standard deviation.
+        public var meanEfficiency: Double?
+        public var meanEfficiencySD: Double?
+        /// Starting copies from the target's mean efficiency: N_ampli / E_mean^TD0.
+        public var ncopy: Double?
+        /// Starting copies from the curve's own efficiency.
+        public var individualNcopy: Double?
     }
 
-    /// Analyses the curves of one run (the negative-value shift uses the run's maximum).
+    /// Sample types whose curves never enter a mean efficiency (controls without template).
+    static let controlsWithoutTemplate: Set<String> = ["ntc", "nac", "ntp", "nrt", "opt"]
+
+    /// Analyses the curves of one run.
+    ///
+    /// The negative-value shift uses the run's maximum; readings at cycles below 1 are not part of the analysis.
     public static func analyze(_ curves: [AmplificationCurve]) -> [Result] {
         let cycles = curves.flatMap { $0.points.map(\.cycle) }.filter(\.isFinite)
-        guard let first = cycles.min().map({ Int($0.rounded(.up)) }),
-            let last = cycles.max().map({ Int($0.rounded(.up)) })
+        // The matrix starts at cycle 1 even when the file's first reading is later (matrix_gaps.rdml lacks
+        // cycle 1): the leading gap takes the first reading and cycle numbers stay the instrument's.
+        guard let last = cycles.max().map({ Int($0.rounded(.up)) }), last >= 1
         else { return curves.map { Result(curve: $0, error: .tooEarly) } }
-        let filled = curves.map { filledFluorescence($0, first: first, last: last) }
+        let filled = curves.map { filledFluorescence($0, first: 1, last: last) }
         let runMaximum = filled.compactMap { $0.max() }.max() ?? 0
         let runMinimum = filled.compactMap { $0.min() }.min() ?? 0
-        return zip(curves, filled).map { curve, raw in
+        var results = zip(curves, filled).map { curve, raw in
             guard raw.count >= 5 else { return Result(curve: curve, error: .tooEarly) }
             var shift = 0.0
             if runMinimum < 1e-8, let minimum = raw.min(), minimum < 1e-8 {
@@ -70,6 +95,55 @@ public enum ThirdDerivativeZero {
             }
             return analyze(curve: curve, raw: raw, shifted: raw.map { $0 + shift }, shift: shift)
         }
+        assignMeanEfficiencies(&results)
+        for index in results.indices { assignCopies(&results[index]) }
+        return results
+    }
+
+    /// Per target: the mean and population SD of the individual efficiencies of amplified curves with a
+    /// plateau, at least 4 log-phase cycles below TD0 and an efficiency ≥ 1.001, from samples that are not
+    /// negative controls or excluded, after removing Grubbs outliers of a skewed set (as LinRegPCR 1.7.2).
+    static func assignMeanEfficiencies(_ results: inout [Result]) {
+        var byTarget: [String: [Int]] = [:]
+        for index in results.indices { byTarget[results[index].curve.target, default: []].append(index) }
+        for rows in byTarget.values {
+            var values = [Double](repeating: .nan, count: rows.count)
+            for (position, row) in rows.enumerated() {
+                let result = results[row]
+                guard let td0 = result.td0, let start = result.logPhaseStart,
+                    let efficiency = result.individualEfficiency,
+                    Int(td0.rounded(.towardZero)) - start + 1 > 3, result.error == nil, result.amplified,
+                    result.plateau, efficiency >= 1.001, !result.curve.isExcluded,
+                    !controlsWithoutTemplate.contains(result.curve.sampleType)
+                else { continue }
+                values[position] = efficiency
+                results[row].usedForMeanEfficiency = true
+            }
+            let outliers = LinRegPCREngine.outliers(values, noPlateau: rows.map { !results[$0].plateau })
+            for position in outliers {
+                values[position] = .nan
+                results[rows[position]].efficiencyOutlier = true
+            }
+            let kept = values.filter { !$0.isNaN }
+            guard !kept.isEmpty else { continue }
+            let mean = kept.reduce(0, +) / Double(kept.count)
+            let sd = (kept.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(kept.count)).squareRoot()
+            for row in rows {
+                results[row].meanEfficiency = mean
+                results[row].meanEfficiencySD = sd
+            }
+        }
+    }
+
+    /// Ncopy = N_ampli / E^TD0 for the mean and the individual efficiency, when TD0 > 0 and 1 < E < 2.3.
+    static func assignCopies(_ result: inout Result) {
+        guard let td0 = result.td0, td0 > 0, let amplicons = result.curve.amplicons?.copies else { return }
+        func copies(_ efficiency: Double?) -> Double? {
+            guard let efficiency, efficiency > 1, efficiency < 2.3 else { return nil }
+            return amplicons / pow(efficiency, td0)
+        }
+        result.ncopy = copies(result.meanEfficiency)
+        result.individualNcopy = copies(result.individualEfficiency)
     }
 
     /// Fluorescence at every whole cycle `first…last`: leading and trailing gaps take the nearest value,
@@ -140,6 +214,7 @@ public enum ThirdDerivativeZero {
                 }
             }
         }
+        result.logPhaseStart = minBySD
         // The baseline section: at most 9 cycles ending at trunc(TD0 − 0.5).
         let stop = Int(((result.td0 ?? -1) - 0.5).rounded(.towardZero))
         guard stop >= 4 else {
@@ -173,6 +248,15 @@ public enum ThirdDerivativeZero {
                 result.baseline = base - shift
                 result.individualEfficiency = pow(10, slopes.upper)
                 result.rSquared = logFit(section.map { $0 - base })?.rSquared
+                let efficiency = pow(10, slopes.upper)
+                let td0 = result.td0 ?? 0
+                result.amplified = td0 > 2 && efficiency > 1.4
+                // The fluorescence at TD0, interpolated geometrically on the corrected curve, grown to the last cycle.
+                let low = shifted[Int(td0) - 1] - base
+                let high = shifted[min(Int(td0), n - 1)] - base
+                let atTD0 = pow(10, log10(low) + (log10(high) - log10(low)) * (td0 - td0.rounded(.down)))
+                let extrapolated = atTD0 * pow(efficiency, Double(n) - td0)
+                result.plateau = result.amplified && extrapolated / (shifted[n - 1] - base) >= 5
                 return result
             }
             if slopes.lower > slopes.upper { base -= step } else { base += step }
