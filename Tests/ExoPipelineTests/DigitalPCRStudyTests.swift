@@ -10,6 +10,8 @@ import Testing
 struct DigitalPCRStudyTests {
     @Test func wellsAreMergedQuantifiedAndFlagged() async throws {
         let study = try Pipeline.validate(Fixture.url("good/dpcr"))
+        // The partition file's "miR-21" is resolved with a note, as the qPCR and table imports record theirs.
+        #expect(study.nameResolutions.map(\.written) == ["miR-21"])
         let store = try await SQLiteStore()
         _ = try await Pipeline.importStudy(study, into: store, actor: "test")
         let stored = try await store.measurements(study: "DPCR-MINI")

@@ -86,6 +86,7 @@ public enum StudyLoader {
                 let loaded = loadPartitions(file, spec: spec, catalog: catalog, samples: declaredIDs)
                 errors += loaded.errors
                 if let counts = loaded.file { dpcrFiles.append(counts) }
+                for note in loaded.notes { notes[note.written] = note }
                 continue
             }
             // Rows are checked against every sample id the sheet declares, even on rows with other errors,
@@ -166,17 +167,10 @@ public enum StudyLoader {
                         hint: "export every cycle of the run, or exclude the reaction with <excl>"))
             }
             for data in reaction.data where analytes[data.target] == nil {
-                switch Analyte.resolve(data.target, catalog: catalog) {
-                case .success(let resolved):
-                    analytes[data.target] = resolved.analyte
-                    if let note = resolved.resolution, note.rule != .current || !note.corrections.isEmpty {
-                        notes.append(note)
-                    }
-                case .failure(let failure):
-                    analytes[data.target] = Analyte(name: data.target, kind: .miRNA)  // reported once, below
-                    errors.append(
-                        InputError(failure.kind, at: data.location, "target: " + failure.message, hint: failure.hint))
-                }
+                // An unresolvable target is reported once: later reactions find the placeholder.
+                analytes[data.target] =
+                    resolveTarget(data.target, at: data.location, catalog: catalog, notes: &notes, errors: &errors)
+                    ?? Analyte(name: data.target, kind: .miRNA)
             }
         }
         guard errors.isEmpty else { return (nil, file, [], errors) }
@@ -195,12 +189,12 @@ public enum StudyLoader {
     /// the partition volume must be in study.yaml.
     static func loadPartitions(
         _ file: TextFile, spec: MeasurementFileSpec, catalog: MiRNACatalog, samples: Set<SampleID>
-    ) -> (file: LoadedStudy.DPCRFile?, errors: [InputError]) {
+    ) -> (file: LoadedStudy.DPCRFile?, notes: [ResolvedMiRNA], errors: [InputError]) {
         let export: PartitionExport
         do {
             export = try PartitionExport(file)
         } catch {
-            return (nil, error.errors)
+            return (nil, [], error.errors)
         }
         var errors: [InputError] = []
         if spec.partitionVolumeNanoliters == nil {
@@ -214,6 +208,8 @@ public enum StudyLoader {
         let sampleSpellings = samples.map(\.rawValue).sorted()
         var wells: [(well: PartitionExport.Well, sample: SampleID, analyte: Analyte)] = []
         var analytes: [String: Analyte] = [:]
+        var tried: Set<String> = []
+        var notes: [ResolvedMiRNA] = []
         for well in export.wells {
             guard let sample = SampleID(well.sample), samples.contains(sample) else {
                 errors.append(
@@ -223,18 +219,29 @@ public enum StudyLoader {
                         hint: EditDistance.didYouMean(well.sample, in: sampleSpellings)))
                 continue
             }
-            if analytes[well.target] == nil {
-                switch Analyte.resolve(well.target, catalog: catalog) {
-                case .success(let resolved): analytes[well.target] = resolved.analyte
-                case .failure(let failure):
-                    errors.append(
-                        InputError(failure.kind, at: well.location, "target: " + failure.message, hint: failure.hint))
-                    continue
-                }
+            if analytes[well.target] == nil, tried.insert(well.target).inserted {  // each name resolved (or reported) once
+                analytes[well.target] = resolveTarget(
+                    well.target, at: well.location, catalog: catalog, notes: &notes, errors: &errors)
             }
             if let analyte = analytes[well.target] { wells.append((well, sample, analyte)) }
         }
-        guard errors.isEmpty, let volume = spec.partitionVolumeNanoliters else { return (nil, errors) }
-        return (LoadedStudy.DPCRFile(spec: spec, partitionVolumeNanoliters: volume, wells: wells), [])
+        guard errors.isEmpty, let volume = spec.partitionVolumeNanoliters else { return (nil, notes, errors) }
+        return (LoadedStudy.DPCRFile(spec: spec, partitionVolumeNanoliters: volume, wells: wells), notes, [])
+    }
+
+    /// The analyte an assay's target names, recording a note when the name was corrected or renamed; `nil`,
+    /// with an error at `location`, when it names no analyte.
+    static func resolveTarget(
+        _ target: String, at location: InputLocation, catalog: MiRNACatalog, notes: inout [ResolvedMiRNA],
+        errors: inout [InputError]
+    ) -> Analyte? {
+        switch Analyte.resolve(target, catalog: catalog) {
+        case .success(let resolved):
+            if let note = resolved.resolution, note.rule != .current || !note.corrections.isEmpty { notes.append(note) }
+            return resolved.analyte
+        case .failure(let failure):
+            errors.append(InputError(failure.kind, at: location, "target: " + failure.message, hint: failure.hint))
+            return nil
+        }
     }
 }
