@@ -219,7 +219,8 @@ public enum StudyLoader {
                         hint: EditDistance.didYouMean(well.sample, in: sampleSpellings)))
                 continue
             }
-            if analytes[well.target] == nil, tried.insert(well.target).inserted {  // each name resolved (or reported) once
+            // Each name is resolved, or reported, once.
+            if analytes[well.target] == nil, tried.insert(well.target).inserted {
                 analytes[well.target] = resolveTarget(
                     well.target, at: well.location, catalog: catalog, notes: &notes, errors: &errors)
             }
