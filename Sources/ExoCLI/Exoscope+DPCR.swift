@@ -116,8 +116,6 @@ extension Exoscope.DPCR {
                 }
                 for path in files where !path.lowercased().hasSuffix(".rdml") {
                     // validate() guarantees the volume for every file that is not RDML.
-                    let quantifier = DigitalPCRQuantifier(
-                        partitionVolumeNanoliters: partitionVolume ?? .nan, interval: ci.interval, level: level)
                     let export: PartitionExport
                     do {
                         export = try PartitionExport(TextFile(url: URL(fileURLWithPath: path), displayPath: path))
@@ -128,6 +126,9 @@ extension Exoscope.DPCR {
                         problems.append(error)
                         continue
                     }
+                    let quantifier = DigitalPCRQuantifier(
+                        partitionVolumeNanoliters: partitionVolume ?? .nan, interval: ci.interval, level: level,
+                        minimumPartitions: export.layout.minimumAcceptedPartitions)
                     let groups: [[PartitionExport.Well]] =
                         merge
                         ? Dictionary(grouping: export.wells) { "\($0.sample)\t\($0.target)" }.values

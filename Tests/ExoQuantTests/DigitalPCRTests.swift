@@ -75,6 +75,38 @@ struct DigitalPCRTests {
         #expect(compared >= 5, "\(file): only \(compared) wells had a printed concentration")
     }
 
+    /// Both QIAcuity layouts (Tests/Fixtures/dpcr/README.md): the `sep=,` line, an unnamed or named well column,
+    /// valid and positive partitions, the printed concentration kept for comparison.
+    @Test func qiacuityExportsOfBothLayoutsAreRead() throws {
+        let older = try Self.read("dpcr/qiacuity-26k.csv")
+        #expect(older.layout == .qiacuity && older.wells.count == 6)
+        let a1 = try #require(older.wells.first)
+        #expect(a1.well == "A1" && a1.sample == "1" && a1.target == "5p")
+        #expect(a1.positives == 1778 && a1.partitions == 25485 && a1.instrumentConcentration == "86.32")
+        let newer = try Self.read("dpcr/qiacuity-8.5k.csv")
+        #expect(newer.layout == .qiacuity)
+        #expect(newer.wells.map(\.well) == ["A1", "A2", "A3", "D5", "E5", "G5"])
+        let g5 = try #require(newer.wells.last)
+        #expect(g5.sample == "NTC_1" && g5.target == "eGFP" && g5.positives == 1 && g5.partitions == 8249)
+        #expect(g5.instrumentConcentration == "0.386" && g5.location.line == 8)
+    }
+
+    @Test func qiacuityCountsThatDoNotAddUpAreAnError() throws {
+        let text = """
+            sep=,
+            ,Sample/NTC/Control,Target,Partitions (valid),Partitions (positive),Partitions (negative)
+            A1,S1,miR-21,25485,1778,23000
+            """
+        let error = #expect(throws: InputErrorList.self) {
+            try PartitionExport(
+                TextFile(bytes: Array(text.utf8), url: URL(fileURLWithPath: "/tmp/q.csv"), displayPath: "q.csv"))
+        }
+        #expect(error?.errors.map(\.location.description) == ["q.csv:3:25"])
+        #expect(
+            error?.errors.first?.message
+                == "positives (1778) + negatives (23000) differ from the accepted partitions (25485)")
+    }
+
     @Test func readmeReferenceWells() throws {
         // shared/data/dpcr/README.md: probe A01 2143 positives, 17810 negatives → 133.67 copies/µL at 0.85 nL;
         // small.csv A01 1901 / 15820 → 141 (CI 134–147) at 0.91 nL.

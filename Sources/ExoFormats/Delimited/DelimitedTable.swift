@@ -4,7 +4,8 @@ public import ExoCore
 ///
 /// Conventions: lines starting with `#` and blank lines are skipped; fields are trimmed of spaces;
 /// CSV fields may be double-quoted (RFC 4180, `""` for a quote inside; no line breaks in fields).
-/// The delimiter is chosen from the file extension (`.csv` → comma, otherwise tab).
+/// The delimiter is chosen from the file extension (`.csv` → comma, otherwise tab), unless the first line
+/// declares it as Excel does (`sep=,`, as QIAcuity exports begin); that line is not part of the table.
 public struct DelimitedTable: Sendable {
     /// One field of a row.
     public struct Field: Sendable {
@@ -36,12 +37,16 @@ public struct DelimitedTable: Sendable {
     ///     people write (sample sheets, measurement files) are read strictly.
     /// - Throws: `InputErrorList` with every `emptyTable`, `duplicateColumn` and `wrongFieldCount` problem.
     public init(_ file: TextFile, toleratingRaggedRows: Bool = false) throws(InputErrorList) {
-        let delimiter: UInt8 = file.displayPath.lowercased().hasSuffix(".csv") ? UInt8(ascii: ",") : UInt8(ascii: "\t")
+        var delimiter: UInt8 = file.displayPath.lowercased().hasSuffix(".csv") ? UInt8(ascii: ",") : UInt8(ascii: "\t")
         path = file.displayPath
         var parsed: [(line: Int, fields: [Field])] = []
         for (index, line) in file.lines.enumerated() {
             let trimmed = line.trimmingWhitespace()
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            if parsed.isEmpty, trimmed.hasPrefix("sep="), let declared = trimmed.utf8.dropFirst(4).first {
+                delimiter = declared
+                continue
+            }
             parsed.append((index + 1, Self.split(line, delimiter: delimiter)))
         }
         guard let first = parsed.first else {

@@ -6,6 +6,11 @@ public import ExoCore
 /// - **QuantaSoft results**, older (`Well, Sample, Assay, Concentration, PoissonConfMax, PoissonConfMin,
 ///   Positives, Negatives, AcceptedDroplets`, …) and 1.7.x (`Well, Sample description 1` or `Sample`,
 ///   `Target, Conc(copies/µL), …, Accepted Droplets, Positives, Negatives`, …), comma- or tab-separated;
+/// - **QIAcuity Software Suite** well results, older (an unnamed well column, `Sample/NTC/Control, Target,
+///   Concentration (copies/µL)` or `Conc. [copies/µL], …, Partitions (valid), Partitions (positive),
+///   Partitions (negative)`) and newer (`Plate name, …, Well, Sample/NTC/Control, Type, Reaction Mix,
+///   Target (Name), Conc. [cp/µL] (dPCR reaction), …, Partitions (Valid), Partitions (Positive), …`), after
+///   the `sep=,` line QIAcuity writes first;
 /// - **generic** (`well, sample, target, positives, partitions`), documented in `docs/qpcr.md`.
 ///
 /// The instrument's own concentration and Poisson interval are kept, so results can be compared.
@@ -13,7 +18,13 @@ public struct PartitionExport: Sendable {
     /// The layout a file was recognised as.
     public enum Layout: String, Sendable, Codable {
         case quantaSoft
+        case qiacuity
         case generic
+
+        /// Accepted partitions below which a well is flagged `fewPartitions`: the 10,000 droplets QuantaSoft
+        /// requires, for droplet and generic exports; none for QIAcuity nanoplates, whose plate fixes the
+        /// partition count (8,500 or 26,000 per well) and whose software has already dropped invalid partitions.
+        public var minimumAcceptedPartitions: Int { self == .qiacuity ? 0 : 10_000 }
     }
 
     /// One well × target row.
@@ -38,13 +49,18 @@ public struct PartitionExport: Sendable {
 
     /// Column names accepted for each field, first match wins.
     static let columns: [String: [String]] = [
-        "well": ["Well", "well"],
-        "sample": ["Sample description 1", "Sample", "sample"],
-        "target": ["Target", "Assay", "target"],
-        "positives": ["Positives", "positives"],
-        "negatives": ["Negatives"],
-        "partitions": ["AcceptedDroplets", "Accepted Droplets", "partitions"],
-        "concentration": ["Conc(copies/µL)", "Concentration"],
+        "well": ["Well", "well", ""],
+        "sample": ["Sample description 1", "Sample", "Sample/NTC/Control", "sample"],
+        "target": ["Target", "Target (Name)", "Assay", "target"],
+        "positives": ["Positives", "Partitions (positive)", "Partitions (Positive)", "positives"],
+        "negatives": ["Negatives", "Partitions (negative)", "Partitions (Negative)"],
+        "partitions": [
+            "AcceptedDroplets", "Accepted Droplets", "Partitions (valid)", "Partitions (Valid)", "partitions",
+        ],
+        "concentration": [
+            "Conc(copies/µL)", "Concentration", "Concentration (copies/µL)", "Conc. [copies/µL]",
+            "Conc. [cp/µL] (dPCR reaction)",
+        ],
         "low": ["PoissonConfMin"],
         "high": ["PoissonConfMax"],
     ]
@@ -61,11 +77,12 @@ public struct PartitionExport: Sendable {
         func column(_ field: String) -> Int? {
             (Self.columns[field] ?? []).lazy.compactMap { table.columnIndex($0) }.first
         }
-        let isQuantaSoft = column("negatives") != nil
-        layout = isQuantaSoft ? .quantaSoft : .generic
+        let hasNegatives = column("negatives") != nil
+        let isQIAcuity = ["Partitions (valid)", "Partitions (Valid)"].contains { table.columnIndex($0) != nil }
+        layout = isQIAcuity ? .qiacuity : hasNegatives ? .quantaSoft : .generic
         var missing: [String] = []
         for field in ["well", "positives", "partitions"] where column(field) == nil {
-            missing.append(field == "partitions" && isQuantaSoft ? "AcceptedDroplets" : field)
+            missing.append(field == "partitions" && layout == .quantaSoft ? "AcceptedDroplets" : field)
         }
         guard missing.isEmpty else {
             throw InputErrorList([
@@ -73,7 +90,7 @@ public struct PartitionExport: Sendable {
                     .missingColumn, at: InputLocation(path: table.path, line: table.headerLine, column: 1),
                     "missing column\(missing.count > 1 ? "s" : "") \(missing.map { "'\($0)'" }.joined(separator: ", ")) for digital-PCR partition counts",
                     hint:
-                        "expected a QuantaSoft results export or the generic layout 'well, sample, target, positives, partitions'"
+                        "expected a QuantaSoft or QIAcuity results export or the generic layout 'well, sample, target, positives, partitions'"
                 )
             ])
         }
@@ -122,13 +139,13 @@ public struct PartitionExport: Sendable {
                     InputError(.invalidValue, at: location("partitions"), "no accepted partitions in this well"))
                 continue
             }
-            if isQuantaSoft, let negatives = text("negatives").flatMap({ Double($0) }),
+            if hasNegatives, let negatives = text("negatives").flatMap({ Double($0) }),
                 Int(negatives) + positives != partitions
             {
                 errors.append(
                     InputError(
                         .invalidValue, at: location("negatives"),
-                        "positives (\(positives)) + negatives (\(Int(negatives))) differ from the accepted droplets (\(partitions))"
+                        "positives (\(positives)) + negatives (\(Int(negatives))) differ from the accepted partitions (\(partitions))"
                     ))
                 continue
             }
