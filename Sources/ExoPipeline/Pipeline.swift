@@ -175,7 +175,8 @@ public enum Pipeline {
             generatedAt: String(studyCounts.lastImport?.prefix(19) ?? ""))
         input.qpcr = qpcrTargets
         input.normalization = normalizationView(
-            metadata: metadata, measurements: measurements, amplificationFactors: amplificationFactors(curves))
+            metadata: metadata, measurements: measurements, amplificationFactors: amplificationFactors(curves),
+            groups: Dictionary(samples.map { ($0.id, $0.group.rawValue) }, uniquingKeysWith: { first, _ in first }))
         let html = StudyReport.page(input).render()
         progress.finish("report", outcome: "\(html.utf8.count / 1024) KiB")
         return html
@@ -192,9 +193,12 @@ public enum Pipeline {
     }
 
     /// The study's normalisation, the data's recommendation and the normalised ΔCq of every other analyte,
-    /// efficiency-corrected with `amplificationFactors` when the analyte and its normalisers all have one.
+    /// efficiency-corrected with `amplificationFactors` when the analyte and its normalisers all have one; and
+    /// the stability of candidate references: geNorm over the study's references, NormFinder (with the sample
+    /// sheet's groups) over every endogenous analyte detected in every sample.
     static func normalizationView(
-        metadata: StudyMetadata, measurements: [SampleMeasurement], amplificationFactors: [String: Double] = [:]
+        metadata: StudyMetadata, measurements: [SampleMeasurement], amplificationFactors: [String: Double] = [:],
+        groups: [SampleID: String] = [:]
     ) -> StudyReportInput.NormalizationView? {
         let matrix = CqMatrix(measurements)
         guard !matrix.analytes.isEmpty else { return nil }
@@ -209,6 +213,10 @@ public enum Pipeline {
         let advice = NormalizationAdvisor.recommend(
             matrix, spikeIns: metadata.spikeIns, references: metadata.references)
         let stability = GeNorm.analyze(matrix, genes: metadata.references)
+        let endogenous = matrix.analytes.filter { analyte in
+            !metadata.spikeIns.contains(analyte) && matrix.samples.allSatisfy { matrix[$0, analyte] != nil }
+        }
+        let normFinder = NormFinder.analyze(matrix, genes: endogenous, groups: groups)
         let normalisers = Set(metadata.spikeIns + (choice == "references" ? metadata.references : []))
         var deltaCq: [String: [SampleID: Double]] = [:]
         var usedFactors: [String: Double] = [:]
@@ -232,7 +240,14 @@ public enum Pipeline {
             pairwiseVariation: (stability?.pairwiseVariation ?? [:]).sorted { $0.key < $1.key }.map {
                 ($0.key, $0.value)
             },
-            deltaCq: deltaCq, amplificationFactors: usedFactors.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+            deltaCq: deltaCq, amplificationFactors: usedFactors.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+            normFinder: normFinder.map { result in
+                .init(
+                    groups: result.groups,
+                    genes: result.genes.map { ($0.name, $0.stability, $0.groupDifference) },
+                    bestPair: result.bestPair.map { ($0.first, $0.second, $0.stability) },
+                    references: metadata.references)
+            })
     }
 
     /// "spike-in cel-miR-39-3p", "references hsa-miR-16-5p, hsa-miR-23a-3p", "global mean".

@@ -83,12 +83,36 @@ public struct StudyReportInput: Sendable {
         public var deltaCq: [String: [SampleID: Double]]
         /// The per-analyte amplification factors the ΔCq were corrected with (LinRegPCR mean PCR efficiency).
         public var amplificationFactors: [(analyte: String, factor: Double)]
+        /// NormFinder over the endogenous analytes detected in every sample.
+        public var normFinder: NormFinderView?
+
+        /// NormFinder's ranking of candidate references.
+        public struct NormFinderView: Sendable {
+            /// The sample-sheet groups the stability accounts for; empty when the samples form one group.
+            public var groups: [String]
+            /// Most stable first: ρ (σ without groups) and the between-group difference.
+            public var genes: [(gene: String, stability: Double, groupDifference: Double?)]
+            public var bestPair: (first: String, second: String, stability: Double)?
+            /// The study's declared references, to mark in the ranking.
+            public var references: [String]
+
+            /// Creates the view.
+            public init(
+                groups: [String], genes: [(gene: String, stability: Double, groupDifference: Double?)],
+                bestPair: (first: String, second: String, stability: Double)?, references: [String]
+            ) {
+                self.groups = groups
+                self.genes = genes
+                self.bestPair = bestPair
+                self.references = references
+            }
+        }
 
         /// Creates the section's data.
         public init(
             chosen: String, recommended: String, reason: String, stability: [(gene: String, m: Double)],
             pairwiseVariation: [(n: Int, v: Double)], deltaCq: [String: [SampleID: Double]],
-            amplificationFactors: [(analyte: String, factor: Double)] = []
+            amplificationFactors: [(analyte: String, factor: Double)] = [], normFinder: NormFinderView? = nil
         ) {
             self.chosen = chosen
             self.recommended = recommended
@@ -97,6 +121,7 @@ public struct StudyReportInput: Sendable {
             self.pairwiseVariation = pairwiseVariation
             self.deltaCq = deltaCq
             self.amplificationFactors = amplificationFactors
+            self.normFinder = normFinder
         }
     }
 
@@ -227,6 +252,34 @@ public enum StudyReport {
         return ReportPage.Section(id: "summary", title: "Study summary", body: body)
     }
 
+    /// NormFinder's ten most stable candidates and the study's references wherever they rank, with the best pair.
+    static func normFinderTable(_ view: StudyReportInput.NormalizationView.NormFinderView) -> String {
+        let grouped = !view.groups.isEmpty
+        var body = """
+            <p class="note">NormFinder stability of every endogenous miRNA detected in all samples (Andersen et al. 2004;
+            lower is more stable\(grouped
+                ? "; ρ combines the variation within the groups \(view.groups.joined(separator: ", ")) with the difference between them"
+                : "; σ, the samples forming one group")). The study's references are marked.</p>
+            """
+        let shown = view.genes.enumerated().filter { $0.offset < 10 || view.references.contains($0.element.gene) }
+        body += HTML.table(
+            header: ["rank", "miRNA", grouped ? "NormFinder ρ" : "NormFinder σ"]
+                + (grouped ? ["between-group difference (log2)"] : []),
+            rows: shown.map { rank, gene in
+                [
+                    String(rank + 1),
+                    gene.gene + (view.references.contains(gene.gene) ? " (reference)" : ""),
+                    formatNumber(gene.stability, decimals: 3),
+                ] + (grouped ? [gene.groupDifference.map { formatNumber($0, decimals: 3) } ?? "–"] : [])
+            },
+            numericColumns: grouped ? [0, 2, 3] : [0, 2])
+        if let pair = view.bestPair {
+            body +=
+                "<p>Most stable pair: <strong>\(HTML.escape(pair.first))</strong> and <strong>\(HTML.escape(pair.second))</strong> (\(grouped ? "ρ" : "σ") = \(formatNumber(pair.stability, decimals: 3)) for their mean).</p>"
+        }
+        return body
+    }
+
     /// The normalisation used, the one the data recommend, geNorm stability of the references, and ΔCq by group.
     static func normalization(_ input: StudyReportInput) -> ReportPage.Section? {
         guard let view = input.normalization else { return nil }
@@ -275,6 +328,7 @@ public enum StudyReport {
                     numericColumns: [1])
             }
         }
+        if let normFinder = view.normFinder { body += normFinderTable(normFinder) }
         let samples = Dictionary(uniqueKeysWithValues: input.samples.map { ($0.id, $0) })
         let baseline = Set(
             Dictionary(grouping: input.samples, by: \.patient).values.compactMap { group in

@@ -131,10 +131,17 @@ struct DemoPipelineTests {
         #expect(abs((Double(efficiency) ?? 0) - 93) < 2)
         // Normalisation is efficiency-corrected with every assay's LinRegPCR mean efficiency, each in its table.
         #expect(html.contains("Reference stability") && html.contains("ΔCq are efficiency-corrected"))
-        let factors = html.matches(of: /<td>([a-z]{3}-miR-[0-9a-z-]+)<\/td><td class="num">(1\.[0-9]+)<\/td>/).map {
+        let start = try #require(html.range(of: "ΔCq are efficiency-corrected"))
+        let table = html[start.upperBound...]
+        let efficiencyTable = table[..<(table.range(of: "</table>")?.upperBound ?? table.endIndex)]
+        let factors = efficiencyTable.matches(
+            of: /<td>([a-z]{3}-miR-[0-9a-z-]+)<\/td><td class="num">(1\.[0-9]+)<\/td>/
+        ).map {
             (String($0.output.1), Double($0.output.2) ?? 0)
         }
         #expect(Set(factors.map(\.0)).isSuperset(of: ["cel-miR-39-3p", "hsa-miR-4458", "hsa-miR-21-5p"]))
         #expect(factors.allSatisfy { (1.8...2).contains($0.1) })
+        // NormFinder ranks the endogenous miRNAs with the case/control groups; the tumour markers rank last.
+        #expect(html.contains("NormFinder stability of every endogenous miRNA") && html.contains("Most stable pair"))
     }
 }
