@@ -26,4 +26,30 @@ struct DigitalPCRStudyTests {
         let saturated = try #require(stored.first { $0.analyte.name == "cel-miR-39-3p" })
         #expect(saturated.value == nil && saturated.flags == [.aboveRange])
     }
+
+    /// The same counts as a QIAcuity export (its `sep=,` line, unnamed well column, valid and positive
+    /// partitions) give the same measurements.
+    @Test func aQIAcuityExportInAStudyGivesTheSameValues() async throws {
+        let directory = try Fixture.copy("good/dpcr")
+        let qiacuity = """
+            sep=,,,,,,
+            ,Sample/NTC/Control,Target,Concentration (copies/µL),Partitions (valid),Partitions (positive),Partitions (negative)
+            A01,S1,miR-21,133.7,19953,2143,17810
+            A02,S1,miR-21,131.6,19870,2101,17769
+            B01,S2,miR-21,0,20490,0,20490
+            B02,S2,cel-miR-39-3p,-,15000,15000,0
+
+            """
+        try Data(qiacuity.utf8).write(to: directory.appendingPathComponent("data/partitions.csv"))
+        let expected = try await Self.values(Pipeline.validate(Fixture.url("good/dpcr")))
+        #expect(try await Self.values(Pipeline.validate(directory)) == expected)
+    }
+
+    static func values(_ study: LoadedStudy) async throws -> [String] {
+        let store = try await SQLiteStore()
+        _ = try await Pipeline.importStudy(study, into: store, actor: "test")
+        return try await store.measurements(study: "DPCR-MINI").map {
+            "\($0.sample.rawValue) \($0.analyte.name) \($0.value.map { String($0) } ?? "–") \($0.flags.map(\.rawValue).sorted())"
+        }.sorted()
+    }
 }

@@ -177,12 +177,17 @@ public enum StudyLoader {
         return (LoadedStudy.QPCRFile(spec: spec, document: document, analytes: analytes), file, notes, [])
     }
 
-    /// Whether a table holds partition counts (a `positives` column) rather than one value per row.
+    /// Whether a table holds partition counts (a `positives` or QIAcuity `Partitions (positive)` column) rather
+    /// than one value per row; a leading `sep=` line is not the header.
     static func isPartitionTable(_ file: TextFile) -> Bool {
-        guard let header = file.lines.first(where: { !$0.trimmingWhitespace().isEmpty && !$0.hasPrefix("#") }) else {
-            return false
-        }
-        return header.lowercased().contains("positives")
+        guard
+            let header = file.lines.first(where: {
+                let line = $0.trimmingWhitespace()
+                return !line.isEmpty && !line.hasPrefix("#") && !line.hasPrefix("sep=")
+            })
+        else { return false }
+        let lowered = header.lowercased()
+        return lowered.contains("positives") || lowered.contains("partitions (positive)")
     }
 
     /// Reads a partition-count file of a study: each well's sample must be in the sheet and its target an analyte;
