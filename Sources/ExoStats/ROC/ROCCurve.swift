@@ -34,14 +34,13 @@ public struct ROCCurve: Sendable, Hashable {
     /// Per control: the share of cases that beat it (ties ½), DeLong's V01.
     public let controlPlacements: [Double]
 
-    /// The curve of finite marker values.
+    /// The curve of finite marker values; `nil` when either group is empty or a value is not finite (the
+    /// caller states its rule for missing values before building the curve).
     ///
     /// - Parameters:
     ///   - cases: the marker in cases.
     ///   - controls: the marker in controls.
     ///   - direction: which side cases lie on.
-    /// - Returns: `nil` when either group is empty or a value is not finite (the caller states its rule for
-    ///   missing values before building the curve).
     public init?(cases: [Double], controls: [Double], direction: Direction) {
         guard !cases.isEmpty, !controls.isEmpty, cases.allSatisfy(\.isFinite), controls.allSatisfy(\.isFinite) else {
             return nil
