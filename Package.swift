@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "ExoQC", targets: ["ExoQC"]),
         .library(name: "ExoStore", targets: ["ExoStore"]),
         .library(name: "ExoReport", targets: ["ExoReport"]),
+        .library(name: "ExoDiagnosis", targets: ["ExoDiagnosis"]),
         .library(name: "ExoPipeline", targets: ["ExoPipeline"]),
     ],
     dependencies: [
@@ -56,6 +57,8 @@ let package = Package(
         ),
         .target(name: "ExoReport", dependencies: ["ExoCore", "ExoStats"], swiftSettings: exoSettings),
         .target(
+            name: "ExoDiagnosis", dependencies: ["ExoCore", "ExoFormats", "ExoStats"], swiftSettings: exoSettings),
+        .target(
             name: "ExoPipeline",
             dependencies: ["ExoCore", "ExoFormats", "ExoStats", "ExoQuant", "ExoQC", "ExoStore", "ExoReport"],
             swiftSettings: exoSettings
@@ -63,7 +66,7 @@ let package = Package(
         .target(
             name: "ExoCLI",
             dependencies: [
-                "ExoCore", "ExoFormats", "ExoStats", "ExoQuant", "ExoStore", "ExoPipeline",
+                "ExoCore", "ExoFormats", "ExoStats", "ExoQuant", "ExoStore", "ExoPipeline", "ExoDiagnosis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: exoSettings
@@ -81,6 +84,9 @@ let package = Package(
             name: "ExoQuantTests", dependencies: ["ExoQuant", "ExoFormats", "ExoTestSupport"],
             swiftSettings: exoSettings),
         .testTarget(name: "ExoQCTests", dependencies: ["ExoQC", "ExoTestSupport"], swiftSettings: exoSettings),
+        .testTarget(
+            name: "ExoDiagnosisTests", dependencies: ["ExoDiagnosis", "ExoFormats", "ExoStats", "ExoTestSupport"],
+            swiftSettings: exoSettings),
         .testTarget(name: "ExoStoreTests", dependencies: ["ExoStore", "ExoTestSupport"], swiftSettings: exoSettings),
         .testTarget(name: "ExoReportTests", dependencies: ["ExoReport", "ExoTestSupport"], swiftSettings: exoSettings),
         .testTarget(

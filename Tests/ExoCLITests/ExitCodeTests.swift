@@ -30,6 +30,26 @@ struct ExitCodeTests {
         #expect(try exoscope(["status", "--database", "/nonexistent/db.sqlite"]).status == 66)
     }
 
+    /// `exoscope stats roc` prints pROC's AUC and DeLong interval per feature; a wrong label exits 65 with the
+    /// nearest one, an unknown direction is a usage error.
+    @Test func statsRocPrintsOneRowPerFeature() throws {
+        let matrix = Fixture.url("stats/aSAH.matrix.tsv").path
+        let result = try exoscope(["stats", "roc", matrix, "--label", "outcome", "--case", "Poor", "--control", "Good"])
+        #expect(result.status == 0)
+        let lines = result.standardOutput.split(separator: "\n")
+        #expect(lines.first == "feature\tn_case\tn_control\tauc\tci_low\tci_high\tdirection\tmissing\tnote")
+        #expect(lines.count == 4 && lines[3].hasPrefix("wfns\t41\t72\t0.82367886178861"))
+        let wrong = try exoscope(["stats", "roc", matrix, "--label", "outcome", "--case", "poor", "--quiet"])
+        #expect(wrong.status == 65)
+        #expect(
+            wrong.standardError.hasSuffix(
+                "aSAH.matrix.tsv: error: no sample has the label 'poor' in column 'outcome'; it has 'Good', 'Poor'\n  hint: did you mean 'Poor'?\n1 error\n"
+            ))
+        #expect(
+            try exoscope(["stats", "roc", matrix, "--label", "outcome", "--case", "Poor", "--direction", "up"]).status
+                == 64)
+    }
+
     @Test func usageErrorExits64() throws {
         let result = try exoscope(["validate", "--no-such-flag"])
         #expect(result.status == 64)

@@ -5,7 +5,7 @@ import Testing
 struct ParseTests {
     @Test func subcommandsAreRegistered() {
         let names = Exoscope.configuration.subcommands.map { $0._commandName }
-        #expect(names == ["demo", "init", "validate", "import", "run", "status", "report", "qpcr", "dpcr"])
+        #expect(names == ["demo", "init", "validate", "import", "run", "status", "report", "qpcr", "dpcr", "stats"])
     }
 
     @Test func helpDocumentsTheExitCodes() {

@@ -50,3 +50,16 @@ struct DescriptiveTests {
         #expect(abs((Descriptive.standardDeviation(draws) ?? 0) - 1) < 0.03)
     }
 }
+
+/// The introsort gives the standard library's order on shuffled, sorted, reversed and tie-heavy inputs.
+struct SortingTests {
+    @Test(arguments: [0, 1, 2, 23, 24, 25, 100, 1_000, 10_000])
+    func sortsLikeTheStandardLibrary(count: Int) {
+        var generator = SeededGenerator(seed: UInt64(count) + 1)
+        let random = (0..<count).map { _ in Double.random(in: -1e3...1e3, using: &generator) }
+        let ties = (0..<count).map { _ in Double(Int.random(in: 0...4, using: &generator)) }
+        for input in [random, random.sorted(), random.sorted().reversed(), ties, Array(repeating: 1.5, count: count)] {
+            #expect(Sorting.sorted(input) == input.sorted())
+        }
+    }
+}

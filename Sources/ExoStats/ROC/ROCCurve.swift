@@ -3,10 +3,11 @@
 /// The AUC is the Mann–Whitney probability that a case scores above a control, ties counting one half. The
 /// direction says which side cases lie on and is fixed by the caller (from training data or prior knowledge),
 /// never re-chosen on a resample; ``Direction/detected(cases:controls:)`` gives pROC's rule for a first look.
-/// DeLong, DeLong & Clarke-Pearson (1988, doi:10.2307/2531595) placements are computed by sorting and binary
-/// search, O(n log n) (Sun & Xu 2014, doi:10.1109/LSP.2014.2337313): a case's placement is the share of
-/// controls it beats, a control's the share of cases that beat it; the AUC variance is
-/// var(case placements)/m + var(control placements)/n.
+/// DeLong, DeLong & Clarke-Pearson (1988, doi:10.2307/2531595) placements come from one merge walk over the
+/// two sorted groups, O(n log n) (Sun & Xu 2014, doi:10.1109/LSP.2014.2337313): a case's placement is the
+/// share of controls it beats, a control's the share of cases that beat it; the AUC variance is
+/// var(case placements)/m + var(control placements)/n. Placements in sample order, which paired tests need,
+/// are computed on demand.
 public struct ROCCurve: Sendable, Hashable {
     /// Which side of the controls the cases lie on (pROC's `direction`).
     public enum Direction: String, Sendable, Hashable, Codable, CaseIterable {
@@ -29,10 +30,9 @@ public struct ROCCurve: Sendable, Hashable {
     public let direction: Direction
     /// The area under the curve, in [0, 1].
     public let auc: Double
-    /// Per case: the share of controls it beats (ties ½), DeLong's V10.
-    public let casePlacements: [Double]
-    /// Per control: the share of cases that beat it (ties ½), DeLong's V01.
-    public let controlPlacements: [Double]
+    /// The cases' and controls' placements in increasing order of the signed marker (for the variance).
+    let sortedCasePlacements: [Double]
+    let sortedControlPlacements: [Double]
 
     /// The curve of finite marker values; `nil` when either group is empty or a value is not finite (the
     /// caller states its rule for missing values before building the curve).
@@ -48,31 +48,63 @@ public struct ROCCurve: Sendable, Hashable {
         self.cases = cases
         self.controls = controls
         self.direction = direction
+        var x = direction == .higherInCases ? cases : cases.map { -$0 }
+        var y = direction == .higherInCases ? controls : controls.map { -$0 }
+        Sorting.sort(&x)
+        Sorting.sort(&y)
+        // One merge walk over both sorted groups: for each run of equal values, the cases in it beat the
+        // controls below and tie with the controls in it, and vice versa.
+        let m = x.count
+        let n = y.count
+        var caseShares = [Double](repeating: 0, count: m)
+        var controlShares = [Double](repeating: 0, count: n)
+        var i = 0
+        var j = 0
+        while i < m || j < n {
+            let value = j == n || (i < m && x[i] <= y[j]) ? x[i] : y[j]
+            var caseEnd = i
+            while caseEnd < m, x[caseEnd] == value { caseEnd += 1 }
+            var controlEnd = j
+            while controlEnd < n, y[controlEnd] == value { controlEnd += 1 }
+            let caseShare = (Double(j) + 0.5 * Double(controlEnd - j)) / Double(n)
+            for k in i..<caseEnd { caseShares[k] = caseShare }
+            let controlShare = (Double(m - caseEnd) + 0.5 * Double(caseEnd - i)) / Double(m)
+            for k in j..<controlEnd { controlShares[k] = controlShare }
+            i = caseEnd
+            j = controlEnd
+        }
+        sortedCasePlacements = caseShares
+        sortedControlPlacements = controlShares
+        auc = caseShares.reduce(0, +) / Double(m)
+    }
+
+    /// Per case, in the order of ``cases``: the share of controls it beats (ties ½), DeLong's V10.
+    public var casePlacements: [Double] {
         let sign = direction == .higherInCases ? 1.0 : -1.0
         let sortedControls = controls.map { sign * $0 }.sorted()
+        return cases.map { value in
+            let below = Self.lowerBound(sortedControls, sign * value)
+            let equal = Self.upperBound(sortedControls, sign * value) - below
+            return (Double(below) + 0.5 * Double(equal)) / Double(controls.count)
+        }
+    }
+
+    /// Per control, in the order of ``controls``: the share of cases that beat it (ties ½), DeLong's V01.
+    public var controlPlacements: [Double] {
+        let sign = direction == .higherInCases ? 1.0 : -1.0
         let sortedCases = cases.map { sign * $0 }.sorted()
-        let m = Double(cases.count)
-        let n = Double(controls.count)
-        casePlacements = cases.map { value in
-            let x = sign * value
-            let below = Self.lowerBound(sortedControls, x)
-            let equal = Self.upperBound(sortedControls, x) - below
-            return (Double(below) + 0.5 * Double(equal)) / n
+        return controls.map { value in
+            let atOrBelow = Self.upperBound(sortedCases, sign * value)
+            let equal = atOrBelow - Self.lowerBound(sortedCases, sign * value)
+            return (Double(cases.count - atOrBelow) + 0.5 * Double(equal)) / Double(cases.count)
         }
-        controlPlacements = controls.map { value in
-            let y = sign * value
-            let atOrBelow = Self.upperBound(sortedCases, y)
-            let equal = atOrBelow - Self.lowerBound(sortedCases, y)
-            return (Double(cases.count - atOrBelow) + 0.5 * Double(equal)) / m
-        }
-        auc = casePlacements.reduce(0, +) / m
     }
 
     /// DeLong's variance of the AUC: S10/m + S01/n with the placements' sample variances; NaN with one case
     /// or one control.
     public var variance: Double {
-        Self.covariance(casePlacements, casePlacements) / Double(cases.count)
-            + Self.covariance(controlPlacements, controlPlacements) / Double(controls.count)
+        Self.covariance(sortedCasePlacements, sortedCasePlacements) / Double(cases.count)
+            + Self.covariance(sortedControlPlacements, sortedControlPlacements) / Double(controls.count)
     }
 
     /// The DeLong confidence interval AUC ± z·√variance, clipped to [0, 1] (pROC's `ci.auc`, method delong).

@@ -1,0 +1,113 @@
+import ArgumentParser
+import ExoCore
+import ExoDiagnosis
+import ExoFormats
+import ExoStats
+import Foundation
+
+extension Exoscope {
+    /// Statistics on a plain labelled matrix (the layout R and Python users keep their data in).
+    struct Stats: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "stats",
+            abstract: "Biomarker statistics on a samples × features matrix with a label column.",
+            discussion: """
+                MATRIX is tab-separated (comma for .csv): a `sample` column, the label column, then one numeric
+                column per feature. Missing values (empty, NA, NaN) are left out feature by feature, and every
+                row says how many were.
+                """,
+            subcommands: [ROC.self])
+    }
+}
+
+extension Exoscope.Stats {
+    /// ROC with DeLong confidence interval for every feature.
+    struct ROC: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "roc",
+            abstract: "AUC with its DeLong confidence interval for every feature of a labelled matrix.",
+            discussion: """
+                Columns: feature, n_case, n_control, auc, ci_low, ci_high, direction, missing, note. The AUC is the
+                Mann–Whitney probability that a case lies on the cases' side of a control (ties count one half);
+                the interval is DeLong's, as pROC's ci.auc. --direction higher means cases are expected higher
+                than controls; auto chooses per feature by pROC's median rule, which is for a first look only:
+                a direction chosen on the data it is judged on inflates the AUC.
+                """)
+
+        @Argument(help: "The matrix file.", completion: .file())
+        var matrix: String
+
+        @Option(help: "The column with each sample's group.")
+        var label: String
+
+        @Option(name: .customLong("case"), help: "The label of the cases.")
+        var caseLabel: String
+
+        @Option(name: .customLong("control"), help: "The label of the controls (default: every other label).")
+        var controlLabel: String?
+
+        @Option(help: "Which side cases lie on: auto, higher or lower.")
+        var direction: Direction = .auto
+
+        enum Direction: String, ExpressibleByArgument, CaseIterable { case auto, higher, lower }
+
+        @Option(help: "Two-sided confidence level.")
+        var level = 0.95
+
+        @Option(help: "Output format: tsv or json.")
+        var format: OutputFormat = .tsv
+
+        @OptionGroup var outputOptions: OutputOptions
+
+        func validate() throws {
+            guard level > 0, level < 1 else { throw ValidationError("--level must lie between 0 and 1, such as 0.95.") }
+        }
+
+        struct Row: Encodable {
+            var feature: String
+            var nCase, nControl, missing: Int
+            var auc, ciLow, ciHigh: Double?
+            var direction: String
+            var note: String?
+
+            enum CodingKeys: String, CodingKey {
+                case feature, auc, direction, missing, note
+                case nCase = "n_case"
+                case nControl = "n_control"
+                case ciLow = "ci_low"
+                case ciHigh = "ci_high"
+            }
+        }
+
+        func run() async throws {
+            try await withUserFacingErrors(debug: outputOptions.debug) {
+                let data = try FeatureMatrix(
+                    url: URL(fileURLWithPath: matrix), displayPath: matrix, labelColumn: label)
+                let groups = try TwoGroups(data, case: caseLabel, control: controlLabel)
+                let rows = MarkerROC.analyze(
+                    data, groups: groups, direction: MarkerROC.DirectionChoice(rawValue: direction.rawValue) ?? .auto,
+                    level: level)
+                if outputOptions.json || format == .json {
+                    try printJSON(
+                        rows.map {
+                            Row(
+                                feature: $0.feature, nCase: $0.cases, nControl: $0.controls, missing: $0.missing,
+                                auc: $0.auc, ciLow: $0.low, ciHigh: $0.high, direction: $0.direction.rawValue,
+                                note: $0.note)
+                        })
+                    return
+                }
+                var output = "feature\tn_case\tn_control\tauc\tci_low\tci_high\tdirection\tmissing\tnote\n"
+                output.reserveCapacity(rows.count * 96)
+                func number(_ value: Double?) -> String { value.map { String($0) } ?? "" }
+                for row in rows {
+                    output += row.feature
+                    output += "\t\(row.cases)\t\(row.controls)\t"
+                    output += number(row.auc) + "\t" + number(row.low) + "\t" + number(row.high) + "\t"
+                    output += row.direction.rawValue + "\t\(row.missing)\t" + (row.note ?? "") + "\n"
+                }
+                FileHandle.standardOutput.write(Data(output.utf8))
+            }
+        }
+    }
+}

@@ -1,0 +1,406 @@
+public import ExoCore
+public import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A samples × features matrix with one label per sample: the plain layout R and Python users keep their
+/// expression data in (a `sample` column, a label column, then one numeric column per feature).
+///
+/// Tab-separated, or comma-separated for `.csv`. Missing values are empty fields, `NA`, `NaN` or `N/A`
+/// (any case); they are kept as NaN and each analysis states how it treats them. Any other text in a
+/// feature column is an error at its line and column. Read straight from the bytes (numbers by a
+/// correctly rounded fast path, `strtod` otherwise), because expression matrices run to millions of cells.
+public struct FeatureMatrix: Sendable {
+    public let path: String
+    /// Sample names, in file order.
+    public let samples: [String]
+    /// The label of each sample.
+    public let labels: [String]
+    /// The name of the label column.
+    public let labelColumn: String
+    /// Feature names, in column order.
+    public let features: [String]
+    /// `values[feature][sample]`; NaN where missing.
+    public let values: [[Double]]
+    /// The 1-based line of each sample's row.
+    public let lines: [Int]
+
+    /// Creates a matrix from values already in memory (the study pipeline, tests).
+    public init(
+        path: String, samples: [String], labels: [String], labelColumn: String, features: [String],
+        values: [[Double]]
+    ) {
+        self.init(
+            path: path, samples: samples, labels: labels, labelColumn: labelColumn, features: features,
+            values: values, lines: samples.indices.map { $0 + 2 })
+    }
+
+    /// Reads a matrix file.
+    ///
+    /// - Parameters:
+    ///   - url: the file.
+    ///   - displayPath: the path shown in messages.
+    ///   - labelColumn: the column holding each sample's group.
+    /// - Throws: `InputErrorList`: `fileNotFound`, `emptyTable`, `missingColumn` (no `sample` or label column,
+    ///   with the nearest name), `duplicateColumn`, `wrongFieldCount`, `invalidNumber` (at most 20 listed).
+    public init(url: URL, displayPath: String, labelColumn: String) throws(InputErrorList) {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url, options: .mappedIfSafe)
+        } catch {
+            throw InputErrorList([
+                InputError(
+                    FileManager.default.fileExists(atPath: url.path) ? .unreadableFile : .fileNotFound,
+                    at: InputLocation(path: displayPath), "cannot read \(InputError.quoted(displayPath))")
+            ])
+        }
+        let delimiter = displayPath.lowercased().hasSuffix(".csv") ? UInt8(ascii: ",") : UInt8(ascii: "\t")
+        let result = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Result<FeatureMatrix, InputErrorList> in
+            Result { () throws(InputErrorList) in
+                try Self.parse(
+                    raw.bindMemory(to: UInt8.self), path: displayPath, delimiter: delimiter, labelColumn: labelColumn)
+            }
+        }
+        self = try result.get()
+    }
+
+    private init(
+        path: String, samples: [String], labels: [String], labelColumn: String, features: [String],
+        values: [[Double]], lines: [Int]
+    ) {
+        self.path = path
+        self.samples = samples
+        self.labels = labels
+        self.labelColumn = labelColumn
+        self.features = features
+        self.values = values
+        self.lines = lines
+    }
+
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, path: String, delimiter: UInt8, labelColumn: String)
+        throws(InputErrorList) -> FeatureMatrix
+    {
+        var position = 0
+        var line = 0
+        let count = bytes.count
+        if count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
+        /// The next line's byte range, without its terminator; skips blank lines.
+        func nextLine() -> Range<Int>? {
+            while position < count {
+                line += 1
+                let start = position
+                while position < count, bytes[position] != 0x0A, bytes[position] != 0x0D { position += 1 }
+                let end = position
+                if position < count, bytes[position] == 0x0D {
+                    position += 1
+                    if position < count, bytes[position] == 0x0A { position += 1 }
+                } else if position < count {
+                    position += 1
+                }
+                if end > start { return start..<end }
+            }
+            return nil
+        }
+        func fields(_ range: Range<Int>) -> [Range<Int>] {
+            var result: [Range<Int>] = []
+            var start = range.lowerBound
+            for index in range where bytes[index] == delimiter {
+                result.append(start..<index)
+                start = index + 1
+            }
+            result.append(start..<range.upperBound)
+            return result
+        }
+        func text(_ range: Range<Int>) -> String { Self.text(bytes, range) }
+        guard let headerRange = nextLine() else {
+            throw InputErrorList([
+                InputError(
+                    .emptyTable, at: InputLocation(path: path), "expected a header line, found an empty file",
+                    hint: "the first line names the columns: sample, the label column, then one column per feature")
+            ])
+        }
+        let headerLine = line
+        let headerFields = fields(headerRange)
+        let names = headerFields.map(text)
+        var errors: [InputError] = []
+        func columnLocation(_ index: Int) -> InputLocation {
+            InputLocation(
+                path: path, line: headerLine, column: headerFields[index].lowerBound - headerRange.lowerBound + 1)
+        }
+        var seen: [String: Int] = [:]
+        for (index, name) in names.enumerated() {
+            if let earlier = seen[name] {
+                errors.append(
+                    InputError(
+                        .duplicateColumn, at: columnLocation(index),
+                        "column \(InputError.quoted(name)) appears twice (first as column \(earlier + 1))"))
+            } else {
+                seen[name] = index
+            }
+        }
+        let sampleIndex = names.firstIndex { $0.lowercased() == "sample" || $0.lowercased() == "sample_id" }
+        let labelIndex = names.firstIndex(of: labelColumn)
+        if sampleIndex == nil {
+            errors.append(
+                InputError(
+                    .missingColumn, at: InputLocation(path: path, line: headerLine, column: 1),
+                    "missing column 'sample'", hint: "the first column names each sample: sample (or sample_id)"))
+        }
+        if labelIndex == nil {
+            errors.append(
+                InputError(
+                    .missingColumn, at: InputLocation(path: path, line: headerLine, column: 1),
+                    "missing label column \(InputError.quoted(labelColumn))",
+                    hint: EditDistance.didYouMean(labelColumn, in: names) ?? "--label names the column with the groups"
+                ))
+        }
+        guard errors.isEmpty, let sampleIndex, let labelIndex else { throw InputErrorList(errors) }
+        let featureColumns = names.indices.filter { $0 != sampleIndex && $0 != labelIndex }
+        var rows: [(range: Range<Int>, line: Int)] = []
+        while let rowRange = nextLine() { rows.append((rowRange, line)) }
+        guard !rows.isEmpty else {
+            throw InputErrorList([
+                InputError(
+                    .emptyTable, at: InputLocation(path: path, line: headerLine),
+                    "expected at least one sample row after the header, found none")
+            ])
+        }
+        // Rows are parsed in parallel chunks into one row-major buffer, then turned into feature columns.
+        var featureOf = [Int](repeating: -1, count: names.count)
+        for (position, column) in featureColumns.enumerated() { featureOf[column] = position }
+        let width = featureColumns.count
+        let flat = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, rows.count * width))
+        defer { flat.deallocate() }
+        let chunkCount = min(rows.count, ProcessInfo.processInfo.activeProcessorCount * 4)
+        let chunks = ChunkResults(count: chunkCount)
+        let layout = RowLayout(
+            fieldCount: names.count, sampleIndex: sampleIndex, labelIndex: labelIndex, featureOf: featureOf,
+            names: names, delimiter: delimiter, path: path)
+        nonisolated(unsafe) let input = bytes
+        nonisolated(unsafe) let output = flat
+        let rowList = rows
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            var result = ChunkResults.Chunk()
+            let first = chunk * rowList.count / chunkCount
+            let last = (chunk + 1) * rowList.count / chunkCount
+            for row in first..<last {
+                Self.parseRow(
+                    input, rowList[row].range, line: rowList[row].line, layout: layout,
+                    into: output.baseAddress.map { $0 + row * width }, result: &result)
+            }
+            chunks[chunk] = result
+        }
+        var samples: [String] = []
+        var labels: [String] = []
+        for chunk in 0..<chunkCount {
+            samples += chunks[chunk].samples
+            labels += chunks[chunk].labels
+            errors += chunks[chunk].errors
+        }
+        guard errors.isEmpty else { throw InputErrorList(Array(errors.prefix(20))) }
+        let rowCount = rows.count
+        let columns = (0..<width).map { feature in
+            [Double](unsafeUninitializedCapacity: rowCount) { buffer, initialized in
+                for row in 0..<rowCount { buffer[row] = flat[row * width + feature] }
+                initialized = rowCount
+            }
+        }
+        return FeatureMatrix(
+            path: path, samples: samples, labels: labels, labelColumn: labelColumn,
+            features: featureColumns.map { names[$0] }, values: columns, lines: rows.map(\.line))
+    }
+
+    /// Where each column goes.
+    struct RowLayout: Sendable {
+        let fieldCount: Int
+        let sampleIndex: Int
+        let labelIndex: Int
+        /// Per column: the feature position, or −1.
+        let featureOf: [Int]
+        let names: [String]
+        let delimiter: UInt8
+        let path: String
+    }
+
+    /// One row: its sample and label, its numbers written to `row` (NaN when missing), errors appended.
+    static func parseRow(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, line: Int, layout: RowLayout,
+        into row: UnsafeMutablePointer<Double>?, result: inout ChunkResults.Chunk
+    ) {
+        var start = range.lowerBound
+        var column = 0
+        var sample = ""
+        var label = ""
+        var rowErrors: [InputError] = []
+        while true {
+            var end = start
+            while end < range.upperBound, bytes[end] != layout.delimiter { end += 1 }
+            if column < layout.fieldCount {
+                let field = start..<end
+                let feature = layout.featureOf[column]
+                if feature >= 0 {
+                    if let value = number(bytes, field) {
+                        row?[feature] = value
+                    } else {
+                        row?[feature] = .nan
+                        if !isMissing(bytes, field), rowErrors.count < 20 {
+                            rowErrors.append(
+                                InputError(
+                                    .invalidNumber,
+                                    at: InputLocation(
+                                        path: layout.path, line: line, column: start - range.lowerBound + 1),
+                                    "expected a number in column \(InputError.quoted(layout.names[column])), found \(InputError.quoted(text(bytes, field)))",
+                                    hint: "a missing value may be empty, NA or NaN"))
+                        }
+                    }
+                } else if column == layout.sampleIndex {
+                    sample = text(bytes, field)
+                } else if column == layout.labelIndex {
+                    label = text(bytes, field)
+                }
+            }
+            column += 1
+            if end >= range.upperBound { break }
+            start = end + 1
+        }
+        if column != layout.fieldCount {
+            rowErrors = [
+                InputError(
+                    .wrongFieldCount, at: InputLocation(path: layout.path, line: line),
+                    "expected \(layout.fieldCount) fields as in the header, found \(column)",
+                    hint: layout.delimiter == UInt8(ascii: ",")
+                        ? "fields are separated by commas" : "fields are separated by tabs")
+            ]
+        }
+        result.samples.append(sample)
+        result.labels.append(label)
+        result.errors += rowErrors
+    }
+
+    /// A field's text without surrounding spaces and quotes.
+    static func text(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        var field = range
+        while field.lowerBound < field.upperBound, bytes[field.lowerBound] == 0x20 || bytes[field.lowerBound] == 0x22 {
+            field = (field.lowerBound + 1)..<field.upperBound
+        }
+        while field.lowerBound < field.upperBound,
+            bytes[field.upperBound - 1] == 0x20 || bytes[field.upperBound - 1] == 0x22
+        {
+            field = field.lowerBound..<(field.upperBound - 1)
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[field]), as: UTF8.self)
+    }
+
+    /// Empty, `NA`, `NaN`, `N/A` (any case, spaces and quotes around allowed).
+    static func isMissing(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        var token: [UInt8] = []
+        for index in range where bytes[index] != 0x20 && bytes[index] != 0x22 {
+            token.append(bytes[index] | 0x20)
+            if token.count > 3 { return false }
+        }
+        return token.isEmpty || token == Array("na".utf8) || token == Array("nan".utf8) || token == Array("n/a".utf8)
+    }
+
+    /// Powers of ten exactly representable as doubles.
+    static let exactPowers: [Double] = (0...22).map { pow(10, Double($0)) }
+
+    /// The field as a number, or `nil`; NaN and infinities are not numbers here.
+    ///
+    /// Decimal numbers of up to 15 significant digits with a decimal exponent within ±22 are exact products or
+    /// quotients of two exact doubles (Clinger's fast path, correctly rounded); anything else goes to `strtod`.
+    @inline(__always)
+    static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double? {
+        var index = range.lowerBound
+        var end = range.upperBound
+        while index < end, bytes[index] == 0x20 || bytes[index] == 0x22 { index += 1 }
+        while end > index, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x22 { end -= 1 }
+        guard index < end else { return nil }
+        let start = index
+        var negative = false
+        if bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
+            negative = bytes[index] == UInt8(ascii: "-")
+            index += 1
+        }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var exponent = 0
+        var sawDigit = false
+        while index < end, bytes[index] &- 0x30 < 10 {
+            sawDigit = true
+            if digits > 0 || bytes[index] != 0x30 { digits += 1 }
+            if digits <= 19 { mantissa = mantissa &* 10 &+ UInt64(bytes[index] &- 0x30) } else { exponent += 1 }
+            index += 1
+        }
+        if index < end, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            while index < end, bytes[index] &- 0x30 < 10 {
+                sawDigit = true
+                if digits > 0 || bytes[index] != 0x30 { digits += 1 }
+                if digits <= 19 {
+                    mantissa = mantissa &* 10 &+ UInt64(bytes[index] &- 0x30)
+                    exponent -= 1
+                }
+                index += 1
+            }
+        }
+        guard sawDigit else { return nil }
+        if index < end, bytes[index] | 0x20 == UInt8(ascii: "e") {
+            index += 1
+            var exponentNegative = false
+            if index < end, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
+                exponentNegative = bytes[index] == UInt8(ascii: "-")
+                index += 1
+            }
+            var value = 0
+            var sawExponentDigit = false
+            while index < end, bytes[index] &- 0x30 < 10 {
+                sawExponentDigit = true
+                value = min(value * 10 + Int(bytes[index] &- 0x30), 100_000)
+                index += 1
+            }
+            guard sawExponentDigit else { return nil }
+            exponent += exponentNegative ? -value : value
+        }
+        guard index == end else { return nil }
+        if digits <= 15, abs(exponent) <= 22 {
+            let magnitude = Double(mantissa)
+            let value = exponent >= 0 ? magnitude * exactPowers[exponent] : magnitude / exactPowers[-exponent]
+            return negative ? -value : value
+        }
+        // The slow path: the C library, on a terminated copy.
+        var buffer = [CChar](repeating: 0, count: end - start + 1)
+        for offset in start..<end { buffer[offset - start] = CChar(bitPattern: bytes[offset]) }
+        let value = buffer.withUnsafeBufferPointer { pointer in pointer.baseAddress.map { strtod($0, nil) } }
+        return value.flatMap { $0.isFinite ? $0 : nil }
+    }
+}
+
+/// Per-chunk results of the parallel row parse, written once per chunk.
+final class ChunkResults: @unchecked Sendable {
+    struct Chunk {
+        var samples: [String] = []
+        var labels: [String] = []
+        var errors: [InputError] = []
+    }
+
+    private var storage: UnsafeMutableBufferPointer<Chunk>
+
+    init(count: Int) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: Chunk())
+    }
+
+    deinit {
+        _ = storage.deinitialize()
+        storage.deallocate()
+    }
+
+    subscript(index: Int) -> Chunk {
+        get { storage[index] }
+        set { storage[index] = newValue }
+    }
+}
