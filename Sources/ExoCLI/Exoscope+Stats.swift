@@ -16,7 +16,7 @@ extension Exoscope {
                 column per feature. Missing values (empty, NA, NaN) are left out feature by feature, and every
                 row says how many were.
                 """,
-            subcommands: [ROC.self])
+            subcommands: [ROC.self, DE.self])
     }
 }
 
@@ -34,17 +34,7 @@ extension Exoscope.Stats {
                 a direction chosen on the data it is judged on inflates the AUC.
                 """)
 
-        @Argument(help: "The matrix file.", completion: .file())
-        var matrix: String
-
-        @Option(help: "The column with each sample's group.")
-        var label: String
-
-        @Option(name: .customLong("case"), help: "The label of the cases.")
-        var caseLabel: String
-
-        @Option(name: .customLong("control"), help: "The label of the controls (default: every other label).")
-        var controlLabel: String?
+        @OptionGroup var input: LabelledMatrixOptions
 
         @Option(help: "Which side cases lie on: auto, higher or lower.")
         var direction: Direction = .auto
@@ -81,9 +71,7 @@ extension Exoscope.Stats {
 
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
-                let data = try FeatureMatrix(
-                    url: URL(fileURLWithPath: matrix), displayPath: matrix, labelColumn: label)
-                let groups = try TwoGroups(data, case: caseLabel, control: controlLabel)
+                let (data, groups) = try input.load()
                 let rows = MarkerROC.analyze(
                     data, groups: groups, direction: MarkerROC.DirectionChoice(rawValue: direction.rawValue) ?? .auto,
                     level: level)
@@ -109,5 +97,103 @@ extension Exoscope.Stats {
                 FileHandle.standardOutput.write(Data(output.utf8))
             }
         }
+    }
+}
+
+extension Exoscope.Stats {
+    /// Moderated t (limma) for every feature.
+    struct DE: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "de",
+            abstract: "Differential expression between two groups for every feature: limma's moderated t, BH-adjusted.",
+            discussion: """
+                Columns: feature, log_fc, ave_expr, t, p_value, adj_p_value, b, n_case, n_control, missing. Values must
+                be on a log scale (log2 expression, −ΔCq, log-CPM); log_fc is mean(cases) − mean(controls). The
+                empirical-Bayes prior (Smyth 2004) is fitted to all features, as limma's eBayes with its defaults,
+                and printed on standard error unless --quiet. Missing values are left out feature by feature.
+                """)
+
+        @OptionGroup var input: LabelledMatrixOptions
+
+        @Option(help: "Output format: tsv or json.")
+        var format: OutputFormat = .tsv
+
+        @OptionGroup var outputOptions: OutputOptions
+
+        struct Row: Encodable {
+            var feature: String
+            var logFC, aveExpr, t, pValue, adjPValue, b: Double?
+            var nCase, nControl, missing: Int
+
+            enum CodingKeys: String, CodingKey {
+                case feature, t, b, missing
+                case logFC = "log_fc"
+                case aveExpr = "ave_expr"
+                case pValue = "p_value"
+                case adjPValue = "adj_p_value"
+                case nCase = "n_case"
+                case nControl = "n_control"
+            }
+        }
+
+        func run() async throws {
+            try await withUserFacingErrors(debug: outputOptions.debug) {
+                let (data, groups) = try input.load()
+                guard let result = DifferentialExpression.analyze(data, groups: groups) else {
+                    throw InputErrorList([
+                        InputError(
+                            .invalidValue, at: InputLocation(path: input.matrix),
+                            "no feature has residual degrees of freedom: each group needs two samples with a value")
+                    ])
+                }
+                if !outputOptions.quiet, !outputOptions.json {
+                    FileHandle.standardError.write(
+                        Data(
+                            "prior: d0 = \(result.prior.df), s0² = \(result.prior.variance), v0 = \(result.prior.coefficientVariance)\n"
+                                .utf8))
+                }
+                func finite(_ value: Double) -> Double? { value.isFinite ? value : nil }
+                if outputOptions.json || format == .json {
+                    try printJSON(
+                        result.rows.map {
+                            Row(
+                                feature: $0.feature, logFC: finite($0.logFC), aveExpr: finite($0.averageExpression),
+                                t: finite($0.t), pValue: finite($0.p), adjPValue: finite($0.adjustedP), b: finite($0.b),
+                                nCase: $0.cases, nControl: $0.controls, missing: $0.missing)
+                        })
+                    return
+                }
+                var output = "feature\tlog_fc\tave_expr\tt\tp_value\tadj_p_value\tb\tn_case\tn_control\tmissing\n"
+                output.reserveCapacity(result.rows.count * 160)
+                func number(_ value: Double) -> String { value.isFinite ? String(value) : "" }
+                for row in result.rows {
+                    output += row.feature + "\t" + number(row.logFC) + "\t" + number(row.averageExpression) + "\t"
+                    output += number(row.t) + "\t" + number(row.p) + "\t" + number(row.adjustedP) + "\t"
+                    output += number(row.b) + "\t\(row.cases)\t\(row.controls)\t\(row.missing)\n"
+                }
+                FileHandle.standardOutput.write(Data(output.utf8))
+            }
+        }
+    }
+}
+
+/// The matrix file and the two groups every `stats` subcommand compares.
+struct LabelledMatrixOptions: ParsableArguments {
+    @Argument(help: "The matrix file.", completion: .file())
+    var matrix: String
+
+    @Option(help: "The column with each sample's group.")
+    var label: String
+
+    @Option(name: .customLong("case"), help: "The label of the cases.")
+    var caseLabel: String
+
+    @Option(name: .customLong("control"), help: "The label of the controls (default: every other label).")
+    var controlLabel: String?
+
+    /// Reads the matrix and splits its samples.
+    func load() throws -> (FeatureMatrix, TwoGroups) {
+        let data = try FeatureMatrix(url: URL(fileURLWithPath: matrix), displayPath: matrix, labelColumn: label)
+        return (data, try TwoGroups(data, case: caseLabel, control: controlLabel))
     }
 }

@@ -2,29 +2,14 @@
 # Whole-process speed of AUC with DeLong CI for every feature of a 2,600 miRNA × 1,000 sample matrix:
 # `exoscope stats roc` against pROC (Debian r-cran-proc, a loop of roc + ci.auc) and a scikit-learn
 # roc_auc_score loop (no interval), on the same file, one after the other. Writes bench/results/roc-speed.md.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-work=${EXOSCOPE_BENCH_WORK:-$PWD/.build-bench/stats}
-mkdir -p "$work" bench/results
-if ! Rscript -e 'library(pROC)' >/dev/null 2>&1; then
-    $( [ "$(id -u)" = 0 ] || echo sudo ) apt-get install -y -q r-cran-proc
-fi
+source "$(dirname "$0")/setup.sh"
+install_r_package r-cran-proc pROC
 if [ ! -x "$work/venv/bin/python" ]; then
     python3 -m venv "$work/venv"
     "$work/venv/bin/pip" install -q scikit-learn pandas
 fi
-swift build -c release --product exoscope >/dev/null
-exoscope=$(swift build -c release --show-bin-path)/exoscope
 matrix=$work/m2600x1000.tsv
 [ -f "$matrix" ] || python3 bench/stats/make_matrix.py "$matrix" 2600 1000 20261127
-
-# time_of OUTPUT COMMAND…: runs COMMAND with its standard output in OUTPUT and prints the elapsed seconds.
-time_of() {
-    local output=$1
-    shift
-    /usr/bin/time -f %e -o "$work/time" "$@" > "$output"
-    tail -1 "$work/time"
-}
 exo_s=$(time_of "$work/roc.exoscope.tsv" "$exoscope" stats roc "$matrix" --label group --case tumour --control healthy --direction higher)
 proc_s=$(time_of "$work/roc.proc.tsv" Rscript bench/stats/proc_roc_matrix.R "$matrix" tumour healthy)
 sk_s=$(time_of "$work/roc.sklearn.tsv" "$work/venv/bin/python" bench/stats/sklearn_roc_matrix.py "$matrix" tumour)

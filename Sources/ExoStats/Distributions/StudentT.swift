@@ -56,6 +56,34 @@ public struct StudentT: Sendable, Hashable {
         return t
     }
 
+    /// The upper tail P(T > t), without cancellation.
+    public func upperTail(_ t: Double) -> Double {
+        let half = twoSidedPValue(t) / 2
+        return t >= 0 ? half : 1 - half
+    }
+
+    /// The t with P(T > t) = q, solved on the upper tail itself so that tiny q keep full relative precision
+    /// (R's `qt(q, df, lower.tail = FALSE)`).
+    public func upperQuantile(_ q: Double) -> Double {
+        guard q > 0, q < 1 else { return q == 0 ? .infinity : (q == 1 ? -.infinity : .nan) }
+        if q > 0.5 { return -upperQuantile(1 - q) }
+        if q == 0.5 { return 0 }
+        var low = 0.0
+        var high = 1.0
+        while upperTail(high) > q { high *= 2 }
+        var t = min(max(-Normal.quantile(q), low), high)
+        for _ in 0..<200 {
+            let f = upperTail(t) - q
+            if f < 0 { high = t } else { low = t }
+            let density = self.density(t)
+            var next = t + f / density
+            if !(next > low && next < high) || density <= 0 { next = (low + high) / 2 }
+            if abs(next - t) <= 1e-15 * max(1, abs(t)) { return next }
+            t = next
+        }
+        return t
+    }
+
     /// The probability density.
     public func density(_ t: Double) -> Double {
         let nu = degreesOfFreedom

@@ -1,0 +1,67 @@
+public import ExoFormats
+public import ExoStats
+import Foundation
+
+/// Differential expression between two groups for every feature of a labelled matrix: limma's moderated t
+/// (the model ~ group, coefficient = mean of cases − mean of controls), with Benjamini–Hochberg adjusted p.
+///
+/// Values must be on a log scale (log2 expression, ΔCq, log-CPM). Missing values are left out feature by
+/// feature, as limma's lmFit does, and counted in each row; a feature left with no case or no control has no
+/// statistic.
+public enum DifferentialExpression {
+    /// One feature's result.
+    public struct Row: Sendable, Hashable {
+        public var feature: String
+        /// Mean of cases − mean of controls (log2 fold change for log2 data).
+        public var logFC: Double
+        /// Mean over all samples with a value.
+        public var averageExpression: Double
+        public var t: Double
+        public var p: Double
+        public var adjustedP: Double
+        /// The log-odds of differential expression.
+        public var b: Double
+        public var cases: Int
+        public var controls: Int
+        public var missing: Int
+    }
+
+    /// The table and the prior the moderation used.
+    public struct Result: Sendable {
+        public var rows: [Row]
+        public var prior: ModeratedT.Prior
+    }
+
+    /// Moderated t for every feature; `nil` when no feature has residual degrees of freedom.
+    public static func analyze(_ matrix: FeatureMatrix, groups: TwoGroups) -> Result? {
+        let count = matrix.features.count
+        let fits = ResultSlots<(ModeratedT.Fit, Double, Int, Int)>(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { feature in
+            let values = matrix.values[feature]
+            var cases: [Double] = []
+            var controls: [Double] = []
+            cases.reserveCapacity(groups.cases.count)
+            controls.reserveCapacity(groups.controls.count)
+            for index in groups.cases where !values[index].isNaN { cases.append(values[index]) }
+            for index in groups.controls where !values[index].isNaN { controls.append(values[index]) }
+            let present = cases.count + controls.count
+            let average = present == 0 ? Double.nan : (cases.reduce(0, +) + controls.reduce(0, +)) / Double(present)
+            fits[feature] = (
+                ModeratedT.twoGroupFit(cases: cases, controls: controls), average, cases.count, controls.count
+            )
+        }
+        let all = fits.values
+        guard let moderated = ModeratedT.moderate(all.map(\.0)) else { return nil }
+        let adjusted = MultipleTesting.benjaminiHochberg(moderated.statistics.map(\.p))
+        let total = groups.cases.count + groups.controls.count
+        let rows = all.indices.map { index in
+            let (fit, average, cases, controls) = all[index]
+            let statistic = moderated.statistics[index]
+            return Row(
+                feature: matrix.features[index], logFC: fit.coefficient, averageExpression: average, t: statistic.t,
+                p: statistic.p, adjustedP: adjusted[index], b: statistic.b, cases: cases, controls: controls,
+                missing: total - cases - controls)
+        }
+        return Result(rows: rows, prior: moderated.prior)
+    }
+}

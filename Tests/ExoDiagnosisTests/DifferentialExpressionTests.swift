@@ -1,0 +1,63 @@
+import ExoDiagnosis
+import ExoFormats
+import ExoStats
+import ExoTestSupport
+import Foundation
+import Testing
+
+/// Moderated t against limma 3.54.1 on a seeded 300 miRNA × 40 sample matrix with 1 % missing values
+/// (Tests/Fixtures/stats/mirna-300x40.limma.tsv, made by
+/// `Rscript bench/stats/limma_reference.R Tests/Fixtures/stats/mirna-300x40.tsv tumour healthy`).
+struct DifferentialExpressionTests {
+    @Test func moderatedTMatchesLimmaTo1e8Relative() throws {
+        let data = try FeatureMatrix(
+            url: Fixture.url("stats/mirna-300x40.tsv"), displayPath: "mirna-300x40.tsv", labelColumn: "group")
+        let result = try #require(
+            DifferentialExpression.analyze(data, groups: try TwoGroups(data, case: "tumour", control: "healthy")))
+        let lines = try String(contentsOf: Fixture.url("stats/mirna-300x40.limma.tsv"), encoding: .utf8)
+            .split(separator: "\n")
+        // "# df.prior 4.31… s2.prior 1.12… var.prior 5.33…"
+        let prior = lines[2].split(separator: " ").compactMap { Double($0) }
+        #expect(abs(result.prior.df / prior[0] - 1) < 1e-8)
+        #expect(abs(result.prior.variance / prior[1] - 1) < 1e-8)
+        #expect(abs(result.prior.coefficientVariance / prior[2] - 1) < 1e-8)
+        let rows = Dictionary(uniqueKeysWithValues: result.rows.map { ($0.feature, $0) })
+        var compared = 0
+        for line in lines.dropFirst(4) {
+            let fields = line.split(separator: "\t").map(String.init)
+            let row = try #require(rows[fields[0]])
+            let mine = [row.logFC, row.averageExpression, row.t, row.p, row.adjustedP, row.b]
+            for (value, text) in zip(mine, fields.dropFirst()) {
+                let expected = try #require(Double(text))
+                #expect(abs(value - expected) <= 1e-8 * abs(expected), "\(fields[0]): \(value) vs limma \(text)")
+            }
+            compared += 1
+        }
+        #expect(compared == 300)
+        #expect(result.rows.contains { $0.missing > 0 }, "the fixture has missing values, left out per feature")
+    }
+
+    /// Digamma, trigamma, tetragamma and the trigamma inverse against R 4.2.2 and limma 3.54.1
+    /// (`digamma`, `trigamma`, `psigamma(x, 2)`, `limma::trigammaInverse`); BH against `p.adjust`.
+    @Test func specialFunctionsAndBHMatchR() {
+        let cases: [(Double, Double, Double, Double)] = [
+            (0.3, -3.5025242222001323, 12.245364546107732, -75.272536588726027),
+            (7.5, 1.9467574842460871, 0.14261589669670383, -0.020305252536644669),
+            (123.4, 4.8113737751162775, 0.0081366516108652628, -6.6204734192310929e-05),
+        ]
+        for (x, psi, psi1, psi2) in cases {
+            #expect(abs(SpecialFunctions.digamma(x) / psi - 1) < 1e-14)
+            #expect(abs(SpecialFunctions.trigamma(x) / psi1 - 1) < 1e-14)
+            #expect(abs(SpecialFunctions.tetragamma(x) / psi2 - 1) < 1e-14)
+        }
+        #expect(abs(SpecialFunctions.trigammaInverse(0.7) / 1.8741947852056657 - 1) < 1e-12)
+        // p.adjust(c(0.01, 0.04, 0.03, 0.2, NA, 0.005), "BH") = 0.025 0.05 0.05 0.2 NA 0.025
+        let adjusted = MultipleTesting.benjaminiHochberg([0.01, 0.04, 0.03, 0.2, .nan, 0.005])
+        #expect(adjusted[4].isNaN)
+        for (value, expected) in zip(
+            adjusted.enumerated().filter { $0.offset != 4 }.map(\.element), [0.025, 0.05, 0.05, 0.2, 0.025])
+        {
+            #expect(abs(value - expected) < 1e-15)
+        }
+    }
+}
