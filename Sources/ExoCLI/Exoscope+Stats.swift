@@ -105,15 +105,27 @@ extension Exoscope.Stats {
     struct DE: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "de",
-            abstract: "Differential expression between two groups for every feature: limma's moderated t, BH-adjusted.",
+            abstract:
+                "Differential expression between two groups for every feature: moderated t, Welch or Mann–Whitney.",
             discussion: """
                 Columns: feature, log_fc, ave_expr, t, p_value, adj_p_value, b, n_case, n_control, missing. Values must
                 be on a log scale (log2 expression, −ΔCq, log-CPM); log_fc is mean(cases) − mean(controls). The
                 empirical-Bayes prior (Smyth 2004) is fitted to all features, as limma's eBayes with its defaults,
-                and printed on standard error unless --quiet. Missing values are left out feature by feature.
+                and printed on standard error unless --quiet. --method welch gives Welch's t (column t, no b);
+                --method mann-whitney gives R's wilcox.test (W in column t; exact p below 50 per group without
+                ties, else the tie- and continuity-corrected normal approximation). Missing values are left out
+                feature by feature.
                 """)
 
         @OptionGroup var input: LabelledMatrixOptions
+
+        @Option(help: "The test: moderated (limma, the default), welch or mann-whitney.")
+        var method: Method = .moderated
+
+        enum Method: String, ExpressibleByArgument, CaseIterable {
+            case moderated, welch
+            case mannWhitney = "mann-whitney"
+        }
 
         @Option(help: "Output format: tsv or json.")
         var format: OutputFormat = .tsv
@@ -139,17 +151,18 @@ extension Exoscope.Stats {
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
                 let (data, groups) = try input.load()
-                guard let result = DifferentialExpression.analyze(data, groups: groups) else {
+                let chosen = DifferentialExpression.Method(rawValue: method.rawValue) ?? .moderated
+                guard let result = DifferentialExpression.analyze(data, groups: groups, method: chosen) else {
                     throw InputErrorList([
                         InputError(
                             .invalidValue, at: InputLocation(path: input.matrix),
                             "no feature has residual degrees of freedom: each group needs two samples with a value")
                     ])
                 }
-                if !outputOptions.quiet, !outputOptions.json {
+                if let prior = result.prior, !outputOptions.quiet, !outputOptions.json {
                     FileHandle.standardError.write(
                         Data(
-                            "prior: d0 = \(result.prior.df), s0² = \(result.prior.variance), v0 = \(result.prior.coefficientVariance)\n"
+                            "prior: d0 = \(prior.df), s0² = \(prior.variance), v0 = \(prior.coefficientVariance)\n"
                                 .utf8))
                 }
                 func finite(_ value: Double) -> Double? { value.isFinite ? value : nil }

@@ -26,10 +26,47 @@ public enum DifferentialExpression {
         public var missing: Int
     }
 
-    /// The table and the prior the moderation used.
+    /// The table and the prior the moderation used (`nil` for the classical tests).
     public struct Result: Sendable {
         public var rows: [Row]
-        public var prior: ModeratedT.Prior
+        public var prior: ModeratedT.Prior?
+    }
+
+    /// The per-feature test.
+    public enum Method: String, Sendable, CaseIterable {
+        /// limma's empirical-Bayes moderated t (the default): borrows strength across features.
+        case moderated
+        /// Welch's unequal-variance t test (R `t.test`); `t` is Welch's t, `b` is empty.
+        case welch
+        /// The Mann–Whitney U test (R `wilcox.test`): `t` holds W; exact p for small samples without ties.
+        case mannWhitney = "mann-whitney"
+    }
+
+    /// Welch's t or the Mann–Whitney test for every feature, with BH-adjusted p.
+    public static func analyze(_ matrix: FeatureMatrix, groups: TwoGroups, method: Method) -> Result? {
+        if method == .moderated { return analyze(matrix, groups: groups) }
+        let count = matrix.features.count
+        let slots = ResultSlots<Row>(count: count)
+        let total = groups.cases.count + groups.controls.count
+        DispatchQueue.concurrentPerform(iterations: count) { feature in
+            let values = matrix.values[feature]
+            let cases = groups.cases.map { values[$0] }.filter { !$0.isNaN }
+            let controls = groups.controls.map { values[$0] }.filter { !$0.isNaN }
+            let test =
+                method == .welch ? TwoSampleTests.welch(cases, controls) : TwoSampleTests.mannWhitney(cases, controls)
+            let present = cases + controls
+            slots[feature] = Row(
+                feature: matrix.features[feature],
+                logFC: cases.isEmpty || controls.isEmpty
+                    ? .nan : cases.reduce(0, +) / Double(cases.count) - controls.reduce(0, +) / Double(controls.count),
+                averageExpression: present.isEmpty ? .nan : present.reduce(0, +) / Double(present.count),
+                t: test?.statistic ?? .nan, p: test?.p ?? .nan, adjustedP: .nan, b: .nan, cases: cases.count,
+                controls: controls.count, missing: total - present.count)
+        }
+        var rows = slots.values
+        let adjusted = MultipleTesting.benjaminiHochberg(rows.map(\.p))
+        for index in rows.indices { rows[index].adjustedP = adjusted[index] }
+        return Result(rows: rows, prior: nil)
     }
 
     /// Moderated t for every feature; `nil` when no feature has residual degrees of freedom.

@@ -18,9 +18,10 @@ struct DifferentialExpressionTests {
             .split(separator: "\n")
         // "# df.prior 4.31… s2.prior 1.12… var.prior 5.33…"
         let prior = lines[2].split(separator: " ").compactMap { Double($0) }
-        #expect(abs(result.prior.df / prior[0] - 1) < 1e-8)
-        #expect(abs(result.prior.variance / prior[1] - 1) < 1e-8)
-        #expect(abs(result.prior.coefficientVariance / prior[2] - 1) < 1e-8)
+        let fitted = try #require(result.prior)
+        #expect(abs(fitted.df / prior[0] - 1) < 1e-8)
+        #expect(abs(fitted.variance / prior[1] - 1) < 1e-8)
+        #expect(abs(fitted.coefficientVariance / prior[2] - 1) < 1e-8)
         let rows = Dictionary(uniqueKeysWithValues: result.rows.map { ($0.feature, $0) })
         var compared = 0
         for line in lines.dropFirst(4) {
@@ -59,5 +60,40 @@ struct DifferentialExpressionTests {
         {
             #expect(abs(value - expected) < 1e-15)
         }
+    }
+}
+
+/// Welch's t and the Mann–Whitney test against R 4.2.2's `t.test` and `wilcox.test` on the same matrix and two
+/// hand-made examples (Tests/Fixtures/stats/mirna-300x40.two-sample.tsv, made by
+/// `Rscript bench/stats/two_sample_reference.R Tests/Fixtures/stats/mirna-300x40.tsv tumour healthy`).
+struct TwoSampleTestTests {
+    @Test func welchAndMannWhitneyMatchR() throws {
+        let data = try FeatureMatrix(
+            url: Fixture.url("stats/mirna-300x40.tsv"), displayPath: "mirna-300x40.tsv", labelColumn: "group")
+        let groups = try TwoGroups(data, case: "tumour", control: "healthy")
+        let welch = try #require(DifferentialExpression.analyze(data, groups: groups, method: .welch))
+        let wilcoxon = try #require(DifferentialExpression.analyze(data, groups: groups, method: .mannWhitney))
+        let lines = try String(contentsOf: Fixture.url("stats/mirna-300x40.two-sample.tsv"), encoding: .utf8)
+            .split(separator: "\n").filter { !$0.hasPrefix("#") }.dropFirst()
+        var reference: [String: [Double]] = [:]
+        for line in lines {
+            let fields = line.split(separator: "\t")
+            reference[String(fields[0])] = fields.dropFirst().compactMap { Double($0) }
+        }
+        for (index, feature) in data.features.enumerated() {
+            let expected = try #require(reference[feature])
+            #expect(abs(welch.rows[index].t / expected[0] - 1) < 1e-9, "\(feature) Welch t")
+            #expect(abs(welch.rows[index].p / expected[2] - 1) < 1e-9, "\(feature) Welch p")
+            #expect(wilcoxon.rows[index].t == expected[3], "\(feature) W")
+            #expect(abs(wilcoxon.rows[index].p / expected[4] - 1) < 1e-12, "\(feature) Mann–Whitney p (exact)")
+        }
+        let exact = try #require(TwoSampleTests.mannWhitney([1.1, 2.2, 3.3, 4.4], [0.5, 2.5, 5.5, 6.5, 7.5]))
+        let exactReference = try #require(reference["example-exact"])
+        #expect(exact.exact && exact.statistic == exactReference[3] && abs(exact.p / exactReference[4] - 1) < 1e-12)
+        let ties = try #require(TwoSampleTests.mannWhitney([1, 2, 2, 3, 4, 4, 5], [2, 3, 3, 6, 7, 8]))
+        let tiesReference = try #require(reference["example-ties"])
+        #expect(!ties.exact && ties.statistic == tiesReference[3] && abs(ties.p / tiesReference[4] - 1) < 1e-12)
+        let welchTies = try #require(TwoSampleTests.welch([1, 2, 2, 3, 4, 4, 5], [2, 3, 3, 6, 7, 8]))
+        #expect(abs((welchTies.degreesOfFreedom ?? 0) / tiesReference[1] - 1) < 1e-12)
     }
 }
