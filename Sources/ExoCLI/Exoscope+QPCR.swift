@@ -76,38 +76,23 @@ extension Exoscope.QPCR {
                     guard let document = readRDML(path, problems: &problems) else { continue }
                     for run in document.runs {
                         let curves = AmplificationCurve.curves(of: run, in: document)
-                        let analysis = LinRegPCR.analyze(curves)
-                        let sections = cqMethod == .td0 ? ThirdDerivativeZero.analyze(curves) : []
-                        for (index, result) in analysis.results.enumerated() {
-                            var row = Row(
-                                file: path, run: run.id, well: result.curve.well, sample: result.curve.sample,
-                                sampleType: result.curve.sampleType, target: result.curve.target,
-                                cq: Self.finite(
-                                    cqMethod == .sdm ? SecondDerivativeMaximum.cq(of: result.curve) : result.cq),
-                                efficiency: Self.finite(result.individualEfficiency), n0: Self.finite(result.n0),
-                                meanEfficiency: Self.finite(result.meanEfficiency),
-                                r2: Self.finite(result.rSquared),
-                                baseline: Self.finite(result.baseline), amplified: result.amplified,
-                                flags: Self.flags(result),
-                                windowPoints: result.pointsInWindow)
-                            if cqMethod == .td0 {
-                                let section = sections[index]
-                                row.cq = section.td0
-                                row.efficiency = section.individualEfficiency
-                                row.r2 = section.rSquared
-                                row.baseline = section.baseline
-                                row.n0 = nil
-                                row.meanEfficiency = section.meanEfficiency
-                                row.windowPoints = section.pointsIncluded ?? 0
-                                row.amplified = section.amplified
-                                row.flags = Self.flags(section)
-                                row.ncopy = section.ncopy
-                                row.individualNcopy = section.individualNcopy
-                                if section.ncopy != nil || section.individualNcopy != nil {
-                                    row.ncopyAssumes = section.curve.amplicons?.assumed ?? []
-                                }
-                            }
-                            rows.append(row)
+                        if cqMethod == .td0 {
+                            rows += ThirdDerivativeZero.analyze(curves).map { Self.row($0, file: path, run: run.id) }
+                            continue
+                        }
+                        for result in LinRegPCR.analyze(curves).results {
+                            rows.append(
+                                Row(
+                                    file: path, run: run.id, well: result.curve.well, sample: result.curve.sample,
+                                    sampleType: result.curve.sampleType, target: result.curve.target,
+                                    cq: Self.finite(
+                                        cqMethod == .sdm ? SecondDerivativeMaximum.cq(of: result.curve) : result.cq),
+                                    efficiency: Self.finite(result.individualEfficiency), n0: Self.finite(result.n0),
+                                    meanEfficiency: Self.finite(result.meanEfficiency),
+                                    r2: Self.finite(result.rSquared),
+                                    baseline: Self.finite(result.baseline), amplified: result.amplified,
+                                    flags: Self.flags(result),
+                                    windowPoints: result.pointsInWindow))
                         }
                     }
                 }
@@ -138,6 +123,19 @@ extension Exoscope.QPCR {
         }
 
         static func finite(_ value: Double) -> Double? { value.isFinite ? value : nil }
+
+        /// A TD0 row: TD0 as Cq, the section's efficiency, baseline and R², the target's mean efficiency, Ncopy.
+        static func row(_ section: ThirdDerivativeZero.Result, file: String, run: String) -> Row {
+            let curve = section.curve
+            let hasCopies = section.ncopy != nil || section.individualNcopy != nil
+            return Row(
+                file: file, run: run, well: curve.well, sample: curve.sample, sampleType: curve.sampleType,
+                target: curve.target, cq: section.td0, efficiency: section.individualEfficiency, n0: nil,
+                meanEfficiency: section.meanEfficiency, r2: section.rSquared, baseline: section.baseline,
+                amplified: section.amplified, flags: flags(section), windowPoints: section.pointsIncluded ?? 0,
+                ncopy: section.ncopy, individualNcopy: section.individualNcopy,
+                ncopyAssumes: hasCopies ? curve.amplicons?.assumed ?? [] : [])
+        }
 
         /// Flags of the TD0 analysis, named as those of the threshold analysis.
         static func flags(_ section: ThirdDerivativeZero.Result) -> [String] {

@@ -1,3 +1,4 @@
+import ExoCore
 public import ExoFormats
 public import ExoStats
 import Foundation
@@ -46,12 +47,10 @@ public enum DifferentialExpression {
     public static func analyze(_ matrix: FeatureMatrix, groups: TwoGroups, method: Method) -> Result? {
         if method == .moderated { return analyze(matrix, groups: groups) }
         let count = matrix.features.count
-        let slots = ResultSlots<Row>(count: count)
-        let total = groups.cases.count + groups.controls.count
+        let slots = ConcurrentSlots<Row>(count: count)
+        let total = groups.sampleCount
         DispatchQueue.concurrentPerform(iterations: count) { feature in
-            let values = matrix.values[feature]
-            let cases = groups.cases.map { values[$0] }.filter { !$0.isNaN }
-            let controls = groups.controls.map { values[$0] }.filter { !$0.isNaN }
+            let (cases, controls) = groups.present(matrix.values[feature])
             let test =
                 method == .welch ? TwoSampleTests.welch(cases, controls) : TwoSampleTests.mannWhitney(cases, controls)
             let present = cases + controls
@@ -72,15 +71,9 @@ public enum DifferentialExpression {
     /// Moderated t for every feature; `nil` when no feature has residual degrees of freedom.
     public static func analyze(_ matrix: FeatureMatrix, groups: TwoGroups) -> Result? {
         let count = matrix.features.count
-        let fits = ResultSlots<(ModeratedT.Fit, Double, Int, Int)>(count: count)
+        let fits = ConcurrentSlots<(ModeratedT.Fit, Double, Int, Int)>(count: count)
         DispatchQueue.concurrentPerform(iterations: count) { feature in
-            let values = matrix.values[feature]
-            var cases: [Double] = []
-            var controls: [Double] = []
-            cases.reserveCapacity(groups.cases.count)
-            controls.reserveCapacity(groups.controls.count)
-            for index in groups.cases where !values[index].isNaN { cases.append(values[index]) }
-            for index in groups.controls where !values[index].isNaN { controls.append(values[index]) }
+            let (cases, controls) = groups.present(matrix.values[feature])
             let present = cases.count + controls.count
             let average = present == 0 ? Double.nan : (cases.reduce(0, +) + controls.reduce(0, +)) / Double(present)
             fits[feature] = (
@@ -90,7 +83,7 @@ public enum DifferentialExpression {
         let all = fits.values
         guard let moderated = ModeratedT.moderate(all.map(\.0)) else { return nil }
         let adjusted = MultipleTesting.benjaminiHochberg(moderated.statistics.map(\.p))
-        let total = groups.cases.count + groups.controls.count
+        let total = groups.sampleCount
         let rows = all.indices.map { index in
             let (fit, average, cases, controls) = all[index]
             let statistic = moderated.statistics[index]

@@ -1,3 +1,4 @@
+import ExoCore
 public import ExoFormats
 public import ExoStats
 import Foundation
@@ -34,7 +35,7 @@ public enum MarkerROC {
     public static func analyze(
         _ matrix: FeatureMatrix, groups: TwoGroups, direction: DirectionChoice = .auto, level: Double = 0.95
     ) -> [Row] {
-        let results = ResultSlots<Row>(count: matrix.features.count)
+        let results = ConcurrentSlots<Row>(count: matrix.features.count)
         DispatchQueue.concurrentPerform(iterations: matrix.features.count) { feature in
             results[feature] = row(
                 name: matrix.features[feature], values: matrix.values[feature], groups: groups,
@@ -46,9 +47,8 @@ public enum MarkerROC {
     static func row(name: String, values: [Double], groups: TwoGroups, direction: DirectionChoice, level: Double)
         -> Row
     {
-        let cases = groups.cases.map { values[$0] }.filter { !$0.isNaN }
-        let controls = groups.controls.map { values[$0] }.filter { !$0.isNaN }
-        let missing = groups.cases.count + groups.controls.count - cases.count - controls.count
+        let (cases, controls) = groups.present(values)
+        let missing = groups.sampleCount - cases.count - controls.count
         let chosen: ROCCurve.Direction =
             switch direction {
             case .higher: .higherInCases
@@ -76,26 +76,4 @@ public enum MarkerROC {
         row.high = interval.high
         return row
     }
-}
-
-/// Preallocated result slots that concurrent iterations write by index, each index exactly once.
-final class ResultSlots<Element: Sendable>: @unchecked Sendable {
-    private let storage: UnsafeMutableBufferPointer<Element?>
-
-    init(count: Int) {
-        storage = .allocate(capacity: count)
-        storage.initialize(repeating: nil)
-    }
-
-    deinit {
-        _ = storage.deinitialize()
-        storage.deallocate()
-    }
-
-    subscript(index: Int) -> Element? {
-        get { storage[index] }
-        set { storage[index] = newValue }
-    }
-
-    var values: [Element] { storage.compactMap { $0 } }
 }

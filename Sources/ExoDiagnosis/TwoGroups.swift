@@ -63,4 +63,18 @@ public struct TwoGroups: Sendable, Hashable {
         self.cases = cases
         self.controls = controls
     }
+
+    /// One feature's values in the cases and in the controls, missing values (NaN) left out.
+    public func present(_ values: [Double]) -> (cases: [Double], controls: [Double]) {
+        var caseValues: [Double] = []
+        var controlValues: [Double] = []
+        caseValues.reserveCapacity(cases.count)
+        controlValues.reserveCapacity(controls.count)
+        for index in cases where !values[index].isNaN { caseValues.append(values[index]) }
+        for index in controls where !values[index].isNaN { controlValues.append(values[index]) }
+        return (caseValues, controlValues)
+    }
+
+    /// The number of samples in the two groups.
+    public var sampleCount: Int { cases.count + controls.count }
 }

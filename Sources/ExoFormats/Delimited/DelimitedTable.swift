@@ -37,13 +37,13 @@ public struct DelimitedTable: Sendable {
     ///     people write (sample sheets, measurement files) are read strictly.
     /// - Throws: `InputErrorList` with every `emptyTable`, `duplicateColumn` and `wrongFieldCount` problem.
     public init(_ file: TextFile, toleratingRaggedRows: Bool = false) throws(InputErrorList) {
-        var delimiter: UInt8 = file.displayPath.lowercased().hasSuffix(".csv") ? UInt8(ascii: ",") : UInt8(ascii: "\t")
+        var delimiter = Self.defaultDelimiter(file)
         path = file.displayPath
         var parsed: [(line: Int, fields: [Field])] = []
         for (index, line) in file.lines.enumerated() {
             let trimmed = line.trimmingWhitespace()
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            if parsed.isEmpty, trimmed.hasPrefix("sep="), let declared = trimmed.utf8.dropFirst(4).first {
+            guard Self.isTableLine(trimmed) else { continue }
+            if parsed.isEmpty, let declared = Self.declaredDelimiter(trimmed) {
                 delimiter = declared
                 continue
             }
@@ -103,6 +103,35 @@ public struct DelimitedTable: Sendable {
                     hint: "fields are separated by \(separator); an empty field still needs its separator"))
         }
         if !errors.isEmpty { throw InputErrorList(errors) }
+    }
+
+    /// The column names of a file's table, read as `init` reads them, without parsing the rows; `nil` for a
+    /// file without a header.
+    public static func header(of file: TextFile) -> [String]? {
+        var delimiter = defaultDelimiter(file)
+        for line in file.lines {
+            let trimmed = line.trimmingWhitespace()
+            guard isTableLine(trimmed) else { continue }
+            if let declared = declaredDelimiter(trimmed) {
+                delimiter = declared
+                continue
+            }
+            return split(line, delimiter: delimiter).map(\.text)
+        }
+        return nil
+    }
+
+    /// Comma for `.csv`, tab otherwise.
+    static func defaultDelimiter(_ file: TextFile) -> UInt8 {
+        file.displayPath.lowercased().hasSuffix(".csv") ? UInt8(ascii: ",") : UInt8(ascii: "\t")
+    }
+
+    /// Blank lines and `#` comments are not part of the table.
+    static func isTableLine(_ trimmed: String) -> Bool { !trimmed.isEmpty && !trimmed.hasPrefix("#") }
+
+    /// The delimiter an Excel-style first line `sep=X` declares.
+    static func declaredDelimiter(_ trimmed: String) -> UInt8? {
+        trimmed.hasPrefix("sep=") ? trimmed.utf8.dropFirst(4).first : nil
     }
 
     /// Splits one line into trimmed fields with their byte columns.

@@ -176,7 +176,7 @@ public struct FeatureMatrix: Sendable {
         let flat = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, rows.count * width))
         defer { flat.deallocate() }
         let chunkCount = min(rows.count, ProcessInfo.processInfo.activeProcessorCount * 4)
-        let chunks = ChunkResults(count: chunkCount)
+        let chunks = ConcurrentSlots<RowChunk>(count: chunkCount)
         let layout = RowLayout(
             fieldCount: names.count, sampleIndex: sampleIndex, labelIndex: labelIndex, featureOf: featureOf,
             names: names, delimiter: delimiter, path: path)
@@ -184,7 +184,7 @@ public struct FeatureMatrix: Sendable {
         nonisolated(unsafe) let output = flat
         let rowList = rows
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            var result = ChunkResults.Chunk()
+            var result = RowChunk()
             let first = chunk * rowList.count / chunkCount
             let last = (chunk + 1) * rowList.count / chunkCount
             for row in first..<last {
@@ -196,10 +196,10 @@ public struct FeatureMatrix: Sendable {
         }
         var samples: [String] = []
         var labels: [String] = []
-        for chunk in 0..<chunkCount {
-            samples += chunks[chunk].samples
-            labels += chunks[chunk].labels
-            errors += chunks[chunk].errors
+        for chunk in chunks.values {
+            samples += chunk.samples
+            labels += chunk.labels
+            errors += chunk.errors
         }
         guard errors.isEmpty else { throw InputErrorList(Array(errors.prefix(20))) }
         let rowCount = rows.count
@@ -212,6 +212,13 @@ public struct FeatureMatrix: Sendable {
         return FeatureMatrix(
             path: path, samples: samples, labels: labels, labelColumn: labelColumn,
             features: featureColumns.map { names[$0] }, values: columns, lines: rows.map(\.line))
+    }
+
+    /// What one chunk of rows parsed: their samples, labels and errors.
+    struct RowChunk: Sendable {
+        var samples: [String] = []
+        var labels: [String] = []
+        var errors: [InputError] = []
     }
 
     /// Where each column goes.
@@ -229,7 +236,7 @@ public struct FeatureMatrix: Sendable {
     /// One row: its sample and label, its numbers written to `row` (NaN when missing), errors appended.
     static func parseRow(
         _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, line: Int, layout: RowLayout,
-        into row: UnsafeMutablePointer<Double>?, result: inout ChunkResults.Chunk
+        into row: UnsafeMutablePointer<Double>?, result: inout RowChunk
     ) {
         var start = range.lowerBound
         var column = 0
@@ -376,31 +383,5 @@ public struct FeatureMatrix: Sendable {
         for offset in start..<end { buffer[offset - start] = CChar(bitPattern: bytes[offset]) }
         let value = buffer.withUnsafeBufferPointer { pointer in pointer.baseAddress.map { strtod($0, nil) } }
         return value.flatMap { $0.isFinite ? $0 : nil }
-    }
-}
-
-/// Per-chunk results of the parallel row parse, written once per chunk.
-final class ChunkResults: @unchecked Sendable {
-    struct Chunk {
-        var samples: [String] = []
-        var labels: [String] = []
-        var errors: [InputError] = []
-    }
-
-    private var storage: UnsafeMutableBufferPointer<Chunk>
-
-    init(count: Int) {
-        storage = .allocate(capacity: count)
-        storage.initialize(repeating: Chunk())
-    }
-
-    deinit {
-        _ = storage.deinitialize()
-        storage.deallocate()
-    }
-
-    subscript(index: Int) -> Chunk {
-        get { storage[index] }
-        set { storage[index] = newValue }
     }
 }

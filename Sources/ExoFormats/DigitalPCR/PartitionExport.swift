@@ -65,6 +65,12 @@ public struct PartitionExport: Sendable {
         "high": ["PoissonConfMax"],
     ]
 
+    /// Whether a file holds partition counts: its header names a positives column of one of the layouts.
+    public static func holdsPartitionCounts(_ file: TextFile) -> Bool {
+        let names = Set((columns["positives"] ?? []).map { $0.lowercased() })
+        return DelimitedTable.header(of: file)?.contains { names.contains($0.lowercased()) } ?? false
+    }
+
     /// Reads an export.
     ///
     /// - Parameter file: the export, `.csv` (comma) or any other extension (tab).

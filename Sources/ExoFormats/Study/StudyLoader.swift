@@ -82,7 +82,7 @@ public enum StudyLoader {
                 continue
             }
             guard let file = read(spec.path, role: "measurements", namedAt: spec.location) else { continue }
-            if spec.assay == .digitalPCR, Self.isPartitionTable(file) {
+            if spec.assay == .digitalPCR, PartitionExport.holdsPartitionCounts(file) {
                 let loaded = loadPartitions(file, spec: spec, catalog: catalog, samples: declaredIDs)
                 errors += loaded.errors
                 if let counts = loaded.file { dpcrFiles.append(counts) }
@@ -175,19 +175,6 @@ public enum StudyLoader {
         }
         guard errors.isEmpty else { return (nil, file, [], errors) }
         return (LoadedStudy.QPCRFile(spec: spec, document: document, analytes: analytes), file, notes, [])
-    }
-
-    /// Whether a table holds partition counts (a `positives` or QIAcuity `Partitions (positive)` column) rather
-    /// than one value per row; a leading `sep=` line is not the header.
-    static func isPartitionTable(_ file: TextFile) -> Bool {
-        guard
-            let header = file.lines.first(where: {
-                let line = $0.trimmingWhitespace()
-                return !line.isEmpty && !line.hasPrefix("#") && !line.hasPrefix("sep=")
-            })
-        else { return false }
-        let lowered = header.lowercased()
-        return lowered.contains("positives") || lowered.contains("partitions (positive)")
     }
 
     /// Reads a partition-count file of a study: each well's sample must be in the sheet and its target an analyte;

@@ -1,4 +1,5 @@
 public import ExoCore
+import ExoStats
 
 #if canImport(Glibc)
     import Glibc
@@ -187,23 +188,19 @@ public enum NormFinder {
             guard corrected < 0 else { return corrected }
             let fallback =
                 (0..<k).filter { $0 != i }.map { l in
-                    sampleVariance(samples.map { values[i][$0] - values[l][$0] })
+                    Descriptive.variance(samples.map { values[i][$0] - values[l][$0] }) ?? .nan
                 }.min() ?? 0
             return fallback / 4
         }
     }
 
+    /// The mean of a non-empty group (every group here has at least two samples).
+    static func mean(_ values: [Double]) -> Double { Descriptive.mean(values) ?? .nan }
+
     /// Most stable first; equal stabilities keep their input order.
     static func stableOrder(_ genes: [Gene]) -> [Gene] {
         genes.enumerated().sorted { ($0.element.stability, $0.offset) < ($1.element.stability, $1.offset) }.map(
             \.element)
-    }
-
-    static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
-
-    static func sampleVariance(_ values: [Double]) -> Double {
-        let m = mean(values)
-        return values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)
     }
 }
 

@@ -10,11 +10,15 @@ public enum Descriptive {
         return values.reduce(0, +) / Double(values.count)
     }
 
+    /// The sample variance (denominator n − 1), or `nil` for fewer than two values.
+    public static func variance(_ values: [Double]) -> Double? {
+        guard values.count >= 2, let mean = mean(values) else { return nil }
+        return values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)
+    }
+
     /// The sample standard deviation (denominator n − 1), or `nil` for fewer than two values.
     public static func standardDeviation(_ values: [Double]) -> Double? {
-        guard values.count >= 2, let mean = mean(values) else { return nil }
-        let sum = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-        return (sum / Double(values.count - 1)).squareRoot()
+        variance(values)?.squareRoot()
     }
 
     /// The `p` quantile by R's type 7, `p` in [0, 1].

@@ -82,6 +82,12 @@ public enum Normal {
         return q < 0 ? -value : value
     }
 
+    /// Φ(z), from the C library's complementary error function: Φ(z) = erfc(−z/√2)/2.
+    public static func cdf(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
+
+    /// P(|Z| ≥ |z|) = erfc(|z|/√2).
+    public static func twoSidedPValue(_ z: Double) -> Double { erfc(abs(z) / 2.0.squareRoot()) }
+
     /// The two-sided critical value z with P(|Z| ≤ z) = `level` (1.959963984540054 for 0.95).
     public static func twoSidedCritical(level: Double) -> Double {
         precondition(level > 0 && level < 1, "confidence level \(level) is outside (0, 1)")

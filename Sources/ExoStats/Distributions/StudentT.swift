@@ -32,29 +32,8 @@ public struct StudentT: Sendable, Hashable {
         return SpecialFunctions.regularizedIncompleteBeta(nu / (nu + t2), a: nu / 2, b: 0.5, complement: t2 / (nu + t2))
     }
 
-    /// The quantile: t with P(T ≤ t) = p, by Newton steps on the CDF from the normal quantile, with
-    /// bisection as a safeguard.
-    ///
-    /// Accurate to about 1e-12 relative.
-    public func quantile(_ p: Double) -> Double {
-        guard p > 0, p < 1 else { return p == 0 ? -.infinity : (p == 1 ? .infinity : .nan) }
-        if p == 0.5 { return 0 }
-        if p < 0.5 { return -quantile(1 - p) }
-        var low = 0.0
-        var high = 1.0
-        while cdf(high) < p { high *= 2 }
-        var t = min(max(Normal.quantile(p), low), high)
-        for _ in 0..<200 {
-            let f = cdf(t) - p
-            if f > 0 { high = t } else { low = t }
-            let density = self.density(t)
-            var next = t - f / density
-            if !(next > low && next < high) || density <= 0 { next = (low + high) / 2 }
-            if abs(next - t) <= 1e-14 * max(1, abs(t)) { return next }
-            t = next
-        }
-        return t
-    }
+    /// The quantile: t with P(T ≤ t) = p, which by symmetry is −``upperQuantile(_:)`` of p.
+    public func quantile(_ p: Double) -> Double { -upperQuantile(p) }
 
     /// The upper tail P(T > t), without cancellation.
     public func upperTail(_ t: Double) -> Double {

@@ -52,27 +52,3 @@ extension SpecialFunctions {
         return exp(logFront) * h
     }
 }
-
-/// The chi-square distribution.
-public struct ChiSquare: Sendable, Hashable {
-    public let degreesOfFreedom: Double
-
-    /// Creates the distribution with ν > 0 degrees of freedom.
-    public init(degreesOfFreedom: Double) {
-        precondition(degreesOfFreedom > 0, "degrees of freedom \(degreesOfFreedom) must be positive")
-        self.degreesOfFreedom = degreesOfFreedom
-    }
-
-    /// P(X > x), the upper tail: Q(ν/2, x/2).
-    public func upperTail(_ x: Double) -> Double {
-        x <= 0 ? 1 : SpecialFunctions.regularizedUpperIncompleteGamma(degreesOfFreedom / 2, x / 2)
-    }
-}
-
-extension Normal {
-    /// Φ(z), from the C library's complementary error function: Φ(z) = erfc(−z/√2)/2.
-    public static func cdf(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
-
-    /// P(|Z| ≥ |z|) = erfc(|z|/√2).
-    public static func twoSidedPValue(_ z: Double) -> Double { erfc(abs(z) / 2.0.squareRoot()) }
-}

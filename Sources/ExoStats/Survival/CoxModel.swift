@@ -104,7 +104,7 @@ public enum CoxModel {
         var iterations = 0
         for iteration in 1...50 {
             iterations = iteration
-            guard let step = ROCComparison.solve(current.information, current.gradient) else { return nil }
+            guard let step = LinearAlgebra.solve(current.information, current.gradient) else { return nil }
             var halving = 1.0
             var candidate = zip(beta, step).map { $0 + $1 }
             var next = evaluate(candidate)
@@ -123,7 +123,7 @@ public enum CoxModel {
         for j in 0..<p {
             var unit = [Double](repeating: 0, count: p)
             unit[j] = 1
-            guard let column = ROCComparison.solve(current.information, unit) else { return nil }
+            guard let column = LinearAlgebra.solve(current.information, unit) else { return nil }
             standardErrors[j] = column[j].squareRoot()
         }
         let z = zip(beta, standardErrors).map { $0 / $1 }

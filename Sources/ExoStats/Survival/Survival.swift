@@ -106,7 +106,7 @@ public enum Survival {
         // χ² = (O − E)ᵀ V⁻ (O − E) on the first k − 1 groups (V has rank k − 1).
         let difference = (0..<(k - 1)).map { observed[$0] - expected[$0] }
         let reduced = (0..<(k - 1)).map { g in (0..<(k - 1)).map { variance[g][$0] } }
-        guard let solved = ROCComparison.solve(reduced, difference) else { return nil }
+        guard let solved = LinearAlgebra.solve(reduced, difference) else { return nil }
         let chiSquare = zip(difference, solved).reduce(0) { $0 + $1.0 * $1.1 }
         return (chiSquare, k - 1, ChiSquare(degreesOfFreedom: Double(k - 1)).upperTail(chiSquare))
     }

@@ -19,8 +19,9 @@ public enum TwoSampleTests {
     /// group or with both variances zero.
     public static func welch(_ x: [Double], _ y: [Double]) -> Result? {
         guard x.count >= 2, y.count >= 2 else { return nil }
-        let (mx, vx) = meanAndVariance(x)
-        let (my, vy) = meanAndVariance(y)
+        guard let mx = Descriptive.mean(x), let vx = Descriptive.variance(x), let my = Descriptive.mean(y),
+            let vy = Descriptive.variance(y)
+        else { return nil }
         let sx = vx / Double(x.count)
         let sy = vy / Double(y.count)
         guard sx + sy > 0 else { return nil }
@@ -93,10 +94,5 @@ public enum TwoSampleTests {
             previous = current
         }
         return previous[m]
-    }
-
-    static func meanAndVariance(_ values: [Double]) -> (Double, Double) {
-        let mean = values.reduce(0, +) / Double(values.count)
-        return (mean, values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1))
     }
 }
