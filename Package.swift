@@ -47,7 +47,9 @@ let package = Package(
             ],
             swiftSettings: exoSettings
         ),
-        .target(name: "ExoStats", swiftSettings: exoSettings),
+        // The numerics are optimised in debug builds too: the agreement tests run whole λ paths and resamples,
+        // which take minutes unoptimised and seconds optimised.
+        .target(name: "ExoStats", swiftSettings: exoSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "ExoQuant", dependencies: ["ExoCore", "ExoFormats", "ExoStats"], swiftSettings: exoSettings),
         .target(name: "ExoQC", dependencies: ["ExoCore", "ExoStats"], swiftSettings: exoSettings),
         .target(
