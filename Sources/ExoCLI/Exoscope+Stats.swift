@@ -232,6 +232,21 @@ extension Exoscope.Stats {
         @Flag(help: "List every feature, not only those the panel keeps.")
         var all = false
 
+        @Option(help: "Write the panel as a locked model (versioned JSON with its SHA-256) to this file.")
+        var lock: String?
+
+        @Option(help: "The locked model's name.")
+        var name: String?
+
+        @Option(help: "The specimen the locked model is for (such as plasma); samples of another are refused.")
+        var specimen: String?
+
+        @Option(help: "How the values were prepared (scale, normalisation), stated in the locked model.")
+        var normalisation: String?
+
+        @Option(help: "Fixed probability cut-point of the locked model (default: Youden on out-of-fold probabilities).")
+        var cutPoint: Double?
+
         @Option(help: "Output format: tsv or json.")
         var format: OutputFormat = .tsv
 
@@ -241,6 +256,13 @@ extension Exoscope.Stats {
             guard (0...1).contains(alpha) else { throw ValidationError("--alpha must lie between 0 and 1.") }
             guard folds >= 3 else { throw ValidationError("--folds must be at least 3.") }
             guard repeats >= 0 else { throw ValidationError("--repeats must be 0 or more.") }
+            if lock != nil, name == nil || specimen == nil || normalisation == nil {
+                throw ValidationError(
+                    "--lock needs --name, --specimen and --normalisation: a locked model states them.")
+            }
+            if let cutPoint, !(cutPoint > 0 && cutPoint < 1) {
+                throw ValidationError("--cut-point is a probability between 0 and 1.")
+            }
         }
 
         func run() async throws {
@@ -253,6 +275,19 @@ extension Exoscope.Stats {
                         rule: lambda == .min ? .minimum : .oneStandardError,
                         seed: seed))
                 let members = all ? result.members : result.selected
+                if let lock, let name, let specimen, let normalisation {
+                    let digest = FileDigest.sha256Hex(try Data(contentsOf: URL(fileURLWithPath: input.matrix)))
+                    let model = try DiagnosticPanel.lock(
+                        result, matrix: data, groups: groups,
+                        settings: .init(
+                            name: name, specimen: specimen, normalisation: normalisation, cutPoint: cutPoint),
+                        inputSHA256: digest)
+                    try model.fileData().write(to: URL(fileURLWithPath: lock), options: .atomic)
+                    if !outputOptions.quiet {
+                        FileHandle.standardError.write(
+                            Data("locked model written to \(lock) (cut-point \(model.cutPoint))\n".utf8))
+                    }
+                }
                 if outputOptions.json || format == .json {
                     try printJSON(PanelOutput(result, members: members))
                     return
@@ -337,5 +372,61 @@ struct LabelledMatrixOptions: ParsableArguments {
     func load() throws -> (FeatureMatrix, TwoGroups) {
         let data = try FeatureMatrix(url: URL(fileURLWithPath: matrix), displayPath: matrix, labelColumn: label)
         return (data, try TwoGroups(data, case: caseLabel, control: controlLabel))
+    }
+}
+
+extension Exoscope {
+    /// Applies a locked model to new samples.
+    struct Score: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "score",
+            abstract: "Apply a locked diagnostic model to new samples: probability, interval and call, or a refusal.",
+            discussion: """
+                MODEL is a locked model (`exoscope stats panel … --lock`). SAMPLES is tab-separated (comma for
+                .csv): a `sample` column, a `specimen` column, a `qc` column (pass or fail) when the model requires
+                QC, and one column per analyte, prepared as the model's normalisation states. Columns: sample,
+                probability, low, high, call, near_cut, refusal. The model is refused whole when its content no
+                longer matches its SHA-256 or a newer ExoScope wrote it; a sample is refused when it lacks an
+                analyte, is of another specimen or did not pass QC. near_cut is true when the interval contains the
+                cut-point.
+                """)
+
+        @Argument(help: "The locked model (JSON).", completion: .file())
+        var model: String
+
+        @Argument(help: "The samples to score.", completion: .file())
+        var samples: String
+
+        @Option(help: "Output format: tsv or json.")
+        var format: OutputFormat = .tsv
+
+        @OptionGroup var outputOptions: OutputOptions
+
+        func run() async throws {
+            try await withUserFacingErrors(debug: outputOptions.debug) {
+                let locked = try LockedModel(contentsOf: URL(fileURLWithPath: model), displayPath: model)
+                let data = try FeatureMatrix(
+                    url: URL(fileURLWithPath: samples), displayPath: samples, labelColumn: nil,
+                    textColumns: LockedModel.annotationColumns)
+                let scores = try locked.score(data)
+                if outputOptions.json || format == .json {
+                    try printJSON(scores)
+                    return
+                }
+                var output = "sample\tprobability\tlow\thigh\tcall\tnear_cut\trefusal\n"
+                func number(_ value: Double?) -> String { value.map { String($0) } ?? "" }
+                for score in scores {
+                    output += score.sample + "\t" + number(score.probability) + "\t" + number(score.low) + "\t"
+                    output += number(score.high) + "\t" + (score.call ?? "") + "\t"
+                    output += (score.nearCut.map { String($0) } ?? "") + "\t" + (score.refusal ?? "") + "\n"
+                }
+                FileHandle.standardOutput.write(Data(output.utf8))
+                let refused = scores.filter { $0.refusal != nil }.count
+                if refused > 0, !outputOptions.quiet {
+                    FileHandle.standardError.write(
+                        Data("\(refused) of \(scores.count) samples refused (see the refusal column)\n".utf8))
+                }
+            }
+        }
     }
 }

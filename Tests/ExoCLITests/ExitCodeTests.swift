@@ -50,6 +50,35 @@ struct ExitCodeTests {
                 == 64)
     }
 
+    @Test func statsPanelLocksAModelThatScoreAppliesAndRefusesOnceEdited() throws {
+        let folder = try Fixture.temporaryDirectory()
+        let model = folder.appendingPathComponent("panel.json").path
+        let matrix = Fixture.url("stats/panel-20x400.tsv").path
+        let panel = try exoscope([
+            "stats", "panel", matrix, "--label", "group", "--case", "tumour", "--repeats", "0", "--lock", model,
+            "--name", "cli panel", "--specimen", "plasma", "--normalisation", "log2", "--quiet",
+        ])
+        #expect(panel.status == 0)
+        let kept = panel.standardOutput.split(separator: "\n").dropFirst().map { String($0.split(separator: "\t")[0]) }
+        #expect(!kept.isEmpty)
+        let samples = folder.appendingPathComponent("new.tsv")
+        let header = "sample\tspecimen\tqc\t" + kept.joined(separator: "\t")
+        let row = "P1\tplasma\tpass" + String(repeating: "\t8", count: kept.count)
+        try Data((header + "\n" + row + "\n").utf8).write(to: samples)
+        let scored = try exoscope(["score", model, samples.path])
+        #expect(scored.status == 0)
+        #expect(scored.standardOutput.hasPrefix("sample\tprobability\tlow\thigh\tcall\tnear_cut\trefusal\nP1\t0."))
+        let text = try String(contentsOfFile: model, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "\"cli panel\"", with: "\"cli panel v2\"").utf8)
+            .write(to: URL(fileURLWithPath: model))
+        let refused = try exoscope(["score", model, samples.path])
+        #expect(refused.status == 65)
+        #expect(refused.standardError.contains("it was edited after it was locked"))
+        #expect(
+            try exoscope(["stats", "panel", matrix, "--label", "group", "--case", "tumour", "--lock", model]).status
+                == 64)
+    }
+
     @Test func usageErrorExits64() throws {
         let result = try exoscope(["validate", "--no-such-flag"])
         #expect(result.status == 64)

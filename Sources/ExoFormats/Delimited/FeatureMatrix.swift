@@ -28,6 +28,9 @@ public struct FeatureMatrix: Sendable {
     public let values: [[Double]]
     /// The 1-based line of each sample's row.
     public let lines: [Int]
+    /// The text columns asked for that the file has (such as `specimen`, `qc`), by the requested name: one
+    /// value per sample.
+    public private(set) var annotations: [String: [String]] = [:]
 
     /// Creates a matrix from values already in memory (the study pipeline, tests).
     public init(
@@ -44,10 +47,14 @@ public struct FeatureMatrix: Sendable {
     /// - Parameters:
     ///   - url: the file.
     ///   - displayPath: the path shown in messages.
-    ///   - labelColumn: the column holding each sample's group.
+    ///   - labelColumn: the column holding each sample's group (none when `nil`: every label is empty).
+    ///   - textColumns: further columns to keep as text rather than features, when present (names matched
+    ///     without regard to case).
     /// - Throws: `InputErrorList`: `fileNotFound`, `emptyTable`, `missingColumn` (no `sample` or label column,
     ///   with the nearest name), `duplicateColumn`, `wrongFieldCount`, `invalidNumber` (at most 20 listed).
-    public init(url: URL, displayPath: String, labelColumn: String) throws(InputErrorList) {
+    public init(url: URL, displayPath: String, labelColumn: String?, textColumns: [String] = [])
+        throws(InputErrorList)
+    {
         let data: Data
         do {
             data = try Data(contentsOf: url, options: .mappedIfSafe)
@@ -62,7 +69,8 @@ public struct FeatureMatrix: Sendable {
         let result = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Result<FeatureMatrix, InputErrorList> in
             Result { () throws(InputErrorList) in
                 try Self.parse(
-                    raw.bindMemory(to: UInt8.self), path: displayPath, delimiter: delimiter, labelColumn: labelColumn)
+                    raw.bindMemory(to: UInt8.self), path: displayPath, delimiter: delimiter, labelColumn: labelColumn,
+                    textColumns: textColumns)
             }
         }
         self = try result.get()
@@ -81,9 +89,10 @@ public struct FeatureMatrix: Sendable {
         self.lines = lines
     }
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, path: String, delimiter: UInt8, labelColumn: String)
-        throws(InputErrorList) -> FeatureMatrix
-    {
+    static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>, path: String, delimiter: UInt8, labelColumn: String?,
+        textColumns: [String] = []
+    ) throws(InputErrorList) -> FeatureMatrix {
         var position = 0
         var line = 0
         let count = bytes.count
@@ -143,14 +152,15 @@ public struct FeatureMatrix: Sendable {
             }
         }
         let sampleIndex = names.firstIndex { $0.lowercased() == "sample" || $0.lowercased() == "sample_id" }
-        let labelIndex = names.firstIndex(of: labelColumn)
+        let foundLabel = labelColumn.flatMap { names.firstIndex(of: $0) }
+        let labelIndex = foundLabel ?? -1
         if sampleIndex == nil {
             errors.append(
                 InputError(
                     .missingColumn, at: InputLocation(path: path, line: headerLine, column: 1),
                     "missing column 'sample'", hint: "the first column names each sample: sample (or sample_id)"))
         }
-        if labelIndex == nil {
+        if let labelColumn, foundLabel == nil {
             errors.append(
                 InputError(
                     .missingColumn, at: InputLocation(path: path, line: headerLine, column: 1),
@@ -158,8 +168,17 @@ public struct FeatureMatrix: Sendable {
                     hint: EditDistance.didYouMean(labelColumn, in: names) ?? "--label names the column with the groups"
                 ))
         }
-        guard errors.isEmpty, let sampleIndex, let labelIndex else { throw InputErrorList(errors) }
-        let featureColumns = names.indices.filter { $0 != sampleIndex && $0 != labelIndex }
+        guard errors.isEmpty, let sampleIndex else { throw InputErrorList(errors) }
+        let wanted = textColumns.map { $0.lowercased() }
+        var textOf = [Int](repeating: -1, count: names.count)
+        var kept: [String] = []
+        for (index, name) in names.enumerated() where index != sampleIndex && index != labelIndex {
+            if let position = wanted.firstIndex(of: name.lowercased()) {
+                textOf[index] = kept.count
+                kept.append(textColumns[position])
+            }
+        }
+        let featureColumns = names.indices.filter { $0 != sampleIndex && $0 != labelIndex && textOf[$0] < 0 }
         var rows: [(range: Range<Int>, line: Int)] = []
         while let rowRange = nextLine() { rows.append((rowRange, line)) }
         guard !rows.isEmpty else {
@@ -179,7 +198,7 @@ public struct FeatureMatrix: Sendable {
         let chunks = ConcurrentSlots<RowChunk>(count: chunkCount)
         let layout = RowLayout(
             fieldCount: names.count, sampleIndex: sampleIndex, labelIndex: labelIndex, featureOf: featureOf,
-            names: names, delimiter: delimiter, path: path)
+            textOf: textOf, names: names, delimiter: delimiter, path: path)
         nonisolated(unsafe) let input = bytes
         nonisolated(unsafe) let output = flat
         let rowList = rows
@@ -196,10 +215,12 @@ public struct FeatureMatrix: Sendable {
         }
         var samples: [String] = []
         var labels: [String] = []
+        var texts: [[String]] = kept.map { _ in [] }
         for chunk in chunks.values {
             samples += chunk.samples
             labels += chunk.labels
             errors += chunk.errors
+            for (slot, values) in chunk.texts.enumerated() { texts[slot] += values }
         }
         guard errors.isEmpty else { throw InputErrorList(Array(errors.prefix(20))) }
         let rowCount = rows.count
@@ -209,15 +230,19 @@ public struct FeatureMatrix: Sendable {
                 initialized = rowCount
             }
         }
-        return FeatureMatrix(
-            path: path, samples: samples, labels: labels, labelColumn: labelColumn,
+        var matrix = FeatureMatrix(
+            path: path, samples: samples, labels: labels, labelColumn: labelColumn ?? "",
             features: featureColumns.map { names[$0] }, values: columns, lines: rows.map(\.line))
+        matrix.annotations = Dictionary(uniqueKeysWithValues: zip(kept, texts))
+        return matrix
     }
 
     /// What one chunk of rows parsed: their samples, labels and errors.
     struct RowChunk: Sendable {
         var samples: [String] = []
         var labels: [String] = []
+        /// Per kept text column, its values.
+        var texts: [[String]] = []
         var errors: [InputError] = []
     }
 
@@ -228,6 +253,8 @@ public struct FeatureMatrix: Sendable {
         let labelIndex: Int
         /// Per column: the feature position, or −1.
         let featureOf: [Int]
+        /// Per column: the kept text column's position, or −1.
+        let textOf: [Int]
         let names: [String]
         let delimiter: UInt8
         let path: String
@@ -268,6 +295,10 @@ public struct FeatureMatrix: Sendable {
                     sample = text(bytes, field)
                 } else if column == layout.labelIndex {
                     label = text(bytes, field)
+                } else if layout.textOf[column] >= 0 {
+                    let slot = layout.textOf[column]
+                    while result.texts.count <= slot { result.texts.append([]) }
+                    result.texts[slot].append(text(bytes, field))
                 }
             }
             column += 1
