@@ -271,12 +271,11 @@ extension LockedModel {
                 let replicated = replicates.map {
                     Self.probability(intercept: $0[0], coefficients: Array($0.dropFirst()), values)
                 }
-                .sorted()
                 result.probability = probability
                 if !replicated.isEmpty {
                     let tail = (1 - intervalLevel) / 2
-                    result.low = Self.quantile(replicated, tail)
-                    result.high = Self.quantile(replicated, 1 - tail)
+                    result.low = Descriptive.quantile(replicated, tail)
+                    result.high = Descriptive.quantile(replicated, 1 - tail)
                 }
                 result.call = probability >= cutPoint ? positiveClass : negativeClass
                 if let low = result.low, let high = result.high { result.nearCut = low < cutPoint && cutPoint <= high }
@@ -288,14 +287,6 @@ extension LockedModel {
     static func probability(intercept: Double, coefficients: [Double], _ values: [Double]) -> Double {
         let eta = zip(coefficients, values).reduce(intercept) { $0 + $1.0 * $1.1 }
         return 1 / (1 + exp(-eta))
-    }
-
-    /// The p-quantile of sorted values, interpolated linearly (R's type 7).
-    static func quantile(_ sorted: [Double], _ p: Double) -> Double {
-        let position = p * Double(sorted.count - 1)
-        let lower = Int(position.rounded(.down))
-        let upper = min(lower + 1, sorted.count - 1)
-        return sorted[lower] + (position - Double(lower)) * (sorted[upper] - sorted[lower])
     }
 }
 

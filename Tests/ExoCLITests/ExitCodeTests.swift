@@ -79,6 +79,24 @@ struct ExitCodeTests {
                 == 64)
     }
 
+    @Test func statsCutoffReportsAccuracyAtTheChosenCutOff() throws {
+        let matrix = Fixture.url("stats/aSAH.matrix.tsv").path
+        let base = ["stats", "cutoff", matrix, "--label", "outcome", "--case", "Poor", "--feature", "s100b"]
+        let youden = try exoscope(base + ["--bootstrap", "0"])
+        #expect(youden.status == 0)
+        // pROC's Youden cut-off for s100b (Tests/Fixtures/stats/aSAH.pROC.tsv) and the counts there.
+        #expect(youden.standardOutput.contains("cutoff\t0.20500000000000002\n"))
+        #expect(youden.standardOutput.contains("counts\tTP 26 FN 15 TN 58 FP 14\n"))
+        let sensitive = try exoscope(base + ["--sensitivity", "0.9", "--bootstrap", "0"])
+        #expect(sensitive.standardOutput.contains("cutoff\t0.07500000000000001\n"))
+        #expect(try exoscope(base + ["--sensitivity", "0.9", "--threshold", "0.2"]).status == 64)
+        let unknown = try exoscope([
+            "stats", "cutoff", matrix, "--label", "outcome", "--case", "Poor", "--feature", "s10b",
+        ])
+        #expect(unknown.status == 65)
+        #expect(unknown.standardError.contains("error: no feature column 's10b'\n  hint: did you mean 's100b'?"))
+    }
+
     @Test func usageErrorExits64() throws {
         let result = try exoscope(["validate", "--no-such-flag"])
         #expect(result.status == 64)

@@ -89,3 +89,71 @@ struct ROCTests {
         #expect(ROCCurve(cases: [1, .nan], controls: controls, direction: .higherInCases) == nil)
     }
 }
+
+/// Partial AUC, weighted and fixed-rate thresholds, accuracy with Wilson intervals and the stratified bootstrap
+/// interval against pROC 1.18.0 and R's prop.test (same fixture and script).
+struct ROCThresholdTests {
+    @Test func partialAUCMatchesPROC() throws {
+        let (curves, reference) = try ROCTests.data()
+        for (marker, curve) in curves {
+            ROCTests.close(curve.partialAUC(0.9...1), "\(marker).pauc_sp90", reference)
+            ROCTests.close(curve.partialAUC(0.8...1, corrected: true), "\(marker).pauc_sp80_corrected", reference)
+            ROCTests.close(curve.partialAUC(0.9...1, focus: .sensitivity), "\(marker).pauc_se90", reference)
+            ROCTests.close(
+                curve.partialAUC(0.8...1, focus: .sensitivity, corrected: true), "\(marker).pauc_se80_corrected",
+                reference)
+            #expect(abs(curve.partialAUC(0...1) - curve.auc) < 1e-12, "the whole range is the AUC")
+        }
+    }
+
+    @Test func weightedBestAndFixedRateThresholdsMatchPROC() throws {
+        let (curves, reference) = try ROCTests.data()
+        for (marker, curve) in curves {
+            let topLeft = curve.best(.closestTopLeft, cost: 2, prevalence: 0.3)
+            #expect(Double(topLeft.count) == reference["\(marker).topleft.count"])
+            ROCTests.close(try #require(topLeft.first).threshold, "\(marker).topleft.threshold", reference)
+            ROCTests.close(
+                try #require(curve.best(.youden, cost: 2, prevalence: 0.3).first).threshold,
+                "\(marker).weighted_youden.threshold", reference)
+            let sensitive = try #require(curve.operatingPoint(sensitivityAtLeast: 0.9))
+            ROCTests.close(sensitive.threshold, "\(marker).sens90.threshold", reference)
+            ROCTests.close(sensitive.specificity, "\(marker).sens90.specificity", reference)
+            let specific = try #require(curve.operatingPoint(specificityAtLeast: 0.9))
+            ROCTests.close(specific.threshold, "\(marker).spec90.threshold", reference)
+            ROCTests.close(specific.sensitivity, "\(marker).spec90.sensitivity", reference)
+        }
+    }
+
+    @Test func accuracyIntervalsAreRsWilsonScoreIntervals() throws {
+        let (curves, reference) = try ROCTests.data()
+        let curve = try #require(curves["s100b"])
+        let threshold = try #require(curve.youden.first).threshold
+        let accuracy = curve.accuracy(at: threshold)
+        #expect(accuracy.truePositives + accuracy.falseNegatives == 41)
+        for (key, low, high) in [
+            ("sens", accuracy.sensitivityLow, accuracy.sensitivityHigh),
+            ("spec", accuracy.specificityLow, accuracy.specificityHigh), ("ppv", accuracy.ppvLow, accuracy.ppvHigh),
+            ("npv", accuracy.npvLow, accuracy.npvHigh),
+        ] {
+            ROCTests.close(low, "s100b.accuracy.\(key)_low", reference, 1e-12)
+            ROCTests.close(high, "s100b.accuracy.\(key)_high", reference, 1e-12)
+        }
+        // At a stated prevalence the predictive values follow Bayes' rule from sensitivity and specificity.
+        let screening = curve.accuracy(at: threshold, prevalence: 0.05)
+        let se = accuracy.sensitivity
+        let sp = accuracy.specificity
+        #expect(abs(screening.ppv - se * 0.05 / (se * 0.05 + (1 - sp) * 0.95)) < 1e-15)
+        #expect(screening.ppvLow <= screening.ppv && screening.ppv <= screening.ppvHigh)
+    }
+
+    @Test func stratifiedBootstrapIntervalIsReproducibleAndAgreesWithPROCsToItsMonteCarloError() throws {
+        let (curves, reference) = try ROCTests.data()
+        for (marker, curve) in curves {
+            let interval = curve.bootstrapInterval(replicates: 2000, seed: 1)
+            #expect(interval == curve.bootstrapInterval(replicates: 2000, seed: 1))
+            // Different generators: the percentiles of 2,000 resamples differ by Monte Carlo error (about 0.01).
+            ROCTests.close(interval.low, "\(marker).boot_low", reference, 0.015)
+            ROCTests.close(interval.high, "\(marker).boot_high", reference, 0.015)
+        }
+    }
+}

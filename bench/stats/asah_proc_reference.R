@@ -46,3 +46,32 @@ L <- rbind(c(1, -1, 0), c(0, 1, -1))
 chi <- as.numeric(t(L %*% theta) %*% solve(L %*% S %*% t(L)) %*% (L %*% theta))
 out("s100b-ndka-wfns.chisq", chi)
 out("s100b-ndka-wfns.p", pchisq(chi, df = 2, lower.tail = FALSE))
+# Partial AUC, weighted best thresholds, fixed-sensitivity and -specificity points, Wilson intervals (R's
+# prop.test without continuity correction) and pROC's stratified bootstrap interval (R's generator, seed 1).
+for (m in markers) {
+  r <- curves[[m]]
+  out(paste0(m, ".pauc_sp90"), as.numeric(auc(r, partial.auc = c(1, 0.9), partial.auc.focus = "specificity")))
+  out(paste0(m, ".pauc_sp80_corrected"), as.numeric(auc(r, partial.auc = c(1, 0.8), partial.auc.focus = "specificity", partial.auc.correct = TRUE)))
+  out(paste0(m, ".pauc_se90"), as.numeric(auc(r, partial.auc = c(1, 0.9), partial.auc.focus = "sensitivity")))
+  out(paste0(m, ".pauc_se80_corrected"), as.numeric(auc(r, partial.auc = c(1, 0.8), partial.auc.focus = "sensitivity", partial.auc.correct = TRUE)))
+  tl <- coords(r, "best", best.method = "closest.topleft", best.weights = c(2, 0.3), ret = c("threshold", "sensitivity", "specificity"), transpose = FALSE)
+  out(paste0(m, ".topleft.threshold"), tl$threshold[1]); out(paste0(m, ".topleft.count"), nrow(tl))
+  wy <- coords(r, "best", best.method = "youden", best.weights = c(2, 0.3), ret = "threshold", transpose = FALSE)
+  out(paste0(m, ".weighted_youden.threshold"), wy$threshold[1])
+  all <- coords(r, "all", ret = c("threshold", "sensitivity", "specificity"), transpose = FALSE)
+  s90 <- all[all$sensitivity >= 0.9, ]; s90 <- s90[s90$specificity == max(s90$specificity), ]
+  out(paste0(m, ".sens90.threshold"), max(s90$threshold)); out(paste0(m, ".sens90.specificity"), s90$specificity[1])
+  p90 <- all[all$specificity >= 0.9, ]; p90 <- p90[p90$sensitivity == max(p90$sensitivity), ]
+  out(paste0(m, ".spec90.threshold"), min(p90$threshold)); out(paste0(m, ".spec90.sensitivity"), p90$sensitivity[1])
+  set.seed(1)
+  b <- ci.auc(r, method = "bootstrap", boot.n = 2000, boot.stratified = TRUE, progress = "none")
+  out(paste0(m, ".boot_low"), b[1]); out(paste0(m, ".boot_high"), b[3])
+}
+# Accuracy of s100b at its Youden threshold: cases called at value >= threshold.
+thr <- coords(curves$s100b, "best", ret = "threshold", transpose = FALSE)$threshold[1]
+tp <- sum(d$s100b[d$outcome == "Poor"] >= thr); fn <- sum(d$outcome == "Poor") - tp
+tn <- sum(d$s100b[d$outcome == "Good"] < thr); fp <- sum(d$outcome == "Good") - tn
+for (k in list(c("sens", tp, tp + fn), c("spec", tn, tn + fp), c("ppv", tp, tp + fp), c("npv", tn, tn + fn))) {
+  ci <- prop.test(as.numeric(k[2]), as.numeric(k[3]), correct = FALSE)$conf.int
+  out(paste0("s100b.accuracy.", k[1], "_low"), ci[1]); out(paste0("s100b.accuracy.", k[1], "_high"), ci[2])
+}
