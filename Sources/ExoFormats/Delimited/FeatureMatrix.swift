@@ -50,11 +50,13 @@ public struct FeatureMatrix: Sendable {
     ///   - labelColumn: the column holding each sample's group (none when `nil`: every label is empty).
     ///   - textColumns: further columns to keep as text rather than features, when present (names matched
     ///     without regard to case).
+    ///   - detectText: also keep as text every column whose first sample row holds text (sample information
+    ///     such as stage or sex in a matrix of expression values); they are listed in `annotations`.
     /// - Throws: `InputErrorList`: `fileNotFound`, `emptyTable`, `missingColumn` (no `sample` or label column,
     ///   with the nearest name), `duplicateColumn`, `wrongFieldCount`, `invalidNumber` (at most 20 listed).
-    public init(url: URL, displayPath: String, labelColumn: String?, textColumns: [String] = [])
-        throws(InputErrorList)
-    {
+    public init(
+        url: URL, displayPath: String, labelColumn: String?, textColumns: [String] = [], detectText: Bool = false
+    ) throws(InputErrorList) {
         let data: Data
         do {
             data = try Data(contentsOf: url, options: .mappedIfSafe)
@@ -70,7 +72,7 @@ public struct FeatureMatrix: Sendable {
             Result { () throws(InputErrorList) in
                 try Self.parse(
                     raw.bindMemory(to: UInt8.self), path: displayPath, delimiter: delimiter, labelColumn: labelColumn,
-                    textColumns: textColumns)
+                    textColumns: textColumns, detectText: detectText)
             }
         }
         self = try result.get()
@@ -91,7 +93,7 @@ public struct FeatureMatrix: Sendable {
 
     static func parse(
         _ bytes: UnsafeBufferPointer<UInt8>, path: String, delimiter: UInt8, labelColumn: String?,
-        textColumns: [String] = []
+        textColumns: [String] = [], detectText: Bool = false
     ) throws(InputErrorList) -> FeatureMatrix {
         var position = 0
         var line = 0
@@ -169,18 +171,25 @@ public struct FeatureMatrix: Sendable {
                 ))
         }
         guard errors.isEmpty, let sampleIndex else { throw InputErrorList(errors) }
+        var rows: [(range: Range<Int>, line: Int)] = []
+        while let rowRange = nextLine() { rows.append((rowRange, line)) }
         let wanted = textColumns.map { $0.lowercased() }
+        // With detectText, a column whose first row holds text (not a number, not missing) is sample information.
+        let firstFields = detectText ? rows.first.map { fields($0.range) } ?? [] : []
         var textOf = [Int](repeating: -1, count: names.count)
         var kept: [String] = []
         for (index, name) in names.enumerated() where index != sampleIndex && index != labelIndex {
             if let position = wanted.firstIndex(of: name.lowercased()) {
                 textOf[index] = kept.count
                 kept.append(textColumns[position])
+            } else if index < firstFields.count, Self.number(bytes, firstFields[index]) == nil,
+                !Self.isMissing(bytes, firstFields[index])
+            {
+                textOf[index] = kept.count
+                kept.append(name)
             }
         }
         let featureColumns = names.indices.filter { $0 != sampleIndex && $0 != labelIndex && textOf[$0] < 0 }
-        var rows: [(range: Range<Int>, line: Int)] = []
-        while let rowRange = nextLine() { rows.append((rowRange, line)) }
         guard !rows.isEmpty else {
             throw InputErrorList([
                 InputError(
