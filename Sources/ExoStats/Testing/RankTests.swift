@@ -94,8 +94,8 @@ public enum RankTests {
             let lower = groups[first].sorted()
             for second in (first + 1)..<groups.count {
                 for value in groups[second] {
-                    let below = Self.count(lower, below: value)
-                    let equal = Self.count(lower, below: value.nextUp) - below
+                    let below = ROCCurve.lowerBound(lower, value)
+                    let equal = ROCCurve.upperBound(lower, value) - below
                     j += Double(below) + 0.5 * Double(equal)
                 }
             }
@@ -114,16 +114,5 @@ public enum RankTests {
         guard variance > 0 else { return nil }
         let z = (j - mean) / variance.squareRoot()
         return Result(statistic: j, p: Normal.twoSidedPValue(z), z: z)
-    }
-
-    /// The number of sorted values below `x`.
-    static func count(_ sorted: [Double], below x: Double) -> Int {
-        var low = 0
-        var high = sorted.count
-        while low < high {
-            let middle = (low + high) / 2
-            if sorted[middle] < x { low = middle + 1 } else { high = middle }
-        }
-        return low
     }
 }
