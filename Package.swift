@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "ExoReportTests", dependencies: ["ExoReport", "ExoTestSupport"], swiftSettings: exoSettings),
         .testTarget(
             name: "ExoPipelineTests",
-            dependencies: ["ExoPipeline", "ExoTestSupport"],
+            dependencies: ["ExoPipeline", "ExoDiagnosis", "ExoTestSupport"],
             swiftSettings: exoSettings
         ),
         .testTarget(

@@ -177,6 +177,9 @@ public enum Pipeline {
         input.normalization = normalizationView(
             metadata: metadata, measurements: measurements, amplificationFactors: amplificationFactors(curves),
             groups: Dictionary(samples.map { ($0.id, $0.group.rawValue) }, uniquingKeysWith: { first, _ in first }))
+        if let stored = try await store.result(study: studyID, kind: BiomarkerStage.kind) {
+            input.biomarkers = try BiomarkerStage.view(stored, scale: stored.provenance.parameters["values"] ?? "")
+        }
         let html = StudyReport.page(input).render()
         progress.finish("report", outcome: "\(html.utf8.count / 1024) KiB")
         return html
@@ -292,6 +295,31 @@ public enum Pipeline {
         }
     }
 
+    /// The biomarker stage on a stored study; returns the stage's outcome line.
+    ///
+    /// The normalised values of the case–control arm are analysed and stored with provenance unless an identical
+    /// result is stored already.
+    public static func analyzeBiomarkers(
+        studyID: String, store: any Store, actor: String, progress: any PipelineProgress = SilentProgress()
+    ) async throws -> String {
+        progress.begin(BiomarkerStage.kind, total: nil)
+        let record = try await store.study(id: studyID)
+        let metadata = try JSONDecoder().decode(StudyMetadata.self, from: Data(record.definitionJSON.utf8))
+        let samples = try await store.samples(study: studyID)
+        let normalization = normalizationView(
+            metadata: metadata, measurements: try await store.measurements(study: studyID),
+            amplificationFactors: amplificationFactors(try await store.curves(study: studyID)))
+        guard let input = BiomarkerStage.input(samples: samples, normalization: normalization) else {
+            let outcome = "skipped: no normalised values of at least 2 cases and 2 controls"
+            progress.finish(BiomarkerStage.kind, outcome: outcome)
+            return outcome
+        }
+        let outcome = try await BiomarkerStage.run(
+            study: studyID, store: store, input: input, files: try await store.inputFiles(study: studyID), actor: actor)
+        progress.finish(BiomarkerStage.kind, outcome: outcome)
+        return outcome
+    }
+
     /// Validates, imports and reports a study; writes the report to `reportURL`.
     public static func run(
         studyDirectory: URL, store: any Store, databasePath: String, reportURL: URL, actor: String,
@@ -304,11 +332,14 @@ public enum Pipeline {
         case .unchanged: importText = "unchanged"
         case .imported(let summary): importText = summary.isNewStudy ? "imported" : "reimported"
         }
+        let biomarkers = try await analyzeBiomarkers(
+            studyID: study.definition.id, store: store, actor: actor, progress: progress)
         let html = try await report(
             studyID: study.definition.id, from: store,
             stages: [
                 ("validate", validationSummary(study)),
                 ("import", importText),
+                (BiomarkerStage.kind, biomarkers),
             ], progress: progress)
         try writeAtomically(html, to: reportURL)
         let stored = try await store.status().studies.first { $0.id == study.definition.id }

@@ -176,6 +176,8 @@ public struct StudyReportInput: Sendable {
     public var qpcr: [QPCRTarget] = []
     /// Normalisation of the Cq values, when the study has any.
     public var normalization: NormalizationView?
+    /// The stored biomarker analysis, when the study has a case–control arm.
+    public var biomarkers: BiomarkerView?
     public var provenance: Provenance
     /// When the report was made (ISO 8601), shown in the subtitle.
     public var generatedAt: String
@@ -214,6 +216,7 @@ public enum StudyReport {
         if !input.qpcr.isEmpty { sections.append(qpcr(input)) }
         if let hemolysis = hemolysis(input) { sections.append(hemolysis) }
         if let normalization = normalization(input) { sections.append(normalization) }
+        if let biomarkers = biomarkers(input) { sections.append(biomarkers) }
         sections.append(measurements(input))
         if let monitoring = monitoring(input) { sections.append(monitoring) }
         sections += [sampleTable(input), names(input), provenance(input)]

@@ -199,3 +199,23 @@ public struct StoredCurve: Sendable, Hashable, Codable {
         self.fluorescence = fluorescence
     }
 }
+
+/// A stored analysis result: its kind (such as `biomarkers`), the result as JSON, and what produced it.
+public struct StoredResult: Sendable, Hashable {
+    public var study: String
+    public var kind: String
+    public var json: String
+    public var provenance: Provenance
+    /// A digest of everything the result depends on (inputs, parameters, version): a result whose digest
+    /// matches need not be computed again.
+    public var inputDigest: String
+
+    /// Creates a result record.
+    public init(study: String, kind: String, json: String, provenance: Provenance, inputDigest: String) {
+        self.study = study
+        self.kind = kind
+        self.json = json
+        self.provenance = provenance
+        self.inputDigest = inputDigest
+    }
+}

@@ -29,4 +29,8 @@ public protocol Store: Sendable {
     func inputFiles(study: String) async throws -> [StoredInputFile]
     /// The audit log, oldest first.
     func auditLog() async throws -> [AuditEntry]
+    /// Stores (or replaces) a study's result of one kind, with an audit entry, as one transaction.
+    func saveResult(_ result: StoredResult, actor: String) async throws
+    /// A study's stored result of one kind, or `nil`.
+    func result(study: String, kind: String) async throws -> StoredResult?
 }

@@ -5,7 +5,10 @@ import Testing
 struct ParseTests {
     @Test func subcommandsAreRegistered() {
         let names = Exoscope.configuration.subcommands.map { $0._commandName }
-        #expect(names == ["demo", "init", "validate", "import", "run", "status", "report", "qpcr", "dpcr", "stats"])
+        #expect(
+            names == [
+                "demo", "init", "validate", "import", "run", "status", "report", "qpcr", "dpcr", "stats", "score",
+            ])
     }
 
     @Test func helpDocumentsTheExitCodes() {

@@ -1,4 +1,5 @@
 import ExoCore
+import ExoDiagnosis
 import ExoFormats
 import ExoPipeline
 import ExoStats
@@ -143,5 +144,41 @@ struct DemoPipelineTests {
         #expect(factors.allSatisfy { (1.8...2).contains($0.1) })
         // NormFinder ranks the endogenous miRNAs with the case/control groups; the tumour markers rank last.
         #expect(html.contains("NormFinder stability of every endogenous miRNA") && html.contains("Most stable pair"))
+    }
+}
+
+/// The biomarker stage on the demo's NSCLC arm: stored with provenance, not recomputed when nothing changed,
+/// drawn in the report, and showing the review's markers.
+struct BiomarkerStageTests {
+    @Test func demoCohortIsAnalysedStoredOnceAndReported() async throws {
+        let folder = try Fixture.temporaryDirectory()
+        try DemoStudy().write(to: folder)
+        let store = try await SQLiteStore()
+        let study = try Pipeline.validate(folder)
+        let id = study.definition.id
+        _ = try await Pipeline.importStudy(study, into: store, actor: "test")
+        let outcome = try await Pipeline.analyzeBiomarkers(studyID: id, store: store, actor: "test")
+        #expect(outcome.hasPrefix("68 cases vs 40 controls"))
+        let stored = try #require(try await store.result(study: id, kind: "biomarkers"))
+        #expect(stored.provenance.seed == 20_260_707)
+        #expect(stored.provenance.inputHashes.count == study.files.count)
+        let result = try JSONDecoder().decode(StudyBiomarkers.self, from: Data(stored.json.utf8))
+        // miR-4458 lower in NSCLC and lower still in stage III–IV (review ref. 17); miR-21 higher.
+        let mir4458 = try #require(result.markers.first { $0.feature == "hsa-miR-4458" })
+        #expect((mir4458.logFC ?? 0) < -1 && (mir4458.adjustedP ?? 1) < 1e-6)
+        #expect((mir4458.stageTrendZ ?? 0) < -3 && (mir4458.lateVersusEarlyAdjustedP ?? 1) < 0.01)
+        #expect((result.markers.first { $0.feature == "hsa-miR-21-5p" }?.logFC ?? 0) > 0.5)
+        let panel = try #require(result.panel)
+        let validation = try #require(panel.validation)
+        #expect(panel.members.first { $0.feature == "hsa-miR-4458" }?.coefficient ?? 0 < 0)
+        #expect(validation.auc > 0.85 && validation.aucLow < validation.auc)
+        #expect(panel.calibration.count == 5)
+        // Nothing changed: the stored result stands, and the audit log has one analysis entry.
+        #expect(try await Pipeline.analyzeBiomarkers(studyID: id, store: store, actor: "test") == "unchanged")
+        #expect(try await store.auditLog().filter { $0.action == "analyse" }.count == 1)
+        let html = try await Pipeline.report(studyID: id, from: store)
+        #expect(html.contains("id=\"biomarkers\"") && html.contains("Multi-miRNA panel"))
+        #expect(html.contains("Best single miRNAs") && html.contains("Panel calibration"))
+        #expect(html.contains("seed 20260707"))
     }
 }

@@ -61,7 +61,7 @@ struct SQLiteStoreTests {
         #expect(
             try await store.appliedMigrations() == [
                 "2026-11-27-create-study", "2026-11-27-create-audit", "2026-11-27-create-qpcr-curve",
-                "2026-11-27-measurement-unique-by-unit",
+                "2026-11-27-measurement-unique-by-unit", "2026-11-28-create-analysis-result",
             ])
         #expect(try await store.appliedMigrations() == MigrationPlan.identifiers)
     }

@@ -8,8 +8,10 @@ public enum HTML {
     /// Escapes `&`, `<`, `>`, `"` and `'`.
     public static func escape(_ text: String) -> String { text.escapedForMarkup() }
 
-    /// A table with a header row; cells are escaped.
-    public static func table(header: [String], rows: [[String]], numericColumns: Set<Int> = []) -> String {
+    /// A table with a header row; cells are escaped, except in `rawColumns` (markup built by ExoScope itself).
+    public static func table(
+        header: [String], rows: [[String]], numericColumns: Set<Int> = [], rawColumns: Set<Int> = []
+    ) -> String {
         var html = "<table><thead><tr>"
         for (index, name) in header.enumerated() {
             html += numericColumns.contains(index) ? "<th class=\"num\">" : "<th>"
@@ -19,7 +21,8 @@ public enum HTML {
         for row in rows {
             html += "<tr>"
             for (index, cell) in row.enumerated() {
-                html += (numericColumns.contains(index) ? "<td class=\"num\">" : "<td>") + escape(cell) + "</td>"
+                html += numericColumns.contains(index) ? "<td class=\"num\">" : "<td>"
+                html += (rawColumns.contains(index) ? cell : escape(cell)) + "</td>"
             }
             html += "</tr>"
         }

@@ -35,4 +35,16 @@ struct SVGFrame {
         svg += "font-size=\"11\">\(HTML.escape(label))</text>"
         return svg
     }
+
+    /// Tick labels under the plot and the axis label.
+    func xAxis(_ scale: LinearScale, label: String) -> String {
+        var svg = ""
+        for tick in scale.ticks() {
+            svg +=
+                "<text x=\"\(scale(tick))\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\" font-size=\"10\">\(formatNumber(tick))</text>"
+        }
+        svg +=
+            "<text x=\"\((width + left - right) / 2)\" y=\"\(height - 6)\" text-anchor=\"middle\" font-size=\"11\">\(HTML.escape(label))</text>"
+        return svg
+    }
 }

@@ -60,3 +60,35 @@ extension SeededGenerator {
         min(Int(nextUnitInterval() * Double(count)), count - 1)
     }
 }
+
+extension ROCCurve {
+    /// The best sensitivity among operating points with at least the given specificity (the empirical curve
+    /// read at that specificity).
+    public func sensitivity(atSpecificity specificity: Double) -> Double {
+        operatingPoints.filter { $0.specificity >= specificity - 1e-12 }.map(\.sensitivity).max() ?? 0
+    }
+
+    /// A confidence band for the curve: at each specificity, the percentile interval of the sensitivity over
+    /// stratified bootstrap resamples (pROC's `ci.se`), drawn from `seed`.
+    public func sensitivityBand(
+        at specificities: [Double], replicates: Int = 500, level: Double = 0.95, seed: UInt64
+    ) -> [(specificity: Double, low: Double, high: Double)] {
+        var generator = SeededGenerator(seed: seed)
+        var draws = [[Double]](repeating: [], count: specificities.count)
+        for _ in 0..<replicates {
+            let resampledCases = cases.indices.map { _ in cases[generator.index(below: cases.count)] }
+            let resampledControls = controls.indices.map { _ in controls[generator.index(below: controls.count)] }
+            guard let curve = ROCCurve(cases: resampledCases, controls: resampledControls, direction: direction)
+            else { continue }
+            let points = curve.operatingPoints
+            for (index, specificity) in specificities.enumerated() {
+                draws[index].append(
+                    points.filter { $0.specificity >= specificity - 1e-12 }.map(\.sensitivity).max() ?? 0)
+            }
+        }
+        let tail = (1 - level) / 2
+        return zip(specificities, draws).map { specificity, values in
+            (specificity, Descriptive.quantile(values, tail) ?? .nan, Descriptive.quantile(values, 1 - tail) ?? .nan)
+        }
+    }
+}

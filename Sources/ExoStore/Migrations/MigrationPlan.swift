@@ -151,6 +151,19 @@ public enum MigrationPlan {
                 ALTER TABLE sampleMeasurementNew RENAME TO sampleMeasurement;
                 CREATE INDEX sampleMeasurementByAnalyte ON sampleMeasurement(studyId, analyte);
                 """),
+        Migration(
+            identifier: "2026-11-28-create-analysis-result",
+            sqlite: """
+                CREATE TABLE analysisResult (
+                    studyId TEXT NOT NULL REFERENCES study(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL,
+                    resultJSON TEXT NOT NULL,
+                    provenanceJSON TEXT NOT NULL,
+                    inputDigest TEXT NOT NULL,
+                    createdAt TEXT NOT NULL,
+                    PRIMARY KEY (studyId, kind)
+                );
+                """),
     ]
 
     /// The identifiers, in order.

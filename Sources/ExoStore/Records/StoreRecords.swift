@@ -241,3 +241,13 @@ enum StoreJSON {
     }()
     static let decoder = JSONDecoder()
 }
+
+struct ResultRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "analysisResult"
+    var studyId: String
+    var kind: String
+    var resultJSON: String
+    var provenanceJSON: String
+    var inputDigest: String
+    var createdAt: String
+}

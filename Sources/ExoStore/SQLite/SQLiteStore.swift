@@ -187,6 +187,34 @@ public final class SQLiteStore: Store {
         try await queue.read { db in try AuditRow.order(Column("id")).fetchAll(db).map(\.entry) }
     }
 
+    public func saveResult(_ result: StoredResult, actor: String) async throws {
+        let provenance = String(decoding: try StoreJSON.encoder.encode(result.provenance), as: UTF8.self)
+        try await queue.write { db in
+            guard try StudyRow.fetchOne(db, key: result.study) != nil else {
+                throw StoreError.notFound(table: "study", id: result.study)
+            }
+            try ResultRow(
+                studyId: result.study, kind: result.kind, resultJSON: result.json, provenanceJSON: provenance,
+                inputDigest: result.inputDigest, createdAt: Timestamp.now()
+            ).save(db)
+            try AuditRow(
+                id: nil, at: Timestamp.now(), actor: actor, action: "analyse", entity: "\(result.study)/\(result.kind)",
+                detail: provenance, version: ExoScopeVersion.current
+            ).insert(db)
+        }
+    }
+
+    public func result(study: String, kind: String) async throws -> StoredResult? {
+        try await queue.read { db in
+            guard let row = try ResultRow.filter(Column("studyId") == study && Column("kind") == kind).fetchOne(db)
+            else { return nil }
+            return StoredResult(
+                study: row.studyId, kind: row.kind, json: row.resultJSON,
+                provenance: try StoreJSON.decoder.decode(Provenance.self, from: Data(row.provenanceJSON.utf8)),
+                inputDigest: row.inputDigest)
+        }
+    }
+
     /// Every table's rows except timestamps and audit ids, as text: two stores with equal content
     /// give equal dumps.
     ///

@@ -1,0 +1,143 @@
+import ExoCore
+import ExoDiagnosis
+import ExoFormats
+import ExoQuant
+import ExoReport
+import ExoStats
+import ExoStore
+import Foundation
+
+/// The biomarker stage: differential expression, ROC, the cross-validated panel and the stage association of
+/// the study's case–control arm, computed from the stored, normalised values and stored with provenance.
+enum BiomarkerStage {
+    /// The kind under which the result is stored.
+    static let kind = "biomarkers"
+    /// The seed of every resample (folds, bootstrap), recorded with the result.
+    static let seed: UInt64 = 20_260_707
+
+    /// What the analysis reads: expression (−ΔCq, higher = more) of each patient's first sample, cases and
+    /// controls only, one column per normalised miRNA.
+    struct Input {
+        var matrix: FeatureMatrix
+        var groups: TwoGroups
+        var stages: [Int?]
+        var metastasis: [Bool?]
+        var scale: String
+    }
+
+    static func input(samples: [Sample], normalization: StudyReportInput.NormalizationView?) -> Input? {
+        guard let normalization, !normalization.deltaCq.isEmpty else { return nil }
+        let first = Dictionary(grouping: samples.filter { $0.group == .case || $0.group == .control }, by: \.patient)
+            .values.compactMap { group in
+                group.min { ($0.timepoint.dayOffset ?? 0, $0.id) < ($1.timepoint.dayOffset ?? 0, $1.id) }
+            }
+            .sorted { $0.id < $1.id }
+        let features = normalization.deltaCq.keys.sorted()
+        let values = features.map { analyte in
+            first.map { sample in normalization.deltaCq[analyte]?[sample.id].map { -$0 } ?? .nan }
+        }
+        let matrix = FeatureMatrix(
+            path: "study", samples: first.map(\.id.rawValue), labels: first.map(\.group.rawValue), labelColumn: "group",
+            features: features, values: values)
+        guard
+            let groups = try? TwoGroups(matrix, case: SampleGroup.case.rawValue, control: SampleGroup.control.rawValue)
+        else { return nil }
+        return Input(
+            matrix: matrix, groups: groups, stages: first.map { $0.clinical.stage?.group },
+            metastasis: first.map { $0.clinical.metastasis },
+            scale: "−ΔCq (\(normalization.chosen)), each patient's first sample")
+    }
+
+    /// A digest of what the result depends on: version, seed, scale and every stored input file.
+    static func digest(files: [StoredInputFile], scale: String) -> String {
+        let text =
+            ([kind, ExoScopeVersion.current, String(seed), scale]
+            + files.sorted { $0.path < $1.path }.map { "\($0.path)\t\($0.sha256)" }).joined(separator: "\n")
+        return FileDigest.sha256Hex(Array(text.utf8))
+    }
+
+    /// Computes and stores the analysis unless an identical one is stored; returns the stage's outcome line.
+    static func run(
+        study: String, store: any Store, input: Input, files: [StoredInputFile], actor: String
+    ) async throws -> String {
+        let digest = digest(files: files, scale: input.scale)
+        if let stored = try await store.result(study: study, kind: kind), stored.inputDigest == digest {
+            return "unchanged"
+        }
+        let result = StudyBiomarkers.analyze(
+            input.matrix, groups: input.groups, stages: input.stages, metastasis: input.metastasis, seed: seed)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let options = DiagnosticPanel.Options(seed: seed)
+        let provenance = Provenance(
+            step: kind,
+            parameters: [
+                "values": input.scale, "de": "moderated t, BH", "roc": "DeLong 95 %, direction by medians",
+                "panel": "alpha \(options.alpha), \(options.folds)-fold CV, lambda 1se, nested \(options.repeats)×",
+            ], seed: seed, inputHashes: Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.sha256) }))
+        try await store.saveResult(
+            StoredResult(
+                study: study, kind: kind, json: String(decoding: try encoder.encode(result), as: UTF8.self),
+                provenance: provenance, inputDigest: digest),
+            actor: actor)
+        let selected = result.panel?.members.filter { $0.coefficient != 0 }.count ?? 0
+        let auc = result.panel?.validation.map { String(format: "%.2f", $0.auc) } ?? "–"
+        return
+            "\(result.cases) cases vs \(result.controls) controls, \(result.markers.count) miRNAs; panel of \(selected), nested CV AUC \(auc)"
+    }
+
+    /// The stored result in the report's terms.
+    static func view(_ stored: StoredResult, scale: String) throws -> StudyReportInput.BiomarkerView {
+        let result = try JSONDecoder().decode(StudyBiomarkers.self, from: Data(stored.json.utf8))
+        let panel = result.panel.map { panel in
+            var lines: [(String, String)] = []
+            if let v = panel.validation {
+                let range = { (low: Double, high: Double) in String(format: "%.3f–%.3f", low, high) }
+                lines = [
+                    ("repeats × folds", "\(v.repeats) × \(v.folds)"),
+                    ("panel AUC (mean over repeats)", String(format: "%.3f", v.auc)),
+                    ("  95 % CI (DeLong, averaged out-of-fold probabilities)", range(v.aucLow, v.aucHigh)),
+                    ("  range over repeats", range(v.aucRange.lowerBound, v.aucRange.upperBound)),
+                    ("best single miRNA (most often \(v.bestSingle))", String(format: "%.3f", v.singleAUC)),
+                    ("  95 % CI", range(v.singleLow, v.singleHigh)),
+                    ("panel against best single miRNA, paired DeLong p", String(format: "%.3g", v.differenceP)),
+                    ("calibration slope (1 ideal)", String(format: "%.2f", v.calibrationSlope)),
+                    ("calibration intercept (0 ideal)", String(format: "%.2f", v.calibrationIntercept)),
+                    ("Brier score", String(format: "%.3f", v.brier)),
+                ]
+            }
+            return StudyReportInput.BiomarkerView.Panel(
+                alpha: panel.alpha, lambda: panel.lambda,
+                members: panel.members.map { ($0.feature, $0.coefficient, $0.selectionFrequency) }, validation: lines,
+                calibration: panel.calibration.map {
+                    .init(predicted: $0.predicted, observed: $0.observed, low: $0.low, high: $0.high, count: $0.count)
+                })
+        }
+        return StudyReportInput.BiomarkerView(
+            caseLabel: result.caseLabel, controlLabel: result.controlLabel, cases: result.cases,
+            controls: result.controls, scale: scale,
+            markers: result.markers.map {
+                .init(
+                    feature: $0.feature, logFC: $0.logFC, p: $0.p, adjustedP: $0.adjustedP, auc: $0.auc,
+                    aucLow: $0.aucLow, aucHigh: $0.aucHigh, lateVersusEarlyP: $0.lateVersusEarlyP,
+                    lateVersusEarlyAdjustedP: $0.lateVersusEarlyAdjustedP, stageTrendZ: $0.stageTrendZ,
+                    stageTrendP: $0.stageTrendP, metastasisP: $0.metastasisP)
+            },
+            curves: result.curves.map { curve in
+                ROCPlot.Curve(
+                    label:
+                        "\(curve.feature) \(String(format: "%.2f (%.2f–%.2f)", curve.auc, curve.aucLow, curve.aucHigh))",
+                    points: curve.points.map { ($0[0], $0[1]) }, band: curve.band.map { ($0[0], $0[1], $0[2]) })
+            },
+            panel: panel,
+            stageValues: result.stageValues.map { stage in
+                (
+                    stage.feature,
+                    zip(stage.groups, stage.values).filter { !$0.1.isEmpty }.map {
+                        GroupComparisonPlot.Group(label: $0.0, values: $0.1)
+                    }
+                )
+            },
+            notes: result.notes, provenance: stored.provenance)
+    }
+}
