@@ -16,7 +16,7 @@ extension Exoscope {
                 column per feature. Missing values (empty, NA, NaN) are left out feature by feature, and every
                 row says how many were.
                 """,
-            subcommands: [ROC.self, DE.self, Cutoff.self, Panel.self, Associate.self])
+            subcommands: [ROC.self, DE.self, Cutoff.self, Panel.self, Associate.self, SurvivalCommand.self])
     }
 }
 
@@ -582,6 +582,71 @@ extension Exoscope.Stats {
                     output += "\t\(row.missing)\n"
                 }
                 FileHandle.standardOutput.write(Data(output.utf8))
+            }
+        }
+    }
+}
+
+extension Exoscope.Stats {
+    /// Prognosis by one marker.
+    struct SurvivalCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "survival",
+            abstract:
+                "Prognosis by one feature: Kaplan–Meier above and below its median, log-rank, Cox with covariates.",
+            discussion: """
+                --time and --event name the follow-up columns (event 1 and censored 0, or 2 and 1 as R's Surv
+                reads them). Prints the median split, each group's size and median survival, the log-rank test,
+                and the Cox model of the feature (continuous) with --covariates: coefficient, hazard ratio with its
+                95 % interval, and Wald p for every term (Efron ties, as R's coxph). Text columns are sample
+                information and are left alone.
+                """)
+
+        @Argument(help: "The matrix file.", completion: .file())
+        var matrix: String
+
+        @Option(help: "The feature (marker).")
+        var feature: String
+
+        @Option(help: "The follow-up time column.")
+        var time: String
+
+        @Option(help: "The event column.")
+        var event: String
+
+        @Option(help: "Covariates of the Cox model, comma-separated numeric columns.")
+        var covariates: String?
+
+        @OptionGroup var outputOptions: OutputOptions
+
+        func run() async throws {
+            try await withUserFacingErrors(debug: outputOptions.debug) {
+                let data = try FeatureMatrix(
+                    url: URL(fileURLWithPath: matrix), displayPath: matrix, labelColumn: nil, detectText: true)
+                let names = covariates.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+                let result = try Prognosis.analyze(
+                    data, feature: feature, time: time, event: event, covariates: names ?? [])
+                let medianSurvival = { (steps: [Survival.Step]) in
+                    steps.first { $0.survival <= 0.5 }.map { String($0.time) } ?? "not reached"
+                }
+                var lines = [
+                    "feature\t\(feature)", "split\tabove \(result.median) (median)",
+                    "low\tn \(result.lowCount), median survival \(medianSurvival(result.low))",
+                    "high\tn \(result.highCount), median survival \(medianSurvival(result.high))",
+                    "logrank\tchisq \(result.logRankChiSquare.map { String($0) } ?? "–"), p \(result.logRankP.map { String($0) } ?? "–")",
+                    "left_out\t\(result.leftOut)",
+                ]
+                if let cox = result.cox {
+                    let z = Normal.twoSidedCritical(level: 0.95)
+                    lines.append("cox\tn \(result.coxSamples)")
+                    for (index, term) in result.terms.enumerated() {
+                        let (b, se) = (cox.coefficients[index], cox.standardErrors[index])
+                        lines.append(
+                            "cox_\(term)\tcoef \(b), HR \(exp(b)) (\(exp(b - z * se))–\(exp(b + z * se))), p \(cox.p[index])"
+                        )
+                    }
+                }
+                print(lines.joined(separator: "\n"))
             }
         }
     }

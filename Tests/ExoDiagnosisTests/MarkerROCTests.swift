@@ -8,7 +8,7 @@ import Testing
 
 /// `exoscope stats roc` and the pipeline's marker ROC: the matrix file, the two groups, the missing-value rule.
 struct MarkerROCTests {
-    static func matrix(_ text: String, name: String = "m.tsv", label: String = "group") throws -> FeatureMatrix {
+    static func matrix(_ text: String, name: String = "m.tsv", label: String? = "group") throws -> FeatureMatrix {
         let directory = try Fixture.temporaryDirectory()
         let url = directory.appendingPathComponent(name)
         try Data(text.utf8).write(to: url)

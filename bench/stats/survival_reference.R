@@ -28,3 +28,8 @@ for (v in rownames(sm)) {
 }
 cat("cox\tloglik\t", f(cox$loglik[1]), "\t", f(cox$loglik[2]), "\n", sep = "")
 cat("cox\tn\t", cox$n, "\t", cox$nevent, "\n", sep = "")
+# A marker split at its median (high: above it), as `exoscope stats survival --feature age` does: log-rank.
+high <- d$age > median(d$age)
+lr <- survdiff(Surv(time, status) ~ high, data = d)
+cat("marker_logrank\tchisq\t", f(lr$chisq), "\n", sep = "")
+cat("marker_logrank\tp\t", f(pchisq(lr$chisq, 1, lower.tail = FALSE)), "\n", sep = "")
