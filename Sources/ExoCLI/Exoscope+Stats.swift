@@ -122,6 +122,11 @@ extension Exoscope.Stats {
         @Option(help: "The test: moderated (limma, the default), welch or mann-whitney.")
         var method: Method = .moderated
 
+        @Option(
+            help:
+                "Covariates of the moderated model ~ group + covariates, comma-separated columns (numbers, or labels).")
+        var covariates: String?
+
         enum Method: String, ExpressibleByArgument, CaseIterable {
             case moderated, welch
             case mannWhitney = "mann-whitney"
@@ -136,9 +141,12 @@ extension Exoscope.Stats {
             var feature: String
             var logFC, aveExpr, t, pValue, adjPValue, b: Double?
             var nCase, nControl, missing: Int
+            var ciLow, ciHigh: Double?
 
             enum CodingKeys: String, CodingKey {
                 case feature, t, b, missing
+                case ciLow = "ci_low"
+                case ciHigh = "ci_high"
                 case logFC = "log_fc"
                 case aveExpr = "ave_expr"
                 case pValue = "p_value"
@@ -150,9 +158,25 @@ extension Exoscope.Stats {
 
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
-                let (data, groups) = try input.load()
                 let chosen = DifferentialExpression.Method(rawValue: method.rawValue) ?? .moderated
-                guard let result = DifferentialExpression.analyze(data, groups: groups, method: chosen) else {
+                let terms = covariates.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+                if terms != nil, chosen != .moderated {
+                    throw ValidationError("--covariates go with the moderated model only.")
+                }
+                let analysed: DifferentialExpression.Result?
+                if let terms {
+                    let (data, groups, model) = try input.load(covariates: terms)
+                    let fit = DifferentialExpression.analyze(data, groups: groups, covariates: model)
+                    if let left = fit?.leftOut, left > 0, !outputOptions.quiet {
+                        FileHandle.standardError.write(
+                            Data("\(left) samples without every covariate left out\n".utf8))
+                    }
+                    analysed = fit?.result
+                } else {
+                    let (data, groups) = try input.load()
+                    analysed = DifferentialExpression.analyze(data, groups: groups, method: chosen)
+                }
+                guard let result = analysed else {
                     throw InputErrorList([
                         InputError(
                             .invalidValue, at: InputLocation(path: input.matrix),
@@ -172,17 +196,20 @@ extension Exoscope.Stats {
                             Row(
                                 feature: $0.feature, logFC: finite($0.logFC), aveExpr: finite($0.averageExpression),
                                 t: finite($0.t), pValue: finite($0.p), adjPValue: finite($0.adjustedP), b: finite($0.b),
-                                nCase: $0.cases, nControl: $0.controls, missing: $0.missing)
+                                nCase: $0.cases, nControl: $0.controls, missing: $0.missing, ciLow: finite($0.low),
+                                ciHigh: finite($0.high))
                         })
                     return
                 }
-                var output = "feature\tlog_fc\tave_expr\tt\tp_value\tadj_p_value\tb\tn_case\tn_control\tmissing\n"
+                var output =
+                    "feature\tlog_fc\tave_expr\tt\tp_value\tadj_p_value\tb\tn_case\tn_control\tmissing\tci_low\tci_high\n"
                 output.reserveCapacity(result.rows.count * 160)
                 func number(_ value: Double) -> String { value.isFinite ? String(value) : "" }
                 for row in result.rows {
                     output += row.feature + "\t" + number(row.logFC) + "\t" + number(row.averageExpression) + "\t"
                     output += number(row.t) + "\t" + number(row.p) + "\t" + number(row.adjustedP) + "\t"
-                    output += number(row.b) + "\t\(row.cases)\t\(row.controls)\t\(row.missing)\n"
+                    output += number(row.b) + "\t\(row.cases)\t\(row.controls)\t\(row.missing)\t"
+                    output += number(row.low) + "\t" + number(row.high) + "\n"
                 }
                 FileHandle.standardOutput.write(Data(output.utf8))
             }
@@ -670,6 +697,30 @@ struct LabelledMatrixOptions: ParsableArguments {
     func load() throws -> (FeatureMatrix, TwoGroups) {
         let data = try FeatureMatrix(url: URL(fileURLWithPath: matrix), displayPath: matrix, labelColumn: label)
         return (data, try TwoGroups(data, case: caseLabel, control: controlLabel))
+    }
+
+    /// Reads the matrix with its text columns as sample information and takes the named covariates out of it:
+    /// numeric columns as numbers, text columns as labels.
+    func load(covariates names: [String]) throws -> (FeatureMatrix, TwoGroups, [DifferentialExpression.Covariate]) {
+        let data = try FeatureMatrix(
+            url: URL(fileURLWithPath: matrix), displayPath: matrix, labelColumn: label, detectText: true)
+        var covariates: [DifferentialExpression.Covariate] = []
+        for name in names {
+            if let labels = data.annotations[name] {
+                covariates.append(.categorical(name, labels))
+            } else if let index = data.features.firstIndex(of: name) {
+                covariates.append(.numeric(name, data.values[index]))
+            } else {
+                throw InputErrorList([
+                    InputError(
+                        .missingColumn, at: InputLocation(path: matrix, line: 1),
+                        "no covariate column \(InputError.quoted(name))",
+                        hint: EditDistance.didYouMean(name, in: data.features + data.annotations.keys.sorted()))
+                ])
+            }
+        }
+        let features = data.removing(features: Set(names))
+        return (features, try TwoGroups(features, case: caseLabel, control: controlLabel), covariates)
     }
 }
 

@@ -25,6 +25,24 @@ public enum DifferentialExpression {
         public var cases: Int
         public var controls: Int
         public var missing: Int
+        /// The 95 % confidence interval of `logFC` (limma's topTable confint: moderated t quantile × posterior
+        /// SD; Welch's interval for Welch; NaN for Mann–Whitney).
+        public var low: Double = .nan
+        public var high: Double = .nan
+    }
+
+    /// A term added to the model ~ group: a number per sample, or a label per sample (dummy-coded against its
+    /// first level in sorted order, as R's factors). A sample without a value is left out of the analysis.
+    public enum Covariate: Sendable, Hashable {
+        case numeric(String, [Double])
+        case categorical(String, [String])
+
+        /// The term's name.
+        public var name: String {
+            switch self {
+            case .numeric(let name, _), .categorical(let name, _): name
+            }
+        }
     }
 
     /// The table and the prior the moderation used (`nil` for the classical tests).
@@ -54,13 +72,25 @@ public enum DifferentialExpression {
             let test =
                 method == .welch ? TwoSampleTests.welch(cases, controls) : TwoSampleTests.mannWhitney(cases, controls)
             let present = cases + controls
+            var low = Double.nan
+            var high = Double.nan
+            if method == .welch, let test, let df = test.degreesOfFreedom,
+                let caseVariance = Descriptive.variance(cases), let controlVariance = Descriptive.variance(controls)
+            {
+                let difference =
+                    cases.reduce(0, +) / Double(cases.count) - controls.reduce(0, +) / Double(controls.count)
+                let half =
+                    StudentT(degreesOfFreedom: df).upperQuantile(0.025)
+                    * (caseVariance / Double(cases.count) + controlVariance / Double(controls.count)).squareRoot()
+                (low, high) = (difference - half, difference + half)
+            }
             slots[feature] = Row(
                 feature: matrix.features[feature],
                 logFC: cases.isEmpty || controls.isEmpty
                     ? .nan : cases.reduce(0, +) / Double(cases.count) - controls.reduce(0, +) / Double(controls.count),
                 averageExpression: present.isEmpty ? .nan : present.reduce(0, +) / Double(present.count),
                 t: test?.statistic ?? .nan, p: test?.p ?? .nan, adjustedP: .nan, b: .nan, cases: cases.count,
-                controls: controls.count, missing: total - present.count)
+                controls: controls.count, missing: total - present.count, low: low, high: high)
         }
         var rows = slots.values
         let adjusted = MultipleTesting.benjaminiHochberg(rows.map(\.p))
@@ -87,11 +117,85 @@ public enum DifferentialExpression {
         let rows = all.indices.map { index in
             let (fit, average, cases, controls) = all[index]
             let statistic = moderated.statistics[index]
+            let (low, high) = interval(fit, statistic)
             return Row(
                 feature: matrix.features[index], logFC: fit.coefficient, averageExpression: average, t: statistic.t,
                 p: statistic.p, adjustedP: adjusted[index], b: statistic.b, cases: cases, controls: controls,
-                missing: total - cases - controls)
+                missing: total - cases - controls, low: low, high: high)
         }
         return Result(rows: rows, prior: moderated.prior)
+    }
+
+    /// The 95 % interval of a moderated coefficient: β̂ ± t₀.₉₇₅(total df) · s̃ · u.
+    static func interval(_ fit: ModeratedT.Fit, _ statistic: ModeratedT.Statistic) -> (Double, Double) {
+        guard statistic.totalDF > 0, fit.coefficient.isFinite else { return (.nan, .nan) }
+        let half =
+            StudentT(degreesOfFreedom: statistic.totalDF).upperQuantile(0.025)
+            * statistic.posteriorVariance.squareRoot()
+            * fit.unscaledSD
+        return (fit.coefficient - half, fit.coefficient + half)
+    }
+
+    /// Moderated t for the group coefficient of the model ~ group + covariates, optionally with precision weights
+    /// (`weights[feature][sample]`, such as voom's), as limma's lmFit + eBayes.
+    ///
+    /// - Returns: `nil` when no feature has residual degrees of freedom; the number of samples left out for a
+    ///   missing covariate is in `leftOut`.
+    public static func analyze(
+        _ matrix: FeatureMatrix, groups: TwoGroups, covariates: [Covariate], weights: [[Double]]? = nil
+    ) -> (result: Result, leftOut: Int)? {
+        let design = Self.design(samples: matrix.samples.count, groups: groups, covariates: covariates)
+        let included = Set(design.included)
+        let count = matrix.features.count
+        let fits = ConcurrentSlots<(ModeratedT.Fit, Double, Int, Int)>(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { feature in
+            let y = matrix.values[feature].enumerated().map { included.contains($0.offset) ? $0.element : .nan }
+            let model = WeightedLeastSquares(y: y, design: design.rows, weights: weights?[feature])
+            let present = y.filter { !$0.isNaN }
+            let cases = groups.cases.filter { !y[$0].isNaN }.count
+            fits[feature] = (
+                model.fit(of: 1), present.isEmpty ? .nan : present.reduce(0, +) / Double(present.count), cases,
+                present.count - cases
+            )
+        }
+        let all = fits.values
+        guard let moderated = ModeratedT.moderate(all.map(\.0)) else { return nil }
+        let adjusted = MultipleTesting.benjaminiHochberg(moderated.statistics.map(\.p))
+        let rows = all.indices.map { index in
+            let (fit, average, cases, controls) = all[index]
+            let statistic = moderated.statistics[index]
+            let (low, high) = interval(fit, statistic)
+            return Row(
+                feature: matrix.features[index], logFC: fit.coefficient, averageExpression: average, t: statistic.t,
+                p: statistic.p, adjustedP: adjusted[index], b: statistic.b, cases: cases, controls: controls,
+                missing: design.included.count - cases - controls, low: low, high: high)
+        }
+        return (Result(rows: rows, prior: moderated.prior), groups.sampleCount - design.included.count)
+    }
+
+    /// The design matrix (intercept, case indicator, covariate columns) for every sample, and the samples of the
+    /// two groups with every covariate present.
+    static func design(samples: Int, groups: TwoGroups, covariates: [Covariate]) -> (
+        rows: [[Double]], included: [Int]
+    ) {
+        let caseSet = Set(groups.cases)
+        var rows = (0..<samples).map { [1.0, caseSet.contains($0) ? 1 : 0] }
+        var included = Set(groups.cases + groups.controls)
+        for covariate in covariates {
+            switch covariate {
+            case .numeric(_, let values):
+                for sample in 0..<samples {
+                    rows[sample].append(values[sample].isNaN ? 0 : values[sample])
+                    if values[sample].isNaN { included.remove(sample) }
+                }
+            case .categorical(_, let labels):
+                let levels = Array(Set(labels.filter { !$0.isEmpty })).sorted()
+                for sample in 0..<samples {
+                    for level in levels.dropFirst() { rows[sample].append(labels[sample] == level ? 1 : 0) }
+                    if labels[sample].isEmpty { included.remove(sample) }
+                }
+            }
+        }
+        return (rows, included.sorted())
     }
 }

@@ -97,6 +97,40 @@ struct ExitCodeTests {
         #expect(unknown.standardError.contains("error: no feature column 's10b'\n  hint: did you mean 's100b'?"))
     }
 
+    @Test func statsDEWithCovariatesMatchesLimma() throws {
+        // The matrix with the covariates of bench/stats/limma_covariates_reference.R as columns.
+        let lines = try String(contentsOf: Fixture.url("stats/mirna-300x40.tsv"), encoding: .utf8)
+            .split(separator: "\n")
+        var text = ""
+        for (index, line) in lines.enumerated() {
+            var fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            let i = index - 1
+            fields.insert(contentsOf: index == 0 ? ["age", "batch"] : ["\(40 + (7 * i) % 31)", "b\(i % 3)"], at: 2)
+            text += fields.joined(separator: "\t") + "\n"
+        }
+        let file = try Fixture.temporaryDirectory().appendingPathComponent("covariates.tsv")
+        try Data(text.utf8).write(to: file)
+        let result = try exoscope([
+            "stats", "de", file.path, "--label", "group", "--case", "tumour", "--control", "healthy", "--covariates",
+            "age,batch", "--quiet",
+        ])
+        #expect(result.status == 0)
+        let output = result.standardOutput.split(separator: "\n")
+        #expect(output.first?.hasSuffix("missing\tci_low\tci_high") == true)
+        #expect(output.count == 301, "the covariates are not features")
+        // Tests/Fixtures/stats/mirna-300x40.limma-covariates.tsv, model "covariates", hsa-miR-1-5p.
+        let reference = try String(contentsOf: Fixture.url("stats/mirna-300x40.limma-covariates.tsv"), encoding: .utf8)
+            .split(separator: "\n").first { $0.hasPrefix("covariates\thsa-miR-1-5p\t") }
+        let expected = try #require(reference).split(separator: "\t").compactMap { Double($0) }
+        let row = try #require(output.first { $0.hasPrefix("hsa-miR-1-5p\t") }).split(separator: "\t")
+        #expect(abs((Double(row[1]) ?? 0) - expected[0]) < 1e-8 * abs(expected[0]))
+        #expect(abs((Double(row[3]) ?? 0) - expected[3]) < 1e-8 * abs(expected[3]))
+        let unknown = try exoscope([
+            "stats", "de", file.path, "--label", "group", "--case", "tumour", "--covariates", "agee",
+        ])
+        #expect(unknown.status == 65 && unknown.standardError.contains("no covariate column 'agee'"))
+    }
+
     @Test func usageErrorExits64() throws {
         let result = try exoscope(["validate", "--no-such-flag"])
         #expect(result.status == 64)

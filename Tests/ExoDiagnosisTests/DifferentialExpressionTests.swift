@@ -84,6 +84,8 @@ struct TwoSampleTestTests {
             let expected = try #require(reference[feature])
             #expect(abs(welch.rows[index].t / expected[0] - 1) < 1e-9, "\(feature) Welch t")
             #expect(abs(welch.rows[index].p / expected[2] - 1) < 1e-9, "\(feature) Welch p")
+            #expect(abs(welch.rows[index].low - expected[5]) < 1e-9 * max(1, abs(expected[5])), "\(feature) CI low")
+            #expect(abs(welch.rows[index].high - expected[6]) < 1e-9 * max(1, abs(expected[6])), "\(feature) CI high")
             #expect(wilcoxon.rows[index].t == expected[3], "\(feature) W")
             #expect(abs(wilcoxon.rows[index].p / expected[4] - 1) < 1e-12, "\(feature) Mann–Whitney p (exact)")
         }
@@ -95,5 +97,44 @@ struct TwoSampleTestTests {
         #expect(!ties.exact && ties.statistic == tiesReference[3] && abs(ties.p / tiesReference[4] - 1) < 1e-12)
         let welchTies = try #require(TwoSampleTests.welch([1, 2, 2, 3, 4, 4, 5], [2, 3, 3, 6, 7, 8]))
         #expect(abs((welchTies.degreesOfFreedom ?? 0) / tiesReference[1] - 1) < 1e-12)
+    }
+}
+
+/// The model ~ group + covariates and the fold-change intervals against limma 3.54.1
+/// (Tests/Fixtures/stats/mirna-300x40.limma-covariates.tsv, made by
+/// `Rscript bench/stats/limma_covariates_reference.R Tests/Fixtures/stats/mirna-300x40.tsv`).
+struct DifferentialExpressionCovariateTests {
+    @Test func covariateModelAndIntervalsMatchLimma() throws {
+        let data = try FeatureMatrix(
+            url: Fixture.url("stats/mirna-300x40.tsv"), displayPath: "mirna-300x40.tsv", labelColumn: "group")
+        let groups = try TwoGroups(data, case: "tumour", control: "healthy")
+        // The script's covariates: age = 40 + (7 i mod 31), batch = "b" (i mod 3), i the sample's position.
+        let age = data.samples.indices.map { 40 + Double((7 * $0) % 31) }
+        let batch = data.samples.indices.map { "b\($0 % 3)" }
+        let plain = try #require(DifferentialExpression.analyze(data, groups: groups))
+        let adjusted = try #require(
+            DifferentialExpression.analyze(
+                data, groups: groups, covariates: [.numeric("age", age), .categorical("batch", batch)]))
+        #expect(adjusted.leftOut == 0)
+        // With no covariates the design path is the two-group path.
+        let designPlain = try #require(DifferentialExpression.analyze(data, groups: groups, covariates: []))
+        for (a, b) in zip(plain.rows, designPlain.result.rows) {
+            #expect(abs(a.t - b.t) <= 1e-10 * abs(a.t) && abs(a.low - b.low) <= 1e-10 * max(abs(a.low), 1))
+        }
+        let lines = try String(contentsOf: Fixture.url("stats/mirna-300x40.limma-covariates.tsv"), encoding: .utf8)
+            .split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.hasPrefix("model") }
+        var compared = 0
+        for line in lines {
+            let fields = line.split(separator: "\t").map(String.init)
+            let rows = fields[0] == "plain" ? plain.rows : adjusted.result.rows
+            let row = try #require(rows.first { $0.feature == fields[1] })
+            let mine = [row.logFC, row.low, row.high, row.t, row.p, row.adjustedP, row.b]
+            for (value, text) in zip(mine, fields.dropFirst(2)) {
+                let expected = try #require(Double(text))
+                #expect(abs(value - expected) <= 1e-8 * abs(expected), "\(fields[0]) \(fields[1]): \(value) vs \(text)")
+            }
+            compared += 1
+        }
+        #expect(compared == 600)
     }
 }

@@ -7,12 +7,12 @@ d <- read.delim(args[1], check.names = FALSE, na.strings = c("NA", "NaN", ""))
 features <- setdiff(names(d), c("sample", "group"))
 cat("# ", R.version.string, "\n", sep = "")
 cat("# Rscript bench/stats/two_sample_reference.R ", basename(args[1]), " ", args[2], " ", args[3], "\n", sep = "")
-cat("feature\twelch_t\twelch_df\twelch_p\twilcoxon_w\twilcoxon_p\n")
+cat("feature\twelch_t\twelch_df\twelch_p\twilcoxon_w\twilcoxon_p\twelch_ci_low\twelch_ci_high\n")
 f <- function(x) sprintf("%.17g", x)
 row <- function(name, x, y) {
   w <- t.test(x, y)
   m <- suppressWarnings(wilcox.test(x, y))
-  cat(name, f(w$statistic), f(w$parameter), f(w$p.value), f(m$statistic), f(m$p.value), sep = "\t")
+  cat(name, f(w$statistic), f(w$parameter), f(w$p.value), f(m$statistic), f(m$p.value), f(w$conf.int[1]), f(w$conf.int[2]), sep = "\t")
   cat("\n")
 }
 for (g in features) {

@@ -42,6 +42,16 @@ public struct FeatureMatrix: Sendable {
             values: values, lines: samples.indices.map { $0 + 2 })
     }
 
+    /// The matrix without the named features (such as covariates taken out of it), lines and annotations kept.
+    public func removing(features names: Set<String>) -> FeatureMatrix {
+        let kept = features.indices.filter { !names.contains(features[$0]) }
+        var matrix = FeatureMatrix(
+            path: path, samples: samples, labels: labels, labelColumn: labelColumn, features: kept.map { features[$0] },
+            values: kept.map { values[$0] }, lines: lines)
+        matrix.annotations = annotations
+        return matrix
+    }
+
     /// Reads a matrix file.
     ///
     /// - Parameters:
