@@ -31,8 +31,10 @@ public enum DifferentialExpression {
         public var high: Double = .nan
     }
 
-    /// A term added to the model ~ group: a number per sample, or a label per sample (dummy-coded against its
-    /// first level in sorted order, as R's factors). A sample without a value is left out of the analysis.
+    /// A term added to the model ~ group: a number per sample, or a label per sample.
+    ///
+    /// Labels are dummy-coded against their first level in sorted order, as R's factors. A sample without a value
+    /// is left out of the analysis.
     public enum Covariate: Sendable, Hashable {
         case numeric(String, [Double])
         case categorical(String, [String])
@@ -110,18 +112,21 @@ public enum DifferentialExpression {
                 ModeratedT.twoGroupFit(cases: cases, controls: controls), average, cases.count, controls.count
             )
         }
-        let all = fits.values
+        return moderated(features: matrix.features, fits: fits.values, samples: groups.sampleCount)
+    }
+
+    /// Moderates the fits (each with its average expression, cases and controls) into the table with BH.
+    static func moderated(features: [String], fits all: [(ModeratedT.Fit, Double, Int, Int)], samples: Int) -> Result? {
         guard let moderated = ModeratedT.moderate(all.map(\.0)) else { return nil }
         let adjusted = MultipleTesting.benjaminiHochberg(moderated.statistics.map(\.p))
-        let total = groups.sampleCount
         let rows = all.indices.map { index in
             let (fit, average, cases, controls) = all[index]
             let statistic = moderated.statistics[index]
             let (low, high) = interval(fit, statistic)
             return Row(
-                feature: matrix.features[index], logFC: fit.coefficient, averageExpression: average, t: statistic.t,
+                feature: features[index], logFC: fit.coefficient, averageExpression: average, t: statistic.t,
                 p: statistic.p, adjustedP: adjusted[index], b: statistic.b, cases: cases, controls: controls,
-                missing: total - cases - controls, low: low, high: high)
+                missing: samples - cases - controls, low: low, high: high)
         }
         return Result(rows: rows, prior: moderated.prior)
     }
@@ -158,19 +163,9 @@ public enum DifferentialExpression {
                 present.count - cases
             )
         }
-        let all = fits.values
-        guard let moderated = ModeratedT.moderate(all.map(\.0)) else { return nil }
-        let adjusted = MultipleTesting.benjaminiHochberg(moderated.statistics.map(\.p))
-        let rows = all.indices.map { index in
-            let (fit, average, cases, controls) = all[index]
-            let statistic = moderated.statistics[index]
-            let (low, high) = interval(fit, statistic)
-            return Row(
-                feature: matrix.features[index], logFC: fit.coefficient, averageExpression: average, t: statistic.t,
-                p: statistic.p, adjustedP: adjusted[index], b: statistic.b, cases: cases, controls: controls,
-                missing: design.included.count - cases - controls, low: low, high: high)
-        }
-        return (Result(rows: rows, prior: moderated.prior), groups.sampleCount - design.included.count)
+        guard let result = moderated(features: matrix.features, fits: fits.values, samples: design.included.count)
+        else { return nil }
+        return (result, groups.sampleCount - design.included.count)
     }
 
     /// The design matrix (intercept, case indicator, covariate columns) for every sample, and the samples of the
