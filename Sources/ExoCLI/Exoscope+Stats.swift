@@ -127,6 +127,15 @@ extension Exoscope.Stats {
                 "Covariates of the moderated model ~ group + covariates, comma-separated columns (numbers, or labels).")
         var covariates: String?
 
+        @Flag(help: "The values are read counts: limma-voom (log-CPM with precision weights) before the moderated t.")
+        var counts = false
+
+        func validate() throws {
+            if covariates != nil || counts, method != .moderated {
+                throw ValidationError("--covariates and --counts go with the moderated model only.")
+            }
+        }
+
         enum Method: String, ExpressibleByArgument, CaseIterable {
             case moderated, welch
             case mannWhitney = "mann-whitney"
@@ -160,13 +169,23 @@ extension Exoscope.Stats {
             try await withUserFacingErrors(debug: outputOptions.debug) {
                 let chosen = DifferentialExpression.Method(rawValue: method.rawValue) ?? .moderated
                 let terms = covariates.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-                if terms != nil, chosen != .moderated {
-                    throw ValidationError("--covariates go with the moderated model only.")
-                }
                 let analysed: DifferentialExpression.Result?
-                if let terms {
-                    let (data, groups, model) = try input.load(covariates: terms)
-                    let fit = DifferentialExpression.analyze(data, groups: groups, covariates: model)
+                if terms != nil || counts {
+                    let (data, groups, model) = try input.load(covariates: terms ?? [])
+                    let fit: (result: DifferentialExpression.Result, leftOut: Int)?
+                    if counts {
+                        guard let voom = DifferentialExpression.voom(data, groups: groups, covariates: model) else {
+                            throw InputErrorList([
+                                InputError(
+                                    .invalidValue, at: InputLocation(path: input.matrix),
+                                    "--counts needs a read count (0 or more) for every feature of every sample",
+                                    hint: "fill missing counts with 0 if the miRNA was not detected")
+                            ])
+                        }
+                        fit = (voom.result, voom.leftOut)
+                    } else {
+                        fit = DifferentialExpression.analyze(data, groups: groups, covariates: model)
+                    }
                     if let left = fit?.leftOut, left > 0, !outputOptions.quiet {
                         FileHandle.standardError.write(
                             Data("\(left) samples without every covariate left out\n".utf8))

@@ -168,6 +168,38 @@ public enum DifferentialExpression {
         return (result, groups.sampleCount - design.included.count)
     }
 
+    /// limma-voom for read counts.
+    ///
+    /// The counts become log-CPM with voom's precision weights, and the weighted model ~ group + covariates is
+    /// moderated as `analyze(_:groups:covariates:weights:)` does. Counts must be complete and not negative.
+    ///
+    /// - Returns: `nil` when a count is missing or negative, or no feature has residual degrees of freedom.
+    public static func voom(_ matrix: FeatureMatrix, groups: TwoGroups, covariates: [Covariate]) -> (
+        result: Result, voom: Voom.Result, leftOut: Int
+    )? {
+        let design = Self.design(samples: matrix.samples.count, groups: groups, covariates: covariates)
+        let columns = design.included
+        let counts = matrix.values.map { row in columns.map { row[$0] } }
+        guard counts.allSatisfy({ $0.allSatisfy { $0 >= 0 } }) else { return nil }
+        let transformed = Voom.transform(counts: counts, design: columns.map { design.rows[$0] })
+        // Back to every sample of the matrix, those left out as missing.
+        let expand = { (rows: [[Double]]) in
+            rows.map { row in
+                var full = [Double](repeating: .nan, count: matrix.samples.count)
+                for (position, sample) in columns.enumerated() { full[sample] = row[position] }
+                return full
+            }
+        }
+        let logCPM = FeatureMatrix(
+            path: matrix.path, samples: matrix.samples, labels: matrix.labels, labelColumn: matrix.labelColumn,
+            features: matrix.features, values: expand(transformed.logCPM))
+        guard
+            let fit = analyze(
+                logCPM, groups: groups, covariates: covariates, weights: expand(transformed.weights))
+        else { return nil }
+        return (fit.result, transformed, fit.leftOut)
+    }
+
     /// The design matrix (intercept, case indicator, covariate columns) for every sample, and the samples of the
     /// two groups with every covariate present.
     static func design(samples: Int, groups: TwoGroups, covariates: [Covariate]) -> (

@@ -131,6 +131,21 @@ struct ExitCodeTests {
         #expect(unknown.status == 65 && unknown.standardError.contains("no covariate column 'agee'"))
     }
 
+    @Test func statsDECountsRunsVoom() throws {
+        let matrix = Fixture.url("stats/counts-200x24.tsv").path
+        let result = try exoscope([
+            "stats", "de", matrix, "--label", "group", "--case", "tumour", "--counts", "--quiet",
+        ])
+        #expect(result.status == 0)
+        // limma voom (Tests/Fixtures/stats/counts-200x24.voom.tsv): hsa-miR-1-5p logFC 0.17334716924354604.
+        let row = try #require(result.standardOutput.split(separator: "\n").dropFirst().first).split(separator: "\t")
+        #expect(abs((Double(row[1]) ?? 0) - 0.17334716924354604) < 1e-9)
+        let welch = try exoscope([
+            "stats", "de", matrix, "--label", "group", "--case", "tumour", "--counts", "--method", "welch",
+        ])
+        #expect(welch.status == 64)
+    }
+
     @Test func usageErrorExits64() throws {
         let result = try exoscope(["validate", "--no-such-flag"])
         #expect(result.status == 64)
