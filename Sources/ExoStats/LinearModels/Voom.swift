@@ -7,6 +7,7 @@
 /// limma's voom: counts to log-CPM with a precision weight for every value, from the features' mean–variance trend.
 ///
 /// Law et al. 2014, doi:10.1186/gb-2014-15-2-r29.
+///
 /// log-CPM = log2((count + 0.5) / (library size + 1) · 10⁶), the library size being the sample's total count. A
 /// linear model of each feature's log-CPM on the design gives its residual SD; LOWESS (span 0.5) of √SD against
 /// the feature's mean log-count gives the trend, and each value's weight is the trend at its fitted log-count
