@@ -16,7 +16,9 @@ extension Exoscope {
                 column per feature. Missing values (empty, NA, NaN) are left out feature by feature, and every
                 row says how many were.
                 """,
-            subcommands: [ROC.self, DE.self, Cutoff.self, Panel.self, Associate.self, SurvivalCommand.self])
+            subcommands: [
+                ROC.self, DE.self, Compare.self, Cutoff.self, Panel.self, Associate.self, SurvivalCommand.self,
+            ])
     }
 }
 
@@ -691,6 +693,94 @@ extension Exoscope.Stats {
                             "cox_\(term)\tcoef \(b), HR \(exp(b)) (\(exp(b - z * se))–\(exp(b + z * se))), p \(cox.p[index])"
                         )
                     }
+                }
+                print(lines.joined(separator: "\n"))
+            }
+        }
+    }
+}
+
+extension Exoscope.Stats {
+    /// DeLong tests between markers measured on the same samples.
+    struct Compare: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "compare",
+            abstract: "Compare the AUCs of two or more features on the same samples: paired and joint DeLong tests.",
+            discussion: """
+                Uses the samples with a value for every named feature. Each feature's direction is read from the
+                medians unless --direction fixes it for all. Prints each AUC with its DeLong interval, the paired
+                DeLong test of every pair (difference, z, p, interval of the difference, as pROC's roc.test), and
+                for three or more features the joint χ² test that all AUCs are equal (DeLong et al. 1988).
+                """)
+
+        @OptionGroup var input: LabelledMatrixOptions
+
+        @Option(help: "The features, comma-separated (two or more).")
+        var features: String
+
+        @Option(help: "Which side cases lie on: auto, higher or lower.")
+        var direction: Exoscope.Stats.ROC.Direction = .auto
+
+        @OptionGroup var outputOptions: OutputOptions
+
+        func run() async throws {
+            try await withUserFacingErrors(debug: outputOptions.debug) {
+                let (data, groups) = try input.load()
+                let names = features.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                var columns: [Int] = []
+                for name in names {
+                    guard let index = data.features.firstIndex(of: name) else {
+                        throw InputErrorList([
+                            InputError(
+                                .missingColumn, at: InputLocation(path: input.matrix, line: 1),
+                                "no feature column \(InputError.quoted(name))",
+                                hint: EditDistance.didYouMean(name, in: data.features))
+                        ])
+                    }
+                    columns.append(index)
+                }
+                guard Set(columns).count >= 2 else { throw ValidationError("name two or more different features.") }
+                let complete = { (rows: [Int]) in
+                    rows.filter { row in columns.allSatisfy { !data.values[$0][row].isNaN } }
+                }
+                let (cases, controls) = (complete(groups.cases), complete(groups.controls))
+                var curves: [ROCCurve] = []
+                for column in columns {
+                    let x = cases.map { data.values[column][$0] }
+                    let y = controls.map { data.values[column][$0] }
+                    let chosen: ROCCurve.Direction =
+                        switch direction {
+                        case .higher: .higherInCases
+                        case .lower: .lowerInCases
+                        case .auto: .detected(cases: x, controls: y)
+                        }
+                    guard x.count >= 2, y.count >= 2, let curve = ROCCurve(cases: x, controls: y, direction: chosen)
+                    else {
+                        throw InputErrorList([
+                            InputError(
+                                .invalidValue, at: InputLocation(path: input.matrix),
+                                "\(cases.count) cases and \(controls.count) controls have every feature; a comparison needs 2 of each"
+                            )
+                        ])
+                    }
+                    curves.append(curve)
+                }
+                var lines = ["samples\t\(cases.count) cases, \(controls.count) controls with every feature"]
+                for (name, curve) in zip(names, curves) {
+                    let interval = curve.confidenceInterval()
+                    lines.append(
+                        "auc_\(name)\t\(curve.auc) (\(interval.low)–\(interval.high)), \(curve.direction.rawValue)")
+                }
+                for first in curves.indices {
+                    for second in curves.indices where second > first {
+                        let test = ROCComparison.paired(curves[first], curves[second])
+                        lines.append(
+                            "paired_\(names[first])_vs_\(names[second])\tdifference \(test.difference) (\(test.low)–\(test.high)), z \(test.z), p \(test.p)"
+                        )
+                    }
+                }
+                if curves.count >= 3, let joint = ROCComparison.equality(curves) {
+                    lines.append("joint\tchi-square \(joint.chiSquare), df \(joint.degreesOfFreedom), p \(joint.p)")
                 }
                 print(lines.joined(separator: "\n"))
             }

@@ -146,6 +146,20 @@ struct ExitCodeTests {
         #expect(welch.status == 64)
     }
 
+    @Test func statsComparePrintsPairedAndJointDeLongTests() throws {
+        let matrix = Fixture.url("stats/aSAH.matrix.tsv").path
+        let result = try exoscope([
+            "stats", "compare", matrix, "--label", "outcome", "--case", "Poor", "--features", "s100b,ndka,wfns",
+        ])
+        #expect(result.status == 0)
+        let lines = result.standardOutput.split(separator: "\n")
+        // pROC 1.18.0 (Tests/Fixtures/stats/aSAH.pROC.tsv): joint χ² 12.512728282423542, wfns − s100b z 2.20898359144.
+        let joint = try #require(lines.first { $0.hasPrefix("joint\t") })
+        let chiSquare = try #require(joint.firstMatch(of: /chi-square ([0-9.]+)/)).output.1
+        #expect(abs((Double(chiSquare) ?? 0) - 12.512728282423542) < 1e-9)
+        #expect(lines.contains { $0.hasPrefix("paired_s100b_vs_wfns\t") && $0.contains("z -2.20898359144") })
+    }
+
     @Test func usageErrorExits64() throws {
         let result = try exoscope(["validate", "--no-such-flag"])
         #expect(result.status == 64)
