@@ -30,6 +30,24 @@ public struct StudyBiomarkers: Codable, Sendable, Hashable {
         public var stageTrendZ: Double?
         public var stageTrendP: Double?
         public var metastasisP: Double?
+        /// Among cases with follow-up: the log-rank p of above against at or below the median, and the Cox
+        /// hazard ratio per unit of expression adjusted for late stage, with its 95 % interval and p.
+        public var survivalLogRankP: Double?
+        public var hazardRatio: Double?
+        public var hazardRatioLow: Double?
+        public var hazardRatioHigh: Double?
+        public var hazardRatioP: Double?
+    }
+
+    /// Kaplan–Meier curves of the cases above and at or below a marker's median.
+    public struct SurvivalCurves: Codable, Sendable, Hashable {
+        public var feature: String
+        /// (time, survival) steps of the low and the high group, starting at (0, 1).
+        public var low: [[Double]]
+        public var high: [[Double]]
+        public var lowCount: Int
+        public var highCount: Int
+        public var logRankP: Double
     }
 
     /// An ROC curve with its bootstrap band, for plotting.
@@ -82,6 +100,8 @@ public struct StudyBiomarkers: Codable, Sendable, Hashable {
     public var curves: [Curve]
     public var panel: Panel?
     public var stageValues: [StageValues]
+    /// The survival curves of the marker with the smallest log-rank p, when the cases have follow-up.
+    public var survival: SurvivalCurves?
     /// What was left out or could not be computed, and why.
     public var notes: [String]
     public var seed: UInt64
@@ -92,8 +112,8 @@ public struct StudyBiomarkers: Codable, Sendable, Hashable {
     /// metastasis (nil when unknown). A panel that cannot be fitted (too few complete samples for the folds) is
     /// left out with a note rather than failing the analysis.
     public static func analyze(
-        _ matrix: FeatureMatrix, groups: TwoGroups, stages: [Int?], metastasis: [Bool?], seed: UInt64,
-        panelOptions: DiagnosticPanel.Options? = nil
+        _ matrix: FeatureMatrix, groups: TwoGroups, stages: [Int?], metastasis: [Bool?],
+        followUp: [(months: Double, event: Bool)?] = [], seed: UInt64, panelOptions: DiagnosticPanel.Options? = nil
     ) -> StudyBiomarkers {
         var notes: [String] = []
         let expression = DifferentialExpression.analyze(matrix, groups: groups, method: .moderated)
@@ -133,6 +153,11 @@ public struct StudyBiomarkers: Codable, Sendable, Hashable {
             if withMetastasis.count >= 2, withoutMetastasis.count >= 2 {
                 markers[index].metastasisP = TwoSampleTests.mannWhitney(withMetastasis, withoutMetastasis)?.p
             }
+        }
+        var survival: SurvivalCurves?
+        if followUp.contains(where: { $0 != nil }) {
+            survival = prognosis(matrix, cases: caseRows, stages: stages, followUp: followUp, markers: &markers)
+            if survival == nil { notes.append("follow-up present but too few events for survival analysis") }
         }
         let adjusted = MultipleTesting.benjaminiHochberg(markers.map { $0.lateVersusEarlyP ?? .nan })
         for index in markers.indices where markers[index].lateVersusEarlyP != nil {
@@ -192,7 +217,53 @@ public struct StudyBiomarkers: Codable, Sendable, Hashable {
         return StudyBiomarkers(
             caseLabel: groups.caseLabel, controlLabel: groups.controlLabel ?? "control", cases: groups.cases.count,
             controls: groups.controls.count, priorDF: expression?.prior?.df, priorVariance: expression?.prior?.variance,
-            markers: markers, curves: curves, panel: panel, stageValues: stageValues, notes: notes, seed: seed)
+            markers: markers, curves: curves, panel: panel, stageValues: stageValues, survival: survival, notes: notes,
+            seed: seed)
+    }
+
+    /// Prognosis per marker among the cases with follow-up; returns the curves of the smallest log-rank p.
+    ///
+    /// Log-rank of above against at or below the median, and the Cox model of the marker with late stage (III–IV)
+    /// as covariate when stages are known.
+    static func prognosis(
+        _ matrix: FeatureMatrix, cases: [Int], stages: [Int?], followUp: [(months: Double, event: Bool)?],
+        markers: inout [Marker]
+    ) -> SurvivalCurves? {
+        let z = Normal.twoSidedCritical(level: 0.95)
+        var best: SurvivalCurves?
+        for index in markers.indices {
+            let values = matrix.values[index]
+            let rows = cases.filter { !values[$0].isNaN && followUp[$0] != nil }
+            let observations = rows.compactMap {
+                followUp[$0].map { Survival.Observation(time: $0.months, event: $0.event) }
+            }
+            guard observations.filter(\.event).count >= 2, let median = Descriptive.median(rows.map { values[$0] })
+            else { continue }
+            let isHigh = rows.map { values[$0] > median }
+            let high = zip(observations, isHigh).filter { $0.1 }.map(\.0)
+            let low = zip(observations, isHigh).filter { !$0.1 }.map(\.0)
+            if let test = Survival.logRank([low, high]) {
+                markers[index].survivalLogRankP = test.p
+                if test.p < (best?.logRankP ?? .infinity) {
+                    let steps = { (group: [Survival.Observation]) in
+                        [[0.0, 1.0]] + Survival.kaplanMeier(group).map { [$0.time, $0.survival] }
+                    }
+                    best = SurvivalCurves(
+                        feature: markers[index].feature, low: steps(low), high: steps(high), lowCount: low.count,
+                        highCount: high.count, logRankP: test.p)
+                }
+            }
+            let staged = rows.allSatisfy { stages[$0] != nil }
+            let design = rows.map { [values[$0]] + (staged ? [(stages[$0] ?? 0) >= 3 ? 1 : 0] : []) }
+            if let cox = CoxModel.fit(observations, covariates: design) {
+                let (b, se) = (cox.coefficients[0], cox.standardErrors[0])
+                markers[index].hazardRatio = exp(b)
+                markers[index].hazardRatioLow = exp(b - z * se)
+                markers[index].hazardRatioHigh = exp(b + z * se)
+                markers[index].hazardRatioP = cox.p[0]
+            }
+        }
+        return best
     }
 
     /// Five bins of equal size by predicted probability: mean prediction, observed share and its Wilson interval.

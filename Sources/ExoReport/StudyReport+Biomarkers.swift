@@ -9,12 +9,15 @@ extension StudyReportInput {
             public var feature: String
             public var logFC, p, adjustedP, auc, aucLow, aucHigh: Double?
             public var lateVersusEarlyP, lateVersusEarlyAdjustedP, stageTrendZ, stageTrendP, metastasisP: Double?
+            /// Prognosis among cases with follow-up: log-rank p of the median split, Cox hazard ratio with its CI.
+            public var survivalLogRankP, hazardRatio, hazardRatioLow, hazardRatioHigh: Double?
 
             /// Creates a row.
             public init(
                 feature: String, logFC: Double?, p: Double?, adjustedP: Double?, auc: Double?, aucLow: Double?,
                 aucHigh: Double?, lateVersusEarlyP: Double?, lateVersusEarlyAdjustedP: Double?, stageTrendZ: Double?,
-                stageTrendP: Double?, metastasisP: Double?
+                stageTrendP: Double?, metastasisP: Double?, survivalLogRankP: Double? = nil, hazardRatio: Double? = nil,
+                hazardRatioLow: Double? = nil, hazardRatioHigh: Double? = nil
             ) {
                 self.feature = feature
                 self.logFC = logFC
@@ -28,6 +31,10 @@ extension StudyReportInput {
                 self.stageTrendZ = stageTrendZ
                 self.stageTrendP = stageTrendP
                 self.metastasisP = metastasisP
+                self.survivalLogRankP = survivalLogRankP
+                self.hazardRatio = hazardRatio
+                self.hazardRatioLow = hazardRatioLow
+                self.hazardRatioHigh = hazardRatioHigh
             }
         }
 
@@ -65,6 +72,8 @@ extension StudyReportInput {
         public var panel: Panel?
         /// Box plots by stage: (feature, groups).
         public var stageValues: [(feature: String, groups: [GroupComparisonPlot.Group])]
+        /// Kaplan–Meier curves of the most prognostic miRNA, with a caption.
+        public var survival: (plot: SurvivalPlot, caption: String)?
         public var notes: [String]
         public var provenance: Provenance
 
@@ -73,7 +82,7 @@ extension StudyReportInput {
             caseLabel: String, controlLabel: String, cases: Int, controls: Int, scale: String, markers: [Marker],
             curves: [ROCPlot.Curve], panel: Panel?,
             stageValues: [(feature: String, groups: [GroupComparisonPlot.Group])],
-            notes: [String], provenance: Provenance
+            survival: (plot: SurvivalPlot, caption: String)? = nil, notes: [String], provenance: Provenance
         ) {
             self.caseLabel = caseLabel
             self.controlLabel = controlLabel
@@ -84,6 +93,7 @@ extension StudyReportInput {
             self.curves = curves
             self.panel = panel
             self.stageValues = stageValues
+            self.survival = survival
             self.notes = notes
             self.provenance = provenance
         }
@@ -156,6 +166,26 @@ extension StudyReport {
             if !panel.calibration.isEmpty {
                 body +=
                     "<div class=\"plots\"><figure>\(CalibrationPlot(title: "Panel calibration", bins: panel.calibration).svg())<figcaption>Fifths of the out-of-fold probabilities with Wilson 95 % intervals.</figcaption></figure></div>"
+            }
+        }
+        if view.markers.contains(where: { $0.hazardRatio != nil }) {
+            body += "<h3>Prognosis</h3>"
+            body += """
+                <p class="note">Among cases with follow-up: log-rank test of the samples above against at or below each
+                miRNA's median, and the Cox hazard ratio per unit of expression adjusted for stage III–IV (below 1: more
+                expression, lower hazard).</p>
+                """
+            body += HTML.table(
+                header: ["miRNA", "log-rank p", "hazard ratio", "95 % CI"],
+                rows: view.markers.filter { $0.hazardRatio != nil }.map { marker in
+                    [
+                        marker.feature, pValue(marker.survivalLogRankP), number(marker.hazardRatio, 2),
+                        "\(number(marker.hazardRatioLow, 2))–\(number(marker.hazardRatioHigh, 2))",
+                    ]
+                }, numericColumns: [1, 2])
+            if let survival = view.survival {
+                body +=
+                    "<div class=\"plots\"><figure>\(survival.plot.svg())<figcaption>\(HTML.escape(survival.caption))</figcaption></figure></div>"
             }
         }
         if !view.stageValues.isEmpty {

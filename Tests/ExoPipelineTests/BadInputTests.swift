@@ -25,6 +25,14 @@ struct BadInputTests {
             folder: "bad-date", kind: .invalidDate, location: "samples.tsv:3:15",
             message: "expected a YYYY-MM-DD date (ISO 8601) in column 'collection_date', found '2025-02-30'"),
         Case(
+            folder: "bad-follow-up", kind: .invalidNumber, location: "samples.tsv:4:14",
+            message:
+                "expected months from diagnosis to the event or the last follow-up (≥ 0) in column 'followup_months', found '12 mo'"
+        ),
+        Case(
+            folder: "half-follow-up", kind: .invalidValue, location: "samples.tsv:4:14",
+            message: "follow-up needs both followup_months and followup_event; this row has one"),
+        Case(
             folder: "bad-number", kind: .invalidNumber, location: "data/cq.tsv:3:17",
             message: "expected a number in column 'value', found '27,05'"),
         Case(

@@ -173,12 +173,17 @@ struct BiomarkerStageTests {
         #expect(panel.members.first { $0.feature == "hsa-miR-4458" }?.coefficient ?? 0 < 0)
         #expect(validation.auc > 0.85 && validation.aucLow < validation.auc)
         #expect(panel.calibration.count == 5)
+        // Follow-up of the 60 diagnostic cases: a lower miR-4458 carries a higher hazard (docs/demo-study.md).
+        let survival = try #require(result.survival)
+        #expect(survival.feature == "hsa-miR-4458" && survival.lowCount + survival.highCount == 60)
+        #expect(survival.logRankP < 0.01 && (mir4458.hazardRatioHigh ?? 1) < 1)
         // Nothing changed: the stored result stands, and the audit log has one analysis entry.
         #expect(try await Pipeline.analyzeBiomarkers(studyID: id, store: store, actor: "test") == "unchanged")
         #expect(try await store.auditLog().filter { $0.action == "analyse" }.count == 1)
         let html = try await Pipeline.report(studyID: id, from: store)
         #expect(html.contains("id=\"biomarkers\"") && html.contains("Multi-miRNA panel"))
         #expect(html.contains("Best single miRNAs") && html.contains("Panel calibration"))
+        #expect(html.contains("hsa-miR-4458: survival by expression"))
         #expect(html.contains("seed 20260707"))
     }
 }

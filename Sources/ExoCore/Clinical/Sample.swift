@@ -26,3 +26,17 @@ public struct Sample: Hashable, Sendable, Codable {
         self.extra = extra
     }
 }
+
+extension Sample {
+    /// The sample-sheet column with the follow-up time in months, kept in `extra`.
+    public static let followUpMonthsKey = "followup_months"
+    /// The sample-sheet column saying whether the follow-up ended with the event (death or progression).
+    public static let followUpEventKey = "followup_event"
+
+    /// Months of follow-up and whether it ended with the event, when the sample sheet gives both.
+    public var followUp: (months: Double, event: Bool)? {
+        guard let months = extra[Self.followUpMonthsKey].flatMap(Double.init), let event = extra[Self.followUpEventKey]
+        else { return nil }
+        return (months, event == "yes")
+    }
+}

@@ -9,7 +9,7 @@ public enum SampleSheet {
         requiredColumns + [
             "specimen", "collection_date", "day", "timepoint", "event", "tumour_type", "stage", "t_stage", "n_stage",
             "m_stage", "metastasis", "treatment", "response", "isolation_method", "input_volume_ml", "storage_temp_c",
-            "freeze_thaw_cycles",
+            "freeze_thaw_cycles", Sample.followUpMonthsKey, Sample.followUpEventKey,
         ]
     /// Spellings of a missing value.
     static let missingSpellings: Set<String> = ["", "NA", "N/A", "na", "n/a", "-"]
@@ -134,10 +134,27 @@ public enum SampleSheet {
                 text in
                 Int(text).flatMap { $0 >= 0 ? $0 : nil }
             }
+            let followUp = reader.parsed(
+                Sample.followUpMonthsKey, expectation: "months from diagnosis to the event or the last follow-up (≥ 0)",
+                kind: .invalidNumber
+            ) { text in Double(text).flatMap { $0 >= 0 && $0.isFinite ? $0 : nil } }
+            let followUpEvent = reader.parsed(
+                Sample.followUpEventKey, expectation: "yes (died or progressed) or no (censored)"
+            ) { Self.boolean($0) }
+            if (followUp == nil) != (followUpEvent == nil), reader.errors.isEmpty {
+                reader.fail(
+                    .invalidValue, followUp == nil ? Sample.followUpMonthsKey : Sample.followUpEventKey,
+                    "follow-up needs both \(Sample.followUpMonthsKey) and \(Sample.followUpEventKey); this row has one",
+                    hint: "leave both empty for a sample without follow-up")
+            }
             errors += reader.errors
             guard reader.errors.isEmpty, let sampleID, let patient, let group, let specimen else { continue }
             var extra: [String: String] = [:]
             for column in extraColumns { if let value = reader.text(column) { extra[column] = value } }
+            if let followUp, let followUpEvent {
+                extra[Sample.followUpMonthsKey] = String(followUp)
+                extra[Sample.followUpEventKey] = followUpEvent ? "yes" : "no"
+            }
             samples.append(
                 Sample(
                     id: sampleID, patient: patient, group: group, specimen: specimen,

@@ -89,9 +89,12 @@ public struct DemoStudy: Sendable {
                 "sample_id", "patient_id", "group", "specimen", "collection_date", "day", "timepoint", "event",
                 "tumour_type",
                 "stage", "t_stage", "n_stage", "m_stage", "metastasis", "treatment", "response", "isolation_method",
-                "input_volume_ml", "storage_temp_c", "freeze_thaw_cycles",
+                "input_volume_ml", "storage_temp_c", "freeze_thaw_cycles", Sample.followUpMonthsKey,
+                Sample.followUpEventKey,
             ].joined(separator: "\t")
         ]
+        // Follow-up has its own generator, so adding it left every other simulated value as it was.
+        var followUpRNG = SeededGenerator(seed: parameters.seed &+ 0x5EED)
         // Each reaction: its sample, analyte and model Cq (nil: the template is below detection).
         var reactions: [(sample: String, analyte: String, cq: Double?)] = []
         let baseDate = 20_094  // 2025-01-06, a Monday; fixed so the files never depend on today
@@ -104,6 +107,15 @@ public struct DemoStudy: Sendable {
             let date = Self.date(daysSinceEpoch: baseDate + dayIndex)
             let (t, n, m) = stage.map { Self.tnm(stage: $0, metastatic: metastatic, rng: &rng) } ?? ("", "", "")
             let thaws = rng.nextUnitInterval() < 0.15 ? 2 : 1
+            var followUp = ["", ""]
+            if day == nil, let stage {
+                // Hazard per month rises with stage and with a lower miR-4458 (a higher patient-level Cq).
+                let level = patientLevels[Self.analytes.firstIndex { $0.name == "hsa-miR-4458" } ?? 0]
+                let hazard = 0.012 * exp(0.45 * Double(stage - 1)) * exp(0.9 * level)
+                let time = -log(1 - followUpRNG.nextUnitInterval()) / hazard
+                let censored = 6 + 54 * followUpRNG.nextUnitInterval()
+                followUp = [String(format: "%.1f", min(time, censored)), time <= censored ? "yes" : "no"]
+            }
             sheet.append(
                 [
                     sample, patient, group, "serum", date, day.map(String.init) ?? "", timepoint,
@@ -112,7 +124,8 @@ public struct DemoStudy: Sendable {
                     stage == nil ? "" : (metastatic ? "yes" : "no"), treatment, response,
                     "size-exclusion-chromatography", "1.0",
                     "-80", String(thaws),
-                ].joined(separator: "\t"))
+                ]
+                .joined(separator: "\t") + "\t" + followUp.joined(separator: "\t"))
             let extraction = rng.nextNormal(mean: 0, standardDeviation: 0.3)
             let hemolysed = rng.nextUnitInterval() < parameters.hemolysisRate
             for (analyteIndex, model) in Self.analytes.enumerated() {

@@ -22,6 +22,7 @@ enum BiomarkerStage {
         var groups: TwoGroups
         var stages: [Int?]
         var metastasis: [Bool?]
+        var followUp: [(months: Double, event: Bool)?]
         var scale: String
     }
 
@@ -44,7 +45,7 @@ enum BiomarkerStage {
         else { return nil }
         return Input(
             matrix: matrix, groups: groups, stages: first.map { $0.clinical.stage?.group },
-            metastasis: first.map { $0.clinical.metastasis },
+            metastasis: first.map { $0.clinical.metastasis }, followUp: first.map(\.followUp),
             scale: "−ΔCq (\(normalization.chosen)), each patient's first sample")
     }
 
@@ -65,7 +66,8 @@ enum BiomarkerStage {
             return "unchanged"
         }
         let result = StudyBiomarkers.analyze(
-            input.matrix, groups: input.groups, stages: input.stages, metastasis: input.metastasis, seed: seed)
+            input.matrix, groups: input.groups, stages: input.stages, metastasis: input.metastasis,
+            followUp: input.followUp, seed: seed)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let options = DiagnosticPanel.Options(seed: seed)
@@ -121,7 +123,8 @@ enum BiomarkerStage {
                     feature: $0.feature, logFC: $0.logFC, p: $0.p, adjustedP: $0.adjustedP, auc: $0.auc,
                     aucLow: $0.aucLow, aucHigh: $0.aucHigh, lateVersusEarlyP: $0.lateVersusEarlyP,
                     lateVersusEarlyAdjustedP: $0.lateVersusEarlyAdjustedP, stageTrendZ: $0.stageTrendZ,
-                    stageTrendP: $0.stageTrendP, metastasisP: $0.metastasisP)
+                    stageTrendP: $0.stageTrendP, metastasisP: $0.metastasisP, survivalLogRankP: $0.survivalLogRankP,
+                    hazardRatio: $0.hazardRatio, hazardRatioLow: $0.hazardRatioLow, hazardRatioHigh: $0.hazardRatioHigh)
             },
             curves: result.curves.map { curve in
                 ROCPlot.Curve(
@@ -136,6 +139,21 @@ enum BiomarkerStage {
                     zip(stage.groups, stage.values).filter { !$0.1.isEmpty }.map {
                         GroupComparisonPlot.Group(label: $0.0, values: $0.1)
                     }
+                )
+            },
+            survival: result.survival.map { curves in
+                (
+                    SurvivalPlot(
+                        title: "\(curves.feature): survival by expression", timeLabel: "months",
+                        curves: [
+                            .init(
+                                label: "at or below median (n = \(curves.lowCount))",
+                                steps: curves.low.map { ($0[0], $0[1]) }),
+                            .init(
+                                label: "above median (n = \(curves.highCount))",
+                                steps: curves.high.map { ($0[0], $0[1]) }),
+                        ]),
+                    "Kaplan–Meier, cases with follow-up; log-rank p = \(String(format: "%.2g", curves.logRankP))."
                 )
             },
             notes: result.notes, provenance: stored.provenance)

@@ -162,3 +162,55 @@ extension SVGFrame {
         return (svg, x, y)
     }
 }
+
+/// Kaplan–Meier curves as step functions, with the number in each group.
+public struct SurvivalPlot: Sendable {
+    /// One group's curve.
+    public struct Curve: Sendable {
+        public var label: String
+        /// (time, survival) at the start and at every event time.
+        public var steps: [(Double, Double)]
+
+        /// Creates a curve.
+        public init(label: String, steps: [(Double, Double)]) {
+            self.label = label
+            self.steps = steps
+        }
+    }
+
+    public var title: String
+    public var timeLabel: String
+    public var curves: [Curve]
+
+    /// Creates a plot.
+    public init(title: String, timeLabel: String, curves: [Curve]) {
+        self.title = title
+        self.timeLabel = timeLabel
+        self.curves = curves
+    }
+
+    /// The SVG element, 420 × 300 px.
+    public func svg() -> String {
+        let frame = SVGFrame(width: 420, height: 300, left: 52, right: 14, top: 28, bottom: 40)
+        let end = max(curves.flatMap { $0.steps.map(\.0) }.max() ?? 1, 1)
+        let x = LinearScale(domain: 0...end, range: (frame.left, frame.width - frame.right))
+        let y = LinearScale(domain: 0...1, range: frame.yRange(inverted: false))
+        var svg = frame.open(title: title) + frame.yAxis(y, label: "survival") + frame.xAxis(x, label: timeLabel)
+        for (index, curve) in curves.enumerated() {
+            let color = GroupComparisonPlot.palette[index % GroupComparisonPlot.palette.count]
+            var points: [String] = []
+            var previous = 1.0
+            for (time, survival) in curve.steps {
+                points.append("\(x(time)),\(y(previous))")
+                points.append("\(x(time)),\(y(survival))")
+                previous = survival
+            }
+            points.append("\(x(end)),\(y(previous))")
+            svg +=
+                "<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>"
+            svg +=
+                "<text x=\"\(x(end) - 4)\" y=\"\(y(0.95 - 0.07 * Double(index)))\" text-anchor=\"end\" font-size=\"10\" fill=\"\(color)\">\(HTML.escape(curve.label))</text>"
+        }
+        return svg + "</svg>"
+    }
+}
