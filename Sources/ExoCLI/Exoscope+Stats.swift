@@ -176,7 +176,7 @@ extension Exoscope.Stats {
                     let (data, groups, model) = try input.load(covariates: terms ?? [])
                     let fit: (result: DifferentialExpression.Result, leftOut: Int)?
                     if counts {
-                        guard let voom = DifferentialExpression.voom(data, groups: groups, covariates: model) else {
+                        guard let voom = try DifferentialExpression.voom(data, groups: groups, covariates: model) else {
                             throw InputErrorList([
                                 InputError(
                                     .invalidValue, at: InputLocation(path: input.matrix),
@@ -186,7 +186,7 @@ extension Exoscope.Stats {
                         }
                         fit = (voom.result, voom.leftOut)
                     } else {
-                        fit = DifferentialExpression.analyze(data, groups: groups, covariates: model)
+                        fit = try DifferentialExpression.analyze(data, groups: groups, covariates: model)
                     }
                     if let left = fit?.leftOut, left > 0, !outputOptions.quiet {
                         FileHandle.standardError.write(

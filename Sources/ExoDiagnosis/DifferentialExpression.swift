@@ -1,4 +1,4 @@
-import ExoCore
+public import ExoCore
 public import ExoFormats
 public import ExoStats
 import Foundation
@@ -145,11 +145,12 @@ public enum DifferentialExpression {
     /// (`weights[feature][sample]`, such as voom's), as limma's lmFit + eBayes.
     ///
     /// - Returns: `nil` when no feature has residual degrees of freedom; the number of samples left out for a
-    ///   missing covariate is in `leftOut`.
+    ///   missing covariate (empty, NA, NaN) is in `leftOut`.
+    /// - Throws: `InputErrorList` for a covariate that does not vary or a design without a unique fit.
     public static func analyze(
         _ matrix: FeatureMatrix, groups: TwoGroups, covariates: [Covariate], weights: [[Double]]? = nil
-    ) -> (result: Result, leftOut: Int)? {
-        let design = Self.design(samples: matrix.samples.count, groups: groups, covariates: covariates)
+    ) throws(InputErrorList) -> (result: Result, leftOut: Int)? {
+        let design = try Self.design(matrix, groups: groups, covariates: covariates)
         let included = Set(design.included)
         let count = matrix.features.count
         let fits = ConcurrentSlots<(ModeratedT.Fit, Double, Int, Int)>(count: count)
@@ -174,10 +175,10 @@ public enum DifferentialExpression {
     /// moderated as `analyze(_:groups:covariates:weights:)` does. Counts must be complete and not negative.
     ///
     /// - Returns: `nil` when a count is missing or negative, or no feature has residual degrees of freedom.
-    public static func voom(_ matrix: FeatureMatrix, groups: TwoGroups, covariates: [Covariate]) -> (
-        result: Result, voom: Voom.Result, leftOut: Int
-    )? {
-        let design = Self.design(samples: matrix.samples.count, groups: groups, covariates: covariates)
+    public static func voom(_ matrix: FeatureMatrix, groups: TwoGroups, covariates: [Covariate])
+        throws(InputErrorList) -> (result: Result, voom: Voom.Result, leftOut: Int)?
+    {
+        let design = try Self.design(matrix, groups: groups, covariates: covariates)
         let columns = design.included
         let counts = matrix.values.map { row in columns.map { row[$0] } }
         guard counts.allSatisfy({ $0.allSatisfy { $0 >= 0 } }) else { return nil }
@@ -194,34 +195,76 @@ public enum DifferentialExpression {
             path: matrix.path, samples: matrix.samples, labels: matrix.labels, labelColumn: matrix.labelColumn,
             features: matrix.features, values: expand(transformed.logCPM))
         guard
-            let fit = analyze(
+            let fit = try analyze(
                 logCPM, groups: groups, covariates: covariates, weights: expand(transformed.weights))
         else { return nil }
         return (fit.result, transformed, fit.leftOut)
     }
 
     /// The design matrix (intercept, case indicator, covariate columns) for every sample, and the samples of the
-    /// two groups with every covariate present.
-    static func design(samples: Int, groups: TwoGroups, covariates: [Covariate]) -> (
+    /// two groups with every covariate present; labels take their levels from those samples only.
+    ///
+    /// - Throws: `InputErrorList` when a covariate does not vary among those samples or the design has no unique
+    ///   fit (a covariate confounded with the groups or with another).
+    static func design(_ matrix: FeatureMatrix, groups: TwoGroups, covariates: [Covariate]) throws(InputErrorList) -> (
         rows: [[Double]], included: [Int]
     ) {
-        let caseSet = Set(groups.cases)
-        var rows = (0..<samples).map { [1.0, caseSet.contains($0) ? 1 : 0] }
+        let samples = matrix.samples.count
+        let missing: Set<String> = ["", "na", "nan", "n/a"]
         var included = Set(groups.cases + groups.controls)
         for covariate in covariates {
-            switch covariate {
-            case .numeric(_, let values):
-                for sample in 0..<samples {
-                    rows[sample].append(values[sample].isNaN ? 0 : values[sample])
-                    if values[sample].isNaN { included.remove(sample) }
-                }
-            case .categorical(_, let labels):
-                let levels = Array(Set(labels.filter { !$0.isEmpty })).sorted()
-                for sample in 0..<samples {
-                    for level in levels.dropFirst() { rows[sample].append(labels[sample] == level ? 1 : 0) }
-                    if labels[sample].isEmpty { included.remove(sample) }
+            for sample in 0..<samples {
+                switch covariate {
+                case .numeric(_, let values): if !values[sample].isFinite { included.remove(sample) }
+                case .categorical(_, let labels):
+                    if missing.contains(labels[sample].lowercased()) { included.remove(sample) }
                 }
             }
+        }
+        let caseSet = Set(groups.cases)
+        var rows = (0..<samples).map { [1.0, caseSet.contains($0) ? 1 : 0] }
+        let location = InputLocation(path: matrix.path)
+        for covariate in covariates {
+            switch covariate {
+            case .numeric(let name, let values):
+                guard Set(included.map { values[$0] }).count > 1 else {
+                    throw InputErrorList([
+                        InputError(
+                            .invalidValue, at: location,
+                            "covariate \(InputError.quoted(name)) has one value across the compared samples; it cannot be fitted",
+                            hint: "leave it out of --covariates")
+                    ])
+                }
+                for sample in 0..<samples { rows[sample].append(values[sample].isFinite ? values[sample] : 0) }
+            case .categorical(let name, let labels):
+                let levels = Array(Set(included.map { labels[$0] })).sorted()
+                guard levels.count > 1 else {
+                    throw InputErrorList([
+                        InputError(
+                            .invalidValue, at: location,
+                            "covariate \(InputError.quoted(name)) has one level across the compared samples; it cannot be fitted",
+                            hint: "leave it out of --covariates")
+                    ])
+                }
+                for sample in 0..<samples {
+                    for level in levels.dropFirst() { rows[sample].append(labels[sample] == level ? 1 : 0) }
+                }
+            }
+        }
+        // The design must have full rank on the compared samples.
+        let columns = rows.first?.count ?? 0
+        var information = [[Double]](repeating: [Double](repeating: 0, count: columns), count: columns)
+        for sample in included {
+            for a in 0..<columns { for b in 0..<columns { information[a][b] += rows[sample][a] * rows[sample][b] } }
+        }
+        guard included.count > columns, LinearAlgebra.solve(information, [Double](repeating: 1, count: columns)) != nil
+        else {
+            throw InputErrorList([
+                InputError(
+                    .invalidValue, at: location,
+                    "the model ~ group + \(covariates.map(\.name).joined(separator: " + ")) has no unique fit on the \(included.count) compared samples: a covariate is confounded with the groups or with another, or there are too few samples",
+                    hint: "leave out the covariate that repeats the group or another covariate")
+            ])
         }
         return (rows, included.sorted())
     }

@@ -113,11 +113,11 @@ struct DifferentialExpressionCovariateTests {
         let batch = data.samples.indices.map { "b\($0 % 3)" }
         let plain = try #require(DifferentialExpression.analyze(data, groups: groups))
         let adjusted = try #require(
-            DifferentialExpression.analyze(
+            try DifferentialExpression.analyze(
                 data, groups: groups, covariates: [.numeric("age", age), .categorical("batch", batch)]))
         #expect(adjusted.leftOut == 0)
         // With no covariates the design path is the two-group path.
-        let designPlain = try #require(DifferentialExpression.analyze(data, groups: groups, covariates: []))
+        let designPlain = try #require(try DifferentialExpression.analyze(data, groups: groups, covariates: []))
         for (a, b) in zip(plain.rows, designPlain.result.rows) {
             #expect(abs(a.t - b.t) <= 1e-10 * abs(a.t) && abs(a.low - b.low) <= 1e-10 * max(abs(a.low), 1))
         }
@@ -136,5 +136,29 @@ struct DifferentialExpressionCovariateTests {
             compared += 1
         }
         #expect(compared == 600)
+    }
+
+    @Test func covariatesThatCannotBeFittedAreErrorsAndNAIsMissing() throws {
+        let data = try FeatureMatrix(
+            url: Fixture.url("stats/mirna-300x40.tsv"), displayPath: "mirna-300x40.tsv", labelColumn: "group")
+        let groups = try TwoGroups(data, case: "tumour", control: "healthy")
+        let constant = [Double](repeating: 50, count: data.samples.count)
+        #expect(
+            MarkerROCTests.messages {
+                _ = try DifferentialExpression.analyze(data, groups: groups, covariates: [.numeric("age", constant)])
+            } == [
+                "mirna-300x40.tsv: error: covariate 'age' has one value across the compared samples; it cannot be fitted\n  hint: leave it out of --covariates"
+            ])
+        let sameAsGroup = data.labels.map { $0 == "tumour" ? "smoker" : "never" }
+        #expect(
+            MarkerROCTests.messages {
+                _ = try DifferentialExpression.analyze(
+                    data, groups: groups, covariates: [.categorical("smoking", sameAsGroup)])
+            }.first?.contains("has no unique fit on the 40 compared samples") == true)
+        // "NA" is a missing label, not a level: those samples are left out.
+        let batch = data.samples.indices.map { $0 < 4 ? "NA" : "b\($0 % 2)" }
+        let fit = try #require(
+            try DifferentialExpression.analyze(data, groups: groups, covariates: [.categorical("batch", batch)]))
+        #expect(fit.leftOut == 4)
     }
 }

@@ -103,7 +103,25 @@ struct ROCThresholdTests {
                 curve.partialAUC(0.8...1, focus: .sensitivity, corrected: true), "\(marker).pauc_se80_corrected",
                 reference)
             #expect(abs(curve.partialAUC(0...1) - curve.auc) < 1e-12, "the whole range is the AUC")
+            // The same marker negated, with cases lower: the same curve and the same areas.
+            let mirrored = try #require(
+                ROCCurve(cases: curve.cases.map { -$0 }, controls: curve.controls.map { -$0 }, direction: .lowerInCases)
+            )
+            for focus in ROCCurve.PartialFocus.allCases {
+                #expect(
+                    abs(mirrored.partialAUC(0.8...1, focus: focus) - curve.partialAUC(0.8...1, focus: focus)) < 1e-12)
+            }
         }
+    }
+
+    @Test func accuracyWhereNobodyIsCalledPositiveHasEmptyPredictiveValuesNotACrash() throws {
+        let curve = try #require(ROCCurve(cases: [3, 4, 5], controls: [1, 2, 3], direction: .higherInCases))
+        let none = curve.accuracy(at: 10)
+        #expect(none.truePositives == 0 && none.falsePositives == 0)
+        #expect(none.ppv.isNaN && none.ppvLow.isNaN && none.sensitivity == 0 && none.specificity == 1)
+        let screening = curve.accuracy(at: 10, prevalence: 0.1)
+        #expect(screening.ppv.isNaN && screening.npv > 0.8)
+        #expect(curve.accuracy(at: .nan).truePositives == 0)
     }
 
     @Test func weightedBestAndFixedRateThresholdsMatchPROC() throws {

@@ -13,11 +13,12 @@ extension ROCCurve {
         -> Double
     {
         let points = operatingPoints
-        // x along the focus axis, increasing; y the other rate.
-        var curve = points.map {
+        // x along the focus axis, increasing; y the other rate. Where x repeats (a vertical step), the curve arrives
+        // at the highest y and leaves from the lowest, so ties are ordered by decreasing y, whatever the direction.
+        let curve = points.map {
             focus == .specificity ? ($0.specificity, $0.sensitivity) : ($0.sensitivity, $0.specificity)
         }
-        if focus == .sensitivity { curve.reverse() }
+        .sorted { ($0.0, -$0.1) < ($1.0, -$1.1) }
         var area = 0.0
         for ((x0, y0), (x1, y1)) in zip(curve, curve.dropFirst()) where x1 > x0 {
             let left = max(x0, range.lowerBound)

@@ -104,30 +104,29 @@ extension ROCCurve {
         let tp = cases.filter(called).count
         let fp = controls.filter(called).count
         let (fn, tn) = (cases.count - tp, controls.count - fp)
-        let wilson = { (k: Int, n: Int) -> (Double, ClosedRange<Double>) in
-            n == 0
-                ? (.nan, Double.nan...Double.nan)
-                : (Double(k) / Double(n), BinomialInterval.wilson.interval(successes: k, trials: n, level: level))
+        let wilson = { (k: Int, n: Int) -> (Double, (Double, Double)) in
+            guard n > 0 else { return (.nan, (.nan, .nan)) }
+            let range = BinomialInterval.wilson.interval(successes: k, trials: n, level: level)
+            return (Double(k) / Double(n), (range.lowerBound, range.upperBound))
         }
         let (se, seRange) = wilson(tp, tp + fn)
         let (sp, spRange) = wilson(tn, tn + fp)
         var (ppv, ppvRange) = wilson(tp, tp + fp)
         var (npv, npvRange) = wilson(tn, tn + fn)
         if let p = prevalence {
+            // Both increase with sensitivity and specificity, so the bounds map to bounds; 0/0 stays NaN.
             let positive = { (se: Double, sp: Double) in se * p / (se * p + (1 - sp) * (1 - p)) }
             let negative = { (se: Double, sp: Double) in sp * (1 - p) / (sp * (1 - p) + (1 - se) * p) }
             ppv = positive(se, sp)
             npv = negative(se, sp)
-            ppvRange =
-                positive(seRange.lowerBound, spRange.lowerBound)...positive(seRange.upperBound, spRange.upperBound)
-            npvRange =
-                negative(seRange.lowerBound, spRange.lowerBound)...negative(seRange.upperBound, spRange.upperBound)
+            ppvRange = (positive(seRange.0, spRange.0), positive(seRange.1, spRange.1))
+            npvRange = (negative(seRange.0, spRange.0), negative(seRange.1, spRange.1))
         }
         return Accuracy(
             threshold: threshold, truePositives: tp, falseNegatives: fn, trueNegatives: tn, falsePositives: fp,
-            sensitivity: se, sensitivityLow: seRange.lowerBound, sensitivityHigh: seRange.upperBound,
-            specificity: sp, specificityLow: spRange.lowerBound, specificityHigh: spRange.upperBound,
-            ppv: ppv, ppvLow: ppvRange.lowerBound, ppvHigh: ppvRange.upperBound,
-            npv: npv, npvLow: npvRange.lowerBound, npvHigh: npvRange.upperBound)
+            sensitivity: se, sensitivityLow: seRange.0, sensitivityHigh: seRange.1,
+            specificity: sp, specificityLow: spRange.0, specificityHigh: spRange.1,
+            ppv: ppv, ppvLow: ppvRange.0, ppvHigh: ppvRange.1,
+            npv: npv, npvLow: npvRange.0, npvHigh: npvRange.1)
     }
 }
