@@ -300,6 +300,10 @@ extension Exoscope.Stats {
         @OptionGroup var outputOptions: OutputOptions
 
         func validate() throws {
+            guard level > 0, level < 1 else { throw ValidationError("--level must lie between 0 and 1, such as 0.95.") }
+            guard cost > 0, cost.isFinite else {
+                throw ValidationError("--cost is the cost of a false negative relative to a false positive: above 0.")
+            }
             for (name, value) in [
                 ("--sensitivity", sensitivity), ("--specificity", specificity), ("--prevalence", prevalence),
             ] {
@@ -674,8 +678,13 @@ extension Exoscope.Stats {
                 let names = covariates.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
                 let result = try Prognosis.analyze(
                     data, feature: feature, time: time, event: event, covariates: names ?? [])
-                let medianSurvival = { (steps: [Survival.Step]) in
-                    steps.first { $0.survival <= 0.5 }.map { String($0.time) } ?? "not reached"
+                // survfit's median: the first time S ≤ 0.5, or the midpoint to the next event time where S is 0.5.
+                let medianSurvival = { (steps: [Survival.Step]) -> String in
+                    guard let index = steps.firstIndex(where: { $0.survival <= 0.5 }) else { return "not reached" }
+                    if abs(steps[index].survival - 0.5) < 1e-12, index + 1 < steps.count {
+                        return String((steps[index].time + steps[index + 1].time) / 2)
+                    }
+                    return String(steps[index].time)
                 }
                 var lines = [
                     "feature\t\(feature)", "split\tabove \(result.median) (median)",
@@ -813,6 +822,15 @@ struct LabelledMatrixOptions: ParsableArguments {
     func load(covariates names: [String]) throws -> (FeatureMatrix, TwoGroups, [DifferentialExpression.Covariate]) {
         let data = try FeatureMatrix(
             url: URL(fileURLWithPath: matrix), displayPath: matrix, labelColumn: label, detectText: true)
+        // Text columns are covariates or nothing: a feature column with text is an error, as without covariates.
+        if let stray = data.annotations.keys.sorted().first(where: { !names.contains($0) }) {
+            throw InputErrorList([
+                InputError(
+                    .invalidNumber, at: InputLocation(path: matrix, line: data.lines.first ?? 2),
+                    "column \(InputError.quoted(stray)) holds text where a number was expected",
+                    hint: "name it in --covariates if it is sample information, or correct the value")
+            ])
+        }
         var covariates: [DifferentialExpression.Covariate] = []
         for name in names {
             if let labels = data.annotations[name] {
@@ -863,9 +881,10 @@ extension Exoscope {
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
                 let locked = try LockedModel(contentsOf: URL(fileURLWithPath: model), displayPath: model)
+                // Other text columns (a patient pseudonym, a site) are sample information, not analytes.
                 let data = try FeatureMatrix(
                     url: URL(fileURLWithPath: samples), displayPath: samples, labelColumn: nil,
-                    textColumns: LockedModel.annotationColumns)
+                    textColumns: LockedModel.annotationColumns, detectText: true)
                 let scores = try locked.score(data)
                 if outputOptions.json || format == .json {
                     try printJSON(scores)

@@ -72,7 +72,14 @@ public enum ClinicalAssociation {
             }
             return Design(
                 test: test, levels: [], level: matrix.labels.map { _ in nil },
-                number: matrix.labels.map { Double($0) })
+                number: matrix.labels.map { Double($0).flatMap { $0.isFinite ? $0 : nil } })
+        }
+        if test == .trend, order == nil {
+            throw InputErrorList([
+                InputError(
+                    .invalidValue, at: location, "the trend test needs the levels in order",
+                    hint: "give them with --order, such as --order I,II,III,IV")
+            ])
         }
         var errors: [InputError] = []
         if levels.count < 2 || (test == .mannWhitney && levels.count != 2) {

@@ -94,7 +94,8 @@ public enum DiagnosticPanel {
     /// The fitted panel.
     public struct Result: Sendable {
         public var options: Options
-        /// The samples used (complete rows) and their outcome.
+        /// The samples used (complete rows): their matrix rows, names and outcome.
+        public var rows: [Int]
         public var samples: [String]
         public var outcome: [Bool]
         /// Samples left out for a missing value.
@@ -119,6 +120,13 @@ public enum DiagnosticPanel {
     public static func fit(_ matrix: FeatureMatrix, groups: TwoGroups, options: Options = Options())
         throws(InputErrorList) -> Result
     {
+        guard !matrix.features.isEmpty else {
+            throw InputErrorList([
+                InputError(
+                    .emptyTable, at: InputLocation(path: matrix.path, line: 1),
+                    "the matrix has no feature columns: a panel needs at least one miRNA")
+            ])
+        }
         let all = groups.cases + groups.controls
         let rows = all.sorted().filter { row in matrix.values.allSatisfy { !$0[row].isNaN } }
         let caseSet = Set(groups.cases)
@@ -157,7 +165,7 @@ public enum DiagnosticPanel {
                 selectionFrequency: validation.map { $0.frequencies[feature] })
         }
         return Result(
-            options: options, samples: rows.map { matrix.samples[$0] }, outcome: rows.map { outcome[$0] },
+            options: options, rows: rows, samples: rows.map { matrix.samples[$0] }, outcome: rows.map { outcome[$0] },
             leftOut: all.count - rows.count, intercept: curve.path.intercepts[step], members: members,
             lambda: curve.path.lambdas[step], lambdaMinimum: curve.path.lambdas[curve.minimumStep],
             lambdaOneStandardError: curve.path.lambdas[curve.oneStandardErrorStep], curve: curve,

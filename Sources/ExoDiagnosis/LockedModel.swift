@@ -338,8 +338,7 @@ extension DiagnosticPanel {
         }
         let caseSet = Set(groups.cases)
         let outcome = matrix.samples.indices.map { caseSet.contains($0) }
-        let rowOf = Dictionary(uniqueKeysWithValues: matrix.samples.enumerated().map { ($1, $0) })
-        let rows = result.samples.compactMap { rowOf[$0] }
+        let rows = result.rows
         let probabilities =
             result.validation?.outOfFold
             ?? PenalizedLogisticPath.linearPredictor(
@@ -348,7 +347,15 @@ extension DiagnosticPanel {
             ).map(logistic)
         let cutPoint =
             settings.cutPoint
-            ?? areaUnderCurve(probabilities, outcome: result.outcome)?.youden.first?.threshold ?? 0.5
+            ?? areaUnderCurve(probabilities, outcome: result.outcome)?.youden.first?.threshold ?? .nan
+        guard cutPoint.isFinite else {
+            throw InputErrorList([
+                InputError(
+                    .invalidValue, at: InputLocation(path: matrix.path),
+                    "the panel's out-of-fold probabilities do not separate the groups, so no cut-point does; a locked model would call every sample alike",
+                    hint: "give --cut-point only if another study justifies one")
+            ])
+        }
         var generator = SeededGenerator(seed: result.options.seed &+ 2)
         let cases = rows.filter { outcome[$0] }
         let controls = rows.filter { !outcome[$0] }

@@ -102,6 +102,8 @@ public struct StudyBiomarkers: Codable, Sendable, Hashable {
     public var stageValues: [StageValues]
     /// The survival curves of the marker with the smallest log-rank p, when the cases have follow-up.
     public var survival: SurvivalCurves?
+    /// Whether the hazard ratios are adjusted for stage III–IV (every case with follow-up has a stage).
+    public var survivalAdjustedForStage: Bool?
     /// What was left out or could not be computed, and why.
     public var notes: [String]
     public var seed: UInt64
@@ -155,7 +157,12 @@ public struct StudyBiomarkers: Codable, Sendable, Hashable {
             }
         }
         var survival: SurvivalCurves?
+        var adjustedForStage: Bool?
         if followUp.contains(where: { $0 != nil }) {
+            adjustedForStage = caseRows.filter { followUp[$0] != nil }.allSatisfy { stages[$0] != nil }
+            if adjustedForStage == false {
+                notes.append("hazard ratios not adjusted for stage: some cases with follow-up lack a stage")
+            }
             survival = prognosis(matrix, cases: caseRows, stages: stages, followUp: followUp, markers: &markers)
             if survival == nil { notes.append("follow-up present but too few events for survival analysis") }
         }
@@ -217,8 +224,8 @@ public struct StudyBiomarkers: Codable, Sendable, Hashable {
         return StudyBiomarkers(
             caseLabel: groups.caseLabel, controlLabel: groups.controlLabel ?? "control", cases: groups.cases.count,
             controls: groups.controls.count, priorDF: expression?.prior?.df, priorVariance: expression?.prior?.variance,
-            markers: markers, curves: curves, panel: panel, stageValues: stageValues, survival: survival, notes: notes,
-            seed: seed)
+            markers: markers, curves: curves, panel: panel, stageValues: stageValues, survival: survival,
+            survivalAdjustedForStage: adjustedForStage, notes: notes, seed: seed)
     }
 
     /// Prognosis per marker among the cases with follow-up; returns the curves of the smallest log-rank p.

@@ -74,6 +74,8 @@ extension StudyReportInput {
         public var stageValues: [(feature: String, groups: [GroupComparisonPlot.Group])]
         /// Kaplan–Meier curves of the most prognostic miRNA, with a caption.
         public var survival: (plot: SurvivalPlot, caption: String)?
+        /// Whether the hazard ratios are adjusted for stage III–IV.
+        public var adjustedForStage = true
         public var notes: [String]
         public var provenance: Provenance
 
@@ -172,7 +174,8 @@ extension StudyReport {
             body += "<h3>Prognosis</h3>"
             body += """
                 <p class="note">Among cases with follow-up: log-rank test of the samples above against at or below each
-                miRNA's median, and the Cox hazard ratio per unit of expression adjusted for stage III–IV (below 1: more
+                miRNA's median, and the Cox hazard ratio per unit of expression \(view.adjustedForStage
+                    ? "adjusted for stage III–IV" : "not adjusted for stage (some cases lack one)") (below 1: more
                 expression, lower hazard).</p>
                 """
             body += HTML.table(

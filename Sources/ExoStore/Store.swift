@@ -13,7 +13,8 @@ public protocol Store: Sendable {
     ///
     /// Files are recognised by SHA-256: when every file is already stored with the same digest the call
     /// writes nothing and returns `.unchanged`. Otherwise the study's samples and measurements are
-    /// replaced by the payload's, and the audit log records what changed.
+    /// replaced by the payload's, its stored analysis results are removed (they described the old content), and
+    /// the audit log records what changed.
     func importStudy(_ payload: ImportPayload) async throws -> ImportOutcome
     /// Counts and studies, for `exoscope status`.
     func status() async throws -> StoreStatus

@@ -64,9 +64,14 @@ struct ExitCodeTests {
         let samples = folder.appendingPathComponent("new.tsv")
         let header = "sample\tspecimen\tqc\t" + kept.joined(separator: "\t")
         let row = "P1\tplasma\tpass" + String(repeating: "\t8", count: kept.count)
+        // A patient pseudonym column is sample information, not an analyte.
+        let withPatient = folder.appendingPathComponent("with-patient.tsv")
+        try Data(("patient\t" + header + "\nPT-9\t" + row + "\n").utf8).write(to: withPatient)
         try Data((header + "\n" + row + "\n").utf8).write(to: samples)
         let scored = try exoscope(["score", model, samples.path])
         #expect(scored.status == 0)
+        let scoredWithPatient = try exoscope(["score", model, withPatient.path])
+        #expect(scoredWithPatient.status == 0 && scoredWithPatient.standardOutput == scored.standardOutput)
         #expect(scored.standardOutput.hasPrefix("sample\tprobability\tlow\thigh\tcall\tnear_cut\trefusal\nP1\t0."))
         let text = try String(contentsOfFile: model, encoding: .utf8)
         try Data(text.replacingOccurrences(of: "\"cli panel\"", with: "\"cli panel v2\"").utf8)
@@ -90,6 +95,11 @@ struct ExitCodeTests {
         let sensitive = try exoscope(base + ["--sensitivity", "0.9", "--bootstrap", "0"])
         #expect(sensitive.standardOutput.contains("cutoff\t0.07500000000000001\n"))
         #expect(try exoscope(base + ["--sensitivity", "0.9", "--threshold", "0.2"]).status == 64)
+        #expect(try exoscope(base + ["--cost", "0"]).status == 64)
+        #expect(try exoscope(base + ["--level", "95"]).status == 64)
+        // A cut-off beyond every value: nobody is called positive, and PPV has no value rather than a crash.
+        let beyond = try exoscope(base + ["--threshold", "1000", "--bootstrap", "0"])
+        #expect(beyond.status == 0 && beyond.standardOutput.contains("ppv\tnan nan nan"))
         let unknown = try exoscope([
             "stats", "cutoff", matrix, "--label", "outcome", "--case", "Poor", "--feature", "s10b",
         ])
@@ -128,7 +138,11 @@ struct ExitCodeTests {
         let unknown = try exoscope([
             "stats", "de", file.path, "--label", "group", "--case", "tumour", "--covariates", "agee",
         ])
-        #expect(unknown.status == 65 && unknown.standardError.contains("no covariate column 'agee'"))
+        #expect(unknown.status == 65 && unknown.standardError.contains("column 'batch' holds text"))
+        let misspelt = try exoscope([
+            "stats", "de", file.path, "--label", "group", "--case", "tumour", "--covariates", "batch,agee",
+        ])
+        #expect(misspelt.status == 65 && misspelt.standardError.contains("no covariate column 'agee'"))
     }
 
     @Test func statsDECountsRunsVoom() throws {

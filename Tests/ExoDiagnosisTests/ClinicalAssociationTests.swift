@@ -42,6 +42,20 @@ struct ClinicalAssociationTests {
         #expect(twoGroups.map(\.adjustedP) == adjusted.map { Optional($0) })
     }
 
+    @Test func nanLabelsAreMissingForSpearmanAndTheTrendTestNeedsAnOrder() throws {
+        var text = "sample\tage\tm\n"
+        for index in 0..<10 {
+            text += "S\(index)\t\(index == 3 ? "NaN" : String(40 + index))\t\(Double(index * 7 % 10))\n"
+        }
+        let data = try MarkerROCTests.matrix(text, label: "age")
+        let rows = ClinicalAssociation.analyze(data, design: try ClinicalAssociation.design(data))
+        #expect(rows[0].test == .spearman && rows[0].n == 9)
+        #expect(
+            MarkerROCTests.messages { _ = try ClinicalAssociation.design(data, test: .trend) } == [
+                "m.tsv: error: the trend test needs the levels in order\n  hint: give them with --order, such as --order I,II,III,IV"
+            ])
+    }
+
     @Test func ordersThatDoNotFitTheColumnAreErrors() throws {
         let data = try Self.byWFNS()
         #expect(

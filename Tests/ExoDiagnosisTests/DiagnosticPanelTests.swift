@@ -55,6 +55,17 @@ struct DiagnosticPanelTests {
         #expect(abs(calibration.brier - 0.29109159207709662) < 1e-14)
     }
 
+    @Test func aMatrixWithoutFeaturesIsAnError() throws {
+        var text = "sample\tgroup\n"
+        for index in 0..<24 { text += "S\(index)\t\(index < 12 ? "tumour" : "healthy")\n" }
+        let data = try MarkerROCTests.matrix(text)
+        let groups = try TwoGroups(data, case: "tumour")
+        #expect(
+            MarkerROCTests.messages { _ = try DiagnosticPanel.fit(data, groups: groups) } == [
+                "m.tsv:1: error: the matrix has no feature columns: a panel needs at least one miRNA"
+            ])
+    }
+
     @Test func tooFewCompleteSamplesForTheFoldsIsAnError() throws {
         var text = "sample\tgroup\ta\tb\n"
         for index in 0..<24 {

@@ -15,6 +15,27 @@ struct MarkerROCTests {
         return try FeatureMatrix(url: url, displayPath: name, labelColumn: label)
     }
 
+    @Test func repeatedOrEmptySampleNamesAreErrors() throws {
+        let text = "sample\tgroup\ta\nS1\tx\t1\nS2\ty\t2\nS1\tx\t3\n\ty\t4\n"
+        #expect(
+            Self.messages { _ = try Self.matrix(text) } == [
+                "m.tsv:4: error: sample 'S1' appears twice (first on line 2)\n  hint: each row is one sample",
+                "m.tsv:5: error: expected a sample name, found an empty field",
+            ])
+        let cases = "sample\tSpecimen\tspecimen\ta\nS1\tplasma\tplasma\t1\n"
+        #expect(
+            Self.messages {
+                _ = try FeatureMatrix(
+                    url: try Self.write(cases), displayPath: "m.tsv", labelColumn: nil, textColumns: ["specimen"])
+            } == ["m.tsv:1:17: error: column 'specimen' repeats column 2, 'Specimen', in another case"])
+    }
+
+    static func write(_ text: String) throws -> URL {
+        let url = try Fixture.temporaryDirectory().appendingPathComponent("m.tsv")
+        try Data(text.utf8).write(to: url)
+        return url
+    }
+
     static func messages(_ body: () throws -> Void) -> [String] {
         do {
             try body()

@@ -56,6 +56,28 @@ struct SQLiteStoreTests {
     }
 
     @Test(arguments: Backend.allCases)
+    func resultsAreStoredWithProvenanceAndRemovedWhenTheStudyChanges(_ backend: Backend) async throws {
+        let store = try await backend.makeStore()
+        _ = try await store.importStudy(Self.payload())
+        let result = StoredResult(
+            study: "T1", kind: "biomarkers", json: "{\"x\":1}", provenance: Provenance(step: "biomarkers", seed: 7),
+            inputDigest: "d1")
+        try await store.saveResult(result, actor: "tester")
+        #expect(try await store.result(study: "T1", kind: "biomarkers") == result)
+        #expect(try await store.auditLog().last?.action == "analyse")
+        _ = try await store.importStudy(Self.payload())
+        #expect(try await store.result(study: "T1", kind: "biomarkers") != nil, "an unchanged import keeps results")
+        _ = try await store.importStudy(Self.payload(sheetDigest: "bb"))
+        #expect(try await store.result(study: "T1", kind: "biomarkers") == nil, "results of the old content are gone")
+        await #expect(throws: StoreError.self) {
+            try await store.saveResult(
+                StoredResult(
+                    study: "NONE", kind: "biomarkers", json: "{}", provenance: Provenance(step: "x"), inputDigest: ""),
+                actor: "tester")
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func migrationsAreAppliedInOrder(_ backend: Backend) async throws {
         let store = try await backend.makeStore()
         #expect(

@@ -190,6 +190,16 @@ public struct FeatureMatrix: Sendable {
         var kept: [String] = []
         for (index, name) in names.enumerated() where index != sampleIndex && index != labelIndex {
             if let position = wanted.firstIndex(of: name.lowercased()) {
+                if let earlier = kept.firstIndex(of: textColumns[position]),
+                    let column = textOf.firstIndex(of: earlier)
+                {
+                    throw InputErrorList([
+                        InputError(
+                            .duplicateColumn, at: columnLocation(index),
+                            "column \(InputError.quoted(name)) repeats column \(column + 1), \(InputError.quoted(names[column])), in another case"
+                        )
+                    ])
+                }
                 textOf[index] = kept.count
                 kept.append(textColumns[position])
             } else if index < firstFields.count, Self.number(bytes, firstFields[index]) == nil,
@@ -240,6 +250,21 @@ public struct FeatureMatrix: Sendable {
             labels += chunk.labels
             errors += chunk.errors
             for (slot, values) in chunk.texts.enumerated() { texts[slot] += values }
+        }
+        var firstRow: [String: Int] = [:]
+        for (index, sample) in samples.enumerated() where errors.count < 20 {
+            let location = InputLocation(path: path, line: rows[index].line)
+            if sample.isEmpty {
+                errors.append(InputError(.invalidValue, at: location, "expected a sample name, found an empty field"))
+            } else if let first = firstRow[sample] {
+                errors.append(
+                    InputError(
+                        .duplicateSample, at: location,
+                        "sample \(InputError.quoted(sample)) appears twice (first on line \(rows[first].line))",
+                        hint: "each row is one sample"))
+            } else {
+                firstRow[sample] = index
+            }
         }
         guard errors.isEmpty else { throw InputErrorList(Array(errors.prefix(20))) }
         let rowCount = rows.count

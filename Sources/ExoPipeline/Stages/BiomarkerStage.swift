@@ -115,7 +115,7 @@ enum BiomarkerStage {
                     .init(predicted: $0.predicted, observed: $0.observed, low: $0.low, high: $0.high, count: $0.count)
                 })
         }
-        return StudyReportInput.BiomarkerView(
+        var view = StudyReportInput.BiomarkerView(
             caseLabel: result.caseLabel, controlLabel: result.controlLabel, cases: result.cases,
             controls: result.controls, scale: scale,
             markers: result.markers.map {
@@ -157,5 +157,7 @@ enum BiomarkerStage {
                 )
             },
             notes: result.notes, provenance: stored.provenance)
+        view.adjustedForStage = result.survivalAdjustedForStage ?? true
+        return view
     }
 }

@@ -91,6 +91,8 @@ public final class SQLiteStore: Store {
         try db.execute(sql: "DELETE FROM patient WHERE studyId = ?", arguments: [studyID])
         try db.execute(sql: "DELETE FROM inputFile WHERE studyId = ?", arguments: [studyID])
         try db.execute(sql: "DELETE FROM qpcrCurve WHERE studyId = ?", arguments: [studyID])
+        // Results of the old content no longer describe the study.
+        try db.execute(sql: "DELETE FROM analysisResult WHERE studyId = ?", arguments: [studyID])
         try StudyRow(
             id: studyID, title: payload.study.title, description: payload.study.description,
             tumour: payload.study.tumour,
