@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "ExoStore", targets: ["ExoStore"]),
         .library(name: "ExoReport", targets: ["ExoReport"]),
         .library(name: "ExoDiagnosis", targets: ["ExoDiagnosis"]),
+        .library(name: "ExoKnowledge", targets: ["ExoKnowledge"]),
         .library(name: "ExoPipeline", targets: ["ExoPipeline"]),
     ],
     dependencies: [
@@ -61,15 +62,23 @@ let package = Package(
         .target(
             name: "ExoDiagnosis", dependencies: ["ExoCore", "ExoFormats", "ExoStats"], swiftSettings: exoSettings),
         .target(
+            name: "ExoKnowledge",
+            dependencies: ["ExoCore", "ExoFormats", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Resources")],
+            swiftSettings: exoSettings),
+        .target(
             name: "ExoPipeline",
-            dependencies: ["ExoCore", "ExoFormats", "ExoStats", "ExoQuant", "ExoQC", "ExoStore", "ExoReport"],
+            dependencies: [
+                "ExoCore", "ExoFormats", "ExoStats", "ExoQuant", "ExoQC", "ExoStore", "ExoReport", "ExoDiagnosis",
+                "ExoKnowledge",
+            ],
             swiftSettings: exoSettings
         ),
         .target(
             name: "ExoCLI",
             dependencies: [
                 "ExoCore", "ExoFormats", "ExoStats", "ExoQuant", "ExoStore", "ExoPipeline", "ExoDiagnosis",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ExoKnowledge", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: exoSettings
         ),
@@ -86,6 +95,9 @@ let package = Package(
             name: "ExoQuantTests", dependencies: ["ExoQuant", "ExoFormats", "ExoTestSupport"],
             swiftSettings: exoSettings),
         .testTarget(name: "ExoQCTests", dependencies: ["ExoQC", "ExoTestSupport"], swiftSettings: exoSettings),
+        .testTarget(
+            name: "ExoKnowledgeTests", dependencies: ["ExoKnowledge", "ExoCore", "ExoTestSupport"],
+            swiftSettings: exoSettings),
         .testTarget(
             name: "ExoDiagnosisTests", dependencies: ["ExoDiagnosis", "ExoFormats", "ExoStats", "ExoTestSupport"],
             swiftSettings: exoSettings),

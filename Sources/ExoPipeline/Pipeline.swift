@@ -178,7 +178,8 @@ public enum Pipeline {
             metadata: metadata, measurements: measurements, amplificationFactors: amplificationFactors(curves),
             groups: Dictionary(samples.map { ($0.id, $0.group.rawValue) }, uniquingKeysWith: { first, _ in first }))
         if let stored = try await store.result(study: studyID, kind: BiomarkerStage.kind) {
-            input.biomarkers = try BiomarkerStage.view(stored, scale: stored.provenance.parameters["values"] ?? "")
+            input.biomarkers = try BiomarkerStage.view(
+                stored, scale: stored.provenance.parameters["values"] ?? "", tumour: metadata.tumour)
         }
         let html = StudyReport.page(input).render()
         progress.finish("report", outcome: "\(html.utf8.count / 1024) KiB")

@@ -11,6 +11,9 @@ extension StudyReportInput {
             public var lateVersusEarlyP, lateVersusEarlyAdjustedP, stageTrendZ, stageTrendP, metastasisP: Double?
             /// Prognosis among cases with follow-up: log-rank p of the median split, Cox hazard ratio with its CI.
             public var survivalLogRankP, hazardRatio, hazardRatioLow, hazardRatioHigh: Double?
+            /// What the knowledge base says about the miRNA in this tumour, and a contradiction to flag.
+            public var known: String?
+            public var contradiction: String?
 
             /// Creates a row.
             public init(
@@ -133,16 +136,24 @@ extension StudyReport {
         body += HTML.table(
             header: [
                 "miRNA", "log2 FC", "p", "adjusted p", "AUC", "95 % CI", "III–IV vs I–II p (adj.)", "trend z", "M1 p",
+                "known (curated knowledge base)",
             ],
             rows: ranked.map { marker in
-                [
+                let known =
+                    HTML.escape(marker.known ?? "–")
+                    + (marker.contradiction.map { " <strong class=\"warn\">\(HTML.escape($0))</strong>" } ?? "")
+                return [
                     marker.feature, number(marker.logFC, 2), pValue(marker.p), pValue(marker.adjustedP),
                     number(marker.auc, 3),
                     marker.aucLow.map { "\(formatNumber($0, decimals: 3))–\(number(marker.aucHigh, 3))" } ?? "–",
                     "\(pValue(marker.lateVersusEarlyP)) (\(pValue(marker.lateVersusEarlyAdjustedP)))",
-                    number(marker.stageTrendZ, 2), pValue(marker.metastasisP),
+                    number(marker.stageTrendZ, 2), pValue(marker.metastasisP), known,
                 ]
-            }, numericColumns: [1, 2, 3, 4, 7, 8])
+            }, numericColumns: [1, 2, 3, 4, 7, 8], rawColumns: [9])
+        if view.markers.contains(where: { $0.contradiction != nil }) {
+            body +=
+                "<p class=\"warn\">A finding runs against the knowledge base (flagged in the table): check the assay, the normalisation and the cohort before reading it as new.</p>"
+        }
         if let panel = view.panel {
             body += "<h3>Multi-miRNA panel</h3>"
             body += """

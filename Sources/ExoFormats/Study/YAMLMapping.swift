@@ -1,16 +1,16 @@
-import ExoCore
-import Yams
+package import ExoCore
+package import Yams
 
 /// Reads a YAML mapping key by key, collecting every problem with its location instead of stopping.
-struct YAMLMapping {
-    let node: Node.Mapping
-    let path: String
-    let lines: [Substring]
+package struct YAMLMapping {
+    package let node: Node.Mapping
+    package let path: String
+    package let lines: [Substring]
     /// Keys this mapping may have.
-    let validKeys: [String]
-    var errors: [InputError] = []
+    package let validKeys: [String]
+    package var errors: [InputError] = []
 
-    init(_ node: Node.Mapping, path: String, lines: [Substring], validKeys: [String]) {
+    package init(_ node: Node.Mapping, path: String, lines: [Substring], validKeys: [String]) {
         self.node = node
         self.path = path
         self.lines = lines
@@ -29,28 +29,28 @@ struct YAMLMapping {
     }
 
     /// The location of a node, with the column counted in UTF-8 bytes.
-    func location(of node: Node) -> InputLocation {
+    package func location(of node: Node) -> InputLocation {
         guard let mark = node.mark else { return InputLocation(path: path) }
         return Self.location(path: path, lines: lines, line: mark.line, scalarColumn: mark.column)
     }
 
     /// Converts libyaml's Unicode-scalar column into a UTF-8 byte column.
-    static func location(path: String, lines: [Substring], line: Int, scalarColumn: Int) -> InputLocation {
+    package static func location(path: String, lines: [Substring], line: Int, scalarColumn: Int) -> InputLocation {
         guard line >= 1, line <= lines.count else { return InputLocation(path: path, line: line, column: scalarColumn) }
         let scalars = lines[line - 1].unicodeScalars.prefix(max(0, scalarColumn - 1))
         return InputLocation(path: path, line: line, column: scalars.reduce(0) { $0 + String($1).utf8.count } + 1)
     }
 
     /// The mapping's own location.
-    var selfLocation: InputLocation {
+    package var selfLocation: InputLocation {
         node.mark.map { Self.location(path: path, lines: lines, line: $0.line, scalarColumn: $0.column) }
             ?? InputLocation(path: path, line: 1, column: 1)
     }
 
-    func value(_ key: String) -> Node? { node[key] }
+    package func value(_ key: String) -> Node? { node[key] }
 
     /// A scalar string; records `missingKey` or `wrongType` and returns `nil` when it cannot.
-    mutating func string(_ key: String, required: Bool = false) -> String? {
+    package mutating func string(_ key: String, required: Bool = false) -> String? {
         guard let value = node[key] else {
             if required {
                 errors.append(
@@ -68,7 +68,7 @@ struct YAMLMapping {
     }
 
     /// An integer scalar.
-    mutating func int(_ key: String, required: Bool = false) -> Int? {
+    package mutating func int(_ key: String, required: Bool = false) -> Int? {
         guard let text = string(key, required: required) else { return nil }
         guard let value = Int(text) else {
             errors.append(
@@ -81,8 +81,9 @@ struct YAMLMapping {
     }
 
     /// A value from a closed vocabulary.
-    mutating func vocabulary<V: Vocabulary>(_ key: String, _ type: V.Type, kind: InputError.Kind = .invalidValue) -> V?
-    {
+    package mutating func vocabulary<V: Vocabulary>(
+        _ key: String, _ type: V.Type, kind: InputError.Kind = .invalidValue
+    ) -> V? {
         guard let text = string(key), let valueNode = node[key] else { return nil }
         guard let value = V(parsing: text) else {
             errors.append(
@@ -96,7 +97,7 @@ struct YAMLMapping {
     }
 
     /// A sequence of nodes (a missing key is an empty list).
-    mutating func sequence(_ key: String) -> [Node] {
+    package mutating func sequence(_ key: String) -> [Node] {
         guard let value = node[key] else { return [] }
         guard case .sequence(let items) = value else {
             errors.append(
@@ -108,7 +109,7 @@ struct YAMLMapping {
     }
 
     /// A nested mapping.
-    mutating func mapping(_ key: String, validKeys: [String]) -> YAMLMapping? {
+    package mutating func mapping(_ key: String, validKeys: [String]) -> YAMLMapping? {
         guard let value = node[key] else { return nil }
         guard case .mapping(let mapping) = value else {
             errors.append(
@@ -121,7 +122,7 @@ struct YAMLMapping {
     }
 
     /// "a list", "a mapping", "text 'x'".
-    static func describe(_ node: Node) -> String {
+    package static func describe(_ node: Node) -> String {
         switch node {
         case .scalar(let scalar): "text \(InputError.quoted(scalar.string))"
         case .sequence: "a list"

@@ -1,6 +1,7 @@
 import ExoCore
 import ExoDiagnosis
 import ExoFormats
+import ExoKnowledge
 import ExoQuant
 import ExoReport
 import ExoStats
@@ -89,7 +90,8 @@ enum BiomarkerStage {
     }
 
     /// The stored result in the report's terms.
-    static func view(_ stored: StoredResult, scale: String) throws -> StudyReportInput.BiomarkerView {
+    static func view(_ stored: StoredResult, scale: String, tumour: String?) throws -> StudyReportInput.BiomarkerView {
+        let studyTumour = tumour.flatMap(Tumour.init(parsing:))
         let result = try JSONDecoder().decode(StudyBiomarkers.self, from: Data(stored.json.utf8))
         let panel = result.panel.map { panel in
             var lines: [(String, String)] = []
@@ -158,6 +160,17 @@ enum BiomarkerStage {
             },
             notes: result.notes, provenance: stored.provenance)
         view.adjustedForStage = result.survivalAdjustedForStage ?? true
+        // Each miRNA's known associations; a significant result against a stated direction is flagged.
+        for (index, marker) in result.markers.enumerated() {
+            let observed: KnowledgeDirection? =
+                (marker.adjustedP ?? 1) < 0.05 ? ((marker.logFC ?? 0) > 0 ? .up : .down) : nil
+            let link = KnowledgeLink(feature: marker.feature, tumour: studyTumour, observed: observed)
+            view.markers[index].known = link.summary
+            if !link.contradictions.isEmpty {
+                view.markers[index].contradiction =
+                    "contradicts \(link.contradictions.map { "\($0.id) (\($0.direction.rawValue))" }.joined(separator: ", "))"
+            }
+        }
         return view
     }
 }

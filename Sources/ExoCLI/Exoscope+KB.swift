@@ -1,0 +1,155 @@
+import ArgumentParser
+import ExoCore
+import ExoKnowledge
+import Foundation
+
+extension Exoscope {
+    /// Searches the knowledge base of exosomal tumour cargo.
+    struct KB: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "kb",
+            abstract: "Search the knowledge base of exosomal cargo in tumours (curated from the review).",
+            discussion: """
+                Every criterion given must hold. --cargo takes any spelling the miRNA normaliser reads (miR-21,
+                hsa-mir-21, miR-21-5p) or another cargo's name; --tumour widens to its organ family (HCC also finds
+                "liver cancer" entries); --role matches part of a role (biomarker finds diagnostic and prognostic
+                biomarkers); --pathway part of a pathway (PTEN finds PTEN/Akt); --text words that must all appear.
+                TSV columns: id, cargo, cargo_type, tumour, specimen, role, direction, compared_with, mechanism,
+                evidence, section, reference, doi, origin.
+                """)
+
+        @Option(help: "A cargo (miRNA in any spelling, lncRNA, circRNA, protein).")
+        var cargo: String?
+
+        @Option(help: "A tumour (such as HCC, NSCLC, glioblastoma, breast cancer).")
+        var tumour: String?
+
+        @Option(help: "A specimen (serum, plasma, CSF, urine, tissue, cell line…).")
+        var specimen: String?
+
+        @Option(help: "A role or part of one (biomarker, therapeutic target, immune evasion…).")
+        var role: String?
+
+        @Option(help: "A pathway or part of one (PTEN/Akt, MAPK, PD-L1…).")
+        var pathway: String?
+
+        @Option(help: "A direction: up or down.")
+        var direction: String?
+
+        @Option(help: "Words that must all appear in the entry.")
+        var text: String?
+
+        @Option(help: "Output format: table, tsv or json.")
+        var format: Format = .table
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case table, tsv, json }
+
+        @OptionGroup var outputOptions: OutputOptions
+
+        func run() async throws {
+            try await withUserFacingErrors(debug: outputOptions.debug) {
+                var query = KnowledgeBase.Query(
+                    cargo: cargo, specimen: specimen, role: role, pathway: pathway, text: text)
+                if let tumour {
+                    guard let parsed = Tumour(parsing: tumour) else {
+                        throw CLIError(
+                            message:
+                                "unknown tumour '\(tumour)'; known: \(Tumour.spellings.joined(separator: ", "))"
+                                + (EditDistance.didYouMean(tumour, in: Tumour.spellings).map { " (\($0))" } ?? ""),
+                            code: ExitCode.validationFailure)
+                    }
+                    query.tumour = parsed
+                }
+                if let direction {
+                    guard let parsed = KnowledgeDirection(parsing: direction) else {
+                        throw CLIError(message: "--direction is up or down", code: ExitCode.validationFailure)
+                    }
+                    query.direction = parsed
+                }
+                let entries = KnowledgeBase.bundled.search(query)
+                switch outputOptions.json ? .json : format {
+                case .json: try printJSON(entries.map(Row.init))
+                case .tsv:
+                    print(Row.columns.joined(separator: "\t"))
+                    for entry in entries { print(Row(entry).fields.map(Self.tsvField).joined(separator: "\t")) }
+                case .table:
+                    print(Self.table(entries))
+                    if !outputOptions.quiet {
+                        FileHandle.standardError.write(
+                            Data("\(entries.count) of \(KnowledgeBase.bundled.entries.count) entries\n".utf8))
+                    }
+                }
+            }
+        }
+
+        /// Tabs and line breaks inside a field become spaces.
+        static func tsvField(_ text: String) -> String {
+            text.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
+        }
+
+        /// A compact text table: id, cargo, tumour, direction, roles, reference.
+        static func table(_ entries: [KnowledgeEntry]) -> String {
+            let rows =
+                [["id", "cargo", "tumour", "dir", "specimen", "role", "ref"]]
+                + entries.map { entry in
+                    [
+                        entry.id, entry.cargo, entry.tumour.rawValue, entry.direction.rawValue,
+                        entry.specimens.joined(separator: ","), entry.roles.map(\.rawValue).joined(separator: ", "),
+                        entry.references.map(String.init).joined(separator: ","),
+                    ]
+                }
+            let widths = (0..<7).map { column in rows.map { $0[column].count }.max() ?? 0 }
+            return rows.map { row in
+                zip(row, widths).map { $0.0.padding(toLength: $0.1, withPad: " ", startingAt: 0) }
+                    .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            }.joined(separator: "\n")
+        }
+
+        /// One entry as output.
+        struct Row: Encodable {
+            static let columns = [
+                "id", "cargo", "cargo_type", "tumour", "specimen", "role", "direction", "compared_with", "mechanism",
+                "evidence", "section", "reference", "doi", "origin",
+            ]
+            var id, cargo, cargoType, tumour, specimen, role, direction, comparedWith, mechanism, evidence: String
+            var section, reference, doi, origin: String
+            var names: [String]
+            var sentence: String
+            var note: String?
+
+            init(_ entry: KnowledgeEntry) {
+                id = entry.id
+                cargo = entry.cargo
+                cargoType = entry.cargoType.rawValue
+                tumour = entry.tumour.rawValue
+                specimen = entry.specimens.joined(separator: ", ")
+                role = entry.roles.map(\.rawValue).joined(separator: ", ")
+                direction = entry.direction.rawValue
+                comparedWith = entry.comparedWith ?? ""
+                mechanism = entry.mechanism
+                evidence = entry.evidence.rawValue
+                section = entry.section
+                reference = entry.references.map(String.init).joined(separator: ", ")
+                doi = entry.doi ?? ""
+                origin = entry.origin
+                names = entry.names
+                sentence = entry.sentence
+                note = entry.note
+            }
+
+            var fields: [String] {
+                [
+                    id, cargo, cargoType, tumour, specimen, role, direction, comparedWith, mechanism, evidence, section,
+                    reference, doi, origin,
+                ]
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case id, cargo, tumour, specimen, role, direction, mechanism, evidence, section, reference, doi, origin
+                case names, sentence, note
+                case cargoType = "cargo_type"
+                case comparedWith = "compared_with"
+            }
+        }
+    }
+}
