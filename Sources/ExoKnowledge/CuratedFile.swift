@@ -100,17 +100,7 @@ public enum CuratedFile {
                 InputError(
                     .missingKey, at: entry.selfLocation, "missing required key '\(key)'", hint: "add '\(key): …'"))
         }
-        let roles = strings(&entry, "roles").compactMap { text, node -> KnowledgeRole? in
-            guard let role = KnowledgeRole(parsing: text) else {
-                entry.errors.append(
-                    InputError(
-                        .invalidValue, at: entry.location(of: node),
-                        "expected one of \(KnowledgeRole.spellings.joined(separator: ", ")) in 'roles', found \(InputError.quoted(text))",
-                        hint: EditDistance.didYouMean(text, in: KnowledgeRole.spellings)))
-                return nil
-            }
-            return role
-        }
+        let roles = closedList(&entry, "roles", spellings: KnowledgeRole.spellings) { KnowledgeRole(parsing: $0) }
         if entry.value("roles") != nil, roles.isEmpty, entry.errors.isEmpty {
             entry.errors.append(InputError(.invalidValue, at: entry.selfLocation, "'roles' needs at least one role"))
         } else if entry.value("roles") == nil {
@@ -118,16 +108,8 @@ public enum CuratedFile {
                 InputError(
                     .missingKey, at: entry.selfLocation, "missing required key 'roles'", hint: "add 'roles: […]'"))
         }
-        let specimens = strings(&entry, "specimen").compactMap { text, node -> String? in
-            guard let match = Self.specimens.first(where: { $0.lowercased() == text.lowercased() }) else {
-                entry.errors.append(
-                    InputError(
-                        .invalidValue, at: entry.location(of: node),
-                        "expected one of \(Self.specimens.joined(separator: ", ")) in 'specimen', found \(InputError.quoted(text))",
-                        hint: EditDistance.didYouMean(text, in: Self.specimens)))
-                return nil
-            }
-            return match
+        let specimens = closedList(&entry, "specimen", spellings: Self.specimens) { text in
+            Self.specimens.first { $0.lowercased() == text.lowercased() }
         }
         let references = Self.references(&entry)
         let effect = entry.string("effect", required: true)
@@ -196,6 +178,23 @@ public enum CuratedFile {
                 return nil
             }
             return (scalar.string, node)
+        }
+    }
+
+    /// A list whose items come from a closed vocabulary; an item outside it is an error naming the nearest.
+    static func closedList<T>(
+        _ entry: inout YAMLMapping, _ key: String, spellings: [String], _ parse: (String) -> T?
+    ) -> [T] {
+        strings(&entry, key).compactMap { text, node in
+            guard let value = parse(text) else {
+                entry.errors.append(
+                    InputError(
+                        .invalidValue, at: entry.location(of: node),
+                        "expected one of \(spellings.joined(separator: ", ")) in '\(key)', found \(InputError.quoted(text))",
+                        hint: EditDistance.didYouMean(text, in: spellings)))
+                return nil
+            }
+            return value
         }
     }
 
