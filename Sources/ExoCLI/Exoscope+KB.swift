@@ -4,11 +4,21 @@ import ExoKnowledge
 import Foundation
 
 extension Exoscope {
-    /// Searches the knowledge base of exosomal tumour cargo.
+    /// The knowledge base of exosomal tumour cargo.
     struct KB: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "kb",
-            abstract: "Search the knowledge base of exosomal cargo in tumours (curated from the review).",
+            abstract: "The knowledge base of exosomal cargo in tumours: search it, or import a public table.",
+            subcommands: [Search.self, Import.self], defaultSubcommand: Search.self)
+    }
+}
+
+extension Exoscope.KB {
+    /// Searches the knowledge base.
+    struct Search: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "search",
+            abstract: "Search the curated entries (and imported tables given with --include).",
             discussion: """
                 Every criterion given must hold. --cargo takes any spelling the miRNA normaliser reads (miR-21,
                 hsa-mir-21, miR-21-5p) or another cargo's name; --tumour widens to its organ family (HCC also finds
@@ -39,6 +49,9 @@ extension Exoscope {
         @Option(help: "Words that must all appear in the entry.")
         var text: String?
 
+        @Option(help: "An imported table (JSON from `exoscope kb import`) to search too; repeatable.")
+        var include: [String] = []
+
         @Option(help: "Output format: table, tsv or json.")
         var format: Format = .table
 
@@ -66,7 +79,9 @@ extension Exoscope {
                     }
                     query.direction = parsed
                 }
-                let entries = KnowledgeBase.bundled.search(query)
+                var base = KnowledgeBase.bundled
+                for path in include { base.add(try Exoscope.KB.Import.load(path)) }
+                let entries = base.search(query)
                 switch outputOptions.json ? .json : format {
                 case .json: try printJSON(entries.map(Row.init))
                 case .tsv:
@@ -76,7 +91,7 @@ extension Exoscope {
                     print(Self.table(entries))
                     if !outputOptions.quiet {
                         FileHandle.standardError.write(
-                            Data("\(entries.count) of \(KnowledgeBase.bundled.entries.count) entries\n".utf8))
+                            Data("\(entries.count) of \(base.entries.count) entries\n".utf8))
                     }
                 }
             }
@@ -149,6 +164,86 @@ extension Exoscope {
                 case names, sentence, note
                 case cargoType = "cargo_type"
                 case comparedWith = "compared_with"
+            }
+        }
+    }
+}
+
+extension Exoscope.KB {
+    /// Imports a public EV-cargo or miRNA table.
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "Harmonise an ExoCarta, Vesiclepedia, HMDD or miRTarBase table into knowledge entries.",
+            discussion: """
+                Reads the table in its published layout (told from the header, or --source), keeps the rows of
+                --species, normalises miRNA names with miRBase, maps HMDD's diseases to tumours, and writes the
+                entries as JSON to --output, labelled with their source (search them with
+                `exoscope kb --include FILE`). Prints what was imported and every row it could not use: names that
+                cannot be normalised, unknown species, duplicates, malformed rows, each at its line. miRTarBase
+                xlsx files must first be saved as CSV.
+                """)
+
+        @Argument(help: "The table.", completion: .file())
+        var file: String
+
+        @Option(
+            help:
+                "The layout: \(KnowledgeImport.Source.allCases.map(\.rawValue).joined(separator: ", ")) (default: from the header)."
+        )
+        var source: String?
+
+        @Option(help: "The species to keep.")
+        var species = "Homo sapiens"
+
+        @Option(help: "Where to write the entries (JSON).")
+        var output: String
+
+        @OptionGroup var outputOptions: OutputOptions
+
+        func run() async throws {
+            try await withUserFacingErrors(debug: outputOptions.debug) {
+                var layout: KnowledgeImport.Source?
+                if let source {
+                    guard let parsed = KnowledgeImport.Source(rawValue: source) else {
+                        throw CLIError(
+                            message:
+                                "unknown --source '\(source)'; one of \(KnowledgeImport.Source.allCases.map(\.rawValue).joined(separator: ", "))",
+                            code: ExitCode.validationFailure)
+                    }
+                    layout = parsed
+                }
+                let report = try KnowledgeImport.read(
+                    URL(fileURLWithPath: file), displayPath: file, source: layout, speciesName: species)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                try encoder.encode(report.entries).write(to: URL(fileURLWithPath: output), options: .atomic)
+                if !outputOptions.quiet {
+                    var lines = [
+                        "\(report.source.rawValue): \(report.rows) rows, \(report.entries.count) entries written to \(output)",
+                        "other species: \(report.otherSpecies)"
+                            + (report.source == .hmdd ? ", not a tumour: \(report.notTumour)" : ""),
+                        "not imported: \(report.problems.count)"
+                            + (report.problems.count > 20 ? " (first 20 below)" : ""),
+                    ]
+                    lines += report.problems.prefix(20).map(\.description)
+                    FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+                }
+            }
+        }
+
+        /// Reads entries written by `import`.
+        static func load(_ path: String) throws -> [KnowledgeEntry] {
+            do {
+                return try JSONDecoder().decode(
+                    [KnowledgeEntry].self, from: try Data(contentsOf: URL(fileURLWithPath: path)))
+            } catch {
+                throw InputErrorList([
+                    InputError(
+                        .wrongType, at: InputLocation(path: path),
+                        "not a table written by exoscope kb import",
+                        hint: "import the public table first: exoscope kb import FILE --output \(path)")
+                ])
             }
         }
     }

@@ -68,6 +68,7 @@ public enum CuratedFile {
             firstLine[parsed.id] = line
             let claim = [
                 parsed.names.joined(separator: "|"), parsed.tumour.rawValue, parsed.direction.rawValue,
+                parsed.comparedWith ?? "", parsed.specimens.joined(separator: ","),
                 parsed.roles.map(\.rawValue).sorted().joined(separator: ","),
                 parsed.references.map(String.init).joined(separator: ","), parsed.sentence,
             ].joined(separator: "\t")
@@ -75,7 +76,7 @@ public enum CuratedFile {
                 errors.append(
                     InputError(
                         .duplicateIdentifier, at: entry.selfLocation,
-                        "entry \(InputError.quoted(parsed.id)) repeats \(InputError.quoted(earlier)): same cargo, tumour, direction, roles, reference and sentence",
+                        "entry \(InputError.quoted(parsed.id)) repeats \(InputError.quoted(earlier)): same cargo, tumour, direction, comparison, specimen, roles, reference and sentence",
                         hint: "merge the two entries"))
                 continue
             }

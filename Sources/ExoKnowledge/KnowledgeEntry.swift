@@ -75,6 +75,8 @@ public enum Evidence: String, Vocabulary, Codable {
 public enum KnowledgeRole: String, Vocabulary, Codable {
     case diagnosticBiomarker = "diagnostic biomarker"
     case prognosticBiomarker = "prognostic biomarker"
+    /// Named by the source as an opening for biomarker development, without a study of it as one.
+    case candidateBiomarker = "candidate biomarker"
     case therapeuticTarget = "therapeutic target"
     case therapeuticCargo = "therapeutic cargo"
     case drugResistance = "drug resistance"
@@ -87,11 +89,17 @@ public enum KnowledgeRole: String, Vocabulary, Codable {
     case invasion
     case tumourMicroenvironment = "tumour microenvironment"
     case biogenesisMarker = "biogenesis marker"
+    /// A marker of cancer stem cells.
+    case stemness = "cancer stemness"
     /// A disease association of an imported table without a finer role.
     case association
+    /// Found in extracellular vesicles (ExoCarta, Vesiclepedia).
+    case evCargo = "EV cargo"
+    /// A validated miRNA–target interaction (miRTarBase).
+    case targetInteraction = "target interaction"
 
-    /// Whether the role is a biomarker of either kind (`--role biomarker`).
-    public var isBiomarker: Bool { self == .diagnosticBiomarker || self == .prognosticBiomarker }
+    /// Whether the role is a biomarker of any kind (`--role biomarker`).
+    public var isBiomarker: Bool { rawValue.hasSuffix("biomarker") }
 }
 
 /// The tumour a claim is about, with the families queries widen to (asking for HCC finds "liver cancer" claims
@@ -116,9 +124,12 @@ public enum Tumour: String, Vocabulary, Codable {
     case cervicalCancer = "cervical cancer"
     case oesophagealCancer = "oesophageal cancer"
     case headAndNeckCancer = "head and neck cancer"
+    case oralSquamousCellCarcinoma = "oral squamous cell carcinoma"
     case nasopharyngealCarcinoma = "nasopharyngeal carcinoma"
     case renalCancer = "renal cancer"
     case panCancer = "pan-cancer"
+    /// No tumour named (imported EV-cargo and target tables).
+    case unspecified
 
     public var synonyms: [String] {
         switch self {
@@ -132,6 +143,7 @@ public enum Tumour: String, Vocabulary, Codable {
         case .leukaemia: ["leukemia", "AML", "CML"]
         case .oesophagealCancer: ["esophageal cancer"]
         case .renalCancer: ["kidney cancer", "RCC"]
+        case .oralSquamousCellCarcinoma: ["OSCC", "oral cancer"]
         case .panCancer: ["cancer", "tumour", "tumor", "pan cancer"]
         default: []
         }
@@ -142,6 +154,7 @@ public enum Tumour: String, Vocabulary, Codable {
         let families: [Set<Tumour>] = [
             [.glioblastoma, .glioma, .brainTumour], [.hepatocellularCarcinoma, .liverCancer],
             [.breastCancer, .tripleNegativeBreastCancer], [.nonSmallCellLungCancer, .lungCancer],
+            [.headAndNeckCancer, .oralSquamousCellCarcinoma, .nasopharyngealCarcinoma],
         ]
         return families.first { $0.contains(self) } ?? [self]
     }

@@ -8,7 +8,8 @@ public struct KnowledgeLink: Sendable, Hashable {
     public var inTumour: [KnowledgeEntry]
     /// Entries about this cargo in other tumours.
     public var elsewhere: [KnowledgeEntry]
-    /// Entries in the study's tumour family whose stated direction is the opposite of the observed one.
+    /// Case-versus-control entries in the study's tumour family (diagnostic biomarkers, or compared with healthy,
+    /// normal or control samples) whose stated direction is the opposite of the observed one.
     public var contradictions: [KnowledgeEntry]
 
     /// Links a result's miRNA: `observed` is the direction found (nil when the result is not significant, which
@@ -24,7 +25,11 @@ public struct KnowledgeLink: Sendable, Hashable {
         elsewhere = all.filter { !family.contains($0.tumour) }
         contradictions = inTumour.filter { entry in
             guard let observed, observed != .unstated, entry.direction != .unstated else { return false }
-            return entry.direction != observed
+            let comparison = (entry.comparedWith ?? "").lowercased()
+            let caseControl =
+                entry.roles.contains(.diagnosticBiomarker)
+                || ["healthy", "normal", "control"].contains { comparison.contains($0) }
+            return caseControl && entry.direction != observed
         }
     }
 

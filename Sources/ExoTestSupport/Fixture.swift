@@ -33,6 +33,13 @@ public enum Fixture {
         return FileManager.default.fileExists(atPath: url.path) ? url : nil
     }
 
+    /// The review the knowledge base is curated from (`../shared/seed/…md`) when present.
+    public static var seedReview: URL? {
+        let url = repositoryRoot.deletingLastPathComponent().appendingPathComponent(
+            "shared/seed/exosomes-in-tumor-diagnosis-and-therapy.md")
+        return FileManager.default.fileExists(atPath: url.path) ? url : nil
+    }
+
     /// The built `exoscope` executable next to the test bundle, when the build produced it.
     public static var exoscopeExecutable: URL? {
         let candidates = [

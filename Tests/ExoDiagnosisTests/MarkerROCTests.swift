@@ -36,16 +36,7 @@ struct MarkerROCTests {
         return url
     }
 
-    static func messages(_ body: () throws -> Void) -> [String] {
-        do {
-            try body()
-            return []
-        } catch let error as InputErrorList {
-            return error.errors.map(\.description)
-        } catch {
-            return ["\(error)"]
-        }
-    }
+    static func messages(_ body: () throws -> Void) -> [String] { Fixture.errorMessages(body) }
 
     /// The same numbers as pROC (Tests/Fixtures/stats/aSAH.pROC.tsv) through the matrix reader.
     @Test func aSAHMatrixGivesPROCsAUCAndInterval() throws {

@@ -73,10 +73,10 @@ struct CuratedFileTests {
         #expect(
             Self.messages(broken) == [
                 "kb.yaml:5:12: error: miRNA 'miR-21x' is not a current human miRBase name\n  hint: nearest miRBase names: hsa-miR-206, hsa-miR-521, hsa-miR-610",
-                "kb.yaml:8:13: error: expected one of glioblastoma, glioma, brain tumour, hepatocellular carcinoma, liver cancer, breast cancer, triple-negative breast cancer, non-small-cell lung cancer, lung cancer, colorectal cancer, gastric cancer, pancreatic cancer, ovarian cancer, prostate cancer, melanoma, leukaemia, lymphoma, bladder cancer, cervical cancer, oesophageal cancer, head and neck cancer, nasopharyngeal carcinoma, renal cancer, pan-cancer for 'tumour', found 'glioblastma'\n  hint: did you mean 'glioblastoma'?",
+                "kb.yaml:8:13: error: expected one of glioblastoma, glioma, brain tumour, hepatocellular carcinoma, liver cancer, breast cancer, triple-negative breast cancer, non-small-cell lung cancer, lung cancer, colorectal cancer, gastric cancer, pancreatic cancer, ovarian cancer, prostate cancer, melanoma, leukaemia, lymphoma, bladder cancer, cervical cancer, oesophageal cancer, head and neck cancer, oral squamous cell carcinoma, nasopharyngeal carcinoma, renal cancer, pan-cancer, unspecified for 'tumour', found 'glioblastma'\n  hint: did you mean 'glioblastoma'?",
                 "kb.yaml:9:21: error: expected one of serum, plasma, blood, CSF, urine, saliva, tissue, cell line, cell culture medium, animal model in 'specimen', found 'serun'\n  hint: did you mean 'serum'?",
                 "kb.yaml:19:10: error: expected a DOI such as 10.1016/j.ceb.2009.03.007 (or none), found 'https://doi.org/10.1016/j.ceb.2009.03.007'\n  hint: did you mean '10.1016/j.ceb.2009.03.007'?",
-                "kb.yaml:27:13: error: expected one of diagnostic biomarker, prognostic biomarker, therapeutic target, therapeutic cargo, drug resistance, immune evasion, angiogenesis, metabolism, EMT, proliferation, metastasis, invasion, tumour microenvironment, biogenesis marker, association in 'roles', found 'immune evasoin'\n  hint: did you mean 'immune evasion'?",
+                "kb.yaml:27:13: error: expected one of diagnostic biomarker, prognostic biomarker, candidate biomarker, therapeutic target, therapeutic cargo, drug resistance, immune evasion, angiogenesis, metabolism, EMT, proliferation, metastasis, invasion, tumour microenvironment, biogenesis marker, cancer stemness, association, EV cargo, target interaction in 'roles', found 'immune evasoin'\n  hint: did you mean 'immune evasion'?",
             ])
     }
 
@@ -95,7 +95,7 @@ struct CuratedFileTests {
             first + first.components(separatedBy: "entries:\n")[1].replacingOccurrences(of: "R001", with: "R003")
         #expect(
             Self.messages(twice) == [
-                "kb.yaml:21:5: error: entry 'R003' repeats 'R001': same cargo, tumour, direction, roles, reference and sentence\n  hint: merge the two entries"
+                "kb.yaml:21:5: error: entry 'R003' repeats 'R001': same cargo, tumour, direction, comparison, specimen, roles, reference and sentence\n  hint: merge the two entries"
             ])
     }
 }
