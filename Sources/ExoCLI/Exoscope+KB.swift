@@ -127,7 +127,9 @@ extension Exoscope.KB {
                 "evidence", "section", "reference", "doi", "origin",
             ]
             var id, cargo, cargoType, tumour, specimen, role, direction, comparedWith, mechanism, evidence: String
-            var section, reference, doi, origin: String
+            var section, reference, origin: String
+            /// `null` in JSON when the source gives no DOI.
+            var doi: String?
             var names: [String]
             var sentence: String
             var note: String?
@@ -145,7 +147,7 @@ extension Exoscope.KB {
                 evidence = entry.evidence.rawValue
                 section = entry.section
                 reference = entry.references.map(String.init).joined(separator: ", ")
-                doi = entry.doi ?? ""
+                doi = entry.doi
                 origin = entry.origin
                 names = entry.names
                 sentence = entry.sentence
@@ -155,7 +157,7 @@ extension Exoscope.KB {
             var fields: [String] {
                 [
                     id, cargo, cargoType, tumour, specimen, role, direction, comparedWith, mechanism, evidence, section,
-                    reference, doi, origin,
+                    reference, doi ?? "", origin,
                 ]
             }
 
@@ -246,5 +248,31 @@ extension Exoscope.KB {
                 ])
             }
         }
+    }
+}
+
+/// `--tumour` of the statistics commands: each feature's known associations as two extra columns.
+struct KnowledgeColumns: ParsableArguments {
+    @Option(
+        name: .customLong("tumour"),
+        help: "The tumour studied (such as NSCLC, HCC): add known and contradicts columns from the knowledge base.")
+    var tumour: String?
+
+    func validate() throws { _ = try parsed() }
+
+    /// The parsed tumour, or a usage error naming the known ones.
+    func parsed() throws -> Tumour? {
+        guard let tumour else { return nil }
+        guard let parsed = Tumour(parsing: tumour) else {
+            throw ValidationError(
+                "unknown tumour '\(tumour)'; known: \(Tumour.spellings.joined(separator: ", "))")
+        }
+        return parsed
+    }
+
+    /// The two columns for a feature whose observed direction (or `nil` when not significant) is given.
+    static func columns(_ feature: String, tumour: Tumour, observed: KnowledgeDirection?) -> (String, String) {
+        let link = KnowledgeLink(feature: feature, tumour: tumour, observed: observed)
+        return (link.summary, link.contradictions.map(\.id).joined(separator: ","))
     }
 }

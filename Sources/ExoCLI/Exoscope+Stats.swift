@@ -2,6 +2,7 @@ import ArgumentParser
 import ExoCore
 import ExoDiagnosis
 import ExoFormats
+import ExoKnowledge
 import ExoStats
 import Foundation
 
@@ -132,6 +133,8 @@ extension Exoscope.Stats {
         @Flag(help: "The values are read counts: limma-voom (log-CPM with precision weights) before the moderated t.")
         var counts = false
 
+        @OptionGroup var knowledge: KnowledgeColumns
+
         func validate() throws {
             if covariates != nil || counts, method != .moderated {
                 throw ValidationError("--covariates and --counts go with the moderated model only.")
@@ -222,15 +225,24 @@ extension Exoscope.Stats {
                         })
                     return
                 }
+                let tumour = try knowledge.parsed()
                 var output =
-                    "feature\tlog_fc\tave_expr\tt\tp_value\tadj_p_value\tb\tn_case\tn_control\tmissing\tci_low\tci_high\n"
+                    "feature\tlog_fc\tave_expr\tt\tp_value\tadj_p_value\tb\tn_case\tn_control\tmissing\tci_low\tci_high"
+                    + (tumour == nil ? "\n" : "\tknown\tcontradicts\n")
                 output.reserveCapacity(result.rows.count * 160)
                 func number(_ value: Double) -> String { value.isFinite ? String(value) : "" }
                 for row in result.rows {
                     output += row.feature + "\t" + number(row.logFC) + "\t" + number(row.averageExpression) + "\t"
                     output += number(row.t) + "\t" + number(row.p) + "\t" + number(row.adjustedP) + "\t"
                     output += number(row.b) + "\t\(row.cases)\t\(row.controls)\t\(row.missing)\t"
-                    output += number(row.low) + "\t" + number(row.high) + "\n"
+                    output += number(row.low) + "\t" + number(row.high)
+                    if let tumour {
+                        let observed: KnowledgeDirection? =
+                            row.adjustedP < 0.05 ? (row.logFC > 0 ? .up : .down) : nil
+                        let (known, against) = KnowledgeColumns.columns(row.feature, tumour: tumour, observed: observed)
+                        output += "\t" + known + "\t" + against
+                    }
+                    output += "\n"
                 }
                 FileHandle.standardOutput.write(Data(output.utf8))
             }
@@ -461,6 +473,8 @@ extension Exoscope.Stats {
         @Option(help: "Fixed probability cut-point of the locked model (default: Youden on out-of-fold probabilities).")
         var cutPoint: Double?
 
+        @OptionGroup var knowledge: KnowledgeColumns
+
         @Option(help: "Output format: tsv or json.")
         var format: OutputFormat = .tsv
 
@@ -507,10 +521,15 @@ extension Exoscope.Stats {
                     return
                 }
                 if !outputOptions.quiet { FileHandle.standardError.write(Data(Self.summary(result).utf8)) }
-                var output = "feature\tcoefficient\tselection_frequency\n"
+                let tumour = try knowledge.parsed()
+                var output = "feature\tcoefficient\tselection_frequency" + (tumour == nil ? "\n" : "\tknown\n")
                 for member in members {
                     output += member.feature + "\t\(member.coefficient)\t"
-                    output += (member.selectionFrequency.map { String($0) } ?? "") + "\n"
+                    output += member.selectionFrequency.map { String($0) } ?? ""
+                    if let tumour {
+                        output += "\t" + KnowledgeColumns.columns(member.feature, tumour: tumour, observed: nil).0
+                    }
+                    output += "\n"
                 }
                 FileHandle.standardOutput.write(Data(output.utf8))
             }

@@ -164,15 +164,18 @@ extension StudyReport {
                 """
             let shown = panel.members.filter { $0.coefficient != 0 || ($0.frequency ?? 0) > 0 }
                 .sorted { (abs($0.coefficient), $0.frequency ?? 0) > (abs($1.coefficient), $1.frequency ?? 0) }
+            let known = Dictionary(view.markers.map { ($0.feature, $0.known ?? "–") }, uniquingKeysWith: { a, _ in a })
             body += HTML.table(
-                header: ["miRNA", "coefficient (log-odds per unit)", "selection frequency"],
+                header: [
+                    "miRNA", "coefficient (log-odds per unit)", "selection frequency", "known (curated knowledge base)",
+                ],
                 rows: shown.map { member in
                     let frequency = member.frequency ?? 0
                     let bar =
                         "<span class=\"bar\" style=\"display:inline-block;width:\(Int(frequency * 80))px;height:8px;background:#1f6fb2\"></span> "
                     return [
                         member.feature, formatNumber(member.coefficient, decimals: 3),
-                        bar + formatNumber(frequency * 100, decimals: 0) + " %",
+                        bar + formatNumber(frequency * 100, decimals: 0) + " %", known[member.feature] ?? "–",
                     ]
                 }, numericColumns: [1], rawColumns: [2])
             body += HTML.table(header: ["nested cross-validation", ""], rows: panel.validation.map { [$0.0, $0.1] })

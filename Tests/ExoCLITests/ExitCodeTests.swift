@@ -174,6 +174,34 @@ struct ExitCodeTests {
         #expect(lines.contains { $0.hasPrefix("paired_s100b_vs_wfns\t") && $0.contains("z -2.20898359144") })
     }
 
+    @Test func kbSearchListsTheReviewsHCCBiomarkersAndImportsTables() throws {
+        let hcc = try exoscope(["kb", "--tumour", "HCC", "--role", "biomarker", "--format", "tsv"])
+        #expect(hcc.status == 0)
+        let lines = hcc.standardOutput.split(separator: "\n")
+        #expect(
+            lines.first
+                == "id\tcargo\tcargo_type\ttumour\tspecimen\trole\tdirection\tcompared_with\tmechanism\tevidence\tsection\treference\tdoi\torigin"
+        )
+        let cargo = Set(lines.dropFirst().map { String($0.split(separator: "\t")[1]) })
+        #expect(cargo.isSuperset(of: ["miR-665", "miR-210", "miR-3174", "circCCAR1", "circTMEM45A"]))
+        #expect(try exoscope(["kb", "--tumour", "HCCC"]).status == 64)
+        let json = try exoscope(["kb", "--cargo", "hsa-mir-4458", "--json"])
+        #expect(json.status == 0 && !json.standardOutput.contains("\"doi\" : \"\""), "ref. 17 has no DOI: omitted")
+        #expect(json.standardOutput.contains("\"id\" : \"R012\""))
+        // An imported HMDD table is searched with --include and labelled with its source.
+        let folder = try Fixture.temporaryDirectory()
+        let table = folder.appendingPathComponent("alldata.txt")
+        try Data(
+            "category\tmir\tdisease\tpmid\tdescription\ncirculation_biomarker_diagnosis_up\thsa-mir-21\tCarcinoma, Hepatocellular\t1\tUp.\n"
+                .utf8
+        ).write(to: table)
+        let output = folder.appendingPathComponent("hmdd.json").path
+        let imported = try exoscope(["kb", "import", table.path, "--output", output])
+        #expect(imported.status == 0 && imported.standardError.hasPrefix("hmdd: 1 rows, 1 entries written"))
+        let both = try exoscope(["kb", "--cargo", "miR-21", "--tumour", "HCC", "--include", output, "--format", "tsv"])
+        #expect(both.standardOutput.contains("\thmdd\n") && both.standardOutput.contains("\tcurated\n"))
+    }
+
     @Test func usageErrorExits64() throws {
         let result = try exoscope(["validate", "--no-such-flag"])
         #expect(result.status == 64)

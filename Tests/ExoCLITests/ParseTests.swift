@@ -7,7 +7,7 @@ struct ParseTests {
         let names = Exoscope.configuration.subcommands.map { $0._commandName }
         #expect(
             names == [
-                "demo", "init", "validate", "import", "run", "status", "report", "qpcr", "dpcr", "stats", "score",
+                "demo", "init", "validate", "import", "run", "status", "report", "qpcr", "dpcr", "stats", "score", "kb",
             ])
     }
 

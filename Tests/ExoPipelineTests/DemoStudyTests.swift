@@ -184,6 +184,9 @@ struct BiomarkerStageTests {
         #expect(html.contains("id=\"biomarkers\"") && html.contains("Multi-miRNA panel"))
         #expect(html.contains("Best single miRNAs") && html.contains("Panel calibration"))
         #expect(html.contains("hsa-miR-4458: survival by expression"))
+        // The biomarker table carries the knowledge base's entries for miR-4458 in NSCLC (the review's ref. 17).
+        #expect(html.contains("down in non-small-cell lung cancer: diagnostic biomarker"))
+        #expect(html.contains("R012") && !html.contains("contradicts R"))
         #expect(html.contains("seed 20260707"))
     }
 }
