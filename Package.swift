@@ -78,7 +78,7 @@ let package = Package(
             name: "ExoCLI",
             dependencies: [
                 "ExoCore", "ExoFormats", "ExoStats", "ExoQuant", "ExoStore", "ExoPipeline", "ExoDiagnosis",
-                "ExoKnowledge", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ExoKnowledge", "ExoQC", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: exoSettings
         ),
@@ -94,7 +94,8 @@ let package = Package(
         .testTarget(
             name: "ExoQuantTests", dependencies: ["ExoQuant", "ExoFormats", "ExoTestSupport"],
             swiftSettings: exoSettings),
-        .testTarget(name: "ExoQCTests", dependencies: ["ExoQC", "ExoTestSupport"], swiftSettings: exoSettings),
+        .testTarget(
+            name: "ExoQCTests", dependencies: ["ExoQC", "ExoFormats", "ExoTestSupport"], swiftSettings: exoSettings),
         .testTarget(
             name: "ExoKnowledgeTests", dependencies: ["ExoKnowledge", "ExoCore", "ExoTestSupport"],
             swiftSettings: exoSettings),

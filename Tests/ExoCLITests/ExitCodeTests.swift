@@ -202,6 +202,22 @@ struct ExitCodeTests {
         #expect(both.standardOutput.contains("\thmdd\n") && both.standardOutput.contains("\tcurated\n"))
     }
 
+    @Test func qcNTASummarisesTheBeadExport() throws {
+        let file = Fixture.url("nta/beads2-ExperimentSummary.csv").path
+        let pooled = try exoscope(["qc", "nta", file])
+        #expect(pooled.status == 0)
+        let lines = pooled.standardOutput.split(separator: "\n")
+        #expect(
+            lines.first?.hasPrefix("file\tcapture\tsoftware\tcaptures\tdilution\tconcentration_per_ml\tmean_nm") == true
+        )
+        let fields = lines[1].split(separator: "\t", omittingEmptySubsequences: false)
+        // Printed by NTA 3.4 in the same file: Average concentration 6.09e+12, mean 101.5 nm, D50 99.8 nm.
+        #expect(fields[2] == "NTA 3.4 Build 3.4.003" && fields[3] == "5" && fields[4] == "10000.0")
+        #expect(abs((Double(fields[5]) ?? 0) / 6.09e12 - 1) < 0.005 && abs((Double(fields[6]) ?? 0) - 101.5) < 0.1)
+        #expect(try exoscope(["qc", "nta", file, "--captures"]).standardOutput.split(separator: "\n").count == 6)
+        #expect(try exoscope(["qc", "nta", file, "--range", "150-30"]).status == 64)
+    }
+
     @Test func usageErrorExits64() throws {
         let result = try exoscope(["validate", "--no-such-flag"])
         #expect(result.status == 64)

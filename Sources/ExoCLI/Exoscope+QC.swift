@@ -1,0 +1,128 @@
+import ArgumentParser
+import ExoCore
+import ExoFormats
+import ExoQC
+import Foundation
+
+extension Exoscope {
+    /// EV preparation quality control.
+    struct QC: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "qc", abstract: "EV preparation quality control.", subcommands: [NTA.self])
+    }
+}
+
+extension Exoscope.QC {
+    /// Size-distribution statistics of NanoSight NTA exports.
+    struct NTA: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "nta",
+            abstract:
+                "Size distribution of NanoSight NTA 3.x ExperimentSummary.csv files: concentration, mean, mode, D-values.",
+            discussion: """
+                One row per file (pooled: the captures' histograms averaged), or per capture with --captures.
+                Columns: file, capture, software, captures, dilution, concentration_per_ml, mean_nm, mode_nm, sd_nm,
+                d10_nm, d50_nm, d90_nm, span, fraction_in_range, concentration_in_range_per_ml, capture_cv, warnings.
+                Statistics come from the number-weighted histogram (concentrations already corrected for the
+                recorded dilution); warnings are the software's own items that are not OK. docs/ev-qc.md compares
+                them with the values the software printed.
+                """)
+
+        @Argument(help: "ExperimentSummary.csv files.", completion: .file())
+        var files: [String]
+
+        @Option(help: "The small-EV size range in nm, LOW-HIGH.")
+        var range = "30-150"
+
+        @Flag(help: "One row per capture instead of per file.")
+        var captures = false
+
+        @Option(help: "Output format: tsv or json.")
+        var format: OutputFormat = .tsv
+
+        @OptionGroup var outputOptions: OutputOptions
+
+        func parsedRange() throws -> ClosedRange<Double> {
+            let parts = range.split(separator: "-").compactMap { Double($0) }
+            guard parts.count == 2, parts[0] >= 0, parts[0] < parts[1] else {
+                throw ValidationError("--range is LOW-HIGH in nm with LOW < HIGH, such as 30-150.")
+            }
+            return parts[0]...parts[1]
+        }
+
+        func validate() throws { _ = try parsedRange() }
+
+        struct Row: Encodable {
+            var file, capture, software: String
+            var captures: Int
+            var dilution: Double?
+            var statistics: SizeDistribution?
+            var captureCV: Double?
+            var warnings: [String]
+
+            enum CodingKeys: String, CodingKey {
+                case file, capture, software, captures, dilution, statistics, warnings
+                case captureCV = "capture_cv"
+            }
+        }
+
+        func run() async throws {
+            try await withUserFacingErrors(debug: outputOptions.debug) {
+                let sizeRange = try parsedRange()
+                var rows: [Row] = []
+                for file in files {
+                    let export = try NTAExperimentSummary(url: URL(fileURLWithPath: file), displayPath: file)
+                    let warnings = export.warnings.map { "\($0.capture): \($0.item) \($0.value)" }
+                    let totals = export.binConcentrations.map { $0.reduce(0, +) }
+                    let mean = totals.reduce(0, +) / Double(max(totals.count, 1))
+                    let cv =
+                        totals.count > 1
+                        ? (totals.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(totals.count - 1)).squareRoot()
+                            / mean : nil
+                    if captures {
+                        for (index, capture) in export.captures.enumerated() {
+                            rows.append(
+                                Row(
+                                    file: file, capture: capture, software: export.software, captures: 1,
+                                    dilution: export.dilution,
+                                    statistics: SizeDistribution(
+                                        centres: export.binCentres, concentrations: export.binConcentrations[index],
+                                        range: sizeRange),
+                                    captureCV: nil, warnings: warnings.filter { $0.hasPrefix(capture + ":") }))
+                        }
+                    } else {
+                        let pooled = export.binCentres.indices.map { bin in
+                            export.binConcentrations.reduce(0) { $0 + $1[bin] } / Double(export.captures.count)
+                        }
+                        rows.append(
+                            Row(
+                                file: file, capture: "pooled", software: export.software,
+                                captures: export.captures.count, dilution: export.dilution,
+                                statistics: SizeDistribution(
+                                    centres: export.binCentres, concentrations: pooled, range: sizeRange),
+                                captureCV: cv, warnings: warnings))
+                    }
+                }
+                if outputOptions.json || format == .json {
+                    try printJSON(rows)
+                    return
+                }
+                var output =
+                    "file\tcapture\tsoftware\tcaptures\tdilution\tconcentration_per_ml\tmean_nm\tmode_nm\tsd_nm\td10_nm\td50_nm\td90_nm\tspan\tfraction_in_range\tconcentration_in_range_per_ml\tcapture_cv\twarnings\n"
+                func number(_ value: Double?) -> String { value.map { String($0) } ?? "" }
+                for row in rows {
+                    let s = row.statistics
+                    output +=
+                        [
+                            row.file, row.capture, row.software, String(row.captures), number(row.dilution),
+                            number(s?.concentration), number(s?.mean), number(s?.mode), number(s?.sd), number(s?.d10),
+                            number(s?.d50), number(s?.d90), number(s?.span), number(s?.fractionInRange),
+                            number(s?.concentrationInRange), number(row.captureCV),
+                            row.warnings.joined(separator: "; "),
+                        ].joined(separator: "\t") + "\n"
+                }
+                FileHandle.standardOutput.write(Data(output.utf8))
+            }
+        }
+    }
+}
