@@ -42,7 +42,12 @@ extension Exoscope.Stats {
         @Option(help: "Which side cases lie on: auto, higher or lower.")
         var direction: Direction = .auto
 
-        enum Direction: String, ExpressibleByArgument, CaseIterable { case auto, higher, lower }
+        enum Direction: String, ExpressibleByArgument, CaseIterable {
+            case auto, higher, lower
+
+            /// The library's choice of the same name.
+            var choice: MarkerROC.DirectionChoice { MarkerROC.DirectionChoice(rawValue: rawValue) ?? .auto }
+        }
 
         @Option(help: "Two-sided confidence level.")
         var level = 0.95
@@ -76,7 +81,7 @@ extension Exoscope.Stats {
             try await withUserFacingErrors(debug: outputOptions.debug) {
                 let (data, groups) = try input.load()
                 let rows = MarkerROC.analyze(
-                    data, groups: groups, direction: MarkerROC.DirectionChoice(rawValue: direction.rawValue) ?? .auto,
+                    data, groups: groups, direction: direction.choice,
                     level: level)
                 if outputOptions.json || format == .json {
                     try printJSON(
@@ -332,21 +337,9 @@ extension Exoscope.Stats {
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
                 let (data, groups) = try input.load()
-                guard let column = data.features.firstIndex(of: feature) else {
-                    throw InputErrorList([
-                        InputError(
-                            .missingColumn, at: InputLocation(path: input.matrix, line: 1),
-                            "no feature column \(InputError.quoted(feature))",
-                            hint: EditDistance.didYouMean(feature, in: data.features))
-                    ])
-                }
+                let column = try input.column(feature, in: data)
                 let (cases, controls) = groups.present(data.values[column])
-                let chosen: ROCCurve.Direction =
-                    switch direction {
-                    case .higher: .higherInCases
-                    case .lower: .lowerInCases
-                    case .auto: .detected(cases: cases, controls: controls)
-                    }
+                let chosen = direction.choice.direction(cases: cases, controls: controls)
                 guard cases.count >= 2, controls.count >= 2,
                     let curve = ROCCurve(cases: cases, controls: controls, direction: chosen)
                 else {
@@ -757,15 +750,7 @@ extension Exoscope.Stats {
                 let names = features.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 var columns: [Int] = []
                 for name in names {
-                    guard let index = data.features.firstIndex(of: name) else {
-                        throw InputErrorList([
-                            InputError(
-                                .missingColumn, at: InputLocation(path: input.matrix, line: 1),
-                                "no feature column \(InputError.quoted(name))",
-                                hint: EditDistance.didYouMean(name, in: data.features))
-                        ])
-                    }
-                    columns.append(index)
+                    columns.append(try input.column(name, in: data))
                 }
                 guard Set(columns).count >= 2 else { throw ValidationError("name two or more different features.") }
                 let complete = { (rows: [Int]) in
@@ -776,12 +761,7 @@ extension Exoscope.Stats {
                 for column in columns {
                     let x = cases.map { data.values[column][$0] }
                     let y = controls.map { data.values[column][$0] }
-                    let chosen: ROCCurve.Direction =
-                        switch direction {
-                        case .higher: .higherInCases
-                        case .lower: .lowerInCases
-                        case .auto: .detected(cases: x, controls: y)
-                        }
+                    let chosen = direction.choice.direction(cases: x, controls: y)
                     guard x.count >= 2, y.count >= 2, let curve = ROCCurve(cases: x, controls: y, direction: chosen)
                     else {
                         throw InputErrorList([
@@ -829,6 +809,19 @@ struct LabelledMatrixOptions: ParsableArguments {
 
     @Option(name: .customLong("control"), help: "The label of the controls (default: every other label).")
     var controlLabel: String?
+
+    /// The index of a named feature, or an error naming the nearest one.
+    func column(_ feature: String, in data: FeatureMatrix) throws(InputErrorList) -> Int {
+        guard let index = data.features.firstIndex(of: feature) else {
+            throw InputErrorList([
+                InputError(
+                    .missingColumn, at: InputLocation(path: matrix, line: 1),
+                    "no feature column \(InputError.quoted(feature))",
+                    hint: EditDistance.didYouMean(feature, in: data.features))
+            ])
+        }
+        return index
+    }
 
     /// Reads the matrix and splits its samples.
     func load() throws -> (FeatureMatrix, TwoGroups) {

@@ -362,7 +362,7 @@ extension DiagnosticPanel {
         var replicates: [[Double]] = []
         for _ in 0..<settings.replicates {
             let resampled = [cases, controls].flatMap { group in
-                group.indices.map { _ in group[Int(generator.nextUnitInterval() * Double(group.count))] }
+                group.indices.map { _ in group[generator.index(below: group.count)] }
             }
             guard
                 let fit = PenalizedLogisticPath(

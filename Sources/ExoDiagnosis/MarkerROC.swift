@@ -14,6 +14,15 @@ public enum MarkerROC {
     /// How each feature's direction is chosen.
     public enum DirectionChoice: String, Sendable, CaseIterable {
         case auto, higher, lower
+
+        /// The direction for these values: fixed, or pROC's median rule for `auto`.
+        public func direction(cases: [Double], controls: [Double]) -> ROCCurve.Direction {
+            switch self {
+            case .higher: .higherInCases
+            case .lower: .lowerInCases
+            case .auto: .detected(cases: cases, controls: controls)
+            }
+        }
     }
 
     /// One feature's result.
@@ -49,12 +58,7 @@ public enum MarkerROC {
     {
         let (cases, controls) = groups.present(values)
         let missing = groups.sampleCount - cases.count - controls.count
-        let chosen: ROCCurve.Direction =
-            switch direction {
-            case .higher: .higherInCases
-            case .lower: .lowerInCases
-            case .auto: .detected(cases: cases, controls: controls)
-            }
+        let chosen = direction.direction(cases: cases, controls: controls)
         var row = Row(
             feature: name, cases: cases.count, controls: controls.count, direction: chosen, missing: missing,
             note: missing > 0 ? "\(missing) missing value\(missing == 1 ? "" : "s") left out" : nil)

@@ -87,13 +87,15 @@ public enum KnowledgeImport {
                 InputError(.fileNotFound, at: location, "cannot read \(InputError.quoted(displayPath))")
             ])
         }
-        let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1) ?? ""
+        let text = TextFile.utf8OrLatin1(data)
         let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
         guard let headerIndex = lines.firstIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
             throw InputErrorList([InputError(.emptyTable, at: location, "expected a header line, found an empty file")])
         }
-        let comma = displayPath.lowercased().hasSuffix(".csv")
-        let header = split(String(lines[headerIndex]), comma: comma).map(normalise)
+        let delimiter = UInt8(ascii: displayPath.lowercased().hasSuffix(".csv") ? "," : "\t")
+        /// Fields of a line, quoted CSV fields unquoted, as DelimitedTable reads them.
+        func split(_ line: Substring) -> [String] { DelimitedTable.split(line, delimiter: delimiter).map(\.text) }
+        let header = split(lines[headerIndex]).map(normalise)
         guard let source = source ?? detect(header, path: displayPath) else {
             throw InputErrorList([
                 InputError(
@@ -127,11 +129,11 @@ public enum KnowledgeImport {
         var report = Report(source: source, rows: 0, entries: [], otherSpecies: 0, notTumour: 0, problems: [])
         var seen: [String: Int] = [:]
         for index in (headerIndex + 1)..<lines.count {
-            let line = String(lines[index])
+            let line = lines[index]
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
             report.rows += 1
             let at = InputLocation(path: displayPath, line: index + 1)
-            let fields = split(line, comma: comma)
+            let fields = split(line)
             guard fields.count >= header.count else {
                 report.problems.append(
                     InputError(
@@ -298,26 +300,5 @@ public enum KnowledgeImport {
         name.replacingOccurrences(of: "\u{FEFF}", with: "").replacingOccurrences(of: "_", with: " ")
             .replacingOccurrences(of: ".", with: " ").uppercased().split(separator: " ").joined(separator: " ")
             .replacingOccurrences(of: "( ", with: "(").replacingOccurrences(of: " )", with: ")")
-    }
-
-    /// Fields of a line: tab-separated, or comma-separated with double quotes around fields that need them.
-    static func split(_ line: String, comma: Bool) -> [String] {
-        guard comma else { return line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
-        var fields: [String] = []
-        var field = ""
-        var quoted = false
-        var iterator = line.makeIterator()
-        while let character = iterator.next() {
-            if character == "\"" {
-                quoted.toggle()
-            } else if character == ",", !quoted {
-                fields.append(field)
-                field = ""
-            } else {
-                field.append(character)
-            }
-        }
-        fields.append(field)
-        return fields
     }
 }

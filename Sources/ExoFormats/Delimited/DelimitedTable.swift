@@ -135,7 +135,7 @@ public struct DelimitedTable: Sendable {
     }
 
     /// Splits one line into trimmed fields with their byte columns.
-    static func split(_ line: Substring, delimiter: UInt8) -> [Field] {
+    package static func split(_ line: Substring, delimiter: UInt8) -> [Field] {
         let bytes = Array(line.utf8)
         var fields: [Field] = []
         var start = 0

@@ -120,3 +120,11 @@ public struct TextFile: Sendable {
     /// The text of the whole file, lines joined with LF.
     public var text: String { lines.joined(separator: "\n") }
 }
+
+extension TextFile {
+    /// The text of a database or instrument export that may be Latin-1 (ExoCarta, Vesiclepedia, HMDD, NanoSight):
+    /// UTF-8 when the bytes are valid UTF-8, else ISO 8859-1, which decodes any byte.
+    package static func utf8OrLatin1(_ data: Data) -> String {
+        String(data: data, encoding: .utf8) ?? String(String.UnicodeScalarView(data.map { Unicode.Scalar($0) }))
+    }
+}

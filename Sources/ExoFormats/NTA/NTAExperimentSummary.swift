@@ -44,21 +44,20 @@ public struct NTAExperimentSummary: Sendable {
                 )
             ])
         }
-        let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1) ?? ""
-        try self.init(text: text, displayPath: displayPath)
+        try self.init(text: TextFile.utf8OrLatin1(data), displayPath: displayPath)
     }
 
     /// Reads the text of a file.
     public init(text: String, displayPath: String) throws(InputErrorList) {
         path = displayPath
-        let raw = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
-            .map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-        let lines = raw.map { $0.map { $0.trimmingCharacters(in: .whitespaces) } }
-        /// Line `line` (0-based), at the start of field `field` (0-based) when given, in UTF-8 bytes.
+        let fields = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+            .map { DelimitedTable.split($0, delimiter: UInt8(ascii: ",")) }
+        let lines = fields.map { $0.map(\.text) }
+        /// Line `line` (0-based), at field `field` (0-based) when given.
         func at(_ line: Int, _ field: Int? = nil) -> InputLocation {
             InputLocation(
                 path: displayPath, line: line + 1,
-                column: field.map { field in raw[line].prefix(field).reduce(1) { $0 + $1.utf8.count + 1 } })
+                column: field.flatMap { $0 < fields[line].count ? fields[line][$0].column : nil })
         }
         guard lines.first?.first == "NTA Experiment Summary File" else {
             throw InputErrorList([

@@ -44,21 +44,10 @@ extension ROCCurve {
         var aucs: [Double] = []
         aucs.reserveCapacity(replicates)
         for _ in 0..<replicates {
-            let resampledCases = cases.indices.map { _ in cases[generator.index(below: cases.count)] }
-            let resampledControls = controls.indices.map { _ in controls[generator.index(below: controls.count)] }
-            if let curve = ROCCurve(cases: resampledCases, controls: resampledControls, direction: direction) {
-                aucs.append(curve.auc)
-            }
+            if let curve = resampled(using: &generator) { aucs.append(curve.auc) }
         }
         let tail = (1 - level) / 2
         return (Descriptive.quantile(aucs, tail) ?? .nan, Descriptive.quantile(aucs, 1 - tail) ?? .nan)
-    }
-}
-
-extension SeededGenerator {
-    /// A uniform integer in 0 ..< `count`, from the top 53 bits (bias below 2⁻⁴⁰ for the sizes used here).
-    public mutating func index(below count: Int) -> Int {
-        min(Int(nextUnitInterval() * Double(count)), count - 1)
     }
 }
 
@@ -77,10 +66,7 @@ extension ROCCurve {
         var generator = SeededGenerator(seed: seed)
         var draws = [[Double]](repeating: [], count: specificities.count)
         for _ in 0..<replicates {
-            let resampledCases = cases.indices.map { _ in cases[generator.index(below: cases.count)] }
-            let resampledControls = controls.indices.map { _ in controls[generator.index(below: controls.count)] }
-            guard let curve = ROCCurve(cases: resampledCases, controls: resampledControls, direction: direction)
-            else { continue }
+            guard let curve = resampled(using: &generator) else { continue }
             let points = curve.operatingPoints
             for (index, specificity) in specificities.enumerated() {
                 draws[index].append(
@@ -91,5 +77,15 @@ extension ROCCurve {
         return zip(specificities, draws).map { specificity, values in
             (specificity, Descriptive.quantile(values, tail) ?? .nan, Descriptive.quantile(values, 1 - tail) ?? .nan)
         }
+    }
+}
+
+extension ROCCurve {
+    /// The curve of one stratified bootstrap resample: cases and controls drawn with replacement separately,
+    /// the direction kept.
+    func resampled(using generator: inout SeededGenerator) -> ROCCurve? {
+        let resampledCases = cases.indices.map { _ in cases[generator.index(below: cases.count)] }
+        let resampledControls = controls.indices.map { _ in controls[generator.index(below: controls.count)] }
+        return ROCCurve(cases: resampledCases, controls: resampledControls, direction: direction)
     }
 }

@@ -30,6 +30,11 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         Double(next() >> 11) * 0x1.0p-53
     }
 
+    /// A uniform integer in 0 ..< `count`, from the top 53 bits (bias below 2⁻⁴⁰ for the sizes used here).
+    public mutating func index(below count: Int) -> Int {
+        min(Int(nextUnitInterval() * Double(count)), count - 1)
+    }
+
     /// A standard normal deviate by the Box–Muller transform (one of the pair; deterministic per call).
     public mutating func nextStandardNormal() -> Double {
         var u1 = nextUnitInterval()

@@ -100,7 +100,7 @@ public struct CrossValidatedLogisticPath: Sendable {
         for event in [true, false] {
             var members = rows.indices.filter { outcome[rows[$0]] == event }
             for last in members.indices.reversed() where last > 0 {
-                members.swapAt(last, Int(generator.nextUnitInterval() * Double(last + 1)))
+                members.swapAt(last, generator.index(below: last + 1))
             }
             for position in members {
                 folds[position] = next % count
