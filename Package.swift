@@ -52,7 +52,7 @@ let package = Package(
         // which take minutes unoptimised and seconds optimised.
         .target(name: "ExoStats", swiftSettings: exoSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "ExoQuant", dependencies: ["ExoCore", "ExoFormats", "ExoStats"], swiftSettings: exoSettings),
-        .target(name: "ExoQC", dependencies: ["ExoCore", "ExoStats"], swiftSettings: exoSettings),
+        .target(name: "ExoQC", dependencies: ["ExoCore", "ExoFormats", "ExoStats"], swiftSettings: exoSettings),
         .target(
             name: "ExoStore",
             dependencies: ["ExoCore", .product(name: "GRDB", package: "GRDB.swift")],

@@ -35,6 +35,8 @@ public struct InputError: Error, Sendable, Equatable, Codable, CustomStringConve
         case duplicateIdentifier
         case danglingReference
         case tooFewCycles
+        case unknownMarker
+        case contradictoryRange
     }
 
     /// The stable category of the problem.

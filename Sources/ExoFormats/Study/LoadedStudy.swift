@@ -24,6 +24,20 @@ public struct LoadedStudy: Sendable {
     public let files: [InputFile]
     /// How each non-canonical miRNA name was read (for the report and `validate`).
     public let nameResolutions: [ResolvedMiRNA]
+    /// The EV preparation QC inputs, when study.yaml has `qc:`.
+    public var qc: QCInputs? = nil
+
+    /// The EV-QC inputs of a study, read and checked.
+    public struct QCInputs: Sendable {
+        public let files: StudyQCFiles
+        /// One record per characterised preparation, keyed by sample id.
+        public let preparations: [PreparationRecord]
+        public let markers: [MarkerObservation]
+        /// The study's specification, or the default one.
+        public let specification: ReleaseSpecification
+        public let referenceRuns: QCSeriesTable?
+        public let stability: QCSeriesTable?
+    }
 
     /// An RDML file of a study, with each target resolved to an analyte.
     public struct QPCRFile: Sendable {

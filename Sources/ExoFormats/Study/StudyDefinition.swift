@@ -36,6 +36,42 @@ public struct StudyDefinition: Sendable, Hashable {
     public var treatmentEvent: String
     /// How analyte names in study.yaml that differ from miRBase's spelling were read.
     public var nameResolutions: [ResolvedMiRNA]
+    /// The EV preparation QC inputs (`qc:`), when the study has them.
+    public var qc: StudyQCFiles? = nil
+}
+
+/// The EV-QC files of a study (`qc:` in study.yaml), each path relative to the study folder.
+public struct StudyQCFiles: Sendable, Hashable {
+    /// The small-EV size range for `fraction_in_range`, nm.
+    public var sizeRange: ClosedRange<Double>
+    /// One row per sample's preparation: size export, protein, RNA, imaging, read-outs.
+    public var characterisation: String
+    /// Marker results, one row per sample and marker.
+    public var markers: String?
+    /// The acceptance criteria; the default MISEV2023 minimum when absent.
+    public var specification: String?
+    /// Runs of a reference EV material (Levey–Jennings).
+    public var referenceRuns: String?
+    /// A stability study of a reference EV material.
+    public var stability: String?
+    /// Study-level reporting items for the transparency score (EV-METRIC), by item key.
+    public var reporting: [String: Bool]
+    /// Where `qc:` is in study.yaml.
+    public var location: InputLocation
+
+    /// The study-level EV-METRIC items `reporting:` may state (the others come from the data): a density gradient
+    /// with at least three fractions analysed, the density of the EV fractions, ultracentrifugation specifics
+    /// (g-force, time, rotor, k-factor), antibody specifics (clone or catalogue number, dilution) and the lysate
+    /// preparation.
+    public static let reportingItems = [
+        "density_gradient_fractions", "density_reported", "ultracentrifugation_specifics", "antibody_specifics",
+        "lysate_preparation",
+    ]
+
+    /// Keys of the `qc:` mapping.
+    public static let keys = [
+        "sizeRange", "characterisation", "markers", "specification", "referenceRuns", "stability", "reporting",
+    ]
 }
 
 /// One measurement file named in `study.yaml`.

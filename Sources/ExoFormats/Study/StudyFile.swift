@@ -8,7 +8,7 @@ public enum StudyFile {
     /// Keys allowed at the top level.
     public static let topLevelKeys = [
         "schema", "id", "title", "description", "tumour", "specimen", "sampleSheet", "measurements", "analytes",
-        "extraColumns", "treatmentEvent", "normalization",
+        "extraColumns", "treatmentEvent", "normalization", "qc",
     ]
     /// Keys allowed in each `measurements` entry.
     public static let measurementKeys = [
@@ -161,6 +161,7 @@ public enum StudyFile {
             references = analyteList("references", in: &analytes, notes: &notes)
             top.errors += analytes.errors
         }
+        let qc = qcFiles(in: &top)
         guard top.errors.isEmpty, let schema, let id, let title else { return (nil, top.errors) }
         return (
             StudyDefinition(
@@ -170,9 +171,65 @@ public enum StudyFile {
                 references: references,
                 normalization: normalization ?? (spikeIns.isEmpty ? .none : .spikeIn), extraColumns: extraColumns,
                 treatmentEvent: treatmentEvent,
-                nameResolutions: notes),
+                nameResolutions: notes, qc: qc),
             []
         )
+    }
+
+    /// The `qc:` mapping, or `nil` when the study has none (or it has errors, which are recorded).
+    private static func qcFiles(in top: inout YAMLMapping) -> StudyQCFiles? {
+        guard var qc = top.mapping("qc", validKeys: StudyQCFiles.keys) else { return nil }
+        var sizeRange: ClosedRange<Double> = 30...150
+        if let node = qc.value("sizeRange") {
+            let bounds = qc.sequence("sizeRange").compactMap { $0.string.flatMap(Double.init) }
+            if bounds.count == 2, bounds[0] >= 0, bounds[0] < bounds[1] {
+                sizeRange = bounds[0]...bounds[1]
+            } else {
+                qc.errors.append(
+                    InputError(
+                        .contradictoryRange, at: qc.location(of: node),
+                        "expected 'sizeRange: [LOW, HIGH]' in nm with LOW < HIGH", hint: "such as [30, 150]"))
+            }
+        }
+        let characterisation = qc.string("characterisation", required: true)
+        var reporting: [String: Bool] = [:]
+        if let node = qc.value("reporting") {
+            if case .mapping(let items) = node {
+                for (key, value) in items {
+                    guard let name = key.string, let flag = value.string?.lowercased(),
+                        ["true", "false", "yes", "no"].contains(flag)
+                    else {
+                        qc.errors.append(
+                            InputError(
+                                .wrongType, at: qc.location(of: value),
+                                "expected 'item: yes' or 'item: no' under 'reporting', found \(YAMLMapping.describe(value))"
+                            ))
+                        continue
+                    }
+                    guard StudyQCFiles.reportingItems.contains(name) else {
+                        qc.errors.append(
+                            InputError(
+                                .unknownKey, at: qc.location(of: key),
+                                "unknown reporting item \(InputError.quoted(name))",
+                                hint: EditDistance.didYouMean(name, in: StudyQCFiles.reportingItems)
+                                    ?? "items: \(StudyQCFiles.reportingItems.joined(separator: ", "))"))
+                        continue
+                    }
+                    reporting[name] = flag == "true" || flag == "yes"
+                }
+            } else {
+                qc.errors.append(
+                    InputError(
+                        .wrongType, at: qc.location(of: node),
+                        "expected a mapping of reporting items for 'reporting', found \(YAMLMapping.describe(node))"))
+            }
+        }
+        let files = StudyQCFiles(
+            sizeRange: sizeRange, characterisation: characterisation ?? "", markers: qc.string("markers"),
+            specification: qc.string("specification"), referenceRuns: qc.string("referenceRuns"),
+            stability: qc.string("stability"), reporting: reporting, location: qc.selfLocation)
+        top.errors += qc.errors
+        return qc.errors.isEmpty && characterisation != nil ? files : nil
     }
 
     /// Resolves each name of a list of analytes, recording failures at the name's position.

@@ -97,11 +97,83 @@ public enum StudyLoader {
             errors += parsed.errors
             for note in parsed.notes { notes[note.written] = note }
         }
+        var qc: LoadedStudy.QCInputs?
+        if let qcFiles = definition.qc {
+            let loaded = loadQC(
+                qcFiles, in: directory, samples: Set(declaredIDs.map(\.rawValue)),
+                read: { read($0, role: "qc", namedAt: qcFiles.location) })
+            qc = loaded.inputs
+            errors += loaded.errors
+            files += loaded.sizeFiles
+        }
         guard errors.isEmpty else { throw InputErrorList(errors) }
         return LoadedStudy(
             directory: directory, definition: definition, samples: samples, measurements: measurements,
             qpcrFiles: qpcrFiles, dpcrFiles: dpcrFiles, files: files,
-            nameResolutions: notes.values.sorted { $0.written < $1.written })
+            nameResolutions: notes.values.sorted { $0.written < $1.written }, qc: qc)
+    }
+
+    /// Reads the EV-QC files named under `qc:`: the characterisation table with its size exports, the marker
+    /// table, the specification and the reference-run and stability tables.
+    static func loadQC(
+        _ qcFiles: StudyQCFiles, in directory: URL, samples: Set<String>,
+        read: (String) -> TextFile?
+    ) -> (inputs: LoadedStudy.QCInputs?, errors: [InputError], sizeFiles: [LoadedStudy.InputFile]) {
+        var errors: [InputError] = []
+        var files: [LoadedStudy.InputFile] = []
+        var preparations: [PreparationRecord] = []
+        var markers: [MarkerObservation] = []
+        var specification = ReleaseSpecification.standard
+        var referenceRuns: QCSeriesTable?
+        var stability: QCSeriesTable?
+        guard let file = read(qcFiles.characterisation) else { return (nil, [], []) }
+        do {
+            let parsed = CharacterisationTable.parse(
+                file, keyColumn: "sample_id", directory: directory, keys: samples.isEmpty ? nil : samples)
+            preparations = parsed.records
+            errors += parsed.errors
+            for size in parsed.sizeFiles {
+                files.append(
+                    LoadedStudy.InputFile(
+                        path: size.path, sha256: FileDigest.sha256Hex(size.data), byteCount: size.data.count,
+                        role: "qc"))
+            }
+        }
+        if let path = qcFiles.markers, let file = read(path) {
+            let parsed = CharacterisationTable.parseMarkers(
+                file, keyColumn: "sample_id", keys: samples.isEmpty ? nil : samples)
+            markers = parsed.observations
+            errors += parsed.errors
+        }
+        if let path = qcFiles.specification, let file = read(path) {
+            do {
+                specification = try ReleaseSpecification.parse(file)
+            } catch {
+                errors += error.errors
+            }
+        }
+        if let path = qcFiles.referenceRuns, let file = read(path) {
+            do {
+                referenceRuns = try QCSeriesTable.parse(file, required: ["run"], optionalLabels: ["date", "material"])
+            } catch {
+                errors += error.errors
+            }
+        }
+        if let path = qcFiles.stability, let file = read(path) {
+            do {
+                stability = try QCSeriesTable.parse(
+                    file, required: ["condition"], optionalLabels: ["lot"], timeColumn: "months")
+            } catch {
+                errors += error.errors
+            }
+        }
+        guard errors.isEmpty else { return (nil, errors, files) }
+        return (
+            LoadedStudy.QCInputs(
+                files: qcFiles, preparations: preparations, markers: markers, specification: specification,
+                referenceRuns: referenceRuns, stability: stability),
+            [], files
+        )
     }
 
     /// Reads an RDML file named in study.yaml and checks it against the sample sheet: every study sample

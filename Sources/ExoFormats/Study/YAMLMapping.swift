@@ -80,6 +80,19 @@ package struct YAMLMapping {
         return value
     }
 
+    /// A finite number scalar (`1.5e9`, `70`).
+    package mutating func number(_ key: String, required: Bool = false) -> Double? {
+        guard let text = string(key, required: required) else { return nil }
+        guard let value = Double(text), value.isFinite else {
+            errors.append(
+                InputError(
+                    .invalidNumber, at: location(of: node[key] ?? Node("")),
+                    "expected a number for '\(key)', found \(InputError.quoted(text))"))
+            return nil
+        }
+        return value
+    }
+
     /// A value from a closed vocabulary.
     package mutating func vocabulary<V: Vocabulary>(
         _ key: String, _ type: V.Type, kind: InputError.Kind = .invalidValue
