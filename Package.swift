@@ -58,7 +58,8 @@ let package = Package(
             dependencies: ["ExoCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: exoSettings
         ),
-        .target(name: "ExoReport", dependencies: ["ExoCore", "ExoStats"], swiftSettings: exoSettings),
+        .target(
+            name: "ExoReport", dependencies: ["ExoCore", "ExoFormats", "ExoStats", "ExoQC"], swiftSettings: exoSettings),
         .target(
             name: "ExoDiagnosis", dependencies: ["ExoCore", "ExoFormats", "ExoStats"], swiftSettings: exoSettings),
         .target(
@@ -112,7 +113,8 @@ let package = Package(
         .testTarget(
             name: "ExoCLITests",
             dependencies: [
-                "ExoCLI", "ExoTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ExoCLI", "ExoPipeline", "ExoStore", "ExoTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: exoSettings
         ),

@@ -8,7 +8,8 @@ extension Exoscope {
     /// EV preparation quality control.
     struct QC: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "qc", abstract: "EV preparation quality control.", subcommands: [NTA.self])
+            commandName: "qc", abstract: "EV preparation quality control.",
+            subcommands: [NTA.self, Release.self, CompareLots.self, Control.self, Stability.self])
     }
 }
 
@@ -18,7 +19,7 @@ extension Exoscope.QC {
         static let configuration = CommandConfiguration(
             commandName: "nta",
             abstract:
-                "Size distribution of NanoSight NTA 3.x ExperimentSummary.csv files: concentration, mean, mode, D-values.",
+                "Size distribution of NTA exports (NanoSight 3.x, ZetaView, size-bin CSV): concentration, mean, mode, D-values.",
             discussion: """
                 One row per file (pooled: the captures' histograms averaged), or per capture with --captures.
                 Columns: file, capture, software, captures, dilution, concentration_per_ml, mean_nm, mode_nm, sd_nm,
@@ -28,7 +29,9 @@ extension Exoscope.QC {
                 them with the values the software printed.
                 """)
 
-        @Argument(help: "ExperimentSummary.csv files.", completion: .file())
+        @Argument(
+            help: "NanoSight ExperimentSummary.csv, ZetaView …_size_<laser>.txt or size-bin CSV files.",
+            completion: .file())
         var files: [String]
 
         @Option(help: "The small-EV size range in nm, LOW-HIGH.")
@@ -71,14 +74,9 @@ extension Exoscope.QC {
                 let sizeRange = try parsedRange()
                 var rows: [Row] = []
                 for file in files {
-                    let export = try NTAExperimentSummary(url: URL(fileURLWithPath: file), displayPath: file)
+                    let export = try ParticleSizeExport.read(url: URL(fileURLWithPath: file), displayPath: file)
                     let warnings = export.warnings.map { "\($0.capture): \($0.item) \($0.value)" }
-                    let totals = export.binConcentrations.map { $0.reduce(0, +) }
-                    let mean = totals.reduce(0, +) / Double(max(totals.count, 1))
-                    let cv =
-                        totals.count > 1
-                        ? (totals.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(totals.count - 1)).squareRoot()
-                            / mean : nil
+                    let cv = export.captureCV
                     if captures {
                         for (index, capture) in export.captures.enumerated() {
                             rows.append(
@@ -91,9 +89,7 @@ extension Exoscope.QC {
                                     captureCV: nil, warnings: warnings.filter { $0.hasPrefix(capture + ":") }))
                         }
                     } else {
-                        let pooled = export.binCentres.indices.map { bin in
-                            export.binConcentrations.reduce(0) { $0 + $1[bin] } / Double(export.captures.count)
-                        }
+                        let pooled = export.pooledConcentrations
                         rows.append(
                             Row(
                                 file: file, capture: "pooled", software: export.software,

@@ -3,7 +3,9 @@ import ExoCore
 import ExoDiagnosis
 import ExoFormats
 import ExoKnowledge
+import ExoPipeline
 import ExoStats
+import ExoStore
 import Foundation
 
 extension Exoscope {
@@ -873,10 +875,15 @@ extension Exoscope {
                 MODEL is a locked model (`exoscope stats panel … --lock`). SAMPLES is tab-separated (comma for
                 .csv): a `sample` column, a `specimen` column, a `qc` column (pass or fail) when the model requires
                 QC, and one column per analyte, prepared as the model's normalisation states. Columns: sample,
-                probability, low, high, call, near_cut, refusal. The model is refused whole when its content no
+                probability, low, high, call, near_cut, refusal, qc_override. The model is refused whole when its content no
                 longer matches its SHA-256 or a newer ExoScope wrote it; a sample is refused when it lacks an
                 analyte, is of another specimen or did not pass QC. near_cut is true when the interval contains the
                 cut-point.
+
+                With --study, each sample's EV-QC verdict stored for that study (exoscope run) decides its QC status,
+                and stands in for a missing qc column. --override-qc REASON scores samples that failed QC anyway; the
+                reason goes into the qc_override column and, with the model, the samples and the actor, into the
+                study's audit log. An override therefore needs --study.
                 """)
 
         @Argument(help: "The locked model (JSON).", completion: .file())
@@ -885,10 +892,33 @@ extension Exoscope {
         @Argument(help: "The samples to score.", completion: .file())
         var samples: String
 
+        @Option(
+            help: "A study folder whose stored EV-QC verdicts decide each sample's QC status.", completion: .directory)
+        var study: String?
+
+        @OptionGroup var database: DatabaseOptions
+
+        @Option(
+            name: .customLong("override-qc"),
+            help: "Score samples that failed QC anyway, for this stated reason (audited).")
+        var overrideQC: String?
+
         @Option(help: "Output format: tsv or json.")
         var format: OutputFormat = .tsv
 
         @OptionGroup var outputOptions: OutputOptions
+
+        func validate() throws {
+            if let overrideQC {
+                guard study != nil else {
+                    throw ValidationError(
+                        "--override-qc needs --study: the override is recorded in the study's audit log.")
+                }
+                guard overrideQC.trimmingCharacters(in: .whitespaces).count >= 10 else {
+                    throw ValidationError("--override-qc needs a stated reason of at least 10 characters.")
+                }
+            }
+        }
 
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
@@ -897,17 +927,40 @@ extension Exoscope {
                 let data = try FeatureMatrix(
                     url: URL(fileURLWithPath: samples), displayPath: samples, labelColumn: nil,
                     textColumns: LockedModel.annotationColumns, detectText: true)
-                let scores = try locked.score(data)
+                var preparationQC: [String: Bool]?
+                var audit: (store: SQLiteStore, studyID: String)?
+                if let study {
+                    let directory = URL(fileURLWithPath: study, isDirectory: true)
+                    let studyID = try Pipeline.studyID(of: directory)
+                    let store = try await SQLiteStore(path: database.resolvedPath(studyDirectory: directory))
+                    preparationQC = try await Pipeline.preparationQC(studyID: studyID, store: store) ?? [:]
+                    audit = (store, studyID)
+                }
+                let scores = try locked.score(data, preparationQC: preparationQC, qcOverride: overrideQC)
+                let overridden = scores.filter { $0.qcOverride != nil }.map(\.sample)
+                if let overrideQC, let audit, !overridden.isEmpty {
+                    let detail: [String: String] = [
+                        "model": "\(locked.name) (sha256 \((locked.sha256 ?? "").prefix(16)))",
+                        "samples": overridden.joined(separator: ", "),
+                        "reason": overrideQC,
+                    ]
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys]
+                    try await audit.store.recordAudit(
+                        actor: currentActor(), action: "override-qc", entity: "\(audit.studyID)/score",
+                        detail: String(decoding: try encoder.encode(detail), as: UTF8.self))
+                }
                 if outputOptions.json || format == .json {
                     try printJSON(scores)
                     return
                 }
-                var output = "sample\tprobability\tlow\thigh\tcall\tnear_cut\trefusal\n"
+                var output = "sample\tprobability\tlow\thigh\tcall\tnear_cut\trefusal\tqc_override\n"
                 func number(_ value: Double?) -> String { value.map { String($0) } ?? "" }
                 for score in scores {
                     output += score.sample + "\t" + number(score.probability) + "\t" + number(score.low) + "\t"
                     output += number(score.high) + "\t" + (score.call ?? "") + "\t"
-                    output += (score.nearCut.map { String($0) } ?? "") + "\t" + (score.refusal ?? "") + "\n"
+                    output += (score.nearCut.map { String($0) } ?? "") + "\t" + (score.refusal ?? "") + "\t"
+                    output += (score.qcOverride ?? "") + "\n"
                 }
                 FileHandle.standardOutput.write(Data(output.utf8))
                 let refused = scores.filter { $0.refusal != nil }.count

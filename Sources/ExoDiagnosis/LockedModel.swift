@@ -216,10 +216,13 @@ extension LockedModel {
         /// Whether the interval contains the cut-point (the call could go either way).
         public var nearCut: Bool?
         public var refusal: String?
+        /// The stated reason a QC refusal was overridden; the score is given but carries it.
+        public var qcOverride: String?
 
         enum CodingKeys: String, CodingKey {
             case sample, probability, low, high, call, refusal
             case nearCut = "near_cut"
+            case qcOverride = "qc_override"
         }
     }
 
@@ -229,11 +232,20 @@ extension LockedModel {
     /// Scores every sample of a matrix read with `annotationColumns` as text columns.
     ///
     /// A sample is refused, with the reason, when it lacks a value for an analyte, its specimen is not the
-    /// intended one, or its QC status is not a pass (`pass`, `passed` or `ok`).
+    /// intended one, or its QC status is not a pass (`pass`, `passed` or `ok`) — or its EV preparation failed QC in
+    /// the study it came from. A QC refusal alone is lifted by `qcOverride`, whose reason the score then carries.
     ///
+    /// - Parameters:
+    ///   - matrix: the samples, with the `specimen` and (unless `preparationQC` gives it) `qc` columns.
+    ///   - preparationQC: sample → whether its preparation passed, from the study's stored EV QC; it takes
+    ///     precedence over the `qc` column and stands in for it when the file has none.
+    ///   - qcOverride: the stated reason to score samples that failed QC anyway (audited by the caller).
+    /// - Returns: one score or refusal per sample, in the file's order.
     /// - Throws: `InputErrorList` with `missingColumn` when the file lacks the `specimen` column, or the `qc` column
-    ///   of a model that requires QC.
-    public func score(_ matrix: FeatureMatrix) throws(InputErrorList) -> [Score] {
+    ///   of a model that requires QC when no study status is given.
+    public func score(_ matrix: FeatureMatrix, preparationQC: [String: Bool]? = nil, qcOverride: String? = nil)
+        throws(InputErrorList) -> [Score]
+    {
         var errors: [InputError] = []
         let specimens = matrix.annotations["specimen"]
         let statuses = matrix.annotations["qc"]
@@ -244,7 +256,7 @@ extension LockedModel {
                     "missing column 'specimen': the model is for \(InputError.quoted(intendedSpecimen)) only",
                     hint: "add a specimen column naming each sample's specimen"))
         }
-        if requiresQC, statuses == nil {
+        if requiresQC, statuses == nil, preparationQC == nil {
             errors.append(
                 InputError(
                     .missingColumn, at: InputLocation(path: matrix.path, line: 1),
@@ -254,14 +266,25 @@ extension LockedModel {
         guard errors.isEmpty else { throw InputErrorList(errors) }
         let columns = analytes.map { analyte in matrix.features.firstIndex(of: analyte.feature) }
         let passing: Set<String> = ["pass", "passed", "ok"]
+        /// Why the sample's QC stops it, or `nil` when it passed.
+        func qcRefusal(_ row: Int) -> String? {
+            if let passed = preparationQC?[matrix.samples[row]] {
+                return passed ? nil : "EV preparation failed QC in the study (preparation-qc)"
+            }
+            guard let status = statuses?[row] else {
+                return preparationQC == nil ? nil : "no QC status: not assessed in the study and no qc column"
+            }
+            return passing.contains(status.lowercased())
+                ? nil : status.isEmpty ? "no QC status" : "QC status \(InputError.quoted(status)), not a pass"
+        }
         return matrix.samples.indices.map { row in
             var result = Score(sample: matrix.samples[row])
             let lacking = zip(analytes, columns).filter { $1.map { matrix.values[$0][row].isNaN } ?? true }
             if let specimen = specimens?[row], specimen.lowercased() != intendedSpecimen.lowercased() {
                 result.refusal =
                     "specimen \(InputError.quoted(specimen)); the model is for \(InputError.quoted(intendedSpecimen))"
-            } else if requiresQC, let status = statuses?[row], !passing.contains(status.lowercased()) {
-                result.refusal = status.isEmpty ? "no QC status" : "QC status \(InputError.quoted(status)), not a pass"
+            } else if requiresQC, let refusal = qcRefusal(row), qcOverride == nil {
+                result.refusal = refusal
             } else if !lacking.isEmpty {
                 result.refusal = "lacks \(lacking.map(\.0.feature).joined(separator: ", "))"
             } else {
@@ -278,6 +301,7 @@ extension LockedModel {
                     result.high = Descriptive.quantile(replicated, 1 - tail)
                 }
                 result.call = probability >= cutPoint ? positiveClass : negativeClass
+                if requiresQC, qcRefusal(row) != nil { result.qcOverride = qcOverride }
                 if let low = result.low, let high = result.high { result.nearCut = low < cutPoint && cutPoint <= high }
             }
             return result

@@ -77,8 +77,11 @@ public enum Pipeline {
                     + (qpcr.summary.controlsAmplified.isEmpty
                         ? "" : "; NTC amplified: \(qpcr.summary.controlsAmplified.joined(separator: ", "))"))
         }
-        let measurements = preanalyticalQC(
+        // Every value of a sample whose EV preparation failed QC carries the preparation-qc flag into every result.
+        let measured = preanalyticalQC(
             study.measurements + qpcr.measurements + DPCRStage.measurements(study.dpcrFiles), samples: study.samples)
+        let measurements = EVQCStage.flagging(
+            measured, failed: EVQCStage.assess(study, measurements: measured)?.failedSamples ?? [])
         let total = measurements.count
         progress.begin("import", total: total)
         let directory = study.directory
@@ -103,10 +106,15 @@ public enum Pipeline {
             progress.finish(
                 "import",
                 outcome:
-                    "\(summary.isNewStudy ? "imported" : "re-imported") \(summary.samples) samples and \(summary.measurements) values (changed: \(summary.changedFiles.joined(separator: ", ")))"
+                    "\(summary.isNewStudy ? "imported" : "re-imported") \(summary.samples) samples and \(summary.measurements) values (changed: \(changedFilesText(summary.changedFiles)))"
             )
         }
         return outcome
+    }
+
+    /// "a.tsv, b.rdml", or "148 files" when more than five changed.
+    static func changedFilesText(_ paths: [String]) -> String {
+        paths.count > 5 ? "\(paths.count) files" : paths.joined(separator: ", ")
     }
 
     /// The pre-analytical QC stage: hemolysis flags on sensitive miRNAs of hemolysed blood samples and
@@ -177,6 +185,9 @@ public enum Pipeline {
         input.normalization = normalizationView(
             metadata: metadata, measurements: measurements, amplificationFactors: amplificationFactors(curves),
             groups: Dictionary(samples.map { ($0.id, $0.group.rawValue) }, uniquingKeysWith: { first, _ in first }))
+        if let stored = try await store.result(study: studyID, kind: EVQCStage.kind) {
+            input.evQC = try EVQCStage.view(stored)
+        }
         if let stored = try await store.result(study: studyID, kind: BiomarkerStage.kind) {
             input.biomarkers = try BiomarkerStage.view(
                 stored, scale: stored.provenance.parameters["values"] ?? "", tumour: metadata.tumour)
@@ -306,19 +317,67 @@ public enum Pipeline {
         progress.begin(BiomarkerStage.kind, total: nil)
         let record = try await store.study(id: studyID)
         let metadata = try JSONDecoder().decode(StudyMetadata.self, from: Data(record.definitionJSON.utf8))
-        let samples = try await store.samples(study: studyID)
+        // Samples whose EV preparation failed QC are left out of discovery (their values carry preparation-qc).
+        let failed = try await failedPreparations(studyID: studyID, store: store)
+        let samples = try await store.samples(study: studyID).filter { !failed.contains($0.id.rawValue) }
         let normalization = normalizationView(
             metadata: metadata, measurements: try await store.measurements(study: studyID),
             amplificationFactors: amplificationFactors(try await store.curves(study: studyID)))
-        guard let input = BiomarkerStage.input(samples: samples, normalization: normalization) else {
+        guard var input = BiomarkerStage.input(samples: samples, normalization: normalization) else {
             let outcome = "skipped: no normalised values of at least 2 cases and 2 controls"
             progress.finish(BiomarkerStage.kind, outcome: outcome)
             return outcome
         }
+        input.excluded = failed.sorted()
         let outcome = try await BiomarkerStage.run(
             study: studyID, store: store, input: input, files: try await store.inputFiles(study: studyID), actor: actor)
         progress.finish(BiomarkerStage.kind, outcome: outcome)
         return outcome
+    }
+
+    /// The EV preparation QC stage on an imported study; returns the stage's outcome line, or `nil` when the study
+    /// has no `qc:` section.
+    public static func assessPreparations(
+        _ study: LoadedStudy, store: any Store, actor: String, progress: any PipelineProgress = SilentProgress()
+    ) async throws -> String? {
+        guard study.qc != nil else { return nil }
+        progress.begin(EVQCStage.kind, total: nil)
+        let measurements = try await store.measurements(study: study.definition.id)
+        guard let result = EVQCStage.assess(study, measurements: measurements) else { return nil }
+        let outcome = try await EVQCStage.run(
+            study: study.definition.id, store: store, result: result,
+            files: try await store.inputFiles(study: study.definition.id), actor: actor)
+        progress.finish(EVQCStage.kind, outcome: outcome)
+        return outcome
+    }
+
+    /// Each assessed sample's EV-QC verdict (passed or not) from the stored assessment; `nil` without one.
+    public static func preparationQC(studyID: String, store: any Store) async throws -> [String: Bool]? {
+        guard let stored = try await store.result(study: studyID, kind: EVQCStage.kind) else { return nil }
+        let result = try JSONDecoder().decode(EVQCStage.Result.self, from: Data(stored.json.utf8))
+        return Dictionary(result.assessments.map { ($0.key, $0.passed) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The id a study folder's study.yaml declares.
+    ///
+    /// - Throws: `InputErrorList` when study.yaml is missing or invalid.
+    public static func studyID(of directory: URL) throws(InputErrorList) -> String {
+        let file: TextFile
+        do {
+            file = try TextFile(
+                url: directory.appendingPathComponent(StudyFile.fileName), displayPath: StudyFile.fileName)
+        } catch {
+            throw InputErrorList([error])
+        }
+        let (definition, errors) = StudyFile.parse(file)
+        guard let definition else { throw InputErrorList(errors) }
+        return definition.id
+    }
+
+    /// The sample ids whose preparation failed QC in the stored assessment (empty without one).
+    static func failedPreparations(studyID: String, store: any Store) async throws -> Set<String> {
+        guard let stored = try await store.result(study: studyID, kind: EVQCStage.kind) else { return [] }
+        return try JSONDecoder().decode(EVQCStage.Result.self, from: Data(stored.json.utf8)).failedSamples
     }
 
     /// Validates, imports and reports a study; writes the report to `reportURL`.
@@ -333,15 +392,14 @@ public enum Pipeline {
         case .unchanged: importText = "unchanged"
         case .imported(let summary): importText = summary.isNewStudy ? "imported" : "reimported"
         }
+        let preparations = try await assessPreparations(study, store: store, actor: actor, progress: progress)
         let biomarkers = try await analyzeBiomarkers(
             studyID: study.definition.id, store: store, actor: actor, progress: progress)
         let html = try await report(
             studyID: study.definition.id, from: store,
-            stages: [
-                ("validate", validationSummary(study)),
-                ("import", importText),
-                (BiomarkerStage.kind, biomarkers),
-            ], progress: progress)
+            stages: [("validate", validationSummary(study)), ("import", importText)]
+                + (preparations.map { [(EVQCStage.kind, $0)] } ?? []) + [(BiomarkerStage.kind, biomarkers)],
+            progress: progress)
         try writeAtomically(html, to: reportURL)
         let stored = try await store.status().studies.first { $0.id == study.definition.id }
         return RunSummary(

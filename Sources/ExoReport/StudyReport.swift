@@ -178,6 +178,8 @@ public struct StudyReportInput: Sendable {
     public var normalization: NormalizationView?
     /// The stored biomarker analysis, when the study has a case–control arm.
     public var biomarkers: BiomarkerView?
+    /// The EV preparation QC, when the study has one.
+    public var evQC: EVQCView?
     public var provenance: Provenance
     /// When the report was made (ISO 8601), shown in the subtitle.
     public var generatedAt: String
@@ -214,6 +216,7 @@ public enum StudyReport {
             + " · ExoScope \(input.provenance.version) · \(input.generatedAt)"
         var sections = [summary(input), pipeline(input)]
         if !input.qpcr.isEmpty { sections.append(qpcr(input)) }
+        if let evQC = evQC(input) { sections.append(evQC) }
         if let hemolysis = hemolysis(input) { sections.append(hemolysis) }
         if let normalization = normalization(input) { sections.append(normalization) }
         if let biomarkers = biomarkers(input) { sections.append(biomarkers) }

@@ -34,4 +34,6 @@ public protocol Store: Sendable {
     func saveResult(_ result: StoredResult, actor: String) async throws
     /// A study's stored result of one kind, or `nil`.
     func result(study: String, kind: String) async throws -> StoredResult?
+    /// Appends an entry to the audit log (a decision a user made, such as overriding a QC gate with a reason).
+    func recordAudit(actor: String, action: String, entity: String, detail: String) async throws
 }

@@ -72,7 +72,9 @@ struct ExitCodeTests {
         #expect(scored.status == 0)
         let scoredWithPatient = try exoscope(["score", model, withPatient.path])
         #expect(scoredWithPatient.status == 0 && scoredWithPatient.standardOutput == scored.standardOutput)
-        #expect(scored.standardOutput.hasPrefix("sample\tprobability\tlow\thigh\tcall\tnear_cut\trefusal\nP1\t0."))
+        #expect(
+            scored.standardOutput.hasPrefix(
+                "sample\tprobability\tlow\thigh\tcall\tnear_cut\trefusal\tqc_override\nP1\t0."))
         let text = try String(contentsOfFile: model, encoding: .utf8)
         try Data(text.replacingOccurrences(of: "\"cli panel\"", with: "\"cli panel v2\"").utf8)
             .write(to: URL(fileURLWithPath: model))

@@ -73,6 +73,19 @@ struct BadInputTests {
             folder: "sample-sheet-is-folder", kind: .unreadableFile, location: "samples.tsv",
             message: "'samples.tsv' is a folder, expected a file"),
         Case(
+            folder: "qc-contradictory-specification", kind: .contradictoryRange,
+            location: "qc/specification.yaml:4:10",
+            message: "contradictory range for 'particles_per_ug': min 3e+10 is above max 2e+09"),
+        Case(
+            folder: "qc-size-bins-decrease", kind: .invalidValue, location: "qc/S2.csv:4:1",
+            message: "size bins must increase: 100 nm follows 150 nm"),
+        Case(
+            folder: "qc-stability-limits", kind: .contradictoryRange, location: "study.yaml:16:27",
+            message: "contradictory range for 'concentration_per_ml': min 9e+10 is above max 8e+10"),
+        Case(
+            folder: "qc-unknown-marker", kind: .unknownMarker, location: "qc/markers.tsv:4:4",
+            message: "unknown marker 'TSG-110'"),
+        Case(
             folder: "rdml-too-few-cycles", kind: .tooFewCycles, location: "data/run.rdml:9:32",
             message:
                 "reaction '2' has 7 amplification cycles for target 'hsa-miR-21-5p'; curve analysis needs at least 10"),

@@ -20,6 +20,8 @@ public enum MeasurementFlag: String, Vocabulary, Codable {
     case ntcAmplification = "ntc-amplification"
     /// A copy number read off a standard curve outside the range of its standards (extrapolated).
     case outsideStandards = "outside-standards"
+    /// The sample's EV preparation failed QC against the study's specification (docs/ev-qc.md).
+    case preparationQC = "preparation-qc"
 
     public var synonyms: [String] {
         switch self {
@@ -32,6 +34,7 @@ public enum MeasurementFlag: String, Vocabulary, Codable {
         case .curveQuality: ["curve quality", "baseline error"]
         case .ntcAmplification: ["NTC amplification", "contamination"]
         case .outsideStandards: ["extrapolated", "outside standards"]
+        case .preparationQC: ["preparation QC", "EV QC failed", "prep-qc"]
         }
     }
 }

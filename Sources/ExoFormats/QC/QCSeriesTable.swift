@@ -20,6 +20,15 @@ public struct QCSeriesTable: Sendable {
     public var valueColumns: [String]
     public var rows: [Row]
 
+    /// The distinct values of a label column in order of first appearance (the storage conditions).
+    public func distinct(_ label: String) -> [String] {
+        var seen: [String] = []
+        for row in rows {
+            if let value = row.labels[label], !seen.contains(value) { seen.append(value) }
+        }
+        return seen
+    }
+
     /// Parses a series table.
     ///
     /// - Parameters:

@@ -56,6 +56,8 @@ public struct StudyQCFiles: Sendable, Hashable {
     public var stability: String?
     /// Study-level reporting items for the transparency score (EV-METRIC), by item key.
     public var reporting: [String: Bool]
+    /// Acceptance limits of the stability study's attributes, by column name.
+    public var stabilityLimits: [String: Limit]
     /// Where `qc:` is in study.yaml.
     public var location: InputLocation
 
@@ -70,8 +72,21 @@ public struct StudyQCFiles: Sendable, Hashable {
 
     /// Keys of the `qc:` mapping.
     public static let keys = [
-        "sizeRange", "characterisation", "markers", "specification", "referenceRuns", "stability", "reporting",
+        "sizeRange", "characterisation", "markers", "specification", "referenceRuns", "stability", "stabilityLimits",
+        "reporting",
     ]
+
+    /// An acceptance range, open on either side.
+    public struct Limit: Sendable, Hashable, Codable {
+        public var minimum: Double?
+        public var maximum: Double?
+
+        /// Creates a limit.
+        public init(minimum: Double? = nil, maximum: Double? = nil) {
+            self.minimum = minimum
+            self.maximum = maximum
+        }
+    }
 }
 
 /// One measurement file named in `study.yaml`.

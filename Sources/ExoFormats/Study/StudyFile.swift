@@ -224,10 +224,46 @@ public enum StudyFile {
                         "expected a mapping of reporting items for 'reporting', found \(YAMLMapping.describe(node))"))
             }
         }
+        var limits: [String: StudyQCFiles.Limit] = [:]
+        if let node = qc.value("stabilityLimits") {
+            if case .mapping(let items) = node {
+                for (key, value) in items {
+                    guard let name = key.string, case .mapping(let range) = value else {
+                        qc.errors.append(
+                            InputError(
+                                .wrongType, at: qc.location(of: value),
+                                "expected 'attribute: {min: …, max: …}' under 'stabilityLimits', found \(YAMLMapping.describe(value))"
+                            ))
+                        continue
+                    }
+                    var limit = YAMLMapping(range, path: qc.path, lines: qc.lines, validKeys: ["min", "max"])
+                    let minimum = limit.number("min")
+                    let maximum = limit.number("max")
+                    if let minimum, let maximum, minimum > maximum {
+                        limit.errors.append(
+                            InputError(
+                                .contradictoryRange, at: qc.location(of: value),
+                                "contradictory range for '\(name)': min \(ReleaseSpecification.Criterion.format(minimum)) is above max \(ReleaseSpecification.Criterion.format(maximum))",
+                                hint: "no value can pass; swap min and max or correct one of them"))
+                    } else if minimum == nil, maximum == nil, limit.errors.isEmpty {
+                        limit.errors.append(
+                            InputError(.missingKey, at: qc.location(of: value), "a limit needs 'min', 'max' or both"))
+                    }
+                    qc.errors += limit.errors
+                    limits[name] = StudyQCFiles.Limit(minimum: minimum, maximum: maximum)
+                }
+            } else {
+                qc.errors.append(
+                    InputError(
+                        .wrongType, at: qc.location(of: node),
+                        "expected a mapping of attribute limits for 'stabilityLimits', found \(YAMLMapping.describe(node))"
+                    ))
+            }
+        }
         let files = StudyQCFiles(
             sizeRange: sizeRange, characterisation: characterisation ?? "", markers: qc.string("markers"),
             specification: qc.string("specification"), referenceRuns: qc.string("referenceRuns"),
-            stability: qc.string("stability"), reporting: reporting, location: qc.selfLocation)
+            stability: qc.string("stability"), reporting: reporting, stabilityLimits: limits, location: qc.selfLocation)
         top.errors += qc.errors
         return qc.errors.isEmpty && characterisation != nil ? files : nil
     }

@@ -98,6 +98,8 @@ public struct DemoStudy: Sendable {
         // Each reaction: its sample, analyte and model Cq (nil: the template is below detection).
         var reactions: [(sample: String, analyte: String, cq: Double?)] = []
         let baseDate = 20_094  // 2025-01-06, a Monday; fixed so the files never depend on today
+        // Every sample's EV preparation, for the QC files.
+        var preparations: [(sample: String, date: String)] = []
 
         func emit(
             sample: String, patient: String, group: String, dayIndex: Int, day: Int?, timepoint: String, stage: Int?,
@@ -105,6 +107,7 @@ public struct DemoStudy: Sendable {
             patientLevels: [Double]
         ) {
             let date = Self.date(daysSinceEpoch: baseDate + dayIndex)
+            preparations.append((sample, date))
             let (t, n, m) = stage.map { Self.tnm(stage: $0, metastatic: metastatic, rng: &rng) } ?? ("", "", "")
             let thaws = rng.nextUnitInterval() < 0.15 ? 2 : 1
             var followUp = ["", ""]
@@ -222,6 +225,21 @@ public struct DemoStudy: Sendable {
               spikeIns: [cel-miR-39-3p]
               references: [miR-16-5p, miR-23a-3p]
             normalization: spike-in
+            qc:
+              sizeRange: [30, 150]
+              characterisation: qc/characterisation.tsv
+              markers: qc/markers.tsv
+              specification: qc/specification.yaml
+              referenceRuns: qc/reference-runs.tsv
+              stability: qc/stability.tsv
+              stabilityLimits:
+                concentration_per_ml: {min: 8.0e10}
+                mode_nm: {max: 130}
+              reporting:
+                antibody_specifics: yes
+                lysate_preparation: yes
+                density_gradient_fractions: no
+                density_reported: no
 
             """
         let run = (try? RDMLWriter.archive(qpcrRun(reactions, rng: &rng))) ?? Data()
@@ -229,7 +247,7 @@ public struct DemoStudy: Sendable {
             ("study.yaml", Data(yaml.utf8)),
             ("samples.tsv", Data((sheet.joined(separator: "\n") + "\n").utf8)),
             ("data/qpcr-run.rdml", run),
-        ]
+        ] + qcFiles(preparations)
     }
 
     /// Amplification efficiency (factor per cycle) of each assay.

@@ -25,6 +25,8 @@ enum BiomarkerStage {
         var metastasis: [Bool?]
         var followUp: [(months: Double, event: Bool)?]
         var scale: String
+        /// Samples left out because their EV preparation failed QC.
+        var excluded: [String] = []
     }
 
     static func input(samples: [Sample], normalization: StudyReportInput.NormalizationView?) -> Input? {
@@ -66,9 +68,14 @@ enum BiomarkerStage {
         if let stored = try await store.result(study: study, kind: kind), stored.inputDigest == digest {
             return "unchanged"
         }
-        let result = StudyBiomarkers.analyze(
+        var result = StudyBiomarkers.analyze(
             input.matrix, groups: input.groups, stages: input.stages, metastasis: input.metastasis,
             followUp: input.followUp, seed: seed)
+        if !input.excluded.isEmpty {
+            result.notes.insert(
+                "\(input.excluded.count) sample\(input.excluded.count == 1 ? "" : "s") left out: EV preparation failed QC (\(input.excluded.joined(separator: ", ")))",
+                at: 0)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let options = DiagnosticPanel.Options(seed: seed)
@@ -77,6 +84,7 @@ enum BiomarkerStage {
             parameters: [
                 "values": input.scale, "de": "moderated t, BH", "roc": "DeLong 95 %, direction by medians",
                 "panel": "alpha \(options.alpha), \(options.folds)-fold CV, lambda 1se, nested \(options.repeats)×",
+                "excluded": input.excluded.isEmpty ? "none" : input.excluded.joined(separator: ", "),
             ], seed: seed, inputHashes: Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.sha256) }))
         try await store.saveResult(
             StoredResult(

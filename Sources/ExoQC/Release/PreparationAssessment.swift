@@ -289,7 +289,7 @@ public struct PreparationAssessment: Sendable, Hashable, Codable {
                 found.isEmpty
                 ? "\(marker.name) not tested"
                 : detected
-                    ? "\(marker.name) (\(marker.category.label)) detected by \(found.filter(\.detected).map(\.method.rawValue).joined(separator: ", "))"
+                    ? "\(marker.name), \(marker.category.label), detected by \(found.filter(\.detected).map(\.method.rawValue).joined(separator: ", "))"
                     : "\(marker.name) tested and not detected"
             let remedy: String? =
                 switch (outcome, wanted) {

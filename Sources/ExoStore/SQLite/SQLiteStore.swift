@@ -206,6 +206,15 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func recordAudit(actor: String, action: String, entity: String, detail: String) async throws {
+        try await queue.write { db in
+            try AuditRow(
+                id: nil, at: Timestamp.now(), actor: actor, action: action, entity: entity, detail: detail,
+                version: ExoScopeVersion.current
+            ).insert(db)
+        }
+    }
+
     public func result(study: String, kind: String) async throws -> StoredResult? {
         try await queue.read { db in
             guard let row = try ResultRow.filter(Column("studyId") == study && Column("kind") == kind).fetchOne(db)

@@ -1,0 +1,135 @@
+import Foundation
+
+/// A general x–y plot as inline SVG: lines and points, reference lines, a shaded x range and markers.
+///
+/// The EV-QC plots (size distributions, purity, control charts, stability) are drawn with it.
+public struct XYPlot: Sendable {
+    /// One series: a line through its points, dots at them, or both.
+    public struct Series: Sendable {
+        public var label: String?
+        public var points: [(x: Double, y: Double)]
+        public var color: String
+        public var line: Bool
+        public var dots: Bool
+        public var width: Double
+        public var dashed: Bool
+        /// Per-point colours overriding `color` for the dots (control-chart violations).
+        public var dotColors: [String]?
+
+        /// Creates a series.
+        public init(
+            label: String? = nil, points: [(x: Double, y: Double)], color: String, line: Bool = true,
+            dots: Bool = false, width: Double = 1.4, dashed: Bool = false, dotColors: [String]? = nil
+        ) {
+            self.label = label
+            self.points = points
+            self.color = color
+            self.line = line
+            self.dots = dots
+            self.width = width
+            self.dashed = dashed
+            self.dotColors = dotColors
+        }
+    }
+
+    /// A horizontal line across the plot at `y`.
+    public struct Reference: Sendable {
+        public var y: Double
+        public var label: String
+        public var color: String
+
+        /// Creates a reference line.
+        public init(y: Double, label: String, color: String = "#8a96a3") {
+            self.y = y
+            self.label = label
+            self.color = color
+        }
+    }
+
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    public var series: [Series]
+    public var references: [Reference]
+    /// An x range drawn shaded (the small-EV size range).
+    public var shaded: ClosedRange<Double>?
+    /// Vertical dashed lines with labels (a shelf life).
+    public var markers: [(x: Double, label: String)]
+    public var width: Double
+    public var height: Double
+
+    /// Creates a plot.
+    public init(
+        title: String, xLabel: String, yLabel: String, series: [Series], references: [Reference] = [],
+        shaded: ClosedRange<Double>? = nil, markers: [(x: Double, label: String)] = [], width: Double = 520,
+        height: Double = 300
+    ) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.series = series
+        self.references = references
+        self.shaded = shaded
+        self.markers = markers
+        self.width = width
+        self.height = height
+    }
+
+    /// The SVG element; a legend on the right lists the labelled series.
+    public func svg() -> String {
+        // Pixel coordinates to 0.1 px: the plots stay sharp and the report small.
+        func px(_ value: Double) -> String { String(format: "%.1f", value) }
+        let labelled = series.filter { $0.label != nil }
+        let frame = SVGFrame(
+            width: width, height: height, left: 58, right: labelled.isEmpty ? 60 : 130, top: 28, bottom: 40)
+        let xs =
+            series.flatMap { $0.points.map(\.x) } + markers.map(\.x)
+            + (shaded.map { [$0.lowerBound, $0.upperBound] } ?? [])
+        let ys = series.flatMap { $0.points.map(\.y) } + references.map(\.y)
+        let x = LinearScale(covering: xs, range: (frame.left, frame.width - frame.right))
+        let y = LinearScale(covering: ys, range: frame.yRange(inverted: false))
+        var svg = frame.open(title: title) + frame.yAxis(y, label: yLabel) + frame.xAxis(x, label: xLabel)
+        if let shaded {
+            let low = x(max(shaded.lowerBound, x.domain.lowerBound))
+            let high = x(min(shaded.upperBound, x.domain.upperBound))
+            svg +=
+                "<rect x=\"\(low)\" y=\"\(frame.top)\" width=\"\(max(0, high - low))\" height=\"\(frame.height - frame.top - frame.bottom)\" fill=\"#2f9e6b\" fill-opacity=\"0.10\"/>"
+        }
+        for reference in references {
+            let position = y(reference.y)
+            svg +=
+                "<line x1=\"\(frame.left)\" x2=\"\(frame.width - frame.right)\" y1=\"\(position)\" y2=\"\(position)\" stroke=\"\(reference.color)\" stroke-dasharray=\"4 3\"/>"
+            svg +=
+                "<text x=\"\(frame.width - frame.right + 4)\" y=\"\(position + 3)\" font-size=\"9\" fill=\"\(reference.color)\">\(HTML.escape(reference.label))</text>"
+        }
+        for marker in markers {
+            let position = x(marker.x)
+            svg +=
+                "<line x1=\"\(position)\" x2=\"\(position)\" y1=\"\(frame.top)\" y2=\"\(frame.height - frame.bottom)\" stroke=\"#a15c00\" stroke-dasharray=\"3 3\"/>"
+            svg +=
+                "<text x=\"\(position + 3)\" y=\"\(frame.top + 10)\" font-size=\"9\" fill=\"#a15c00\">\(HTML.escape(marker.label))</text>"
+        }
+        for item in series {
+            if item.line, item.points.count > 1 {
+                let path = item.points.map { "\(px(x($0.x))),\(px(y($0.y)))" }.joined(separator: " ")
+                svg +=
+                    "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(item.color)\" stroke-width=\"\(item.width)\"\(item.dashed ? " stroke-dasharray=\"5 3\"" : "")/>"
+            }
+            if item.dots {
+                for (index, point) in item.points.enumerated() {
+                    let color = item.dotColors.map { $0[index % $0.count] } ?? item.color
+                    svg += "<circle cx=\"\(px(x(point.x)))\" cy=\"\(px(y(point.y)))\" r=\"2.8\" fill=\"\(color)\"/>"
+                }
+            }
+        }
+        for (index, item) in labelled.enumerated() {
+            let legendY = frame.top + 6 + 14 * Double(index)
+            let legendX = frame.width - frame.right + (references.isEmpty ? 10 : 48)
+            svg +=
+                "<line x1=\"\(legendX)\" x2=\"\(legendX + 14)\" y1=\"\(legendY)\" y2=\"\(legendY)\" stroke=\"\(item.color)\" stroke-width=\"2\"/>"
+            svg +=
+                "<text x=\"\(legendX + 18)\" y=\"\(legendY + 4)\" font-size=\"10\">\(HTML.escape(item.label ?? ""))</text>"
+        }
+        return svg + "</svg>"
+    }
+}

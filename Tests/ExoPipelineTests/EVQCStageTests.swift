@@ -1,0 +1,61 @@
+import ExoCore
+import ExoDiagnosis
+import ExoFormats
+import ExoPipeline
+import ExoStore
+import ExoTestSupport
+import Foundation
+import Testing
+
+/// The EV-QC stage on the demo study: one failing preparation, its flag carried into the stored values, its sample
+/// left out of discovery, and its page in the report saying why it failed and what would make it pass.
+struct EVQCStageTests {
+    @Test func theDemoFailingPreparationIsGatedAndExplainedOnOnePage() async throws {
+        let folder = try Fixture.temporaryDirectory()
+        try DemoStudy().write(to: folder)
+        let store = try await SQLiteStore()
+        let study = try Pipeline.validate(folder)
+        let id = study.definition.id
+        #expect(study.qc?.preparations.count == 140 && study.qc?.markers.count == 700)
+        _ = try await Pipeline.importStudy(study, into: store, actor: "test")
+        let outcome = try await Pipeline.assessPreparations(study, store: store, actor: "test")
+        #expect(
+            outcome == "140 preparations against 'NSCLC-EXO serum EV preparation': 139 pass, 1 fail (LC027-S1)")
+        #expect(
+            try await Pipeline.assessPreparations(study, store: store, actor: "test")
+                == "unchanged: 140 preparations against 'NSCLC-EXO serum EV preparation': 139 pass, 1 fail (LC027-S1)")
+        let stored = try #require(try await store.result(study: id, kind: "ev-qc"))
+        #expect(stored.provenance.inputHashes.count == study.files.count)
+        #expect(stored.provenance.parameters["specification"] == "NSCLC-EXO serum EV preparation (version 1)")
+        // Every value of the failed preparation carries preparation-qc, and no other value does.
+        let measurements = try await store.measurements(study: id)
+        let flagged = measurements.filter { $0.flags.contains(.preparationQC) }
+        #expect(!flagged.isEmpty && flagged.allSatisfy { $0.sample.rawValue == "LC027-S1" })
+        #expect(measurements.filter { $0.sample.rawValue == "LC027-S1" }.count == flagged.count)
+        // Discovery leaves the sample out and says so.
+        let biomarkers = try await Pipeline.analyzeBiomarkers(studyID: id, store: store, actor: "test")
+        #expect(biomarkers.hasPrefix("67 cases vs 40 controls"))
+        let result = try JSONDecoder().decode(
+            StudyBiomarkers.self,
+            from: Data(try #require(try await store.result(study: id, kind: "biomarkers")).json.utf8))
+        #expect(result.notes.first == "1 sample left out: EV preparation failed QC (LC027-S1)")
+        // One page: the verdict, each failed criterion with its reason and remedy, the size plot and checklist.
+        let html = try await Pipeline.report(studyID: id, from: store)
+        let start = try #require(html.range(of: "<article id=\"prep-LC027-S1\""))
+        let page = String(html[start.lowerBound...].prefix { _ in true })
+        let article = String(page[..<(page.range(of: "</article>")?.upperBound ?? page.endIndex)])
+        for text in [
+            "Fails on: <b>fraction_in_range, particles_per_ug, marker calnexin, signal APOA1</b>",
+            "is below the minimum 1.5e+09 particles/µg: a factor of",
+            "co-isolated protein: add a size-exclusion or density-gradient step",
+            "calnexin shows cellular debris or organelles: clear at 2,000 g and 10,000 g",
+            "large particles or aggregates: filter (0.22 µm)", "LC027-S1: particle size", "MISEV characterisation",
+            "Transparency (EV-METRIC items): 75 %",
+        ] {
+            #expect(article.contains(text), "the page lacks: \(text)")
+        }
+        #expect(html.contains("<a href=\"#prep-LC027-S1\">LC027-S1</a>"))
+        #expect(html.contains("Reference material: Levey–Jennings charts") && html.contains("R24: 1-2s, 1-3s (reject)"))
+        #expect(html.contains("Stability and shelf life (ICH Q1E)"))
+    }
+}
