@@ -25,4 +25,20 @@ struct DocumentationTests {
         #expect(study.measurements.map(\.analyte.name) == ["hsa-miR-4458", "hsa-miR-4458", "hsa-miR-4458"])
         #expect(study.measurements.last?.flags == [.belowDetection])
     }
+
+    /// The specification and the size-bin CSV shown in docs/ev-qc.md read as written.
+    @Test func evQCExamplesRead() throws {
+        let doc = try String(
+            contentsOf: Fixture.repositoryRoot.appendingPathComponent("docs/ev-qc.md"), encoding: .utf8)
+        let release = try #require(doc.range(of: "## Specifications and release")).upperBound
+        let yaml = try #require(doc[release...].firstMatch(of: /```yaml\n((?s).*?)```/)).output.1
+        let spec = try ReleaseSpecification.parse(
+            TextFile(bytes: Array(yaml.utf8), url: URL(fileURLWithPath: "/dev/null"), displayPath: "spec.yaml"))
+        #expect(spec.criteria.count == 4 && spec.requiredMarkers.map(\.name) == ["CD63"] && spec.requiresImaging)
+        let csv = try #require(doc.firstMatch(of: /```\n *(# instrument(?s).*?) *```/)).output.1
+        let bins = try ParticleSizeExport.read(
+            text: csv.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "\n"),
+            displayPath: "bins.csv")
+        #expect(bins.captures == ["capture 1", "capture 2"] && bins.binConcentrations[0] == [1.2e9, 3.4e9])
+    }
 }

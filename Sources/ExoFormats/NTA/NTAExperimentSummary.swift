@@ -44,22 +44,26 @@ public struct NTAExperimentSummary: Sendable {
                 )
             ])
         }
-        try self.init(text: TextFile.utf8OrLatin1(data), displayPath: displayPath)
+        try self.init(bytes: [UInt8](data), displayPath: displayPath)
     }
 
     /// Reads the text of a file.
     public init(text: String, displayPath: String) throws(InputErrorList) {
+        try self.init(bytes: Array(text.utf8), displayPath: displayPath)
+    }
+
+    /// Reads a file's bytes (UTF-8 or Latin-1).
+    ///
+    /// Lines are found on the bytes and only the rows ExoScope reads are split into fields, so the surface-area,
+    /// volume and diffusion sections a file may also hold cost one scan.
+    public init(bytes: [UInt8], displayPath: String) throws(InputErrorList) {
         path = displayPath
-        let fields = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
-            .map { DelimitedTable.split($0, delimiter: UInt8(ascii: ",")) }
-        let lines = fields.map { $0.map(\.text) }
+        let csv = ByteCSV(bytes)
         /// Line `line` (0-based), at field `field` (0-based) when given.
         func at(_ line: Int, _ field: Int? = nil) -> InputLocation {
-            InputLocation(
-                path: displayPath, line: line + 1,
-                column: field.flatMap { $0 < fields[line].count ? fields[line][$0].column : nil })
+            InputLocation(path: displayPath, line: line + 1, column: field.flatMap { csv.column(line, field: $0) })
         }
-        guard lines.first?.first == "NTA Experiment Summary File" else {
+        guard csv.firstFieldIs(0, "NTA Experiment Summary File") else {
             throw InputErrorList([
                 InputError(
                     .wrongType, at: at(0), "not an NTA Experiment Summary File (the first line names the format)",
@@ -68,10 +72,10 @@ public struct NTAExperimentSummary: Sendable {
         }
         let versionLine = 1
         // "Created with NTA 3.2 Dev Build 3.2.16" names the build even where "Software Version" says Unknown.
-        let created = lines.count > 1 && (lines[1].first ?? "").hasPrefix("Created with ") ? lines[1][0] : nil
+        let created = csv.count > 1 ? csv.fields(1).first.flatMap { $0.hasPrefix("Created with ") ? $0 : nil } : nil
         let software =
             created.map { String($0.dropFirst("Created with ".count)) }
-            ?? lines.first { $0.first == "Software Version" }.map { $0.count > 1 ? $0[1] : "" } ?? ""
+            ?? csv.firstLine(where: "Software Version").map { csv.fields($0) }.map { $0.count > 1 ? $0[1] : "" } ?? ""
         guard software.wholeMatch(of: /NTA 3\.[0-9].*/) != nil else {
             throw InputErrorList([
                 InputError(
@@ -81,22 +85,22 @@ public struct NTAExperimentSummary: Sendable {
             ])
         }
         self.software = software
-        sampleDescription = lines.first { $0.first == "Sample Description" }.flatMap { $0.count > 1 ? $0[1] : nil }
+        sampleDescription = csv.firstLine(where: "Sample Description").flatMap {
+            let fields = csv.fields($0)
+            return fields.count > 1 ? fields[1] : nil
+        }
         var errors: [InputError] = []
-        guard let results = lines.firstIndex(where: { $0.first == "[Results]" }) else {
+        guard let results = csv.firstLine(where: "[Results]") else {
             throw InputErrorList([InputError(.missingKey, at: at(0), "missing section '[Results]'")])
         }
         // The captures are the columns of the `Filename:` row (Experiment Details) or of [Size Data]'s row.
-        let filenames = lines.first { $0.first == "Filename:" } ?? lines.first { $0.first == "Filename" } ?? []
+        let filenames = (csv.firstLine(where: "Filename:") ?? csv.firstLine(where: "Filename")).map(csv.fields) ?? []
         let captures = filenames.dropFirst().filter { !$0.isEmpty && $0 != "Average" && $0 != "Standard Error" }
         self.captures = Array(captures)
         let count = captures.count
-        /// The first row after `start` whose first field begins with `label`, and its index.
+        /// The first row at or after `start` whose first field begins with `label`, and its fields.
         func row(_ label: String, after start: Int) -> (index: Int, fields: [String])? {
-            for index in start..<lines.count where lines[index].first?.hasPrefix(label) == true {
-                return (index, lines[index])
-            }
-            return nil
+            csv.firstLine(from: start, prefix: label).map { ($0, csv.fields($0)) }
         }
         func numbers(_ label: String, after start: Int) -> [Double?] {
             guard let (_, fields) = row(label, after: start) else { return Array(repeating: nil, count: count) }
@@ -141,11 +145,13 @@ public struct NTAExperimentSummary: Sendable {
         // Warnings: anything other than OK / No / Yes in [Concentration Warnings] and [Information].
         var warnings: [(String, String, String)] = []
         for section in ["[Concentration Warnings]", "[Information]"] {
-            guard var index = lines.firstIndex(where: { $0.first == section }) else { continue }
+            guard var index = csv.firstLine(where: section) else { continue }
             index += 1
-            while index < lines.count, let item = lines[index].first, !item.isEmpty, !item.hasPrefix("[") {
-                for capture in 0..<count where capture + 1 < lines[index].count {
-                    let value = lines[index][capture + 1]
+            while index < csv.count {
+                let fields = csv.fields(index)
+                guard let item = fields.first, !item.isEmpty, !item.hasPrefix("[") else { break }
+                for capture in 0..<count where capture + 1 < fields.count {
+                    let value = fields[capture + 1]
                     if !["", "OK", "No", "Yes", "Minor vibration"].contains(value) {
                         warnings.append((item, captures[captures.startIndex + capture], value))
                     }
@@ -155,9 +161,12 @@ public struct NTAExperimentSummary: Sendable {
         }
         self.warnings = warnings
         // [Size Data], number weighting: the printed statistics and the histogram after `Graph Data`.
-        let sizeData = lines.firstIndex { $0.first == "[Size Data]" } ?? results
+        let sizeData = csv.firstLine(where: "[Size Data]") ?? results
         let number =
-            lines[sizeData...].firstIndex { $0.first == "Weighting" && $0.count > 1 && $0[1] == "Number" } ?? sizeData
+            (sizeData..<csv.count).first {
+                csv.firstFieldIs($0, "Weighting") && csv.fields($0).dropFirst().first == "Number"
+            }
+            ?? sizeData
         var reported: [String: [Double?]] = [:]
         for label in ["Mean", "Mode", "SD", "D10", "D50", "D90"] {
             reported[label] = row(label, after: number).map { fields in
@@ -168,29 +177,32 @@ public struct NTAExperimentSummary: Sendable {
         validTracks = numbers("Valid Tracks", after: number)
         var centres: [Double] = []
         var bins = [[Double]](repeating: [], count: count)
-        if let graph = row("Graph Data", after: number), graph.index + 2 < lines.count {
-            var index = graph.index + 2
-            while index < lines.count, let first = lines[index].first, !first.isEmpty {
-                let fields = lines[index]
-                guard let centre = Double(first) else {
+        if let graph = csv.firstLine(from: number, prefix: "Graph Data"), graph + 2 < csv.count {
+            var index = graph + 2
+            var ranges: [Range<Int>] = []
+            while index < csv.count {
+                csv.fieldRanges(index, into: &ranges)
+                guard let firstRange = ranges.first, !csv.isBlank(firstRange) else { break }
+                guard let centre = csv.double(firstRange) else {
                     errors.append(
                         InputError(
                             .invalidNumber, at: at(index, 0),
-                            "expected a bin centre (nm) in the size histogram, found \(InputError.quoted(first))"))
+                            "expected a bin centre (nm) in the size histogram, found \(InputError.quoted(csv.text(firstRange)))"
+                        ))
                     break
                 }
                 if let previous = centres.last, centre <= previous {
                     errors.append(
                         InputError(
                             .invalidValue, at: at(index, 0),
-                            "size bins must increase: \(first) nm follows \(previous) nm"))
+                            "size bins must increase: \(csv.text(firstRange)) nm follows \(previous) nm"))
                     break
                 }
                 centres.append(centre)
                 for capture in 0..<count {
-                    let text = capture + 1 < fields.count ? fields[capture + 1] : ""
-                    guard let value = Double(text), value >= 0 else {
+                    guard capture + 1 < ranges.count, let value = csv.double(ranges[capture + 1]), value >= 0 else {
                         if errors.count < 20 {
+                            let text = capture + 1 < ranges.count ? csv.text(ranges[capture + 1]) : ""
                             errors.append(
                                 InputError(
                                     .invalidNumber, at: at(index, capture + 1),
@@ -218,5 +230,118 @@ public struct NTAExperimentSummary: Sendable {
         guard errors.isEmpty else { throw InputErrorList(errors) }
         binCentres = centres
         binConcentrations = bins
+    }
+}
+
+/// A comma-separated file held as bytes: line boundaries found once, fields split and decoded only for the rows
+/// asked for (UTF-8 where valid, else Latin-1), numbers parsed straight from the bytes.
+struct ByteCSV {
+    let bytes: [UInt8]
+    /// Each line's byte range without its terminator (LF, CR LF or CR).
+    let lines: [Range<Int>]
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        var lines: [Range<Int>] = []
+        lines.reserveCapacity(bytes.count / 16)
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let count = buffer.count
+            if memchr(base, 0x0A, count) == nil {
+                // No LF at all: lines end with a lone CR (or the file is one line).
+                var start = 0
+                for index in 0..<count where buffer[index] == 0x0D {
+                    lines.append(start..<index)
+                    start = index + 1
+                }
+                if start < count { lines.append(start..<count) }
+                return
+            }
+            // LF or CR LF: memchr finds each LF; a CR before it is not part of the line.
+            var start = 0
+            while start < count, let found = memchr(base + start, 0x0A, count - start) {
+                let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                lines.append(start..<(index > start && buffer[index - 1] == 0x0D ? index - 1 : index))
+                start = index + 1
+            }
+            if start < count { lines.append(start..<count) }
+        }
+        self.lines = lines
+    }
+
+    var count: Int { lines.count }
+
+    /// Whether line `line`'s first field is exactly `text` (before a comma or the end of the line).
+    func firstFieldIs(_ line: Int, _ text: String) -> Bool {
+        guard line < lines.count else { return false }
+        let range = lines[line]
+        let utf8 = Array(text.utf8)
+        guard range.count >= utf8.count, bytes[range.lowerBound..<(range.lowerBound + utf8.count)].elementsEqual(utf8)
+        else { return false }
+        let next = range.lowerBound + utf8.count
+        return next == range.upperBound || bytes[next] == UInt8(ascii: ",")
+    }
+
+    /// The first line whose first field is `text`.
+    func firstLine(where text: String) -> Int? { lines.indices.first { firstFieldIs($0, text) } }
+
+    /// The first line at or after `start` that begins with `prefix`.
+    func firstLine(from start: Int, prefix: String) -> Int? {
+        let utf8 = Array(prefix.utf8)
+        return (max(0, start)..<lines.count).first { line in
+            let range = lines[line]
+            return range.count >= utf8.count
+                && bytes[range.lowerBound..<(range.lowerBound + utf8.count)].elementsEqual(utf8)
+        }
+    }
+
+    /// The byte ranges of a line's fields, split at commas (a line with a quote goes through the quoting splitter).
+    func fieldRanges(_ line: Int, into ranges: inout [Range<Int>]) {
+        ranges.removeAll(keepingCapacity: true)
+        let range = lines[line]
+        var start = range.lowerBound
+        for index in range where bytes[index] == UInt8(ascii: ",") {
+            ranges.append(start..<index)
+            start = index + 1
+        }
+        ranges.append(start..<range.upperBound)
+    }
+
+    /// A line's fields as text, trimmed, with quotes resolved.
+    func fields(_ line: Int) -> [String] {
+        guard line < lines.count else { return [] }
+        let range = lines[line]
+        if bytes[range].contains(UInt8(ascii: "\"")) {
+            return DelimitedTable.split(Substring(text(range)), delimiter: UInt8(ascii: ",")).map(\.text)
+        }
+        var ranges: [Range<Int>] = []
+        fieldRanges(line, into: &ranges)
+        return ranges.map { text($0).trimmingWhitespace() }
+    }
+
+    /// The 1-based byte column where field `field` of `line` starts.
+    func column(_ line: Int, field: Int) -> Int? {
+        guard line < lines.count else { return nil }
+        var ranges: [Range<Int>] = []
+        fieldRanges(line, into: &ranges)
+        guard field < ranges.count else { return nil }
+        let leading = bytes[ranges[field]].prefix { $0 == 0x20 }.count
+        return ranges[field].lowerBound - lines[line].lowerBound + leading + 1
+    }
+
+    /// The bytes as text: UTF-8 where valid, else Latin-1.
+    func text(_ range: Range<Int>) -> String {
+        let slice = bytes[range]
+        return String(validating: slice, as: UTF8.self)
+            ?? String(String.UnicodeScalarView(slice.map { Unicode.Scalar($0) }))
+    }
+
+    func isBlank(_ range: Range<Int>) -> Bool { bytes[range].allSatisfy { $0 == 0x20 || $0 == 0x09 } }
+
+    /// A decimal number (`12`, `-3.5`, `2.22e+08`) parsed from the bytes, or `nil` for anything else.
+    ///
+    /// The same parser as the feature-matrix reader's (Clinger's exact fast path, `strtod` beyond it).
+    func double(_ range: Range<Int>) -> Double? {
+        bytes.withUnsafeBufferPointer { FeatureMatrix.number($0, range) }
     }
 }

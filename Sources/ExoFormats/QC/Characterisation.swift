@@ -156,7 +156,7 @@ public enum CharacterisationTable {
                 if let data = try? Data(contentsOf: url) {
                     sizeFiles.append((path, data))
                     do {
-                        size = try ParticleSizeExport.read(text: TextFile.utf8OrLatin1(data), displayPath: path)
+                        size = try ParticleSizeExport.read(data: data, displayPath: path)
                     } catch {
                         reader.errors += error.errors
                     }

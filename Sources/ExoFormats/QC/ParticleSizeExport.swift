@@ -71,6 +71,16 @@ public struct ParticleSizeExport: Sendable {
                 )
             ])
         }
+        return try read(data: data, displayPath: displayPath)
+    }
+
+    /// Reads a size export already in memory, recognised by its content.
+    public static func read(data: Data, displayPath: String) throws(InputErrorList) -> ParticleSizeExport {
+        let bytes = [UInt8](data)
+        // NTA exports, the large ones, are read from the bytes without decoding the whole file.
+        if bytes.starts(with: Array("NTA Experiment Summary File".utf8)) {
+            return try NTAExperimentSummary(bytes: bytes, displayPath: displayPath).sizeExport
+        }
         return try read(text: TextFile.utf8OrLatin1(data), displayPath: displayPath)
     }
 
