@@ -54,6 +54,27 @@ struct ReleaseTests {
         #expect(lots[0].metrics["rna_ng_per_1e9_particles"].map { abs($0 / (55 / 2.4e11 * 1e9) - 1) < 0.05 } == true)
     }
 
+    /// Copies per particle: the miRNA's copies per ml of serum over the particles per ml of serum (the preparation's
+    /// concentration × 0.1 ml resuspension ÷ 2 ml input).
+    @Test func miRNACopiesPerParticleGoBackToTheBiofluid() throws {
+        let lots = try Self.lots()
+        var record = try #require(
+            CharacterisationTable.parse(
+                try TextFile(url: Fixture.url("qc/lots.tsv"), displayPath: "lots.tsv"), keyColumn: "lot_id",
+                directory: Fixture.url("qc"), keys: nil
+            ).records.first)
+        record.resuspensionMilliliters = 0.1
+        let sample = Sample(
+            id: try #require(SampleID("S1")), patient: try #require(PatientID("P1")), group: .case, specimen: .serum,
+            preparation: EVPreparation(inputVolumeMilliliters: 2))
+        let assessment = PreparationAssessment(
+            key: "S1", record: record, markers: [], sample: sample, specification: .standard,
+            copiesPerMlBiofluid: ["hsa-miR-21-5p": 4.0e6])
+        let concentration = try #require(lots[0].metrics["concentration_per_ml"])
+        #expect(assessment.metrics["particles_per_ml_biofluid"] == concentration * 0.1 / 2)
+        #expect(assessment.metrics["copies_per_particle:hsa-miR-21-5p"] == 4.0e6 / (concentration * 0.1 / 2))
+    }
+
     static func marker(_ name: String, _ method: MarkerMethod) throws -> MarkerObservation {
         MarkerObservation(
             key: "L", marker: try #require(EVMarker.named(name)), method: method, detected: true,

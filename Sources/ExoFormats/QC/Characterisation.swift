@@ -49,6 +49,8 @@ public struct PreparationRecord: Sendable {
     public var size: ParticleSizeExport?
     public var proteinMicrogramsPerMl: Double?
     public var rnaNanogramsPerMl: Double?
+    /// The volume the isolated EVs were taken up in (ml), to relate them back to the biofluid.
+    public var resuspensionMilliliters: Double?
     public var imaging: EVImaging?
     /// The producing cell source of a lot (`MSC`, `dendritic-cell`, `NK`, `CAR-T`), free text.
     public var source: String?
@@ -89,7 +91,9 @@ public struct MarkerObservation: Sendable, Hashable {
 /// result), keyed by `sample_id` in a study or `lot_id` for lots (docs/ev-qc.md).
 public enum CharacterisationTable {
     /// Columns with a fixed meaning; any other column must hold numbers and is kept as a read-out.
-    public static let knownColumns = ["size_file", "protein_ug_per_ml", "rna_ng_per_ml", "imaging", "source"]
+    public static let knownColumns = [
+        "size_file", "protein_ug_per_ml", "rna_ng_per_ml", "imaging", "source", "resuspension_ml",
+    ]
     /// Columns of the marker table besides the key.
     public static let markerColumns = ["marker", "method", "result", "signal"]
     /// Spellings of a detected and an absent marker.
@@ -143,6 +147,9 @@ public enum CharacterisationTable {
             let protein = reader.parsed(
                 "protein_ug_per_ml", expectation: "a protein concentration ≥ 0 in µg/ml", positive)
             let rna = reader.parsed("rna_ng_per_ml", expectation: "an RNA concentration ≥ 0 in ng/ml", positive)
+            let resuspension = reader.parsed(
+                "resuspension_ml", expectation: "a volume > 0 in ml",
+                { Double($0).flatMap { $0 > 0 && $0.isFinite ? $0 : nil } })
             let imaging = reader.vocabulary("imaging", EVImaging.self)
             var readouts: [String: Double] = [:]
             for column in readoutColumns {
@@ -170,7 +177,8 @@ public enum CharacterisationTable {
             if reader.errors.isEmpty {
                 records.append(
                     PreparationRecord(
-                        key: key, size: size, proteinMicrogramsPerMl: protein, rnaNanogramsPerMl: rna, imaging: imaging,
+                        key: key, size: size, proteinMicrogramsPerMl: protein, rnaNanogramsPerMl: rna,
+                        resuspensionMilliliters: resuspension, imaging: imaging,
                         source: reader.text("source"), readouts: readouts,
                         location: table.location(row: row, column: nil)))
             }

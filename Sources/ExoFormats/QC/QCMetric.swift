@@ -15,6 +15,8 @@ public enum QCMetric: String, Vocabulary, Codable {
     case captureCV = "capture_cv"
     case proteinMicrogramsPerMl = "protein_ug_per_ml"
     case rnaNanogramsPerMl = "rna_ng_per_ml"
+    /// Particles per ml of the original biofluid: concentration × resuspension volume ÷ input volume.
+    case particlesPerMlBiofluid = "particles_per_ml_biofluid"
     /// Particles per µg protein (Webber & Clayton 2013).
     case particlesPerMicrogram = "particles_per_ug"
     /// ng RNA per 10⁹ particles.
@@ -36,6 +38,7 @@ public enum QCMetric: String, Vocabulary, Codable {
     public var unit: String {
         switch self {
         case .concentrationPerMl, .concentrationInRangePerMl: "particles/ml"
+        case .particlesPerMlBiofluid: "particles/ml biofluid"
         case .meanNm, .modeNm, .sdNm, .d10Nm, .d50Nm, .d90Nm: "nm"
         case .proteinMicrogramsPerMl: "µg/ml"
         case .rnaNanogramsPerMl: "ng/ml"

@@ -18,7 +18,7 @@ extension DemoStudy {
     func qcFiles(_ preparations: [(sample: String, date: String)]) -> [(path: String, contents: Data)] {
         var rng = SeededGenerator(seed: parameters.seed &+ 0xE7)
         var files: [(path: String, contents: Data)] = []
-        var characterisation = ["sample_id\tsize_file\tprotein_ug_per_ml\trna_ng_per_ml\timaging"]
+        var characterisation = ["sample_id\tsize_file\tprotein_ug_per_ml\trna_ng_per_ml\tresuspension_ml\timaging"]
         var markers = ["sample_id\tmarker\tmethod\tresult\tsignal"]
         let centres = (0..<1000).map { Double($0) + 0.5 }
         for (sample, date) in preparations {
@@ -54,7 +54,7 @@ extension DemoStudy {
             let protein = concentration / particlesPerMicrogram
             let rna = concentration * 4e-10 * (1 + 0.2 * rng.nextStandardNormal())
             characterisation.append(
-                "\(sample)\t\(path)\t\(String(format: "%.1f", protein))\t\(String(format: "%.1f", rna))\ttem")
+                "\(sample)\t\(path)\t\(String(format: "%.1f", protein))\t\(String(format: "%.1f", rna))\t0.1\ttem")
             let apoa1 = failing ? 0.62 : 0.1 + 0.2 * rng.nextUnitInterval()
             markers += [
                 "\(sample)\tCD63\twestern-blot\tdetected\t", "\(sample)\tTSG101\twestern-blot\tdetected\t",

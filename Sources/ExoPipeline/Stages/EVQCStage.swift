@@ -58,6 +58,16 @@ enum EVQCStage {
                 index.index.map { (index.sample.rawValue, $0) }
             }, uniquingKeysWith: { first, _ in first })
         let records = Dictionary(qc.preparations.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        // Copies per ml of biofluid (qPCR standard curves, dPCR), the mean of each sample's replicates.
+        var copies: [String: [String: [Double]]] = [:]
+        for measurement in measurements
+        where measurement.unit == .copiesPerMilliliter && !measurement.flags.contains(.belowDetection)
+            && !measurement.flags.contains(.excluded)
+        {
+            if let value = measurement.value {
+                copies[measurement.sample.rawValue, default: [:]][measurement.analyte.name, default: []].append(value)
+            }
+        }
         let markers = Dictionary(grouping: qc.markers, by: \.key)
         let range = qc.specification.sizeRange ?? qc.files.sizeRange
         var assessments: [PreparationAssessment] = []
@@ -67,7 +77,8 @@ enum EVQCStage {
             let assessment = PreparationAssessment(
                 key: key, record: records[key], markers: markers[key] ?? [], sample: sample,
                 hemolysisIndex: hemolysis[key], specification: qc.specification, sizeRange: range,
-                reporting: qc.files.reporting)
+                reporting: qc.files.reporting,
+                copiesPerMlBiofluid: (copies[key] ?? [:]).mapValues { $0.reduce(0, +) / Double($0.count) })
             assessments.append(assessment)
             if let size = records[key]?.size {
                 histograms.append(histogram(key: key, size, captures: !assessment.passed))

@@ -71,10 +71,12 @@ public struct PreparationAssessment: Sendable, Hashable, Codable {
     ///   - specification: the acceptance criteria.
     ///   - sizeRange: the small-EV range (the specification's own range wins).
     ///   - reporting: study-level transparency items.
+    ///   - copiesPerMlBiofluid: each miRNA's copies per ml of the biofluid (qPCR standard curve or dPCR), giving
+    ///     `copies_per_particle:<miRNA>` with the particles per ml of biofluid.
     public init(
         key: String, record: PreparationRecord?, markers: [MarkerObservation], sample: Sample? = nil,
         hemolysisIndex: Double? = nil, specification: ReleaseSpecification, sizeRange: ClosedRange<Double> = 30...150,
-        reporting: [String: Bool] = [:]
+        reporting: [String: Bool] = [:], copiesPerMlBiofluid: [String: Double] = [:]
     ) {
         let range = specification.sizeRange ?? sizeRange
         self.key = key
@@ -123,6 +125,16 @@ public struct PreparationAssessment: Sendable, Hashable, Codable {
                 if let input = readouts["cargo_input_copies_per_ml"], input > 0 {
                     set(.encapsulationEfficiency, (copies - before) / input)
                 }
+            }
+        }
+        // Back to the biofluid: the preparation's particles/ml × the volume they were taken up in ÷ the input volume.
+        if let concentration, let resuspension = record?.resuspensionMilliliters,
+            let input = sample?.preparation.inputVolumeMilliliters, input > 0
+        {
+            let particles = concentration * resuspension / input
+            set(.particlesPerMlBiofluid, particles)
+            for (analyte, copies) in copiesPerMlBiofluid where particles > 0 {
+                metrics["copies_per_particle:\(analyte)"] = copies / particles
             }
         }
         set(.hemolysisDeltaCq, hemolysisIndex)
@@ -224,6 +236,10 @@ public struct PreparationAssessment: Sendable, Hashable, Codable {
             tooLow
                 ? "small particles dominate (lipoproteins, protein aggregates): add size-exclusion chromatography or a density gradient"
                 : "large particles dominate (aggregates, apoptotic bodies, cells): add a 10,000 g clearing spin or 0.22 µm filtration"
+        case .particlesPerMlBiofluid:
+            tooLow
+                ? "low recovery from the biofluid: check the isolation's yield and start from a larger input volume"
+                : "more particles than the biofluid plausibly holds: check the resuspension and input volumes"
         case .concentrationPerMl, .concentrationInRangePerMl:
             tooLow
                 ? "concentrate the preparation (ultrafiltration) or isolate from a larger input volume"
