@@ -83,7 +83,7 @@ extension Exoscope.QC {
         /// The rows of one file: pooled, or one per capture.
         static func rows(file: String, range: ClosedRange<Double>, captures: Bool) throws(InputErrorList) -> [Row] {
             let export = try ParticleSizeExport.read(url: URL(fileURLWithPath: file), displayPath: file)
-            let warnings = export.warnings.map { "\($0.capture): \($0.item) \($0.value)" }
+            let warnings = export.warningTexts
             guard !captures else {
                 return export.captures.enumerated().map { index, capture in
                     Row(

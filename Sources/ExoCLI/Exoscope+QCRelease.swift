@@ -46,7 +46,8 @@ extension Exoscope.QC {
                 if let certificate {
                     let page = StudyReport.certificate(
                         assessed.assessments, provenance: assessed.provenance,
-                        issued: String(ISO8601DateFormatter().string(from: Date()).prefix(10)))
+                        issued: String(ISO8601DateFormatter().string(from: Date()).prefix(10)),
+                        histograms: assessed.histograms)
                     try Data(page.render().utf8).write(to: URL(fileURLWithPath: certificate), options: .atomic)
                 }
                 if outputOptions.json || format == .json {
@@ -79,7 +80,8 @@ extension Exoscope.QC {
 
         /// Reads the inputs and assesses every lot.
         static func assess(specification: String, lots: String, markers: String?, key: String) throws -> (
-            assessments: [PreparationAssessment], provenance: Provenance
+            assessments: [PreparationAssessment], provenance: Provenance,
+            histograms: [StudyReportInput.EVQCView.Histogram]
         ) {
             let specFile = try TextFile(url: URL(fileURLWithPath: specification), displayPath: specification)
             let spec = try ReleaseSpecification.parse(specFile)
@@ -98,6 +100,7 @@ extension Exoscope.QC {
                 observations = parsed.observations
                 errors += parsed.errors
             }
+            errors += spec.unknownReadoutErrors(columns: table.readoutColumns)
             guard errors.isEmpty else { throw InputErrorList(errors) }
             let byKey = Dictionary(grouping: observations, by: \.key)
             let assessments = table.records.map { record in
@@ -108,7 +111,10 @@ extension Exoscope.QC {
                 assessments,
                 Provenance(
                     step: "qc release", parameters: ["specification": "\(spec.name) (version \(spec.version))"],
-                    inputHashes: hashes)
+                    inputHashes: hashes),
+                table.records.compactMap { record in
+                    record.size.map { StudyReportInput.EVQCView.Histogram(key: record.key, $0, captures: true) }
+                }
             )
         }
     }
@@ -164,7 +170,7 @@ extension Exoscope.QC {
                         missing.append(record.key)
                         continue
                     }
-                    values.append((record.key, record.source ?? "unknown", value))
+                    values.append((record.key, record.source ?? "no source", value))
                 }
                 if values.isEmpty {
                     let known = Set(table.records.flatMap(\.readouts.keys)).sorted() + QCMetric.spellings
@@ -236,21 +242,17 @@ extension Exoscope.QC {
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
                 let file = try TextFile(url: URL(fileURLWithPath: runs), displayPath: runs)
-                let table = try QCSeriesTable.parse(file, required: ["run"], optionalLabels: ["date", "material"])
-                let charts = table.valueColumns.compactMap { column in
-                    LeveyJennings(
-                        attribute: column,
-                        runs: table.rows.compactMap { row in row.values[column].map { (row.labels["run"] ?? "", $0) } },
-                        baseline: baseline)
-                }
+                let table = try QCSeriesTable.parse(
+                    file, required: ["run"], optionalLabels: ["date", "material"], unique: ["material", "run"])
+                let charts = LeveyJennings.charts(table, baseline: baseline)
                 if outputOptions.json || format == .json {
                     try printJSON(charts)
                 } else {
-                    var output = "attribute\trun\tvalue\tz\trules\tstatus\n"
+                    var output = "material\tattribute\trun\tvalue\tz\trules\tstatus\n"
                     for chart in charts {
                         for point in chart.points {
                             output +=
-                                "\(chart.attribute)\t\(point.run)\t\(point.value)\t\(String(format: "%.3f", point.z))\t\(point.violations.map(\.rawValue).joined(separator: ","))\t\(point.status)\n"
+                                "\(chart.material ?? "")\t\(chart.attribute)\t\(point.run)\t\(point.value)\t\(String(format: "%.3f", point.z))\t\(point.violations.map(\.rawValue).joined(separator: ","))\t\(point.status)\n"
                         }
                     }
                     FileHandle.standardOutput.write(Data(output.utf8))
@@ -310,22 +312,27 @@ extension Exoscope.QC {
                                 ?? "columns: \(series.valueColumns.joined(separator: ", "))")
                     ])
                 }
-                let estimates = series.distinct("condition").compactMap { condition -> ShelfLife? in
-                    let rows = series.rows.filter { $0.labels["condition"] == condition && $0.values[attribute] != nil }
-                    return ShelfLife(
-                        condition: condition, attribute: attribute, times: rows.compactMap(\.time),
-                        values: rows.compactMap { $0.values[attribute] }, minimum: min, maximum: max)
+                let all = ShelfLife.series(series, limits: [attribute: .init(minimum: min, maximum: max)])
+                    .filter { $0.attribute == attribute }
+                let estimates = all.compactMap(\.shelfLife)
+                let dropped = all.filter { $0.shelfLife == nil }
+                if !dropped.isEmpty, !outputOptions.quiet {
+                    FileHandle.standardError.write(
+                        Data(
+                            "no shelf life for \(dropped.map { $0.condition + ($0.lot.map { " · \($0)" } ?? "") }.joined(separator: ", ")): fewer than 3 measurements at 2 or more times\n"
+                                .utf8))
                 }
                 if outputOptions.json || format == .json {
                     try printJSON(estimates)
                     return
                 }
                 var output =
-                    "condition\tn\tintercept\tslope\tcrossing\textrapolation_limit\tshelf_life_months\tset_by\n"
+                    "condition\tlot\tn\tintercept\tslope\tcrossing\textrapolation_limit\tshelf_life_months\tset_by\n"
                 for estimate in estimates {
                     output +=
                         [
-                            estimate.condition, String(estimate.n), String(estimate.intercept), String(estimate.slope),
+                            estimate.condition, estimate.lot ?? "", String(estimate.n), String(estimate.intercept),
+                            String(estimate.slope),
                             estimate.crossing.map { String($0) } ?? "", String(estimate.extrapolationLimit),
                             String(estimate.shelfLife),
                             estimate.limitedByExtrapolation ? "extrapolation limit" : "confidence bound",

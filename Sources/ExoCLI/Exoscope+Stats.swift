@@ -931,10 +931,20 @@ extension Exoscope {
                 var audit: (store: SQLiteStore, studyID: String)?
                 if let study {
                     let directory = URL(fileURLWithPath: study, isDirectory: true)
-                    let studyID = try Pipeline.studyID(of: directory)
-                    let store = try await SQLiteStore(path: database.resolvedPath(studyDirectory: directory))
-                    preparationQC = try await Pipeline.preparationQC(studyID: studyID, store: store) ?? [:]
-                    audit = (store, studyID)
+                    let path = database.resolvedPath(studyDirectory: directory)
+                    // The study's database must exist: opening a missing one would create it empty.
+                    guard FileManager.default.fileExists(atPath: path) else {
+                        throw InputErrorList([
+                            InputError(
+                                .fileNotFound, at: InputLocation(path: path),
+                                "no database \(InputError.quoted(path)) for the study",
+                                hint: "run 'exoscope run \(study)' first, or give the --database it used")
+                        ])
+                    }
+                    let store = try await SQLiteStore(path: path)
+                    let stored = try await Pipeline.preparationQC(study: directory, store: store)
+                    preparationQC = stored.verdicts
+                    audit = (store, stored.studyID)
                 }
                 let scores = try locked.score(data, preparationQC: preparationQC, qcOverride: overrideQC)
                 let overridden = scores.filter { $0.qcOverride != nil }.map(\.sample)

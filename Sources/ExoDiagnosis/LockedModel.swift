@@ -233,7 +233,8 @@ extension LockedModel {
     ///
     /// A sample is refused, with the reason, when it lacks a value for an analyte, its specimen is not the
     /// intended one, or its QC status is not a pass (`pass`, `passed` or `ok`) — or its EV preparation failed QC in
-    /// the study it came from. A QC refusal alone is lifted by `qcOverride`, whose reason the score then carries.
+    /// the study it came from. Only the study's EV-QC refusal is lifted by `qcOverride`, whose reason the score then
+    /// carries; a failing `qc` column is never overridden here.
     ///
     /// - Parameters:
     ///   - matrix: the samples, with the `specimen` and (unless `preparationQC` gives it) `qc` columns.
@@ -266,11 +267,16 @@ extension LockedModel {
         guard errors.isEmpty else { throw InputErrorList(errors) }
         let columns = analytes.map { analyte in matrix.features.firstIndex(of: analyte.feature) }
         let passing: Set<String> = ["pass", "passed", "ok"]
-        /// Why the sample's QC stops it, or `nil` when it passed.
-        func qcRefusal(_ row: Int) -> String? {
-            if let passed = preparationQC?[matrix.samples[row]] {
-                return passed ? nil : "EV preparation failed QC in the study (preparation-qc)"
+        /// The study's EV-QC refusal of a sample it assessed (whatever the model's QC setting): the only refusal
+        /// `qcOverride` lifts.
+        func studyRefusal(_ row: Int) -> String? {
+            preparationQC?[matrix.samples[row]].flatMap {
+                $0 ? nil : "EV preparation failed QC in the study (preparation-qc)"
             }
+        }
+        /// The `qc` column's refusal of a sample the study did not assess, for a model that requires QC.
+        func columnRefusal(_ row: Int) -> String? {
+            guard requiresQC, preparationQC?[matrix.samples[row]] == nil else { return nil }
             guard let status = statuses?[row] else {
                 return preparationQC == nil ? nil : "no QC status: not assessed in the study and no qc column"
             }
@@ -283,7 +289,9 @@ extension LockedModel {
             if let specimen = specimens?[row], specimen.lowercased() != intendedSpecimen.lowercased() {
                 result.refusal =
                     "specimen \(InputError.quoted(specimen)); the model is for \(InputError.quoted(intendedSpecimen))"
-            } else if requiresQC, let refusal = qcRefusal(row), qcOverride == nil {
+            } else if let refusal = columnRefusal(row) {
+                result.refusal = refusal
+            } else if let refusal = studyRefusal(row), qcOverride == nil {
                 result.refusal = refusal
             } else if !lacking.isEmpty {
                 result.refusal = "lacks \(lacking.map(\.0.feature).joined(separator: ", "))"
@@ -301,7 +309,7 @@ extension LockedModel {
                     result.high = Descriptive.quantile(replicated, 1 - tail)
                 }
                 result.call = probability >= cutPoint ? positiveClass : negativeClass
-                if requiresQC, qcRefusal(row) != nil { result.qcOverride = qcOverride }
+                if studyRefusal(row) != nil { result.qcOverride = qcOverride }
                 if let low = result.low, let high = result.high { result.nearCut = low < cutPoint && cutPoint <= high }
             }
             return result

@@ -223,7 +223,10 @@ public struct StudyBiomarkers: Codable, Sendable, Hashable {
         }
         return StudyBiomarkers(
             caseLabel: groups.caseLabel, controlLabel: groups.controlLabel ?? "control", cases: groups.cases.count,
-            controls: groups.controls.count, priorDF: expression?.prior?.df, priorVariance: expression?.prior?.variance,
+            controls: groups.controls.count,
+            // An infinite prior df (the variances agree exactly) is stored as absent: JSON has no infinity.
+            priorDF: expression?.prior.flatMap { $0.df.isFinite ? $0.df : nil },
+            priorVariance: expression?.prior?.variance,
             markers: markers, curves: curves, panel: panel, stageValues: stageValues, survival: survival,
             survivalAdjustedForStage: adjustedForStage, notes: notes, seed: seed)
     }

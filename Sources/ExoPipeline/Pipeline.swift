@@ -317,18 +317,19 @@ public enum Pipeline {
         progress.begin(BiomarkerStage.kind, total: nil)
         let record = try await store.study(id: studyID)
         let metadata = try JSONDecoder().decode(StudyMetadata.self, from: Data(record.definitionJSON.utf8))
-        // Samples whose EV preparation failed QC are left out of discovery (their values carry preparation-qc).
+        // Patients whose chosen sample's EV preparation failed QC are left out of discovery (their values carry
+        // preparation-qc); another sample of theirs never takes its place.
         let failed = try await failedPreparations(studyID: studyID, store: store)
-        let samples = try await store.samples(study: studyID).filter { !failed.contains($0.id.rawValue) }
+        let samples = try await store.samples(study: studyID)
         let normalization = normalizationView(
             metadata: metadata, measurements: try await store.measurements(study: studyID),
             amplificationFactors: amplificationFactors(try await store.curves(study: studyID)))
-        guard var input = BiomarkerStage.input(samples: samples, normalization: normalization) else {
+        guard let input = BiomarkerStage.input(samples: samples, normalization: normalization, excluding: failed)
+        else {
             let outcome = "skipped: no normalised values of at least 2 cases and 2 controls"
             progress.finish(BiomarkerStage.kind, outcome: outcome)
             return outcome
         }
-        input.excluded = failed.sorted()
         let outcome = try await BiomarkerStage.run(
             study: studyID, store: store, input: input, files: try await store.inputFiles(study: studyID), actor: actor)
         progress.finish(BiomarkerStage.kind, outcome: outcome)
@@ -351,33 +352,44 @@ public enum Pipeline {
         return outcome
     }
 
-    /// Each assessed sample's EV-QC verdict (passed or not) from the stored assessment; `nil` without one.
-    public static func preparationQC(studyID: String, store: any Store) async throws -> [String: Bool]? {
-        guard let stored = try await store.result(study: studyID, kind: EVQCStage.kind) else { return nil }
-        let result = try JSONDecoder().decode(EVQCStage.Result.self, from: Data(stored.json.utf8))
-        return Dictionary(result.assessments.map { ($0.key, $0.passed) }, uniquingKeysWith: { first, _ in first })
-    }
-
-    /// The id a study folder's study.yaml declares.
+    /// Each sample's stored EV-QC verdict (passed or not) for a study folder, checked against the folder's files;
+    /// `nil` verdicts when the study has no `qc:` section.
     ///
-    /// - Throws: `InputErrorList` when study.yaml is missing or invalid.
-    public static func studyID(of directory: URL) throws(InputErrorList) -> String {
-        let file: TextFile
-        do {
-            file = try TextFile(
-                url: directory.appendingPathComponent(StudyFile.fileName), displayPath: StudyFile.fileName)
-        } catch {
-            throw InputErrorList([error])
+    /// - Throws: `InputErrorList` when the study does not validate, when it has `qc:` but no stored verdicts, or
+    ///   when its files changed since the verdicts were stored (a stale verdict is never used).
+    public static func preparationQC(study directory: URL, store: any Store) async throws -> (
+        studyID: String, verdicts: [String: Bool]?
+    ) {
+        let study = try validate(directory)
+        let id = study.definition.id
+        guard study.qc != nil else { return (id, nil) }
+        let location = InputLocation(path: StudyFile.fileName)
+        guard let stored = try await store.result(study: id, kind: EVQCStage.kind) else {
+            throw InputErrorList([
+                InputError(
+                    .missingEntry, at: location, "study \(InputError.quoted(id)) has no stored EV-QC verdicts",
+                    hint: "run 'exoscope run \(directory.lastPathComponent)' first (with the same --database)")
+            ])
         }
-        let (definition, errors) = StudyFile.parse(file)
-        guard let definition else { throw InputErrorList(errors) }
-        return definition.id
+        let current = study.files.map {
+            StoredInputFile(path: $0.path, sha256: $0.sha256, byteCount: $0.byteCount, role: $0.role)
+        }
+        guard stored.inputDigest == EVQCStage.digest(files: current) else {
+            throw InputErrorList([
+                InputError(
+                    .fileChanged, at: location,
+                    "the files of study \(InputError.quoted(id)) changed since its EV-QC verdicts were stored",
+                    hint: "run 'exoscope run \(directory.lastPathComponent)' again")
+            ])
+        }
+        let result = try EVQCStage.decode(stored)
+        return (id, Dictionary(result.assessments.map { ($0.key, $0.passed) }, uniquingKeysWith: { first, _ in first }))
     }
 
     /// The sample ids whose preparation failed QC in the stored assessment (empty without one).
     static func failedPreparations(studyID: String, store: any Store) async throws -> Set<String> {
         guard let stored = try await store.result(study: studyID, kind: EVQCStage.kind) else { return [] }
-        return try JSONDecoder().decode(EVQCStage.Result.self, from: Data(stored.json.utf8)).failedSamples
+        return try EVQCStage.decode(stored).failedSamples
     }
 
     /// Validates, imports and reports a study; writes the report to `reportURL`.

@@ -1,5 +1,5 @@
 public import ExoCore
-import ExoFormats
+public import ExoFormats
 public import ExoQC
 import Foundation
 
@@ -21,24 +21,23 @@ extension StudyReportInput {
                 self.pooled = pooled
                 self.captures = captures
             }
-        }
 
-        /// One attribute's stability series under one storage condition.
-        public struct Stability: Sendable {
-            public var condition: String
-            public var attribute: String
-            public var times: [Double]
-            public var values: [Double]
-            public var shelfLife: ShelfLife?
-
-            /// Creates a series.
-            public init(condition: String, attribute: String, times: [Double], values: [Double], shelfLife: ShelfLife?)
-            {
-                self.condition = condition
-                self.attribute = attribute
-                self.times = times
-                self.values = values
-                self.shelfLife = shelfLife
+            /// A size export re-binned to 5 nm up to 600 nm, with each capture's histogram when `captures`.
+            public init(key: String, _ size: ParticleSizeExport, captures: Bool) {
+                let width = 5.0
+                let count = 120
+                func rebin(_ values: [Double]) -> [Double] {
+                    var bins = Array(repeating: 0.0, count: count)
+                    for (centre, value) in zip(size.binCentres, values)
+                    where centre >= 0 && centre < width * Double(count) {
+                        bins[Int(centre / width)] += value
+                    }
+                    return bins
+                }
+                self.init(
+                    key: key, centres: (0..<count).map { (Double($0) + 0.5) * width },
+                    pooled: rebin(size.pooledConcentrations),
+                    captures: captures ? size.binConcentrations.map(rebin) : [])
             }
         }
 
@@ -48,14 +47,14 @@ extension StudyReportInput {
         public var assessments: [PreparationAssessment]
         public var histograms: [Histogram]
         public var controlCharts: [LeveyJennings]
-        public var stability: [Stability]
+        public var stability: [ShelfLife.Series]
         public var provenance: Provenance
 
         /// Creates the view.
         public init(
             specification: String, specificationVersion: String, sizeRange: ClosedRange<Double>,
             assessments: [PreparationAssessment], histograms: [Histogram], controlCharts: [LeveyJennings],
-            stability: [Stability], provenance: Provenance
+            stability: [ShelfLife.Series], provenance: Provenance
         ) {
             self.specification = specification
             self.specificationVersion = specificationVersion
@@ -211,7 +210,7 @@ extension StudyReport {
                 ]
             }, rawColumns: [0, 1, 2, 3, 4, 5])
         html += "<div class=\"plots\">"
-        if let histogram = view.histograms.first(where: { $0.key == assessment.key }) {
+        if let histogram = view.histograms.first(where: { $0.key == assessment.key }), !histogram.captures.isEmpty {
             let colors = GroupComparisonPlot.palette
             var series = histogram.captures.enumerated().map { index, capture in
                 XYPlot.Series(
@@ -268,7 +267,8 @@ extension StudyReport {
                 references.append(.init(y: (chart.mean - k * chart.sd) / scale, label: "−\(Int(k))s"))
             }
             let plot = XYPlot(
-                title: "\(chart.attribute)", xLabel: "run", yLabel: chart.attribute + unit,
+                title: chart.material.map { "\($0): \(chart.attribute)" } ?? chart.attribute, xLabel: "run",
+                yLabel: chart.attribute + unit,
                 series: [
                     XYPlot.Series(
                         points: chart.points.enumerated().map { (Double($0.offset + 1), $0.element.value / scale) },
@@ -279,13 +279,17 @@ extension StudyReport {
             }
             html += figure(
                 plot,
-                "Mean and SD from the first \(chart.baselineRuns) runs. Westgard rules: "
+                "Mean and SD from the first \(chart.baselineRuns) runs"
+                    + (chart.shortBaseline
+                        ? " (fewer than the 20 Westgard asks for; each run is judged by statistics that include it)"
+                        : "")
+                    + ". Westgard rules: "
                     + (flagged.isEmpty ? "none broken." : flagged.joined(separator: "; ") + "."))
         }
         return html + "</div>"
     }
 
-    static func stabilitySection(_ series: [StudyReportInput.EVQCView.Stability]) -> String {
+    static func stabilitySection(_ series: [ShelfLife.Series]) -> String {
         var html = "<h3>Stability and shelf life (ICH Q1E)</h3><div class=\"plots\">"
         var rows: [[String]] = []
         var attributes: [String] = []
@@ -298,9 +302,10 @@ extension StudyReport {
             var references: [XYPlot.Reference] = []
             for (index, item) in items.enumerated() {
                 let color = GroupComparisonPlot.palette[index % GroupComparisonPlot.palette.count]
+                let label = item.condition + (item.lot.map { " · \($0)" } ?? "")
                 plotSeries.append(
                     XYPlot.Series(
-                        label: item.condition, points: zip(item.times, item.values).map { ($0, $1 / scale) },
+                        label: label, points: zip(item.times, item.values).map { ($0, $1 / scale) },
                         color: color, line: false, dots: true))
                 if let shelf = item.shelfLife {
                     let end = max(item.times.max() ?? 0, min(shelf.shelfLife, shelf.extrapolationLimit))
@@ -310,13 +315,13 @@ extension StudyReport {
                             points: grid.map { ($0, (shelf.intercept + shelf.slope * $0) / scale) }, color: color,
                             width: 1))
                     let bound = grid.map { time -> (x: Double, y: Double) in
-                        let b = shelf.bounds(at: time, times: item.times)
+                        let b = shelf.bounds(at: time)
                         return (time, (shelf.minimum != nil ? b.lower : b.upper) / scale)
                     }
                     plotSeries.append(XYPlot.Series(points: bound, color: color, width: 1, dashed: true))
                     if shelf.crossing != nil, !shelf.limitedByExtrapolation {
                         markers.append(
-                            (shelf.shelfLife, "\(item.condition) \(formatNumber(shelf.shelfLife, decimals: 1)) mo"))
+                            (shelf.shelfLife, "\(label) \(formatNumber(shelf.shelfLife, decimals: 1)) mo"))
                     }
                     if references.isEmpty {
                         if let minimum = shelf.minimum {
@@ -327,7 +332,7 @@ extension StudyReport {
                         }
                     }
                     rows.append([
-                        attribute, item.condition, String(item.times.count), qcNumber(shelf.slope),
+                        attribute, label, String(item.times.count), qcNumber(shelf.slope),
                         shelf.crossing.map { formatNumber($0, decimals: 1) } ?? "beyond 240",
                         formatNumber(shelf.extrapolationLimit, decimals: 1), formatNumber(shelf.shelfLife, decimals: 1),
                         shelf.limitedByExtrapolation ? "extrapolation limit" : "confidence bound meets the limit",
@@ -361,9 +366,11 @@ extension StudyReport {
     ///   - assessments: the lots, assessed against one specification.
     ///   - provenance: version, parameters and input hashes of the assessment.
     ///   - issued: the date printed on the certificate.
+    ///   - histograms: each lot's size distribution, for its size plot.
     /// - Returns: the certificate page.
     public static func certificate(
-        _ assessments: [PreparationAssessment], provenance: Provenance, issued: String
+        _ assessments: [PreparationAssessment], provenance: Provenance, issued: String,
+        histograms: [StudyReportInput.EVQCView.Histogram] = []
     ) -> ReportPage {
         let specification = assessments.first.map { "\($0.specification) (version \($0.specificationVersion))" } ?? "–"
         var sections = [
@@ -384,7 +391,8 @@ extension StudyReport {
             let view = StudyReportInput.EVQCView(
                 specification: lot.specification, specificationVersion: lot.specificationVersion,
                 sizeRange: (lot.sizeRange.first ?? 30)...(lot.sizeRange.last ?? 150), assessments: [lot],
-                histograms: [], controlCharts: [], stability: [], provenance: provenance)
+                histograms: histograms.filter { $0.key == lot.key }, controlCharts: [], stability: [],
+                provenance: provenance)
             var body = preparationPage(lot, view: view)
             body = body.replacingOccurrences(
                 of: "<span class=\"ok\">passes</span>", with: "<span class=\"ok\">released</span> under"
@@ -403,7 +411,7 @@ extension StudyReport {
                         "\(HTML.escape($0.key)): \(HTML.escape($0.value))"
                     }.joined(separator: "; ") + "; inputs: "
                     + provenance.inputHashes.sorted { $0.key < $1.key }.map {
-                        "\(HTML.escape($0.key)) sha256 \($0.value.prefix(16))…"
+                        "\(HTML.escape($0.key)) sha256 \($0.value)"
                     }.joined(separator: ", ") + ".</p>"))
         return ReportPage(
             title: "EV lot release certificate", subtitle: "\(specification) · issued \(issued)", sections: sections)

@@ -254,6 +254,13 @@ public enum StudyReport {
         rows.append([
             "Values below detection", String(input.measurements.filter { $0.flags.contains(.belowDetection) }.count),
         ])
+        let gated = input.measurements.filter { $0.flags.contains(.preparationQC) }
+        if !gated.isEmpty {
+            rows.append([
+                "Values of failed EV preparations (preparation-qc)",
+                "\(gated.count) of \(Set(gated.map(\.sample)).count) samples",
+            ])
+        }
         body += HTML.table(header: ["", "count"], rows: rows, numericColumns: [1])
         return ReportPage.Section(id: "summary", title: "Study summary", body: body)
     }
@@ -482,11 +489,13 @@ public enum StudyReport {
             .filter { $0.value.count >= 2 }
         guard !serialPatients.isEmpty else { return nil }
         var body =
-            "<p class=\"note\">Each line is one patient's serial samples (\(serialPatients.count) patients); day 0 is the treatment event of the sample sheet. Response calls arrive with the monitoring stage.</p><div class=\"plots\">"
+            "<p class=\"note\">Each line is one patient's serial samples (\(serialPatients.count) patients); day 0 is the treatment event of the sample sheet. Values of samples whose EV preparation failed QC (preparation-qc) are left out of the lines. Response calls arrive with the monitoring stage.</p><div class=\"plots\">"
         let monitored =
             input.monitored.isEmpty ? Array(Set(input.measurements.map(\.analyte.name))).sorted() : input.monitored
         for analyte in monitored {
-            let values = input.measurements.filter { $0.analyte.name == analyte && $0.value != nil }
+            let values = input.measurements.filter {
+                $0.analyte.name == analyte && $0.value != nil && !$0.flags.contains(.preparationQC)
+            }
             guard let unit = values.first?.unit else { continue }
             var series: [TrajectoryPlot.Series] = []
             for patient in serialPatients.keys.sorted() {

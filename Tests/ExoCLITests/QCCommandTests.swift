@@ -70,8 +70,10 @@ struct QCCommandTests {
         ])
         #expect(stability.status == 0)
         // Crossing = R's uniroot on predict(lm, interval = "confidence", level = 0.90) (bench/qc/qc_reference.R).
-        let fields = try #require(stability.standardOutput.split(separator: "\n").last?.split(separator: "\t"))
-        #expect(abs((Double(fields[4]) ?? 0) - 20.989472619869865) < 1e-8 && fields[7] == "confidence bound")
+        let fields = try #require(
+            stability.standardOutput.split(separator: "\n").last?.split(
+                separator: "\t", omittingEmptySubsequences: false))
+        #expect(abs((Double(fields[5]) ?? 0) - 20.989472619869865) < 1e-8 && fields[8] == "confidence bound")
         #expect(
             try exoscope([
                 "qc", "stability", scratch.appendingPathComponent("stability.tsv").path, "--attribute", "concentration",
@@ -143,5 +145,25 @@ struct QCCommandTests {
         let audit = try #require(try await store.auditLog().last)
         #expect(audit.action == "override-qc" && audit.entity == "NSCLC-EXO-DEMO/score")
         #expect(audit.detail.contains("\"reason\":\"\(reason)\"") && audit.detail.contains("\"samples\":\"LC002-S1\""))
+        // The override lifts the study's EV-QC refusal only; a sample the study did not assess whose qc column
+        // says fail stays refused.
+        var withColumn = "sample\tspecimen\tqc\t" + kept.joined(separator: "\t") + "\n"
+        withColumn += "NEW-1\tserum\tfail" + String(repeating: "\t8", count: kept.count) + "\n"
+        try Data(withColumn.utf8).write(to: samples)
+        let column = try exoscope(["score", model, samples.path, "--study", folder.path, "--override-qc", reason])
+        #expect(column.standardOutput.split(separator: "\n")[1] == "NEW-1\t\t\t\t\t\tQC status 'fail', not a pass\t")
+        // A verdict stored before the study's files changed is never used; nor is a database that does not exist.
+        let spec = folder.appendingPathComponent("qc/specification.yaml")
+        try Data((try String(contentsOf: spec, encoding: .utf8) + "# edited\n").utf8).write(to: spec)
+        let stale = try exoscope(["score", model, samples.path, "--study", folder.path])
+        #expect(stale.status == 65)
+        #expect(
+            stale.standardError.contains(
+                "the files of study 'NSCLC-EXO-DEMO' changed since its EV-QC verdicts were stored"))
+        let missing = try exoscope([
+            "score", model, samples.path, "--study", folder.path, "--database", "/nonexistent/x.sqlite",
+        ])
+        #expect(
+            missing.status == 66 && missing.standardError.contains("no database '/nonexistent/x.sqlite' for the study"))
     }
 }

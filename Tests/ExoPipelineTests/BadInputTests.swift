@@ -86,6 +86,15 @@ struct BadInputTests {
             folder: "qc-unknown-marker", kind: .unknownMarker, location: "qc/markers.tsv:4:4",
             message: "unknown marker 'TSG-110'"),
         Case(
+            folder: "qc-unknown-readout", kind: .missingColumn, location: "qc/specification.yaml:3:5",
+            message: "read-out 'ifng_fold' is not a column of the characterisation table"),
+        Case(
+            folder: "qc-unknown-reporting-item", kind: .unknownKey, location: "study.yaml:16:5",
+            message: "unknown reporting item 'density_gradient'"),
+        Case(
+            folder: "qc-unknown-stability-column", kind: .missingColumn, location: "study.yaml:13:3",
+            message: "stabilityLimits names 'concentration_per_mL', which is not a column of 'qc/stability.tsv'"),
+        Case(
             folder: "rdml-too-few-cycles", kind: .tooFewCycles, location: "data/run.rdml:9:32",
             message:
                 "reaction '2' has 7 amplification cycles for target 'hsa-miR-21-5p'; curve analysis needs at least 10"),

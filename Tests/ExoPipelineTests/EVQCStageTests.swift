@@ -19,11 +19,11 @@ struct EVQCStageTests {
         #expect(study.qc?.preparations.count == 140 && study.qc?.markers.count == 700)
         _ = try await Pipeline.importStudy(study, into: store, actor: "test")
         let outcome = try await Pipeline.assessPreparations(study, store: store, actor: "test")
-        #expect(
-            outcome == "140 preparations against 'NSCLC-EXO serum EV preparation': 139 pass, 1 fail (LC027-S1)")
+        // Counts only in the progress line; which preparation failed is in the stored result and the report.
+        #expect(outcome == "140 preparations against 'NSCLC-EXO serum EV preparation': 139 pass, 1 fail")
         #expect(
             try await Pipeline.assessPreparations(study, store: store, actor: "test")
-                == "unchanged: 140 preparations against 'NSCLC-EXO serum EV preparation': 139 pass, 1 fail (LC027-S1)")
+                == "unchanged: 140 preparations against 'NSCLC-EXO serum EV preparation': 139 pass, 1 fail")
         let stored = try #require(try await store.result(study: id, kind: "ev-qc"))
         #expect(stored.provenance.inputHashes.count == study.files.count)
         #expect(stored.provenance.parameters["specification"] == "NSCLC-EXO serum EV preparation (version 1)")
@@ -57,5 +57,38 @@ struct EVQCStageTests {
         #expect(html.contains("<a href=\"#prep-LC027-S1\">LC027-S1</a>"))
         #expect(html.contains("Reference material: Levey–Jennings charts") && html.contains("R24: 1-2s, 1-3s (reject)"))
         #expect(html.contains("Stability and shelf life (ICH Q1E)"))
+    }
+
+    /// A monitored patient whose baseline preparation fails is left out of discovery; a later sample never takes
+    /// its place, and a failed later sample, never a candidate, is not reported as left out.
+    @Test func aFailedBaselineTakesItsPatientOutOfDiscovery() async throws {
+        let folder = try Fixture.temporaryDirectory()
+        var parameters = DemoStudy.Parameters()
+        parameters.controls = 6
+        parameters.casesByStage = [3, 3, 3, 3]
+        parameters.monitoredPatients = 2
+        parameters.responders = 1
+        try DemoStudy(parameters: parameters).write(to: folder)
+        let markers = folder.appendingPathComponent("qc/markers.tsv")
+        var text = try String(contentsOf: markers, encoding: .utf8)
+        for sample in ["MT001-V1", "MT001-V3"] {
+            text = text.replacingOccurrences(
+                of: "\(sample)\tcalnexin\twestern-blot\tnot-detected\t\n",
+                with: "\(sample)\tcalnexin\twestern-blot\tdetected\t\n")
+        }
+        try Data(text.utf8).write(to: markers)
+        let store = try await SQLiteStore()
+        let study = try Pipeline.validate(folder)
+        _ = try await Pipeline.importStudy(study, into: store, actor: "test")
+        #expect(
+            try await Pipeline.assessPreparations(study, store: store, actor: "test")
+                == "28 preparations against 'NSCLC-EXO serum EV preparation': 26 pass, 2 fail")
+        let outcome = try await Pipeline.analyzeBiomarkers(studyID: study.definition.id, store: store, actor: "test")
+        // 12 diagnostic cases and MT002 (MT001 left out), 6 controls.
+        #expect(outcome.hasPrefix("13 cases vs 6 controls"))
+        let stored = try #require(try await store.result(study: study.definition.id, kind: "biomarkers"))
+        let result = try JSONDecoder().decode(StudyBiomarkers.self, from: Data(stored.json.utf8))
+        #expect(result.notes.first == "1 sample left out: EV preparation failed QC (MT001-V1)")
+        #expect(stored.provenance.parameters["excluded"] == "MT001-V1")
     }
 }

@@ -174,3 +174,108 @@ struct ControlStatisticsTests {
                 && abs((contrast.gHigh ?? 0) - -1.4951454110052591) < 1e-9)
     }
 }
+
+/// The review's edge cases: each either refused with a clear message or handled as the docs say.
+struct QCEdgeCaseTests {
+    static func file(_ text: String, _ name: String = "t.tsv") throws -> TextFile {
+        try TextFile(bytes: Array(text.utf8), url: URL(fileURLWithPath: "/dev/null"), displayPath: name)
+    }
+
+    @Test func nonFiniteReadOutsAndRepeatedSizeFilesAreRefused() throws {
+        let folder = Fixture.url("qc")
+        let nan = CharacterisationTable.parse(
+            try Self.file("lot_id\tendotoxin_eu_per_ml\nL1\tnan\n"), keyColumn: "lot_id", directory: folder, keys: nil)
+        #expect(
+            nan.errors.map(\.description) == [
+                "t.tsv:2:4: error: expected a finite number in column 'endotoxin_eu_per_ml', found 'nan'"
+            ])
+        let repeated = CharacterisationTable.parse(
+            try Self.file("lot_id\tsize_file\nL1\tlot-MSC-01.csv\nL2\tlot-MSC-01.csv\n"), keyColumn: "lot_id",
+            directory: folder, keys: nil)
+        #expect(
+            repeated.errors.map(\.description) == [
+                "t.tsv:3:4: error: size export 'lot-MSC-01.csv' is already the size export of line 2\n  hint: each preparation has its own measurement; check for a copied row"
+            ])
+    }
+
+    @Test func minusSignsMeanNotDetected() throws {
+        let parsed = CharacterisationTable.parseMarkers(
+            try Self.file("lot_id\tmarker\tresult\nL1\tcalnexin\t-\nL1\tGM130\t\u{2212}\nL1\tCD63\t+\n"),
+            keyColumn: "lot_id", keys: nil)
+        #expect(parsed.errors.isEmpty)
+        #expect(parsed.observations.map(\.detected) == [false, false, true])
+    }
+
+    @Test func specimenScopedCriteriaSkipLotsAndOverlapAcrossSpecimensIsRefused() throws {
+        let spec = try ReleaseSpecification.parse(
+            try Self.file(
+                "name: x\ncriteria:\n  - metric: hemolysis_dcq\n    max: 7\n    specimens: [plasma]\n", "s.yaml"))
+        let lot = PreparationAssessment(key: "L1", record: nil, markers: [], specification: spec)
+        #expect(lot.criteria.map(\.outcome) == [.skipped] && lot.passed)
+        let contradictory = Fixture.errorMessages {
+            _ = try ReleaseSpecification.parse(
+                try Self.file(
+                    "name: x\ncriteria:\n  - metric: mode_nm\n    max: 100\n  - metric: mode_nm\n    min: 120\n    specimens: [plasma]\n",
+                    "s.yaml"))
+        }
+        #expect(
+            contradictory.first
+                == "s.yaml:5:5: error: contradictory ranges for 'mode_nm': ≤ 100 (line 3) and ≥ 120 do not overlap\n  hint: no value can pass both; merge them into one criterion"
+        )
+        #expect(
+            Fixture.errorMessages {
+                _ = try ReleaseSpecification.parse(
+                    try Self.file(
+                        "name: x\ncriteria:\n  - metric: mode_nm\n    max: 100\n    optional: maybe\n", "s.yaml"))
+            }.first == "s.yaml:5:15: error: expected yes or no for 'optional', found 'maybe'")
+    }
+
+    @Test func coarseOrEmptyHistogramsGiveNoImpossibleStatistics() throws {
+        // Two bins 450 nm apart: the first edge stops at 0 nm instead of −175 nm, so D10 = 1/9 of [0, 275].
+        let coarse = try #require(SizeDistribution(centres: [50, 500], concentrations: [9, 1]))
+        #expect(abs(coarse.d10 - 275.0 / 9) < 1e-12)
+        #expect(SizeDistribution(centres: [0.5, 1.5], concentrations: [0, 0]) == nil)
+        let empty = ParticleSizeExport(
+            path: "e", format: .sizeBins, software: "x", captures: ["a", "b"], dilution: nil, binCentres: [50, 60],
+            binConcentrations: [[0, 0], [0, 0]])
+        #expect(empty.captureCV == nil)
+        #expect(
+            Fixture.errorMessages { _ = try ParticleSizeExport.read(text: "size_nm,a\n50,1\n", displayPath: "b.csv") }
+                .first
+                == "b.csv:1: error: the size table has 1 bin; a distribution needs at least 2\n  hint: one row per size bin, in increasing order"
+        )
+    }
+
+    @Test func controlChartsAreKeptPerMaterialAndRepeatedRunsRefused() throws {
+        var text = "run\tmaterial\tconcentration_per_ml\n"
+        for run in 1...4 {
+            text += "R\(run)\tlow\t\(run % 2 == 0 ? 9 : 11)\n"
+            text += "R\(run)\thigh\t\(run % 2 == 0 ? 99 : 101)\n"
+        }
+        let table = try QCSeriesTable.parse(
+            try Self.file(text), required: ["run"], optionalLabels: ["material"], unique: ["material", "run"])
+        let charts = LeveyJennings.charts(table)
+        #expect(charts.map { $0.material ?? "" } == ["low", "high"] && charts.map(\.mean) == [10, 100])
+        #expect(charts.allSatisfy { $0.shortBaseline && $0.points.count == 4 })
+        #expect(
+            Fixture.errorMessages {
+                _ = try QCSeriesTable.parse(
+                    try Self.file(text + "R2\tlow\t10\n"), required: ["run"], optionalLabels: ["material"],
+                    unique: ["material", "run"])
+            }.first == "t.tsv:10:1: error: material 'low', run 'R2' appears again (first on line 4)")
+    }
+
+    @Test func stabilityLotsAreNeverPooled() throws {
+        var text = "condition\tlot\tmonths\tconcentration\n"
+        for (lot, loss) in [("A", 0.1), ("B", 0.3)] {
+            for month in [0, 3, 6, 9] { text += "4 °C\t\(lot)\t\(month)\t\(10 - loss * Double(month))\n" }
+        }
+        let table = try QCSeriesTable.parse(
+            try Self.file(text), required: ["condition"], optionalLabels: ["lot"], timeColumn: "months")
+        let series = ShelfLife.series(table, limits: ["concentration": .init(minimum: 8)])
+        #expect(series.map { $0.lot ?? "" } == ["A", "B"])
+        // Exact lines: the bound meets the limit where the line does (residual SD 0): 20 and 6.67 months.
+        #expect(abs((series[1].shelfLife?.crossing ?? 0) - 20.0 / 3) < 1e-6)
+        #expect(series[0].shelfLife?.shelfLife == 18, "lot A is capped at Q1E's 9 + 9 months")
+    }
+}

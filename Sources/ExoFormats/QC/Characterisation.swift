@@ -98,7 +98,9 @@ public enum CharacterisationTable {
     public static let markerColumns = ["marker", "method", "result", "signal"]
     /// Spellings of a detected and an absent marker.
     static let detectedSpellings: Set<String> = ["detected", "positive", "yes", "+", "present", "pos"]
-    static let absentSpellings: Set<String> = ["not-detected", "not detected", "negative", "no", "-", "absent", "neg"]
+    static let absentSpellings: Set<String> = [
+        "not-detected", "not detected", "negative", "no", "-", "\u{2212}", "absent", "neg",
+    ]
 
     /// Parses a characterisation table, reading each size export it names from `directory`.
     ///
@@ -107,23 +109,25 @@ public enum CharacterisationTable {
     ///   - keyColumn: `sample_id` or `lot_id`.
     ///   - directory: where `size_file` paths start.
     ///   - keys: the keys the rows may use (`nil` accepts any).
-    /// - Returns: the records, the size files read (path, bytes) for hashing, and every error.
+    /// - Returns: the records, the size files read (path, bytes) for hashing, the read-out columns, and every error.
     public static func parse(_ file: TextFile, keyColumn: String, directory: URL, keys: Set<String>?) -> (
-        records: [PreparationRecord], sizeFiles: [(path: String, data: Data)], errors: [InputError]
+        records: [PreparationRecord], sizeFiles: [(path: String, data: Data)], readoutColumns: [String],
+        errors: [InputError]
     ) {
         let table: DelimitedTable
         do {
             table = try DelimitedTable(file)
         } catch {
-            return ([], [], error.errors)
+            return ([], [], [], error.errors)
         }
         var errors = table.missingColumnErrors(
             [keyColumn], hint: "the first column names the preparation: \(keyColumn)")
-        guard errors.isEmpty else { return ([], [], errors) }
+        guard errors.isEmpty else { return ([], [], [], errors) }
         let readoutColumns = table.header.map(\.text).filter { $0 != keyColumn && !knownColumns.contains($0) }
         var records: [PreparationRecord] = []
         var sizeFiles: [(path: String, data: Data)] = []
         var seen: [String: Int] = [:]
+        var sizeFileLines: [String: Int] = [:]
         for row in table.rows {
             var reader = RowReader(table: table, row: row, missing: SampleSheet.missingSpellings)
             guard let key = reader.text(keyColumn) else {
@@ -153,20 +157,36 @@ public enum CharacterisationTable {
             let imaging = reader.vocabulary("imaging", EVImaging.self)
             var readouts: [String: Double] = [:]
             for column in readoutColumns {
-                if let value = reader.parsed(column, expectation: "a number", kind: .invalidNumber, { Double($0) }) {
+                if let value = reader.parsed(
+                    column, expectation: "a finite number", kind: .invalidNumber,
+                    { Double($0).flatMap { $0.isFinite ? $0 : nil } })
+                {
                     readouts[column] = value
                 }
             }
             var size: ParticleSizeExport?
             if let path = reader.text("size_file") {
                 let url = directory.appendingPathComponent(path)
-                if let data = try? Data(contentsOf: url) {
+                var isDirectory: ObjCBool = false
+                let exists = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+                if let earlier = sizeFileLines[path] {
+                    reader.fail(
+                        .invalidValue, "size_file",
+                        "size export \(InputError.quoted(path)) is already the size export of line \(earlier)",
+                        hint: "each preparation has its own measurement; check for a copied row")
+                } else if exists, !isDirectory.boolValue, let data = try? Data(contentsOf: url) {
+                    sizeFileLines[path] = row.line
                     sizeFiles.append((path, data))
                     do {
                         size = try ParticleSizeExport.read(data: data, displayPath: path)
                     } catch {
                         reader.errors += error.errors
                     }
+                } else if exists {
+                    reader.fail(
+                        .unreadableFile, "size_file",
+                        "cannot read size export \(InputError.quoted(path))\(isDirectory.boolValue ? ": it is a folder" : "")",
+                        hint: "check the path and the file's permissions")
                 } else {
                     reader.fail(
                         .fileNotFound, "size_file", "size export \(InputError.quoted(path)) does not exist",
@@ -183,7 +203,7 @@ public enum CharacterisationTable {
                         location: table.location(row: row, column: nil)))
             }
         }
-        return errors.isEmpty ? (records, sizeFiles, []) : ([], sizeFiles, errors)
+        return errors.isEmpty ? (records, sizeFiles, readoutColumns, []) : ([], sizeFiles, readoutColumns, errors)
     }
 
     /// Parses a marker table.
@@ -212,6 +232,7 @@ public enum CharacterisationTable {
         for row in table.rows {
             var reader = RowReader(table: table, row: row, missing: SampleSheet.missingSpellings)
             let key = reader.text(keyColumn)
+            if key == nil { reader.fail(.invalidValue, keyColumn, "expected a \(keyColumn), found an empty field") }
             if let key, let keys, !keys.contains(key) {
                 reader.fail(
                     .unknownSample, keyColumn, "\(keyColumn) \(InputError.quoted(key)) is not in the sample sheet",
@@ -229,7 +250,10 @@ public enum CharacterisationTable {
             }
             let method = reader.vocabulary("method", MarkerMethod.self) ?? .other
             var detected: Bool?
-            if let result = reader.text("result") {
+            // The result is read as written: "-" means not detected here, not a missing value.
+            let resultIndex = table.columnIndex("result")
+            let resultText = resultIndex.flatMap { $0 < row.fields.count ? row.fields[$0].text : nil }
+            if let result = resultText, !result.isEmpty {
                 if detectedSpellings.contains(result.lowercased()) {
                     detected = true
                 } else if absentSpellings.contains(result.lowercased()) {

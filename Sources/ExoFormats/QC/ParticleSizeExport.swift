@@ -43,6 +43,9 @@ public struct ParticleSizeExport: Sendable {
         self.warnings = warnings
     }
 
+    /// The warnings as text, "capture: item value".
+    public var warningTexts: [String] { warnings.map { "\($0.capture): \($0.item) \($0.value)" } }
+
     /// The captures' histograms averaged bin by bin.
     public var pooledConcentrations: [Double] {
         binCentres.indices.map { bin in
@@ -55,6 +58,7 @@ public struct ParticleSizeExport: Sendable {
         let totals = binConcentrations.map { $0.reduce(0, +) }
         guard totals.count > 1 else { return nil }
         let mean = totals.reduce(0, +) / Double(totals.count)
+        guard mean > 0 else { return nil }
         let variance = totals.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(totals.count - 1)
         return variance.squareRoot() / mean
     }

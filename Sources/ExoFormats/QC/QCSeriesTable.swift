@@ -36,11 +36,13 @@ public struct QCSeriesTable: Sendable {
     ///   - required: label columns the table must have (`run`; `condition`).
     ///   - optionalLabels: other text columns (`date`, `lot`, `material`).
     ///   - timeColumn: a numeric column read as time, required when given (`months`).
+    ///   - unique: label columns whose values together name at most one row (`material`, `run`).
     /// - Returns: the table's rows with their labels, time and values.
     /// - Throws: `InputErrorList`: a missing column, a value that is not a number, a negative time, or no value
     ///   column at all.
     public static func parse(
-        _ file: TextFile, required: [String], optionalLabels: [String] = [], timeColumn: String? = nil
+        _ file: TextFile, required: [String], optionalLabels: [String] = [], timeColumn: String? = nil,
+        unique: [String] = []
     ) throws(InputErrorList) -> QCSeriesTable {
         let table = try DelimitedTable(file)
         var errors = table.missingColumnErrors(
@@ -56,6 +58,7 @@ public struct QCSeriesTable: Sendable {
         }
         guard errors.isEmpty else { throw InputErrorList(errors) }
         var rows: [Row] = []
+        var firstLine: [[String]: Int] = [:]
         for row in table.rows {
             var reader = RowReader(table: table, row: row, missing: SampleSheet.missingSpellings)
             var labelValues: [String: String] = [:]
@@ -84,6 +87,17 @@ public struct QCSeriesTable: Sendable {
                     })
                 {
                     values[column] = value
+                }
+            }
+            if !unique.isEmpty, let last = unique.last {
+                let identity = unique.map { labelValues[$0] ?? "" }
+                if let earlier = firstLine[identity] {
+                    reader.fail(
+                        .duplicateIdentifier, last,
+                        "\(unique.map { "\($0) \(InputError.quoted(labelValues[$0] ?? ""))" }.joined(separator: ", ")) appears again (first on line \(earlier))"
+                    )
+                } else {
+                    firstLine[identity] = row.line
                 }
             }
             errors += reader.errors

@@ -167,19 +167,7 @@ public struct ReleaseSpecification: Sendable, Hashable {
         var top = YAMLMapping(mapping, path: path, lines: file.lines, validKeys: keys)
         let name = top.string("name", required: true)
         let version = top.string("version") ?? "1"
-        var sizeRange: ClosedRange<Double>?
-        let rangeItems = top.sequence("sizeRange")
-        if !rangeItems.isEmpty {
-            let bounds = rangeItems.compactMap { $0.string.flatMap(Double.init) }
-            if bounds.count == 2, bounds[0] >= 0, bounds[0] < bounds[1] {
-                sizeRange = bounds[0]...bounds[1]
-            } else if let node = top.value("sizeRange") {
-                top.errors.append(
-                    InputError(
-                        .contradictoryRange, at: top.location(of: node),
-                        "expected 'sizeRange: [LOW, HIGH]' in nm with LOW < HIGH", hint: "such as [30, 150]"))
-            }
-        }
+        let sizeRange = top.sizeRange("sizeRange")
         var criteria: [Criterion] = []
         for item in top.sequence("criteria") {
             guard case .mapping(let itemMapping) = item else {
@@ -234,7 +222,7 @@ public struct ReleaseSpecification: Sendable, Hashable {
                 }
                 return specimen
             }
-            let optional = entry.string("optional").map { ["true", "yes"].contains($0.lowercased()) } ?? false
+            let optional = entry.flag("optional") ?? false
             top.errors += entry.errors
             if let subject, entry.errors.isEmpty {
                 criteria.append(
@@ -317,6 +305,22 @@ public struct ReleaseSpecification: Sendable, Hashable {
             maximumSignal: maximumSignal, requiresImaging: requiresImaging)
     }
 
+    /// Criteria on read-outs that the characterisation table does not have (a read-out is one of its numeric
+    /// columns, a computed metric, or `copies_per_particle:<miRNA>`), each with the nearest column.
+    public func unknownReadoutErrors(columns: [String]) -> [InputError] {
+        criteria.compactMap { criterion in
+            guard case .readout(let name) = criterion.subject, !columns.contains(name),
+                QCMetric(rawValue: name) == nil, !name.hasPrefix("copies_per_particle:")
+            else { return nil }
+            return InputError(
+                .missingColumn, at: criterion.location,
+                "read-out \(InputError.quoted(name)) is not a column of the characterisation table",
+                hint: EditDistance.didYouMean(name, in: columns)
+                    ?? (columns.isEmpty
+                        ? "the table has no read-out columns" : "read-out columns: \(columns.joined(separator: ", "))"))
+        }
+    }
+
     /// A marker named in the file, or `nil` with an `unknownMarker` error suggesting the nearest names.
     private static func resolveMarker(_ node: Node, in mapping: inout YAMLMapping) -> EVMarker? {
         guard let text = node.string else {
@@ -337,12 +341,16 @@ public struct ReleaseSpecification: Sendable, Hashable {
         return marker
     }
 
-    /// Two criteria on the same quantity and specimens whose ranges share no value.
+    /// Two criteria on the same quantity that apply together to some specimen (the same specimens, overlapping
+    /// ones, or one of them for all) and whose ranges share no value.
     static func overlapErrors(_ criteria: [Criterion]) -> [InputError] {
         var errors: [InputError] = []
         for (index, first) in criteria.enumerated() {
             for second in criteria[(index + 1)...] where second.subject == first.subject {
-                guard Set(first.specimens) == Set(second.specimens) else { continue }
+                guard
+                    first.specimens.isEmpty || second.specimens.isEmpty
+                        || !Set(first.specimens).isDisjoint(with: second.specimens)
+                else { continue }
                 let low = max(first.minimum ?? -.infinity, second.minimum ?? -.infinity)
                 let high = min(first.maximum ?? .infinity, second.maximum ?? .infinity)
                 if low > high {

@@ -38,7 +38,9 @@ public enum SizeBinTable {
             if let colon = line.firstIndex(of: ":") {
                 let key = line[..<colon].trimmingWhitespace().lowercased()
                 let value = line[line.index(after: colon)...].trimmingWhitespace()
-                let location = InputLocation(path: displayPath, line: index + 1, column: 3)
+                // The key's byte column: after "#" and any spaces.
+                let location = InputLocation(
+                    path: displayPath, line: index + 1, column: 2 + line.utf8.prefix { $0 == 0x20 }.count)
                 switch key {
                 case "instrument": instrument = value
                 case "sample": break
@@ -132,10 +134,12 @@ public enum SizeBinTable {
                 columns[capture].append(value * (dilution ?? 1))
             }
         }
-        if errors.isEmpty, centres.isEmpty {
+        if errors.isEmpty, centres.count < 2 {
             errors.append(
                 InputError(
-                    .emptyTable, at: InputLocation(path: displayPath, line: index + 1), "the size table has no bins"))
+                    .emptyTable, at: InputLocation(path: displayPath, line: index + 1),
+                    "the size table has \(centres.count) bin\(centres.count == 1 ? "" : "s"); a distribution needs at least 2",
+                    hint: "one row per size bin, in increasing order"))
         }
         guard errors.isEmpty else { throw InputErrorList(errors) }
         return ParticleSizeExport(

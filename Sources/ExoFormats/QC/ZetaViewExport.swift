@@ -61,7 +61,7 @@ public enum ZetaViewExport {
         }
         var dilution: Double?
         if let written = values["Dilution:"] {
-            if let factor = Double(written.text), factor > 0, factor.isFinite {
+            if let factor = Double(written.text.replacingOccurrences(of: ",", with: ".")), factor > 0, factor.isFinite {
                 dilution = factor
             } else {
                 errors.append(
@@ -123,7 +123,15 @@ public enum ZetaViewExport {
                 continue
             }
             // The row of −1 ends the linear bins; the logarithmic bins that follow repeat the distribution.
-            if size < 0 { break }
+            if size == -1 { break }
+            guard size >= 0 else {
+                errors.append(
+                    InputError(
+                        .invalidNumber, at: at(sizeColumn),
+                        "expected a size ≥ 0 nm (or the -1.000E+0 row that ends the linear bins), found \(InputError.quoted(fields[sizeColumn].text))"
+                    ))
+                continue
+            }
             guard let concentration = number(fields[concentrationColumn]) else {
                 errors.append(
                     InputError(
@@ -149,10 +157,12 @@ public enum ZetaViewExport {
             centres.append(size)
             concentrations.append(concentration * (dilution ?? 1))
         }
-        if errors.isEmpty, centres.isEmpty {
+        if errors.isEmpty, centres.count < 2 {
             errors.append(
                 InputError(
-                    .emptyTable, at: InputLocation(path: displayPath, line: start + 1), "the size table has no bins"))
+                    .emptyTable, at: InputLocation(path: displayPath, line: start + 1),
+                    "the size table has \(centres.count) bin\(centres.count == 1 ? "" : "s"); a distribution needs at least 2",
+                    hint: "a run with no tracked particles has no size distribution; measure again"))
         }
         guard errors.isEmpty else { throw InputErrorList(errors) }
         return ParticleSizeExport(

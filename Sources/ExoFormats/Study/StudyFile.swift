@@ -179,18 +179,7 @@ public enum StudyFile {
     /// The `qc:` mapping, or `nil` when the study has none (or it has errors, which are recorded).
     private static func qcFiles(in top: inout YAMLMapping) -> StudyQCFiles? {
         guard var qc = top.mapping("qc", validKeys: StudyQCFiles.keys) else { return nil }
-        var sizeRange: ClosedRange<Double> = 30...150
-        if let node = qc.value("sizeRange") {
-            let bounds = qc.sequence("sizeRange").compactMap { $0.string.flatMap(Double.init) }
-            if bounds.count == 2, bounds[0] >= 0, bounds[0] < bounds[1] {
-                sizeRange = bounds[0]...bounds[1]
-            } else {
-                qc.errors.append(
-                    InputError(
-                        .contradictoryRange, at: qc.location(of: node),
-                        "expected 'sizeRange: [LOW, HIGH]' in nm with LOW < HIGH", hint: "such as [30, 150]"))
-            }
-        }
+        let sizeRange = qc.sizeRange("sizeRange") ?? 30...150
         let characterisation = qc.string("characterisation", required: true)
         var reporting: [String: Bool] = [:]
         if let node = qc.value("reporting") {

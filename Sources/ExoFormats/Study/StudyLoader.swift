@@ -126,11 +126,13 @@ public enum StudyLoader {
         var specification = ReleaseSpecification.standard
         var referenceRuns: QCSeriesTable?
         var stability: QCSeriesTable?
+        var readoutColumns: [String] = []
         guard let file = read(qcFiles.characterisation) else { return (nil, [], []) }
         do {
             let parsed = CharacterisationTable.parse(
                 file, keyColumn: "sample_id", directory: directory, keys: samples.isEmpty ? nil : samples)
             preparations = parsed.records
+            readoutColumns = parsed.readoutColumns
             errors += parsed.errors
             for size in parsed.sizeFiles {
                 files.append(
@@ -148,13 +150,15 @@ public enum StudyLoader {
         if let path = qcFiles.specification, let file = read(path) {
             do {
                 specification = try ReleaseSpecification.parse(file)
+                errors += specification.unknownReadoutErrors(columns: readoutColumns)
             } catch {
                 errors += error.errors
             }
         }
         if let path = qcFiles.referenceRuns, let file = read(path) {
             do {
-                referenceRuns = try QCSeriesTable.parse(file, required: ["run"], optionalLabels: ["date", "material"])
+                referenceRuns = try QCSeriesTable.parse(
+                    file, required: ["run"], optionalLabels: ["date", "material"], unique: ["material", "run"])
             } catch {
                 errors += error.errors
             }
@@ -166,6 +170,16 @@ public enum StudyLoader {
             } catch {
                 errors += error.errors
             }
+        }
+        for name in qcFiles.stabilityLimits.keys.sorted() where !(stability?.valueColumns.contains(name) ?? false) {
+            errors.append(
+                InputError(
+                    .missingColumn, at: qcFiles.location,
+                    qcFiles.stability == nil
+                        ? "stabilityLimits names \(InputError.quoted(name)) but qc: names no stability table"
+                        : "stabilityLimits names \(InputError.quoted(name)), which is not a column of \(InputError.quoted(qcFiles.stability ?? ""))",
+                    hint: EditDistance.didYouMean(name, in: stability?.valueColumns ?? [])
+                        ?? "add 'stability: qc/stability.tsv' or remove the limit"))
         }
         guard errors.isEmpty else { return (nil, errors, files) }
         return (

@@ -93,6 +93,35 @@ package struct YAMLMapping {
         return value
     }
 
+    /// A `[LOW, HIGH]` size range in nm (`nil` when the key is absent or wrong, which is recorded).
+    package mutating func sizeRange(_ key: String) -> ClosedRange<Double>? {
+        guard let node = node[key] else { return nil }
+        let bounds = sequence(key).compactMap { $0.string.flatMap(Double.init) }
+        guard bounds.count == 2, bounds[0] >= 0, bounds[0] < bounds[1] else {
+            errors.append(
+                InputError(
+                    .contradictoryRange, at: location(of: node),
+                    "expected '\(key): [LOW, HIGH]' in nm with LOW < HIGH", hint: "such as [30, 150]"))
+            return nil
+        }
+        return bounds[0]...bounds[1]
+    }
+
+    /// A yes/no flag (`true`, `yes`, `false`, `no`); `nil` when absent, an error when anything else.
+    package mutating func flag(_ key: String) -> Bool? {
+        guard let text = string(key), let node = node[key] else { return nil }
+        switch text.lowercased() {
+        case "true", "yes": return true
+        case "false", "no": return false
+        default:
+            errors.append(
+                InputError(
+                    .invalidValue, at: location(of: node),
+                    "expected yes or no for '\(key)', found \(InputError.quoted(text))"))
+            return nil
+        }
+    }
+
     /// A value from a closed vocabulary.
     package mutating func vocabulary<V: Vocabulary>(
         _ key: String, _ type: V.Type, kind: InputError.Kind = .invalidValue

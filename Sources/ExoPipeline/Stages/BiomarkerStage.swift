@@ -29,13 +29,18 @@ enum BiomarkerStage {
         var excluded: [String] = []
     }
 
-    static func input(samples: [Sample], normalization: StudyReportInput.NormalizationView?) -> Input? {
+    /// The analysis input; each patient's first sample is chosen from all their samples, and a patient whose
+    /// first sample is in `excluded` (its preparation failed QC) is left out rather than represented by a later one.
+    static func input(
+        samples: [Sample], normalization: StudyReportInput.NormalizationView?, excluding excluded: Set<String> = []
+    ) -> Input? {
         guard let normalization, !normalization.deltaCq.isEmpty else { return nil }
-        let first = Dictionary(grouping: samples.filter { $0.group == .case || $0.group == .control }, by: \.patient)
+        let chosen = Dictionary(grouping: samples.filter { $0.group == .case || $0.group == .control }, by: \.patient)
             .values.compactMap { group in
                 group.min { ($0.timepoint.dayOffset ?? 0, $0.id) < ($1.timepoint.dayOffset ?? 0, $1.id) }
             }
             .sorted { $0.id < $1.id }
+        let first = chosen.filter { !excluded.contains($0.id.rawValue) }
         let features = normalization.deltaCq.keys.sorted()
         let values = features.map { analyte in
             first.map { sample in normalization.deltaCq[analyte]?[sample.id].map { -$0 } ?? .nan }
@@ -49,7 +54,8 @@ enum BiomarkerStage {
         return Input(
             matrix: matrix, groups: groups, stages: first.map { $0.clinical.stage?.group },
             metastasis: first.map { $0.clinical.metastasis }, followUp: first.map(\.followUp),
-            scale: "−ΔCq (\(normalization.chosen)), each patient's first sample")
+            scale: "−ΔCq (\(normalization.chosen)), each patient's first sample",
+            excluded: chosen.map(\.id.rawValue).filter(excluded.contains))
     }
 
     /// A digest of what the result depends on: version, seed, scale and every stored input file.

@@ -28,7 +28,7 @@ enum EVQCStage {
         /// preparations.
         var histograms: [Histogram]
         var controlCharts: [LeveyJennings]
-        var stability: [StabilitySeries]
+        var stability: [ShelfLife.Series]
 
         /// Sample ids whose preparation failed.
         var failedSamples: Set<String> { Set(assessments.filter { !$0.passed }.map(\.key)) }
@@ -39,15 +39,6 @@ enum EVQCStage {
         var centres: [Double]
         var pooled: [Double]
         var captures: [[Double]]
-    }
-
-    /// One attribute under one storage condition.
-    struct StabilitySeries: Codable {
-        var condition: String
-        var attribute: String
-        var times: [Double]
-        var values: [Double]
-        var shelfLife: ShelfLife?
     }
 
     /// Assesses every preparation of a study with `qc:`; `nil` for a study without.
@@ -72,7 +63,8 @@ enum EVQCStage {
         let range = qc.specification.sizeRange ?? qc.files.sizeRange
         var assessments: [PreparationAssessment] = []
         var histograms: [Histogram] = []
-        for sample in study.samples.sorted(by: { $0.id < $1.id }) where records[sample.id.rawValue] != nil {
+        // Every sample is assessed: one without a characterisation row has nothing measured and fails.
+        for sample in study.samples.sorted(by: { $0.id < $1.id }) {
             let key = sample.id.rawValue
             let assessment = PreparationAssessment(
                 key: key, record: records[key], markers: markers[key] ?? [], sample: sample,
@@ -87,71 +79,31 @@ enum EVQCStage {
         return Result(
             specification: qc.specification.name, specificationVersion: qc.specification.version,
             sizeRange: [range.lowerBound, range.upperBound], assessments: assessments, histograms: histograms,
-            controlCharts: controlCharts(qc.referenceRuns),
-            stability: stability(qc.stability, limits: qc.files.stabilityLimits))
+            controlCharts: qc.referenceRuns.map { LeveyJennings.charts($0) } ?? [],
+            stability: qc.stability.map { ShelfLife.series($0, limits: qc.files.stabilityLimits) } ?? [])
     }
 
-    /// A size export re-binned to 5 nm up to 600 nm.
+    /// A size export re-binned for plotting.
     static func histogram(key: String, _ size: ParticleSizeExport, captures: Bool) -> Histogram {
-        let count = Int(histogramLimit / histogramBin)
-        func rebin(_ values: [Double]) -> [Double] {
-            var bins = Array(repeating: 0.0, count: count)
-            for (centre, value) in zip(size.binCentres, values) where centre < histogramLimit && centre >= 0 {
-                bins[Int(centre / histogramBin)] += value
-            }
-            return bins
-        }
-        return Histogram(
-            key: key, centres: (0..<count).map { (Double($0) + 0.5) * histogramBin },
-            pooled: rebin(size.pooledConcentrations), captures: captures ? size.binConcentrations.map(rebin) : [])
-    }
-
-    /// One chart per value column of the reference runs, in run order.
-    static func controlCharts(_ table: QCSeriesTable?) -> [LeveyJennings] {
-        guard let table else { return [] }
-        return table.valueColumns.compactMap { column in
-            let runs = table.rows.compactMap { row in
-                row.values[column].map { (run: row.labels["run"] ?? "", value: $0) }
-            }
-            return LeveyJennings(attribute: column, runs: runs)
-        }
-    }
-
-    /// Each condition's series of each attribute, with the shelf life where the study gives limits.
-    static func stability(_ table: QCSeriesTable?, limits: [String: StudyQCFiles.Limit]) -> [StabilitySeries] {
-        guard let table else { return [] }
-        return table.valueColumns.flatMap { attribute in
-            table.distinct("condition").map { condition in
-                let rows = table.rows.filter { $0.labels["condition"] == condition && $0.values[attribute] != nil }
-                let times = rows.compactMap(\.time)
-                let values = rows.compactMap { $0.values[attribute] }
-                let limit = limits[attribute]
-                return StabilitySeries(
-                    condition: condition, attribute: attribute, times: times, values: values,
-                    shelfLife: limit.flatMap {
-                        ShelfLife(
-                            condition: condition, attribute: attribute, times: times, values: values,
-                            minimum: $0.minimum, maximum: $0.maximum)
-                    })
-            }
-        }
+        let plotted = StudyReportInput.EVQCView.Histogram(key: key, size, captures: captures)
+        return Histogram(key: key, centres: plotted.centres, pooled: plotted.pooled, captures: plotted.captures)
     }
 
     /// The stored result in the report's terms.
     static func view(_ stored: StoredResult) throws -> StudyReportInput.EVQCView {
-        let result = try JSONDecoder().decode(Result.self, from: Data(stored.json.utf8))
+        let result = try decode(stored)
         return StudyReportInput.EVQCView(
             specification: result.specification, specificationVersion: result.specificationVersion,
             sizeRange: (result.sizeRange.first ?? 30)...(result.sizeRange.last ?? 150),
             assessments: result.assessments,
             histograms: result.histograms.map {
                 .init(key: $0.key, centres: $0.centres, pooled: $0.pooled, captures: $0.captures)
-            }, controlCharts: result.controlCharts,
-            stability: result.stability.map {
-                .init(
-                    condition: $0.condition, attribute: $0.attribute, times: $0.times, values: $0.values,
-                    shelfLife: $0.shelfLife)
-            }, provenance: stored.provenance)
+            }, controlCharts: result.controlCharts, stability: result.stability, provenance: stored.provenance)
+    }
+
+    /// The stored result.
+    static func decode(_ stored: StoredResult) throws -> Result {
+        try JSONDecoder().decode(Result.self, from: Data(stored.json.utf8))
     }
 
     /// The measurements with `preparation-qc` added to every value of a failed preparation.
@@ -177,11 +129,10 @@ enum EVQCStage {
     static func run(
         study: String, store: any Store, result: Result, files: [StoredInputFile], actor: String
     ) async throws -> String {
+        // Counts only: which samples failed is in the report and the stored result, not in the progress output.
         let failed = result.assessments.filter { !$0.passed }
         let outcome =
             "\(result.assessments.count) preparations against '\(result.specification)': \(result.assessments.count - failed.count) pass, \(failed.count) fail"
-            + (failed.isEmpty
-                ? "" : " (\(failed.prefix(3).map(\.key).joined(separator: ", "))\(failed.count > 3 ? ", …" : ""))")
         let digest = digest(files: files)
         if let stored = try await store.result(study: study, kind: kind), stored.inputDigest == digest {
             return "unchanged: " + outcome

@@ -1,3 +1,5 @@
+public import ExoFormats
+
 /// A Levey–Jennings chart of one reference material across runs, with Westgard's multirules.
 ///
 /// The mean and SD come from the first `baseline` runs (Westgard: at least 20 measurements over at least 10 days)
@@ -41,22 +43,27 @@ public struct LeveyJennings: Sendable, Hashable, Codable {
     }
 
     public var attribute: String
+    /// The reference material charted (`nil` when the runs name none).
+    public var material: String?
     public var mean: Double
     public var sd: Double
     public var baselineRuns: Int
+    /// Whether fewer runs than asked set the mean and SD (every run is then judged by statistics that include it).
+    public var shortBaseline: Bool
     public var points: [Point]
 
     /// Charts the runs in order; `nil` with fewer than two baseline runs or an SD of zero.
     ///
     /// - Parameters:
     ///   - attribute: what is charted (`concentration_per_ml`).
+    ///   - material: the reference material, when the runs name one.
     ///   - runs: (run id, value) in run order.
     ///   - baseline: how many leading runs set the mean and SD.
     ///   - mean: a target mean to use instead.
     ///   - sd: a target SD to use instead.
     public init?(
-        attribute: String, runs: [(run: String, value: Double)], baseline: Int = 20, mean: Double? = nil,
-        sd: Double? = nil
+        attribute: String, material: String? = nil, runs: [(run: String, value: Double)], baseline: Int = 20,
+        mean: Double? = nil, sd: Double? = nil
     ) {
         let count = min(baseline, runs.count)
         let base = runs.prefix(count).map(\.value)
@@ -69,6 +76,8 @@ public struct LeveyJennings: Sendable, Hashable, Codable {
             .squareRoot()
         guard spread > 0, spread.isFinite else { return nil }
         self.attribute = attribute
+        self.material = material
+        shortBaseline = mean == nil && runs.count < baseline
         self.mean = centre
         self.sd = spread
         baselineRuns = count
@@ -98,5 +107,24 @@ public struct LeveyJennings: Sendable, Hashable, Codable {
         if let four = window(4), four.allSatisfy({ $0 > 1 }) || four.allSatisfy({ $0 < -1 }) { rules.append(.fourOneS) }
         if let ten = window(10), ten.allSatisfy({ $0 > 0 }) || ten.allSatisfy({ $0 < 0 }) { rules.append(.tenX) }
         return rules
+    }
+}
+
+extension LeveyJennings {
+    /// One chart per reference material and charted column of a runs table, runs in file order.
+    ///
+    /// - Parameters:
+    ///   - table: the runs (`run`, optional `material`, value columns).
+    ///   - baseline: how many leading runs of each material set its mean and SD.
+    /// - Returns: the charts; a material and column with fewer than two runs or no spread has none.
+    public static func charts(_ table: QCSeriesTable, baseline: Int = 20) -> [LeveyJennings] {
+        let materials = table.distinct("material")
+        return table.valueColumns.flatMap { column in
+            (materials.isEmpty ? [nil] : materials.map(Optional.some)).compactMap { material in
+                let runs = table.rows.filter { material == nil || $0.labels["material"] == material }
+                    .compactMap { row in row.values[column].map { (run: row.labels["run"] ?? "", value: $0) } }
+                return LeveyJennings(attribute: column, material: material, runs: runs, baseline: baseline)
+            }
+        }
     }
 }

@@ -1,3 +1,4 @@
+public import ExoFormats
 public import ExoStats
 import Foundation
 
@@ -10,12 +11,17 @@ import Foundation
 /// period covered by the data, and no more than 12 months beyond it.
 public struct ShelfLife: Sendable, Hashable, Codable {
     public var condition: String
+    /// The lot, when the study has several.
+    public var lot: String?
     public var attribute: String
     public var n: Int
     public var intercept: Double
     /// Change per month.
     public var slope: Double
     public var residualSD: Double
+    /// Mean of the times and Σ(t − t̄)², for the confidence bound at any time.
+    public var meanTime: Double
+    public var sumOfSquaresTime: Double
     public var minimum: Double?
     public var maximum: Double?
     /// One-sided confidence of each bound (0.95, or 0.975 with both limits).
@@ -35,6 +41,7 @@ public struct ShelfLife: Sendable, Hashable, Codable {
     ///
     /// - Parameters:
     ///   - condition: the storage condition (`-80 °C`).
+    ///   - lot: the lot, when the study has several.
     ///   - attribute: the attribute (`concentration_per_ml`).
     ///   - times: months since manufacture.
     ///   - values: the attribute at each time.
@@ -42,14 +49,17 @@ public struct ShelfLife: Sendable, Hashable, Codable {
     ///   - maximum: the upper acceptance limit.
     ///   - horizon: how far to search for a crossing, months.
     public init?(
-        condition: String, attribute: String, times: [Double], values: [Double], minimum: Double? = nil,
-        maximum: Double? = nil, horizon: Double = 240
+        condition: String, lot: String? = nil, attribute: String, times: [Double], values: [Double],
+        minimum: Double? = nil, maximum: Double? = nil, horizon: Double = 240
     ) {
         guard times.count >= 3, minimum != nil || maximum != nil,
             let fit = SimpleLinearRegression(x: times, y: values), fit.residualStandardError.isFinite
         else { return nil }
         self.condition = condition
+        self.lot = lot
         self.attribute = attribute
+        meanTime = fit.meanX
+        sumOfSquaresTime = fit.sumOfSquaresX
         n = fit.n
         intercept = fit.intercept
         slope = fit.slope
@@ -102,12 +112,55 @@ public struct ShelfLife: Sendable, Hashable, Codable {
     }
 
     /// The lower and upper confidence bounds of the mean at `time` (the bound's own one-sided confidence).
-    public func bounds(at time: Double, times: [Double]) -> (lower: Double, upper: Double) {
-        let meanX = times.reduce(0, +) / Double(times.count)
-        let sxx = times.reduce(0) { $0 + ($1 - meanX) * ($1 - meanX) }
+    public func bounds(at time: Double) -> (lower: Double, upper: Double) {
         let t = StudentT(degreesOfFreedom: Double(n - 2)).upperQuantile(1 - confidence)
-        let se = residualSD * (1 / Double(n) + (time - meanX) * (time - meanX) / sxx).squareRoot()
+        let se =
+            residualSD
+            * (1 / Double(n) + (time - meanTime) * (time - meanTime) / sumOfSquaresTime).squareRoot()
         let mean = intercept + slope * time
         return (mean - t * se, mean + t * se)
+    }
+}
+
+extension ShelfLife {
+    /// One attribute's measurements under one storage condition (and lot), with the shelf life where limits are
+    /// given.
+    public struct Series: Sendable, Hashable, Codable {
+        public var condition: String
+        public var lot: String?
+        public var attribute: String
+        public var times: [Double]
+        public var values: [Double]
+        public var shelfLife: ShelfLife?
+    }
+
+    /// Every attribute's series per condition and lot of a stability table (`condition`, `months`, optional
+    /// `lot`); lots are never pooled, since ICH Q1E pools batches only after its poolability tests.
+    ///
+    /// - Parameters:
+    ///   - table: the stability table.
+    ///   - limits: acceptance limits by attribute; attributes without are listed without a shelf life.
+    /// - Returns: the series in table order.
+    public static func series(_ table: QCSeriesTable, limits: [String: StudyQCFiles.Limit]) -> [Series] {
+        let lots = table.distinct("lot")
+        return table.valueColumns.flatMap { attribute in
+            table.distinct("condition").flatMap { condition in
+                (lots.isEmpty ? [nil] : lots.map(Optional.some)).compactMap { lot -> Series? in
+                    let rows = table.rows.filter {
+                        $0.labels["condition"] == condition && $0.labels["lot"] == lot && $0.values[attribute] != nil
+                    }
+                    guard !rows.isEmpty else { return nil }
+                    let times = rows.compactMap(\.time)
+                    let values = rows.compactMap { $0.values[attribute] }
+                    return Series(
+                        condition: condition, lot: lot, attribute: attribute, times: times, values: values,
+                        shelfLife: limits[attribute].flatMap {
+                            ShelfLife(
+                                condition: condition, lot: lot, attribute: attribute, times: times, values: values,
+                                minimum: $0.minimum, maximum: $0.maximum)
+                        })
+                }
+            }
+        }
     }
 }

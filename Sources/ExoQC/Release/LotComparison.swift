@@ -76,14 +76,12 @@ public struct LotComparison: Sendable, Hashable, Codable {
         guard let vx = Descriptive.variance(x), let vy = Descriptive.variance(y) else { return result }
         let nx = Double(x.count)
         let ny = Double(y.count)
-        let se = (vx / nx + vy / ny).squareRoot()
-        if se > 0 {
-            let df = pow(vx / nx + vy / ny, 2) / (pow(vx / nx, 2) / (nx - 1) + pow(vy / ny, 2) / (ny - 1))
-            let t = StudentT(degreesOfFreedom: df)
-            let critical = t.upperQuantile((1 - level) / 2)
+        if let welch = TwoSampleTests.welch(x, y), let df = welch.degreesOfFreedom {
+            let se = (vx / nx + vy / ny).squareRoot()
+            let critical = StudentT(degreesOfFreedom: df).upperQuantile((1 - level) / 2)
             result.low = difference - critical * se
             result.high = difference + critical * se
-            result.p = t.twoSidedPValue(difference / se)
+            result.p = welch.p
         }
         let m = nx + ny - 2
         let pooled = (((nx - 1) * vx + (ny - 1) * vy) / m).squareRoot()

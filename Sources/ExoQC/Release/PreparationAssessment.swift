@@ -147,10 +147,10 @@ public struct PreparationAssessment: Sendable, Hashable, Codable {
             markers: markers, imaging: record?.imaging, particleAnalysis: size != nil,
             isolation: sample?.preparation.method, reporting: reporting)
         set(.transparencyScore, transparency.percent)
-        for (name, value) in readouts where metrics[name] == nil { metrics[name] = value }
+        for (name, value) in readouts where metrics[name] == nil && value.isFinite { metrics[name] = value }
         self.metrics = metrics
         purityBand = metrics[QCMetric.particlesPerMicrogram.rawValue].map { PurityBand(particlesPerMicrogram: $0) }
-        warnings = (record?.size?.warnings ?? []).map { "\($0.capture): \($0.item) \($0.value)" }
+        warnings = record?.size?.warningTexts ?? []
         self.specification = specification.name
         specificationVersion = specification.version
         let score = transparency
@@ -174,7 +174,8 @@ public struct PreparationAssessment: Sendable, Hashable, Codable {
         var result = CriterionResult(
             criterion: name, requirement: criterion.rangeText + (unit.isEmpty ? "" : " \(unit)"), value: nil,
             shown: "—", outcome: .pass, reason: "", remedy: nil)
-        if !criterion.specimens.isEmpty, let specimen, !criterion.specimens.contains(specimen) {
+        // A specimen-scoped criterion applies to preparations of those specimens only (a lot has none).
+        if !criterion.specimens.isEmpty, !(specimen.map(criterion.specimens.contains) ?? false) {
             result.outcome = .skipped
             result.reason = "applies to \(criterion.specimens.map(\.rawValue).joined(separator: ", ")) only"
             return result

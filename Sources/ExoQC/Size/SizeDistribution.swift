@@ -19,7 +19,8 @@ public struct SizeDistribution: Sendable, Hashable, Codable {
     public var concentrationInRange: Double
     public var fractionInRange: Double
 
-    /// Summarises bins (`centres` increasing, `concentrations` ≥ 0); `nil` when every bin is empty.
+    /// Summarises bins (`centres` increasing, `concentrations` ≥ 0); `nil` when every bin is empty or the median
+    /// size is 0.
     public init?(centres: [Double], concentrations: [Double], range: ClosedRange<Double> = 30...150) {
         let total = concentrations.reduce(0, +)
         guard total > 0, centres.count == concentrations.count, !centres.isEmpty else { return nil }
@@ -30,7 +31,8 @@ public struct SizeDistribution: Sendable, Hashable, Codable {
             .squareRoot()
         mode = zip(centres, concentrations).max { $0.1 < $1.1 }?.0 ?? .nan
         // Bin edges halfway between centres (the outer edges half a bin beyond the first and last centre).
-        var edges = [centres[0] - (centres.count > 1 ? (centres[1] - centres[0]) / 2 : 0.5)]
+        // A size is never negative: the first edge stops at 0 however wide the first bin.
+        var edges = [max(0, centres[0] - (centres.count > 1 ? (centres[1] - centres[0]) / 2 : 0.5))]
         for (low, high) in zip(centres, centres.dropFirst()) { edges.append((low + high) / 2) }
         edges.append(
             centres[centres.count - 1]
@@ -49,6 +51,7 @@ public struct SizeDistribution: Sendable, Hashable, Codable {
         d10 = percentile(0.1)
         d50 = percentile(0.5)
         d90 = percentile(0.9)
+        guard d50 > 0 else { return nil }
         span = (d90 - d10) / d50
         var inside = 0.0
         for (index, value) in concentrations.enumerated() {
