@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "ExoReport", targets: ["ExoReport"]),
         .library(name: "ExoDiagnosis", targets: ["ExoDiagnosis"]),
         .library(name: "ExoKnowledge", targets: ["ExoKnowledge"]),
+        .library(name: "ExoMonitor", targets: ["ExoMonitor"]),
         .library(name: "ExoPipeline", targets: ["ExoPipeline"]),
     ],
     dependencies: [
@@ -67,6 +68,7 @@ let package = Package(
             dependencies: ["ExoCore", "ExoFormats", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources")],
             swiftSettings: exoSettings),
+        .target(name: "ExoMonitor", dependencies: ["ExoCore", "ExoStats"], swiftSettings: exoSettings),
         .target(
             name: "ExoPipeline",
             dependencies: [
@@ -102,6 +104,9 @@ let package = Package(
             swiftSettings: exoSettings),
         .testTarget(
             name: "ExoDiagnosisTests", dependencies: ["ExoDiagnosis", "ExoFormats", "ExoStats", "ExoTestSupport"],
+            swiftSettings: exoSettings),
+        .testTarget(
+            name: "ExoMonitorTests", dependencies: ["ExoMonitor", "ExoStats", "ExoTestSupport"],
             swiftSettings: exoSettings),
         .testTarget(name: "ExoStoreTests", dependencies: ["ExoStore", "ExoTestSupport"], swiftSettings: exoSettings),
         .testTarget(name: "ExoReportTests", dependencies: ["ExoReport", "ExoTestSupport"], swiftSettings: exoSettings),

@@ -1,0 +1,122 @@
+import ExoCore
+import ExoMonitor
+import ExoStats
+import ExoTestSupport
+import Testing
+
+/// Reference change values, the Theil–Sen trend and the response calls.
+struct ReferenceChangeValueTests {
+    /// R: qnorm(0.975) * sqrt(2) * sqrt(0.2^2 + 0.25^2) = 0.8874114368444298; one-sided qnorm(0.95): 0.74473915439538918.
+    @Test func cqScaleMatchesR() throws {
+        let rcv = try ReferenceChangeValue(scale: .cq, analytical: 0.2, withinSubject: 0.25)
+        #expect(abs(rcv.up - 0.8874114368444298) < 1e-12 && rcv.down == -rcv.up)
+        let oneSided = try ReferenceChangeValue(scale: .cq, analytical: 0.2, withinSubject: 0.25, oneSided: true)
+        #expect(abs(oneSided.up - 0.74473915439538918) < 1e-12)
+        #expect(rcv.significance(of: 0.9) == 1 && rcv.significance(of: -0.9) == -1 && rcv.significance(of: 0.5) == 0)
+    }
+
+    /// The asymmetric form against R.
+    ///
+    /// R: s <- sqrt(log(0.05^2 + 1) + log(0.2^2 + 1)); exp(±qnorm(0.975) * sqrt(2) * s) - 1
+    /// = 0.76145210566596977 and -0.43228657947420035 (Fokkema et al. 2006).
+    @Test func logNormalIsAsymmetricAsInR() throws {
+        let rcv = try ReferenceChangeValue(scale: .logNormal, analytical: 0.05, withinSubject: 0.2)
+        #expect(abs(rcv.up - 0.76145210566596977) < 1e-12 && abs(rcv.down - -0.43228657947420035) < 1e-12)
+        // A rise and a fall by the same factor are equally significant: (1 + up)(1 + down) = 1.
+        #expect(abs((1 + rcv.up) * (1 + rcv.down) - 1) < 1e-12)
+    }
+
+    @Test func negativeOrAbsentVariationIsRefused() {
+        #expect(
+            Fixture.errorMessages { _ = try ReferenceChangeValue(scale: .cq, analytical: -0.1, withinSubject: 0.25) }
+                == [
+                    "monitoring: error: analytical variation must be a number ≥ 0, found -0.1\n  hint: an SD in cycles, such as 0.2"
+                ])
+        #expect(
+            Fixture.errorMessages {
+                _ = try ReferenceChangeValue(scale: .logNormal, analytical: 0.05, withinSubject: .nan, probability: 1.2)
+            } == [
+                "monitoring: error: within-subject variation must be a number ≥ 0, found nan\n  hint: a CV as a fraction, such as 0.15 for 15 %",
+                "monitoring: error: the probability must lie between 0.5 and 1, found 1.2\n  hint: 0.95 is usual; 0.90 for an earlier, less certain signal",
+            ])
+    }
+}
+
+struct TheilSenTests {
+    /// scipy 1.17.1 `stats.theilslopes(y, x, 0.95)` (bench/monitor/theilsen_reference.py).
+    @Test(
+        arguments: [
+            (
+                [0, 28, 56, 84, 112], [6.1, 5.8, 5.2, 4.9, 4.1],
+                [-0.01696428571428571, 6.15, -0.0285714285714286, -0.010714285714285707]
+            ),
+            (
+                [0, 1, 2, 3, 4, 5, 6, 7], [1.0, 1.2, 1.1, 1.9, 2.3, 2.2, 3.1, 2.9],
+                [0.3374999999999999, 0.8687500000000001, 0.19999999999999996, 0.4000000000000001]
+            ),
+            ([0, 1, 1, 2, 3, 3, 4], [2, 2, 3, 3, 3, 5, 5], [0.75, 1.5, 0.0, 1.0]),
+            ([0, 1, 2], [1, 3, 2], [0.5, 1.5, -1.0, 2.0]),
+        ] as [([Double], [Double], [Double])])
+    func matchesScipy(x: [Double], y: [Double], expected: [Double]) throws {
+        let fit = try #require(TheilSen(x: x, y: y))
+        let got = [fit.slope, fit.intercept, fit.low ?? .nan, fit.high ?? .nan]
+        for (a, b) in zip(got, expected) { #expect(abs(a - b) < 1e-12) }
+    }
+
+    @Test func levelNinetyMatchesScipy() throws {
+        let fit = try #require(
+            TheilSen(x: [0, 1, 2, 3, 4, 5, 6, 7], y: [1.0, 1.2, 1.1, 1.9, 2.3, 2.2, 3.1, 2.9], level: 0.90))
+        #expect(abs((fit.low ?? 0) - 0.20000000000000004) < 1e-12 && abs((fit.high ?? 0) - 0.3999999999999999) < 1e-12)
+        #expect(TheilSen(x: [3, 3], y: [1, 2]) == nil)
+    }
+}
+
+struct ResponseCallTests {
+    /// ±0.887 cycles.
+    static func rcv() throws -> ReferenceChangeValue {
+        try ReferenceChangeValue(scale: .cq, analytical: 0.2, withinSubject: 0.25)
+    }
+
+    static func series(_ values: [(Double, Double?)], higherIsBetter: Bool = true, reasons: [Int: String] = [:])
+        throws -> ResponseSeries
+    {
+        ResponseSeries(
+            patient: "P1", analyte: "hsa-miR-4458",
+            values: values.enumerated().map { index, point in
+                MonitoredValue(sample: "V\(index + 1)", day: point.0, value: point.1, notEvaluable: reasons[index])
+            }, higherIsBetter: higherIsBetter, directionSource: "test", rcv: try rcv())
+    }
+
+    @Test func responseThenRelapseIsCalledAgainstTheBestValue() throws {
+        let calls = try Self.series([(0, 0), (28, 0.3), (56, 1.2), (84, 2.0), (112, 0.5)]).calls
+        #expect(calls.map(\.call) == [.baseline, .stable, .response, .response, .progression])
+        #expect(
+            calls[4].evidence
+                == "worse than the best value so far by -1.5 cycles, beyond the reference change of ±0.89 cycles")
+        #expect(calls[2].evidence == "better than baseline by +1.2 cycles, beyond the reference change of ±0.89 cycles")
+        // Lower is better (miR-21): the mirror image gives the same calls.
+        let mirrored = try Self.series(
+            [(0, 0), (28, -0.3), (56, -1.2), (84, -2.0), (112, -0.5)], higherIsBetter: false)
+        #expect(mirrored.calls.map(\.call) == calls.map(\.call))
+    }
+
+    @Test func unjudgeableTimepointsSayWhy() throws {
+        let qc = try Self.series(
+            [(-7, 0), (28, nil), (56, 2)], reasons: [1: "EV preparation failed QC (preparation-qc)"])
+        #expect(qc.calls.map(\.call) == [.baseline, .notEvaluable, .response])
+        #expect(qc.calls[1].evidence == "EV preparation failed QC (preparation-qc)")
+        let noBaseline = try Self.series([(14, 0), (28, 1)])
+        #expect(noBaseline.calls.allSatisfy { $0.call == .notEvaluable })
+        #expect(noBaseline.calls[0].evidence == "no baseline: no evaluable sample at or before the treatment event")
+        let single = try Self.series([(0, 0)])
+        #expect(single.calls.map(\.evidence) == ["one timepoint: a change needs at least two"])
+        #expect(single.current?.call == .notEvaluable)
+    }
+
+    @Test func theTrendIsTheilSenPerFourWeeks() throws {
+        let series = try Self.series([(0, 0), (28, 0.5), (56, 0.9), (84, 1.6), (112, 1.9)])
+        let trend = try #require(series.trend)
+        // The last four values at months 1–4: pairwise slopes 0.4, 0.55, 0.467, 0.7, 0.5, 0.3 → median 0.4833.
+        #expect(abs(trend.slope - (0.467 + 0.5) / 2) < 0.001)
+    }
+}
