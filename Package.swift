@@ -73,7 +73,7 @@ let package = Package(
             name: "ExoPipeline",
             dependencies: [
                 "ExoCore", "ExoFormats", "ExoStats", "ExoQuant", "ExoQC", "ExoStore", "ExoReport", "ExoDiagnosis",
-                "ExoKnowledge",
+                "ExoKnowledge", "ExoMonitor",
             ],
             swiftSettings: exoSettings
         ),
@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "ExoReportTests", dependencies: ["ExoReport", "ExoTestSupport"], swiftSettings: exoSettings),
         .testTarget(
             name: "ExoPipelineTests",
-            dependencies: ["ExoPipeline", "ExoDiagnosis", "ExoTestSupport"],
+            dependencies: ["ExoPipeline", "ExoDiagnosis", "ExoMonitor", "ExoTestSupport"],
             swiftSettings: exoSettings
         ),
         .testTarget(

@@ -103,6 +103,8 @@ public struct ResponseSeries: Sendable, Hashable, Codable {
                 fromBest: nil, evidence: "")
             if ordered.count == 1 {
                 call.evidence = "one timepoint: a change needs at least two"
+            } else if let reason = point.notEvaluable {
+                call.evidence = reason
             } else if let baselineIndex, index == baselineIndex, let value = point.value {
                 call.call = .baseline
                 call.evidence = "baseline (day \(Int(point.day)))"
@@ -111,8 +113,6 @@ public struct ResponseSeries: Sendable, Hashable, Codable {
                 call.evidence = "before the baseline"
             } else if baselineIndex == nil {
                 call.evidence = "no baseline: no evaluable sample at or before the treatment event"
-            } else if let reason = point.notEvaluable {
-                call.evidence = reason
             } else if let value = point.value, let baselineIndex, let base = ordered[baselineIndex].value,
                 let bestSoFar = best
             {

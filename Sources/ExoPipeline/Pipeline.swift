@@ -188,6 +188,9 @@ public enum Pipeline {
         if let stored = try await store.result(study: studyID, kind: EVQCStage.kind) {
             input.evQC = try EVQCStage.view(stored)
         }
+        if let stored = try await store.result(study: studyID, kind: MonitoringStage.kind) {
+            input.monitoringCalls = try MonitoringStage.view(stored)
+        }
         if let stored = try await store.result(study: studyID, kind: BiomarkerStage.kind) {
             input.biomarkers = try BiomarkerStage.view(
                 stored, scale: stored.provenance.parameters["values"] ?? "", tumour: metadata.tumour)
@@ -336,6 +339,33 @@ public enum Pipeline {
         return outcome
     }
 
+    /// The monitoring stage on a stored study: response calls for every patient with serial samples, stored with
+    /// provenance; returns the stage's outcome line.
+    public static func analyzeMonitoring(
+        studyID: String, store: any Store, actor: String, progress: any PipelineProgress = SilentProgress()
+    ) async throws -> String {
+        progress.begin(MonitoringStage.kind, total: nil)
+        let record = try await store.study(id: studyID)
+        let metadata = try JSONDecoder().decode(StudyMetadata.self, from: Data(record.definitionJSON.utf8))
+        let measurements = try await store.measurements(study: studyID)
+        let normalization = normalizationView(
+            metadata: metadata, measurements: measurements,
+            amplificationFactors: amplificationFactors(try await store.curves(study: studyID)))
+        let outcome: String
+        switch MonitoringStage.analyze(
+            samples: try await store.samples(study: studyID), measurements: measurements,
+            normalization: normalization, metadata: metadata)
+        {
+        case .failure(let skipped): outcome = skipped.reason
+        case .success(let result):
+            outcome = try await MonitoringStage.run(
+                study: studyID, store: store, result: result, files: try await store.inputFiles(study: studyID),
+                actor: actor)
+        }
+        progress.finish(MonitoringStage.kind, outcome: outcome)
+        return outcome
+    }
+
     /// The EV preparation QC stage on an imported study; returns the stage's outcome line, or `nil` when the study
     /// has no `qc:` section.
     public static func assessPreparations(
@@ -407,10 +437,13 @@ public enum Pipeline {
         let preparations = try await assessPreparations(study, store: store, actor: actor, progress: progress)
         let biomarkers = try await analyzeBiomarkers(
             studyID: study.definition.id, store: store, actor: actor, progress: progress)
+        let monitoring = try await analyzeMonitoring(
+            studyID: study.definition.id, store: store, actor: actor, progress: progress)
         let html = try await report(
             studyID: study.definition.id, from: store,
             stages: [("validate", validationSummary(study)), ("import", importText)]
-                + (preparations.map { [(EVQCStage.kind, $0)] } ?? []) + [(BiomarkerStage.kind, biomarkers)],
+                + (preparations.map { [(EVQCStage.kind, $0)] } ?? [])
+                + [(BiomarkerStage.kind, biomarkers), (MonitoringStage.kind, monitoring)],
             progress: progress)
         try writeAtomically(html, to: reportURL)
         let stored = try await store.status().studies.first { $0.id == study.definition.id }

@@ -23,6 +23,8 @@ struct StudyMetadata: Codable, Sendable {
     var normalization: String?
     /// How each non-canonical miRNA name was read.
     var nameResolutions: [String]
+    /// The monitoring settings (absent in studies stored before they existed).
+    var monitoring: MonitoringSettings?
 
     init(_ study: LoadedStudy) {
         let definition = study.definition
@@ -38,6 +40,7 @@ struct StudyMetadata: Codable, Sendable {
             MeasurementFile(path: $0.path, assay: $0.assay.rawValue, unit: $0.unit?.rawValue)
         }
         treatmentEvent = definition.treatmentEvent
+        monitoring = definition.monitoring
         normalization = definition.normalization.rawValue
         nameResolutions = study.nameResolutions.map(\.explanation)
     }

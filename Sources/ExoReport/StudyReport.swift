@@ -180,6 +180,8 @@ public struct StudyReportInput: Sendable {
     public var biomarkers: BiomarkerView?
     /// The EV preparation QC, when the study has one.
     public var evQC: EVQCView?
+    /// The monitoring stage's calls, when it ran.
+    public var monitoringCalls: MonitoringView?
     public var provenance: Provenance
     /// When the report was made (ISO 8601), shown in the subtitle.
     public var generatedAt: String
@@ -221,7 +223,11 @@ public enum StudyReport {
         if let normalization = normalization(input) { sections.append(normalization) }
         if let biomarkers = biomarkers(input) { sections.append(biomarkers) }
         sections.append(measurements(input))
-        if let monitoring = monitoring(input) { sections.append(monitoring) }
+        if let view = input.monitoringCalls {
+            sections.append(monitoringCalls(input, view))
+        } else if let monitoring = monitoring(input) {
+            sections.append(monitoring)
+        }
         sections += [sampleTable(input), names(input), provenance(input)]
         return ReportPage(title: input.title, subtitle: subtitle, sections: sections)
     }

@@ -73,6 +73,9 @@ struct BadInputTests {
             folder: "sample-sheet-is-folder", kind: .unreadableFile, location: "samples.tsv",
             message: "'samples.tsv' is a folder, expected a file"),
         Case(
+            folder: "monitoring-negative-variation", kind: .invalidValue, location: "study.yaml:13:20",
+            message: "within-subject variation must be ≥ 0 cycles, found '-0.2'"),
+        Case(
             folder: "qc-contradictory-specification", kind: .contradictoryRange,
             location: "qc/specification.yaml:4:10",
             message: "contradictory range for 'particles_per_ug': min 3e+10 is above max 2e+09"),

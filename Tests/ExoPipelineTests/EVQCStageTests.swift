@@ -1,6 +1,7 @@
 import ExoCore
 import ExoDiagnosis
 import ExoFormats
+import ExoMonitor
 import ExoPipeline
 import ExoStore
 import ExoTestSupport
@@ -90,5 +91,24 @@ struct EVQCStageTests {
         let result = try JSONDecoder().decode(StudyBiomarkers.self, from: Data(stored.json.utf8))
         #expect(result.notes.first == "1 sample left out: EV preparation failed QC (MT001-V1)")
         #expect(stored.provenance.parameters["excluded"] == "MT001-V1")
+        // Monitoring: MT001 cannot be judged, and each timepoint says why.
+        _ = try await Pipeline.analyzeMonitoring(studyID: study.definition.id, store: store, actor: "test")
+        let monitoring = try #require(try await store.result(study: study.definition.id, kind: "monitoring"))
+        let series = try JSONDecoder().decode(MonitoringResultProbe.self, from: Data(monitoring.json.utf8)).series
+        let mt001 = try #require(series.first { $0.patient == "MT001" && $0.analyte == "hsa-miR-4458" })
+        #expect(mt001.calls.map(\.call) == Array(repeating: .notEvaluable, count: 5))
+        #expect(
+            mt001.calls.map(\.evidence) == [
+                "EV preparation failed QC (preparation-qc)",
+                "no baseline: no evaluable sample at or before the treatment event",
+                "EV preparation failed QC (preparation-qc)",
+                "no baseline: no evaluable sample at or before the treatment event",
+                "no baseline: no evaluable sample at or before the treatment event",
+            ])
     }
+}
+
+/// The part of the stored monitoring result the tests read.
+struct MonitoringResultProbe: Decodable {
+    var series: [ResponseSeries]
 }

@@ -38,6 +38,29 @@ public struct StudyDefinition: Sendable, Hashable {
     public var nameResolutions: [ResolvedMiRNA]
     /// The EV preparation QC inputs (`qc:`), when the study has them.
     public var qc: StudyQCFiles? = nil
+    /// How serial samples are judged (`monitoring:`).
+    public var monitoring = MonitoringSettings()
+}
+
+/// The `monitoring:` settings of study.yaml: the variation and probability of the reference change value, the trend
+/// window, and directions that override the knowledge base's.
+public struct MonitoringSettings: Sendable, Hashable, Codable {
+    /// Within-subject biological SD of the monitored values in cycles; estimated from stable patients when absent.
+    public var withinSubjectSD: Double?
+    /// The probability of the reference change value.
+    public var probability: Double = 0.95
+    /// Whether the reference change value is one-sided (a change in the expected direction only).
+    public var oneSided = false
+    /// How many of the latest values the trend uses.
+    public var trendWindow = 4
+    /// Analyte → whether a rise is good, overriding the knowledge base.
+    public var higherIsBetter: [String: Bool] = [:]
+
+    /// The defaults.
+    public init() {}
+
+    /// Keys of the `monitoring:` mapping.
+    public static let keys = ["withinSubjectSD", "probability", "oneSided", "trendWindow", "direction"]
 }
 
 /// The EV-QC files of a study (`qc:` in study.yaml), each path relative to the study folder.

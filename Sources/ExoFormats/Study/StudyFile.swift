@@ -8,7 +8,7 @@ public enum StudyFile {
     /// Keys allowed at the top level.
     public static let topLevelKeys = [
         "schema", "id", "title", "description", "tumour", "specimen", "sampleSheet", "measurements", "analytes",
-        "extraColumns", "treatmentEvent", "normalization", "qc",
+        "extraColumns", "treatmentEvent", "normalization", "qc", "monitoring",
     ]
     /// Keys allowed in each `measurements` entry.
     public static let measurementKeys = [
@@ -162,6 +162,7 @@ public enum StudyFile {
             top.errors += analytes.errors
         }
         let qc = qcFiles(in: &top)
+        let monitoring = monitoringSettings(in: &top)
         guard top.errors.isEmpty, let schema, let id, let title else { return (nil, top.errors) }
         return (
             StudyDefinition(
@@ -171,9 +172,78 @@ public enum StudyFile {
                 references: references,
                 normalization: normalization ?? (spikeIns.isEmpty ? .none : .spikeIn), extraColumns: extraColumns,
                 treatmentEvent: treatmentEvent,
-                nameResolutions: notes, qc: qc),
+                nameResolutions: notes, qc: qc, monitoring: monitoring),
             []
         )
+    }
+
+    /// The `monitoring:` mapping, or the defaults; errors are recorded.
+    private static func monitoringSettings(in top: inout YAMLMapping) -> MonitoringSettings {
+        var settings = MonitoringSettings()
+        guard var mapping = top.mapping("monitoring", validKeys: MonitoringSettings.keys) else { return settings }
+        if let sd = mapping.number("withinSubjectSD"), let node = mapping.value("withinSubjectSD") {
+            if sd >= 0 {
+                settings.withinSubjectSD = sd
+            } else {
+                mapping.errors.append(
+                    InputError(
+                        .invalidValue, at: mapping.location(of: node),
+                        "within-subject variation must be ≥ 0 cycles, found \(InputError.quoted(String(sd)))",
+                        hint: "the SD of a stable patient's values between visits, such as 0.25"))
+            }
+        }
+        if let probability = mapping.number("probability"), let node = mapping.value("probability") {
+            if probability > 0.5, probability < 1 {
+                settings.probability = probability
+            } else {
+                mapping.errors.append(
+                    InputError(
+                        .invalidValue, at: mapping.location(of: node),
+                        "the probability must lie between 0.5 and 1, found \(InputError.quoted(String(probability)))",
+                        hint: "0.95 is usual"))
+            }
+        }
+        settings.oneSided = mapping.flag("oneSided") ?? false
+        if let window = mapping.int("trendWindow"), let node = mapping.value("trendWindow") {
+            if window >= 3 {
+                settings.trendWindow = window
+            } else {
+                mapping.errors.append(
+                    InputError(
+                        .invalidValue, at: mapping.location(of: node),
+                        "a trend needs at least 3 values, found trendWindow \(window)"))
+            }
+        }
+        if let node = mapping.value("direction") {
+            if case .mapping(let items) = node {
+                for (key, value) in items {
+                    guard let name = key.string, let text = value.string?.lowercased(),
+                        ["higher-is-better", "lower-is-better"].contains(text)
+                    else {
+                        mapping.errors.append(
+                            InputError(
+                                .invalidValue, at: mapping.location(of: value),
+                                "expected higher-is-better or lower-is-better, found \(YAMLMapping.describe(value))"))
+                        continue
+                    }
+                    switch Analyte.resolve(name) {
+                    case .success(let resolved):
+                        settings.higherIsBetter[resolved.analyte.name] = text == "higher-is-better"
+                    case .failure(let failure):
+                        mapping.errors.append(
+                            InputError(failure.kind, at: mapping.location(of: key), failure.message, hint: failure.hint)
+                        )
+                    }
+                }
+            } else {
+                mapping.errors.append(
+                    InputError(
+                        .wrongType, at: mapping.location(of: node),
+                        "expected a mapping of analyte: higher-is-better or lower-is-better for 'direction'"))
+            }
+        }
+        top.errors += mapping.errors
+        return settings
     }
 
     /// The `qc:` mapping, or `nil` when the study has none (or it has errors, which are recorded).

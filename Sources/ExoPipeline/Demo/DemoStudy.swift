@@ -20,6 +20,8 @@ public struct DemoStudy: Sendable {
         public var monitoredPatients = 8
         /// Of the monitored patients, how many respond to treatment.
         public var responders = 5
+        /// Of the responders, how many (the last ones) relapse: twice the response for two months, then as fast back.
+        public var relapsing = 1
         public var monitoringDays = [0, 28, 56, 84, 112]
         public var technicalReplicates = 2
         /// Cq above which the instrument reports "Undetermined".
@@ -104,7 +106,7 @@ public struct DemoStudy: Sendable {
         func emit(
             sample: String, patient: String, group: String, dayIndex: Int, day: Int?, timepoint: String, stage: Int?,
             metastatic: Bool, treatment: String, response: String, monthsTreated: Double, responder: Bool?,
-            patientLevels: [Double]
+            patientLevels: [Double], relapse: Bool = false
         ) {
             let date = Self.date(daysSinceEpoch: baseDate + dayIndex)
             preparations.append((sample, date))
@@ -137,7 +139,13 @@ public struct DemoStudy: Sendable {
                     mean += stage >= 3 ? model.lateShift : model.earlyShift
                     if metastatic { mean += model.metastasisShift }
                 }
-                if let responder { mean += (responder ? 1 : -1) * model.responsePerMonth * monthsTreated }
+                if relapse {
+                    // Twice the response for two months, then back at the same speed.
+                    let effective = monthsTreated <= 2 ? 2 * monthsTreated : 4 - 2 * (monthsTreated - 2)
+                    mean += model.responsePerMonth * effective
+                } else if let responder {
+                    mean += (responder ? 1 : -1) * model.responsePerMonth * monthsTreated
+                }
                 if hemolysed { mean += model.hemolysisShift }
                 let biological =
                     model.biologicalSD > 0 ? rng.nextNormal(mean: 0, standardDeviation: parameters.withinSubjectSD) : 0
@@ -181,6 +189,7 @@ public struct DemoStudy: Sendable {
         for index in 1...max(parameters.monitoredPatients, 1) where parameters.monitoredPatients > 0 {
             let id = String(format: "MT%03d", index)
             let responder = index <= parameters.responders
+            let relapse = responder && index > parameters.responders - parameters.relapsing
             let stage = index % 2 == 0 ? 4 : 3
             let treatment = index % 2 == 0 ? "osimertinib" : "cisplatin + pemetrexed"
             let levels = drawPatientLevels()
@@ -190,9 +199,9 @@ public struct DemoStudy: Sendable {
                     sample: "\(id)-V\(visit + 1)", patient: id, group: "case", dayIndex: 200 + index * 2 + day,
                     day: day,
                     timepoint: visit == 0 ? "baseline" : "week \(day / 7)", stage: stage, metastatic: stage == 4,
-                    treatment: treatment, response: isLast ? (responder ? "PR" : "PD") : "",
+                    treatment: treatment, response: isLast ? (responder && !relapse ? "PR" : "PD") : "",
                     monthsTreated: Double(day) / 28,
-                    responder: responder, patientLevels: levels)
+                    responder: responder, patientLevels: levels, relapse: relapse)
             }
         }
         let yaml = """
@@ -225,6 +234,9 @@ public struct DemoStudy: Sendable {
               spikeIns: [cel-miR-39-3p]
               references: [miR-16-5p, miR-23a-3p]
             normalization: spike-in
+            monitoring:
+              withinSubjectSD: \(parameters.withinSubjectSD)
+              probability: 0.95
             qc:
               sizeRange: [30, 150]
               characterisation: qc/characterisation.tsv

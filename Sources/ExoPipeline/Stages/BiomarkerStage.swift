@@ -60,10 +60,7 @@ enum BiomarkerStage {
 
     /// A digest of what the result depends on: version, seed, scale and every stored input file.
     static func digest(files: [StoredInputFile], scale: String) -> String {
-        let text =
-            ([kind, ExoScopeVersion.current, String(seed), scale]
-            + files.sorted { $0.path < $1.path }.map { "\($0.path)\t\($0.sha256)" }).joined(separator: "\n")
-        return FileDigest.sha256Hex(Array(text.utf8))
+        ResultDigest.of(kind: kind, files: files, extra: [String(seed), scale])
     }
 
     /// Computes and stores the analysis unless an identical one is stored; returns the stage's outcome line.

@@ -118,12 +118,7 @@ enum EVQCStage {
     }
 
     /// A digest of what the result depends on.
-    static func digest(files: [StoredInputFile]) -> String {
-        let text =
-            ([kind, ExoScopeVersion.current] + files.sorted { $0.path < $1.path }.map { "\($0.path)\t\($0.sha256)" })
-            .joined(separator: "\n")
-        return FileDigest.sha256Hex(Array(text.utf8))
-    }
+    static func digest(files: [StoredInputFile]) -> String { ResultDigest.of(kind: kind, files: files) }
 
     /// Stores the assessment unless an identical one is stored; returns the stage's outcome line.
     static func run(

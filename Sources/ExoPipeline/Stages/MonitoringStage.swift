@@ -1,0 +1,287 @@
+import ExoCore
+import ExoFormats
+import ExoKnowledge
+import ExoMonitor
+import ExoReport
+import ExoStats
+import ExoStore
+import Foundation
+
+/// The monitoring stage: every monitored miRNA of every patient with serial samples, judged against the reference
+/// change value with its evidence, and one call per patient and timepoint.
+enum MonitoringStage {
+    static let kind = "monitoring"
+
+    /// One patient's combined call at one timepoint: progression when any monitored miRNA progresses, else response
+    /// when any responds, else stable; not evaluable when none can be judged.
+    struct TimepointCall: Codable, Hashable {
+        var sample: String
+        var day: Double
+        var call: ResponseClass
+        /// The miRNAs that decided it.
+        var drivers: [String]
+    }
+
+    struct PatientCalls: Codable, Hashable {
+        var patient: String
+        var treatment: String?
+        var calls: [TimepointCall]
+        /// The latest call that is not the baseline.
+        var current: ResponseClass? { calls.last { $0.call != .baseline }?.call }
+    }
+
+    struct Result: Codable {
+        var settings: MonitoringSettings
+        /// Analytical SD of each analyte's −ΔCq from the study's technical replicates.
+        var analyticalSD: [String: Double]
+        var withinSubjectSD: Double
+        var withinSubjectSource: String
+        var series: [ResponseSeries]
+        var patients: [PatientCalls]
+        var notes: [String]
+    }
+
+    /// The outcome when the within-subject variation is neither set nor estimable.
+    static let noVariation =
+        "skipped: no within-subject variation: set monitoring.withinSubjectSD in study.yaml, or mark stable patients (response SD) with serial samples"
+
+    /// Computes and stores the analysis unless an identical one is stored; returns the stage's outcome line (counts
+    /// of the patients' current calls, never their pseudonyms).
+    static func run(
+        study: String, store: any Store, result: Result, files: [StoredInputFile], actor: String
+    ) async throws -> String {
+        let counts = Dictionary(grouping: result.patients.compactMap(\.current), by: { $0 }).mapValues(\.count)
+        let outcome =
+            "\(result.patients.count) patients: "
+            + ResponseClass.allCases.compactMap { call in counts[call].map { "\($0) \(call.rawValue)" } }
+            .joined(separator: ", ")
+        let digest = ResultDigest.of(kind: kind, files: files)
+        if let stored = try await store.result(study: study, kind: kind), stored.inputDigest == digest {
+            return "unchanged: " + outcome
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let provenance = Provenance(
+            step: kind,
+            parameters: [
+                "values": "−ΔCq of the study's normalisation, mean of replicates",
+                "rcv":
+                    "Cq scale, Z·√2·√(SD_A² + SD_I²), p \(result.settings.probability), \(result.settings.oneSided ? "one" : "two")-sided",
+                "withinSubjectSD": "\(result.withinSubjectSD) (\(result.withinSubjectSource))",
+                "trend": "Theil–Sen over the last \(result.settings.trendWindow) values",
+            ], inputHashes: Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.sha256) }))
+        try await store.saveResult(
+            StoredResult(
+                study: study, kind: kind, json: String(decoding: try encoder.encode(result), as: UTF8.self),
+                provenance: provenance, inputDigest: digest),
+            actor: actor)
+        return outcome
+    }
+
+    /// The stored result in the report's terms.
+    static func view(_ stored: StoredResult) throws -> StudyReportInput.MonitoringView {
+        let result = try JSONDecoder().decode(Result.self, from: Data(stored.json.utf8))
+        return StudyReportInput.MonitoringView(
+            series: result.series,
+            patients: result.patients.map { patient in
+                (
+                    patient.patient, patient.treatment,
+                    patient.calls.map { .init(sample: $0.sample, day: $0.day, call: $0.call, drivers: $0.drivers) }
+                )
+            },
+            withinSubject: "\(result.withinSubjectSD) cycles (\(result.withinSubjectSource))", notes: result.notes,
+            provenance: stored.provenance)
+    }
+
+    /// Analyses the study's serial samples; a `String` when the stage cannot run, saying why.
+    static func analyze(
+        samples: [Sample], measurements: [SampleMeasurement], normalization: StudyReportInput.NormalizationView?,
+        metadata: StudyMetadata
+    ) -> Swift.Result<Result, Skipped> {
+        let settings = metadata.monitoring ?? MonitoringSettings()
+        let serial = samples.filter { $0.timepoint.dayOffset != nil }
+        guard !serial.isEmpty, !metadata.monitored.isEmpty else {
+            return .failure(Skipped(reason: "skipped: no monitored miRNAs with serial samples"))
+        }
+        guard let normalization, !normalization.deltaCq.isEmpty else {
+            return .failure(Skipped(reason: "skipped: no normalised values"))
+        }
+        let analytical = analyticalSD(measurements, metadata: metadata)
+        let values = monitoredValues(
+            serial, measurements: measurements, normalization: normalization, metadata: metadata)
+        var notes: [String] = []
+        let withinSubject: (sd: Double, source: String)
+        if let configured = settings.withinSubjectSD {
+            withinSubject = (configured, "monitoring.withinSubjectSD in study.yaml")
+        } else if let estimated = estimateWithinSubject(serial, values: values, analytical: analytical) {
+            withinSubject = estimated
+        } else {
+            return .failure(Skipped(reason: noVariation))
+        }
+        var series: [ResponseSeries] = []
+        for analyte in metadata.monitored {
+            guard let direction = direction(of: analyte, settings: settings, tumour: metadata.tumour) else {
+                notes.append("\(analyte): no direction known; set monitoring.direction in study.yaml")
+                continue
+            }
+            guard let sd = analytical[analyte],
+                let rcv = try? ReferenceChangeValue(
+                    scale: .cq, analytical: sd, withinSubject: withinSubject.sd, probability: settings.probability,
+                    oneSided: settings.oneSided)
+            else {
+                notes.append("\(analyte): no replicate Cq values to estimate the analytical variation")
+                continue
+            }
+            for (patient, patientValues) in values[analyte, default: [:]].sorted(by: { $0.key < $1.key }) {
+                series.append(
+                    ResponseSeries(
+                        patient: patient, analyte: analyte, values: patientValues,
+                        higherIsBetter: direction.higherIsBetter, directionSource: direction.source, rcv: rcv,
+                        trendWindow: settings.trendWindow))
+            }
+        }
+        let treatments = Dictionary(
+            serial.map { ($0.patient.rawValue, $0.clinical.treatment) }, uniquingKeysWith: { a, _ in a })
+        let patients = Dictionary(grouping: series, by: \.patient).sorted { $0.key < $1.key }.map { patient, list in
+            PatientCalls(patient: patient, treatment: treatments[patient] ?? nil, calls: combine(list))
+        }
+        return .success(
+            Result(
+                settings: settings, analyticalSD: analytical, withinSubjectSD: withinSubject.sd,
+                withinSubjectSource: withinSubject.source, series: series, patients: patients, notes: notes))
+    }
+
+    struct Skipped: Error {
+        var reason: String
+    }
+
+    /// Per analyte and patient, each serial sample's −ΔCq (higher = more), or why it cannot be judged.
+    static func monitoredValues(
+        _ serial: [Sample], measurements: [SampleMeasurement], normalization: StudyReportInput.NormalizationView,
+        metadata: StudyMetadata
+    ) -> [String: [String: [MonitoredValue]]] {
+        let flags = Dictionary(grouping: measurements, by: { "\($0.sample.rawValue)\t\($0.analyte.name)" })
+        var values: [String: [String: [MonitoredValue]]] = [:]
+        for analyte in metadata.monitored {
+            for sample in serial {
+                let key = "\(sample.id.rawValue)\t\(analyte)"
+                let found = flags[key] ?? []
+                var reason: String?
+                if found.contains(where: { $0.flags.contains(.preparationQC) }) {
+                    reason = "EV preparation failed QC (preparation-qc)"
+                } else if found.contains(where: { $0.flags.contains(.hemolysis) }) {
+                    reason = "hemolysed sample, hemolysis-sensitive miRNA"
+                } else if !found.isEmpty, found.allSatisfy({ $0.flags.contains(.belowDetection) }) {
+                    reason = "not detected"
+                } else if found.isEmpty {
+                    reason = "not measured"
+                }
+                let deltaCq = normalization.deltaCq[analyte]?[sample.id]
+                values[analyte, default: [:]][sample.patient.rawValue, default: []].append(
+                    MonitoredValue(
+                        sample: sample.id.rawValue, day: Double(sample.timepoint.dayOffset ?? 0),
+                        value: reason == nil ? deltaCq.map { -$0 } : nil, notEvaluable: reason))
+            }
+        }
+        return values
+    }
+
+    /// The SD of each monitored analyte's −ΔCq from technical replicates: the pooled within-sample SD of its Cq and
+    /// of the spike-in's, each over the typical replicate count.
+    static func analyticalSD(_ measurements: [SampleMeasurement], metadata: StudyMetadata) -> [String: Double] {
+        func pooled(_ analyte: String) -> (variance: Double, replicates: Double)? {
+            let groups = Dictionary(
+                grouping: measurements.filter {
+                    $0.analyte.name == analyte && $0.unit == .cq && $0.value != nil
+                        && !$0.flags.contains(.belowDetection)
+                }, by: \.sample
+            ).values.map { $0.compactMap(\.value) }.filter { $0.count > 1 }
+            var sum = 0.0
+            var df = 0.0
+            for group in groups {
+                let mean = group.reduce(0, +) / Double(group.count)
+                sum += group.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+                df += Double(group.count - 1)
+            }
+            guard df > 0 else { return nil }
+            return (sum / df, Double(groups.reduce(0) { $0 + $1.count }) / Double(groups.count))
+        }
+        let normaliser = metadata.normalization == "spike-in" ? metadata.spikeIns.first.flatMap(pooled) : nil
+        var result: [String: Double] = [:]
+        for analyte in metadata.monitored {
+            guard let own = pooled(analyte) else { continue }
+            let variance = own.variance / own.replicates + (normaliser.map { $0.variance / $0.replicates } ?? 0)
+            result[analyte] = variance.squareRoot()
+        }
+        return result
+    }
+
+    /// SD_I² = the pooled within-patient variance of stable patients' values (sample-sheet response SD) minus the
+    /// analytical variance, when there are such patients with two or more values.
+    static func estimateWithinSubject(
+        _ serial: [Sample], values: [String: [String: [MonitoredValue]]], analytical: [String: Double]
+    ) -> (sd: Double, source: String)? {
+        let stable = Set(serial.filter { $0.clinical.response == .stableDisease }.map(\.patient.rawValue))
+        var sum = 0.0
+        var df = 0.0
+        var analyticalSum = 0.0
+        for (analyte, byPatient) in values {
+            for patient in stable {
+                let list = (byPatient[patient] ?? []).compactMap(\.value)
+                guard list.count > 1 else { continue }
+                let mean = list.reduce(0, +) / Double(list.count)
+                sum += list.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+                df += Double(list.count - 1)
+                analyticalSum += Double(list.count - 1) * pow(analytical[analyte] ?? 0, 2)
+            }
+        }
+        guard df > 0 else { return nil }
+        return (
+            max(0, (sum - analyticalSum) / df).squareRoot(),
+            "estimated from \(stable.count) stable patient\(stable.count == 1 ? "" : "s") (response SD)"
+        )
+    }
+
+    /// Whether a rise of the analyte is good, and why: study.yaml, else the knowledge base's case–control
+    /// direction in the study's tumour, else in other tumours.
+    static func direction(of analyte: String, settings: MonitoringSettings, tumour: String?) -> (
+        higherIsBetter: Bool, source: String
+    )? {
+        if let configured = settings.higherIsBetter[analyte] {
+            return (configured, "monitoring.direction in study.yaml")
+        }
+        let link = KnowledgeLink(feature: analyte, tumour: tumour.flatMap(Tumour.init(parsing:)), observed: nil)
+        for (entries, place) in [(link.inTumour, tumour ?? "the study's tumour"), (link.elsewhere, "other tumours")] {
+            let stated = entries.filter { $0.direction != .unstated }
+            let down = stated.filter { $0.direction == .down }
+            let up = stated.filter { $0.direction == .up }
+            guard !stated.isEmpty, down.count != up.count else { continue }
+            let lower = down.count > up.count
+            let ids = (lower ? down : up).map(\.id).joined(separator: ", ")
+            return (
+                lower,
+                "\(lower ? "lower" : "higher") in \(place) (knowledge base \(ids)): a \(lower ? "rise" : "fall") is better"
+            )
+        }
+        return nil
+    }
+
+    /// The patient's calls per timepoint from each analyte's series.
+    static func combine(_ series: [ResponseSeries]) -> [TimepointCall] {
+        let samples = Dictionary(
+            grouping: series.flatMap { item in item.calls.map { (item.analyte, $0) } }, by: { $0.1.sample })
+        return samples.map { sample, calls in
+            let classes = calls.map(\.1.call)
+            let call: ResponseClass =
+                classes.contains(.progression)
+                ? .progression
+                : classes.contains(.response)
+                    ? .response
+                    : classes.contains(.stable)
+                        ? .stable : classes.allSatisfy { $0 == .baseline } ? .baseline : .notEvaluable
+            return TimepointCall(
+                sample: sample, day: calls.first?.1.day ?? 0, call: call,
+                drivers: calls.filter { $0.1.call == call }.map(\.0).sorted())
+        }.sorted { ($0.day, $0.sample) < ($1.day, $1.sample) }
+    }
+}

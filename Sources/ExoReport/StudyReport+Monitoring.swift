@@ -1,0 +1,194 @@
+public import ExoCore
+public import ExoMonitor
+import ExoStats
+import Foundation
+
+extension StudyReportInput {
+    /// The monitoring stage's result: each analyte's series with its calls, and each patient's combined calls.
+    public struct MonitoringView: Sendable {
+        /// One patient's combined call at one timepoint.
+        public struct Timepoint: Sendable {
+            public var sample: String
+            public var day: Double
+            public var call: ResponseClass
+            public var drivers: [String]
+
+            /// Creates a timepoint.
+            public init(sample: String, day: Double, call: ResponseClass, drivers: [String]) {
+                self.sample = sample
+                self.day = day
+                self.call = call
+                self.drivers = drivers
+            }
+        }
+
+        public var series: [ResponseSeries]
+        public var patients: [(patient: String, treatment: String?, calls: [Timepoint])]
+        public var withinSubject: String
+        public var notes: [String]
+        public var provenance: Provenance
+
+        /// Creates the view.
+        public init(
+            series: [ResponseSeries], patients: [(patient: String, treatment: String?, calls: [Timepoint])],
+            withinSubject: String, notes: [String], provenance: Provenance
+        ) {
+            self.series = series
+            self.patients = patients
+            self.withinSubject = withinSubject
+            self.notes = notes
+            self.provenance = provenance
+        }
+    }
+}
+
+extension StudyReport {
+    static let callColors: [ResponseClass: String] = [
+        .baseline: "#5f6b7a", .response: "#2f9e6b", .stable: "#1f6fb2", .progression: "#c23b7a",
+        .notEvaluable: "#b8860b",
+    ]
+
+    /// The monitoring section: the reference change values, a swimmer plot of every patient's calls, and one page
+    /// per patient with the trajectories, the reference change band and each call's evidence.
+    static func monitoringCalls(_ input: StudyReportInput, _ view: StudyReportInput.MonitoringView)
+        -> ReportPage.Section
+    {
+        var body = "<p>Each serial sample of each monitored miRNA (−ΔCq, higher = more) is compared with the patient's"
+        body +=
+            " baseline (the last sample at or before the treatment event) and with the best value so far, against the"
+        body += " reference change value Z·√2·√(SD<sub>A</sub>² + SD<sub>I</sub>²). Within-subject SD: "
+        body += HTML.escape(view.withinSubject) + ".</p>"
+        var analytes: [String] = []
+        for item in view.series where !analytes.contains(item.analyte) { analytes.append(item.analyte) }
+        body += HTML.table(
+            header: ["miRNA", "better when", "why", "SD_A (cycles)", "critical change (cycles)", "probability"],
+            rows: analytes.compactMap { analyte in
+                view.series.first { $0.analyte == analyte }.map { item in
+                    [
+                        analyte, item.higherIsBetter ? "higher" : "lower", item.directionSource,
+                        String(format: "%.3f", item.rcv.analytical), String(format: "±%.2f", item.rcv.up),
+                        "\(item.rcv.probability) \(item.rcv.oneSided ? "one" : "two")-sided",
+                    ]
+                }
+            }, numericColumns: [3, 4])
+        body += "<div class=\"plots\"><figure>\(swimmer(view))<figcaption>Calls per patient and visit; a patient's"
+        body +=
+            " call is progression when any monitored miRNA progresses, else response when any responds.</figcaption></figure></div>"
+        for patient in view.patients {
+            body += patientPage(patient, series: view.series.filter { $0.patient == patient.patient })
+        }
+        if !view.notes.isEmpty {
+            body += "<p class=\"note\">\(HTML.escape(view.notes.joined(separator: "; "))).</p>"
+        }
+        body += "<p class=\"note\">Computed by ExoScope \(HTML.escape(view.provenance.version)); "
+        body +=
+            view.provenance.parameters.sorted { $0.key < $1.key }.map {
+                "\(HTML.escape($0.key)): \(HTML.escape($0.value))"
+            }
+            .joined(separator: "; ") + ".</p>"
+        return ReportPage.Section(id: "monitoring", title: "Treatment monitoring", body: body)
+    }
+
+    /// Rows of patients, a marker per visit coloured by its call.
+    static func swimmer(_ view: StudyReportInput.MonitoringView) -> String {
+        let rowHeight = 22.0
+        let left = 150.0
+        let width = 700.0
+        let height = 50 + rowHeight * Double(view.patients.count)
+        let days = view.patients.flatMap { $0.calls.map(\.day) }
+        let x = LinearScale(covering: days + [0], range: (left, width - 20))
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"Swimmer plot\">"
+        svg +=
+            "<text x=\"\(width / 2)\" y=\"16\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"600\">Molecular response by patient</text>"
+        for (row, patient) in view.patients.enumerated() {
+            let y = 34 + rowHeight * Double(row)
+            svg +=
+                "<text x=\"4\" y=\"\(y + 4)\" font-size=\"10\"><a href=\"#patient-\(HTML.escape(patient.patient))\">\(HTML.escape(patient.patient))</a> \(HTML.escape(patient.treatment ?? ""))</text>"
+            if let first = patient.calls.first?.day, let last = patient.calls.last?.day {
+                svg +=
+                    "<line x1=\"\(x(first))\" x2=\"\(x(last))\" y1=\"\(y)\" y2=\"\(y)\" stroke=\"#cfd8e3\" stroke-width=\"8\"/>"
+            }
+            for call in patient.calls {
+                svg +=
+                    "<circle cx=\"\(x(call.day))\" cy=\"\(y)\" r=\"6\" fill=\"\(callColors[call.call] ?? "#000")\"><title>\(HTML.escape(call.sample)): \(call.call.rawValue)</title></circle>"
+            }
+        }
+        let axis = 34 + rowHeight * Double(view.patients.count)
+        for tick in x.ticks() {
+            svg +=
+                "<text x=\"\(x(tick))\" y=\"\(axis)\" text-anchor=\"middle\" font-size=\"10\">\(formatNumber(tick))</text>"
+        }
+        var legendX = left
+        for call in ResponseClass.allCases {
+            svg += "<circle cx=\"\(legendX)\" cy=\"\(axis + 12)\" r=\"5\" fill=\"\(callColors[call] ?? "#000")\"/>"
+            svg += "<text x=\"\(legendX + 8)\" y=\"\(axis + 16)\" font-size=\"10\">\(call.rawValue)</text>"
+            legendX += call == .progression ? 130 : call == .response ? 120 : 75
+        }
+        return svg + "</svg>"
+    }
+
+    /// One patient: trajectories relative to baseline with the reference change band, and every call's evidence.
+    static func patientPage(
+        _ patient: (patient: String, treatment: String?, calls: [StudyReportInput.MonitoringView.Timepoint]),
+        series: [ResponseSeries]
+    ) -> String {
+        let id = HTML.escape(patient.patient)
+        let current = patient.calls.last { $0.call != .baseline }?.call ?? .notEvaluable
+        var html =
+            "<article id=\"patient-\(id)\" style=\"border-top:2px solid \(callColors[current] ?? "#000");margin-top:1.2rem;padding-top:.6rem\">"
+        html +=
+            "<h3>Patient \(id)\(patient.treatment.map { " · \(HTML.escape($0))" } ?? ""): \(current.rawValue)</h3><div class=\"plots\">"
+        let colors = GroupComparisonPlot.palette
+        var plotSeries: [XYPlot.Series] = []
+        var band = 0.0
+        for (index, item) in series.enumerated() {
+            guard let baseline = item.calls.first(where: { $0.call == .baseline })?.value else { continue }
+            band = max(band, item.rcv.up)
+            let points = item.calls.compactMap { call in call.value.map { (call.day, $0 - baseline) } }
+            plotSeries.append(
+                XYPlot.Series(
+                    label: item.analyte, points: points, color: colors[index % colors.count], dots: true,
+                    dotColors: item.calls.filter { $0.value != nil }.map { callColors[$0.call] ?? "#000" }))
+        }
+        if !plotSeries.isEmpty {
+            html += figure(
+                XYPlot(
+                    title: "\(patient.patient): change from baseline", xLabel: "day from treatment start",
+                    yLabel: "−ΔCq − baseline (cycles)", series: plotSeries,
+                    references: [
+                        .init(y: band, label: "+RCV"), .init(y: 0, label: "baseline"), .init(y: -band, label: "−RCV"),
+                    ],
+                    markers: [(0, "treatment start")]),
+                "Dots coloured by each miRNA's call; dashed lines: the baseline and ± the reference change value.")
+        }
+        html += "</div>"
+        var rows: [[String]] = []
+        for timepoint in patient.calls {
+            for item in series {
+                guard let call = item.calls.first(where: { $0.sample == timepoint.sample }) else { continue }
+                rows.append([
+                    timepoint.sample, formatNumber(timepoint.day), item.analyte,
+                    call.value.map { String(format: "%.2f", $0) } ?? "–",
+                    "<span style=\"color:\(callColors[call.call] ?? "#000")\">\(call.call.rawValue)</span>",
+                    HTML.escape(call.evidence),
+                ])
+            }
+            rows.append([
+                "<b>\(HTML.escape(timepoint.sample))</b>", formatNumber(timepoint.day), "<b>patient</b>", "",
+                "<b style=\"color:\(callColors[timepoint.call] ?? "#000")\">\(timepoint.call.rawValue)</b>",
+                timepoint.drivers.isEmpty ? "" : "decided by \(HTML.escape(timepoint.drivers.joined(separator: ", ")))",
+            ])
+        }
+        html += HTML.table(
+            header: ["sample", "day", "miRNA", "−ΔCq", "call", "evidence"], rows: rows, numericColumns: [1, 3],
+            rawColumns: [0, 2, 4, 5])
+        if let trend = series.first?.trend {
+            html +=
+                "<p class=\"note\">\(HTML.escape(series.first?.analyte ?? "")) trend over the last \(series.first?.trendWindow ?? 0) values (Theil–Sen): \(String(format: "%+.2f", trend.slope)) cycles per 4 weeks"
+                + (trend.low.map { String(format: " (95 %% interval %+.2f to %+.2f)", $0, trend.high ?? .nan) } ?? "")
+                + ".</p>"
+        }
+        return html + "</article>"
+    }
+}
