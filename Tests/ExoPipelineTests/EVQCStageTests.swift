@@ -42,9 +42,7 @@ struct EVQCStageTests {
         #expect(result.notes.first == "1 sample left out: EV preparation failed QC (LC027-S1)")
         // One page: the verdict, each failed criterion with its reason and remedy, the size plot and checklist.
         let html = try await Pipeline.report(studyID: id, from: store)
-        let start = try #require(html.range(of: "<article id=\"prep-LC027-S1\""))
-        let page = String(html[start.lowerBound...].prefix { _ in true })
-        let article = String(page[..<(page.range(of: "</article>")?.upperBound ?? page.endIndex)])
+        let article = try #require(reportArticle("prep-LC027-S1", in: html))
         for text in [
             "Fails on: <b>fraction_in_range, particles_per_ug, marker calnexin, signal APOA1</b>",
             "is below the minimum 1.5e+09 particles/µg: a factor of",

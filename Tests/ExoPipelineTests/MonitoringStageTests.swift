@@ -40,9 +40,7 @@ struct MonitoringStageTests {
         #expect(series.first { $0.analyte == "hsa-miR-21-5p" }?.higherIsBetter == false)
         // The patient page carries each call's evidence.
         let html = try await Pipeline.report(studyID: id, from: store)
-        let start = try #require(html.range(of: "<article id=\"patient-MT005\""))
-        let page = String(html[start.lowerBound...])
-        let article = String(page[..<(page.range(of: "</article>")?.upperBound ?? page.endIndex)])
+        let article = try #require(reportArticle("patient-MT005", in: html))
         #expect(article.contains("Patient MT005 · cisplatin + pemetrexed: molecular progression"))
         #expect(article.contains("worse than the best value so far by"))
         #expect(article.contains("better than baseline by"))

@@ -25,7 +25,10 @@ extension Vocabulary {
     public static var spellings: [String] { allCases.map(\.rawValue) }
 
     /// Lowercased with spaces, `_` and `-` removed.
-    static func foldedKey(_ text: String) -> String {
-        String(text.lowercased().unicodeScalars.filter { $0 != " " && $0 != "_" && $0 != "-" })
-    }
+    static func foldedKey(_ text: String) -> String { vocabularyKey(text) }
+}
+
+/// A spelling folded for comparison: lowercased, with spaces, `_` and `-` removed (vocabularies, marker names).
+func vocabularyKey(_ text: String) -> String {
+    String(text.lowercased().unicodeScalars.filter { $0 != " " && $0 != "_" && $0 != "-" })
 }

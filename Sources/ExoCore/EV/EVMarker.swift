@@ -179,7 +179,6 @@ extension EVMarker {
         return Array(labels.prefix(3))
     }
 
-    private static func foldedKey(_ text: String) -> String {
-        String(text.lowercased().unicodeScalars.filter { $0 != " " && $0 != "_" && $0 != "-" })
-    }
+    /// Compared as vocabulary values are.
+    private static func foldedKey(_ text: String) -> String { vocabularyKey(text) }
 }

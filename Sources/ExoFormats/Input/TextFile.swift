@@ -127,4 +127,9 @@ extension TextFile {
     package static func utf8OrLatin1(_ data: Data) -> String {
         String(data: data, encoding: .utf8) ?? String(String.UnicodeScalarView(data.map { Unicode.Scalar($0) }))
     }
+
+    /// Bytes as text: UTF-8 where valid, else Latin-1 (every byte one character).
+    package static func utf8OrLatin1(bytes: some Collection<UInt8>) -> String {
+        String(validating: bytes, as: UTF8.self) ?? String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+    }
 }

@@ -330,11 +330,7 @@ struct ByteCSV {
     }
 
     /// The bytes as text: UTF-8 where valid, else Latin-1.
-    func text(_ range: Range<Int>) -> String {
-        let slice = bytes[range]
-        return String(validating: slice, as: UTF8.self)
-            ?? String(String.UnicodeScalarView(slice.map { Unicode.Scalar($0) }))
-    }
+    func text(_ range: Range<Int>) -> String { TextFile.utf8OrLatin1(bytes: bytes[range]) }
 
     func isBlank(_ range: Range<Int>) -> Bool { bytes[range].allSatisfy { $0 == 0x20 || $0 == 0x09 } }
 

@@ -68,7 +68,7 @@ enum BiomarkerStage {
         study: String, store: any Store, input: Input, files: [StoredInputFile], actor: String
     ) async throws -> String {
         let digest = digest(files: files, scale: input.scale)
-        if let stored = try await store.result(study: study, kind: kind), stored.inputDigest == digest {
+        if try await ResultDigest.isStored(kind: kind, study: study, digest: digest, in: store) {
             return "unchanged"
         }
         var result = StudyBiomarkers.analyze(
@@ -79,8 +79,6 @@ enum BiomarkerStage {
                 "\(input.excluded.count) sample\(input.excluded.count == 1 ? "" : "s") left out: EV preparation failed QC (\(input.excluded.joined(separator: ", ")))",
                 at: 0)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         let options = DiagnosticPanel.Options(seed: seed)
         let provenance = Provenance(
             step: kind,
@@ -89,11 +87,8 @@ enum BiomarkerStage {
                 "panel": "alpha \(options.alpha), \(options.folds)-fold CV, lambda 1se, nested \(options.repeats)×",
                 "excluded": input.excluded.isEmpty ? "none" : input.excluded.joined(separator: ", "),
             ], seed: seed, inputHashes: Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.sha256) }))
-        try await store.saveResult(
-            StoredResult(
-                study: study, kind: kind, json: String(decoding: try encoder.encode(result), as: UTF8.self),
-                provenance: provenance, inputDigest: digest),
-            actor: actor)
+        try await ResultDigest.save(
+            result, kind: kind, study: study, provenance: provenance, digest: digest, in: store, actor: actor)
         let selected = result.panel?.members.filter { $0.coefficient != 0 }.count ?? 0
         let auc = result.panel?.validation.map { String(format: "%.2f", $0.auc) } ?? "–"
         return

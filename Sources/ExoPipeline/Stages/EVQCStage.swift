@@ -129,11 +129,9 @@ enum EVQCStage {
         let outcome =
             "\(result.assessments.count) preparations against '\(result.specification)': \(result.assessments.count - failed.count) pass, \(failed.count) fail"
         let digest = digest(files: files)
-        if let stored = try await store.result(study: study, kind: kind), stored.inputDigest == digest {
+        if try await ResultDigest.isStored(kind: kind, study: study, digest: digest, in: store) {
             return "unchanged: " + outcome
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         let provenance = Provenance(
             step: kind,
             parameters: [
@@ -143,11 +141,8 @@ enum EVQCStage {
                     "Westgard 1-2s (warning), 1-3s, 2-2s, R-4s (consecutive runs), 4-1s, 10x; baseline 20 runs",
                 "shelfLife": "ICH Q1E, one-sided 95 % confidence bound of the regression mean",
             ], inputHashes: Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.sha256) }))
-        try await store.saveResult(
-            StoredResult(
-                study: study, kind: kind, json: String(decoding: try encoder.encode(result), as: UTF8.self),
-                provenance: provenance, inputDigest: digest),
-            actor: actor)
+        try await ResultDigest.save(
+            result, kind: kind, study: study, provenance: provenance, digest: digest, in: store, actor: actor)
         return outcome
     }
 }

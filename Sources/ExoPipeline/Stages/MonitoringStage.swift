@@ -56,11 +56,9 @@ enum MonitoringStage {
             + ResponseClass.allCases.compactMap { call in counts[call].map { "\($0) \(call.rawValue)" } }
             .joined(separator: ", ")
         let digest = ResultDigest.of(kind: kind, files: files)
-        if let stored = try await store.result(study: study, kind: kind), stored.inputDigest == digest {
+        if try await ResultDigest.isStored(kind: kind, study: study, digest: digest, in: store) {
             return "unchanged: " + outcome
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         let provenance = Provenance(
             step: kind,
             parameters: [
@@ -70,11 +68,8 @@ enum MonitoringStage {
                 "withinSubjectSD": "\(result.withinSubjectSD) (\(result.withinSubjectSource))",
                 "trend": "Theil–Sen over the last \(result.settings.trendWindow) values",
             ], inputHashes: Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.sha256) }))
-        try await store.saveResult(
-            StoredResult(
-                study: study, kind: kind, json: String(decoding: try encoder.encode(result), as: UTF8.self),
-                provenance: provenance, inputDigest: digest),
-            actor: actor)
+        try await ResultDigest.save(
+            result, kind: kind, study: study, provenance: provenance, digest: digest, in: store, actor: actor)
         return outcome
     }
 
