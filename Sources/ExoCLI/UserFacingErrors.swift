@@ -29,7 +29,7 @@ func withUserFacingErrors<T>(debug: Bool = false, _ body: () async throws -> T) 
         switch error {
         case .cannotOpen: throw ExitStatus.ioError
         case .notFound: throw ExitStatus.noInput
-        case .migrationMismatch: throw ExitStatus.dataError
+        case .migrationMismatch, .conflict: throw ExitStatus.dataError
         }
     } catch let error as CLIError {
         printError("error: \(error.message)")

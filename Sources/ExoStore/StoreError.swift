@@ -6,6 +6,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound(table: String, id: String)
     /// The database file cannot be opened.
     case cannotOpen(path: String, reason: String)
+    /// The change contradicts what is stored (an alert acknowledged twice).
+    case conflict(String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
                 "the database has migrations this ExoScope does not know (\(unknown.joined(separator: ", "))); use a newer ExoScope"
         case .notFound(let table, _): return "no such \(table)"
         case .cannotOpen(let path, let reason): return "cannot open database '\(path)': \(reason)"
+        case .conflict(let message): return message
         }
     }
 }

@@ -37,6 +37,11 @@ public struct InputError: Error, Sendable, Equatable, Codable, CustomStringConve
         case tooFewCycles
         case unknownMarker
         case contradictoryRange
+        case malformedJSON
+        case unknownWell
+        case cycleOrder
+        case missingLayout
+        case conflictingReading
     }
 
     /// The stable category of the problem.

@@ -357,7 +357,7 @@ public struct ReleaseSpecification: Sendable, Hashable {
                     errors.append(
                         InputError(
                             .contradictoryRange, at: second.location,
-                            "contradictory ranges for '\(first.subject)': \(first.rangeText) (line \(first.location.line ?? 0)) and \(second.rangeText) do not overlap",
+                            "contradictory ranges for '\(first.subject)': \(first.rangeText) (line \(first.location.line)) and \(second.rangeText) do not overlap",
                             hint: "no value can pass both; merge them into one criterion"))
                 }
             }

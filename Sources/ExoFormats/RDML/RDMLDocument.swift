@@ -116,6 +116,14 @@ public struct PlateFormat: Sendable, Hashable {
     public var rowLabel: String
     public var columnLabel: String
 
+    /// Creates a plate format.
+    public init(rows: Int, columns: Int, rowLabel: String = "ABC", columnLabel: String = "123") {
+        self.rows = rows
+        self.columns = columns
+        self.rowLabel = rowLabel
+        self.columnLabel = columnLabel
+    }
+
     /// The well label (`A1`, `P24`) of a 1-based reaction number, counting across each row.
     public func label(ofReaction number: Int) -> String? {
         guard number >= 1, number <= rows * columns, columns > 0 else { return nil }

@@ -1,4 +1,5 @@
 public import ExoCore
+public import Foundation
 
 /// What `study.yaml` declares: the study's identity, its sample sheet, its data files and its analytes.
 ///
@@ -40,6 +41,49 @@ public struct StudyDefinition: Sendable, Hashable {
     public var qc: StudyQCFiles? = nil
     /// How serial samples are judged (`monitoring:`).
     public var monitoring = MonitoringSettings()
+    /// The folder of finished chip runs (`runs:`), when the study has one.
+    public var runs: RunsFolder? = nil
+}
+
+/// The `runs:` folder of study.yaml: finished chip runs, written by `exoscope live ingest` and `exoscope watch`.
+///
+/// Every `*.rdml` file in it is a qPCR measurement file and every `*.partitions.tsv` a dPCR partition-count file,
+/// read in name order as if each were listed under `measurements`, with the folder's volumes.
+public struct RunsFolder: Sendable, Hashable {
+    /// Keys of the `runs:` mapping.
+    public static let keys = ["folder", "dilution", "partitionVolumeNanoliters"]
+
+    /// The folder, relative to the study folder.
+    public var folder: String
+    /// The volume of one dPCR partition in nL, for partition-count runs.
+    public var partitionVolumeNanoliters: Double?
+    /// The volumes from EV RNA to PCR, for qPCR runs with standards.
+    public var dilution: DilutionVolumes?
+    /// Where `runs:` is in study.yaml.
+    public var location: InputLocation
+
+    /// The measurement entries of the files now in the folder, in name order.
+    ///
+    /// - Parameter directory: the study folder.
+    /// - Returns: one entry per run file; none when the folder does not exist yet.
+    public func specs(in directory: URL) -> [MeasurementFileSpec] {
+        let names =
+            (try? FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent(folder).path)) ?? []
+        return names.sorted().compactMap { name in
+            let path = folder + "/" + name
+            if name.lowercased().hasSuffix(".rdml") {
+                return MeasurementFileSpec(
+                    path: path, assay: .qPCR, unit: nil, description: "finished chip run",
+                    partitionVolumeNanoliters: nil, dilution: dilution, location: location)
+            }
+            if name.lowercased().hasSuffix(".partitions.tsv") {
+                return MeasurementFileSpec(
+                    path: path, assay: .digitalPCR, unit: nil, description: "finished digital-PCR chip run",
+                    partitionVolumeNanoliters: partitionVolumeNanoliters, dilution: nil, location: location)
+            }
+            return nil
+        }
+    }
 }
 
 /// The `monitoring:` settings of study.yaml: the variation and probability of the reference change value, the trend

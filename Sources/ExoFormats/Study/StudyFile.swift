@@ -8,7 +8,7 @@ public enum StudyFile {
     /// Keys allowed at the top level.
     public static let topLevelKeys = [
         "schema", "id", "title", "description", "tumour", "specimen", "sampleSheet", "measurements", "analytes",
-        "extraColumns", "treatmentEvent", "normalization", "qc", "monitoring",
+        "extraColumns", "treatmentEvent", "normalization", "qc", "monitoring", "runs",
     ]
     /// Keys allowed in each `measurements` entry.
     public static let measurementKeys = [
@@ -96,43 +96,8 @@ public enum StudyFile {
             }
             let unit = entry.vocabulary("unit", MeasurementUnit.self, kind: .unknownUnit)
             let description = entry.string("description")
-            var partitionVolume: Double?
-            if let text = entry.string("partitionVolumeNanoliters"), let node = entry.value("partitionVolumeNanoliters")
-            {
-                if let volume = Double(text), volume > 0, volume.isFinite {
-                    partitionVolume = volume
-                } else {
-                    entry.errors.append(
-                        InputError(
-                            .invalidNumber, at: entry.location(of: node),
-                            "expected a positive partition volume in nL for 'partitionVolumeNanoliters', found \(InputError.quoted(text))",
-                            hint: "QX200 droplets: 0.85 (QuantaSoft 1.7) or 0.91 (older QuantaSoft)"))
-                }
-            }
-            var dilution: DilutionVolumes?
-            if var volumes = entry.mapping("dilution", validKeys: DilutionVolumes.keys) {
-                var values: [Double] = []
-                for key in DilutionVolumes.keys {
-                    guard let text = volumes.string(key, required: true), let node = volumes.value(key) else {
-                        continue
-                    }
-                    if let value = Double(text), value > 0, value.isFinite {
-                        values.append(value)
-                    } else {
-                        volumes.errors.append(
-                            InputError(
-                                .invalidNumber, at: volumes.location(of: node),
-                                "expected a positive volume in µL for '\(key)', found \(InputError.quoted(text))"))
-                    }
-                }
-                entry.errors += volumes.errors
-                if values.count == 4 {
-                    dilution = DilutionVolumes(
-                        elutionVolumeMicroliters: values[0], rtInputMicroliters: values[1],
-                        rtVolumeMicroliters: values[2],
-                        pcrInputMicroliters: values[3])
-                }
-            }
+            let partitionVolume = Self.partitionVolume(in: &entry)
+            let dilution = Self.dilutionVolumes(in: &entry)
             if let assay, let unit, !assay.admissibleUnits.contains(unit), let node = entry.value("unit") {
                 entry.errors.append(
                     InputError(
@@ -163,6 +128,7 @@ public enum StudyFile {
         }
         let qc = qcFiles(in: &top)
         let monitoring = monitoringSettings(in: &top)
+        let runs = runsFolder(in: &top)
         guard top.errors.isEmpty, let schema, let id, let title else { return (nil, top.errors) }
         return (
             StudyDefinition(
@@ -172,9 +138,68 @@ public enum StudyFile {
                 references: references,
                 normalization: normalization ?? (spikeIns.isEmpty ? .none : .spikeIn), extraColumns: extraColumns,
                 treatmentEvent: treatmentEvent,
-                nameResolutions: notes, qc: qc, monitoring: monitoring),
+                nameResolutions: notes, qc: qc, monitoring: monitoring, runs: runs),
             []
         )
+    }
+
+    /// The `partitionVolumeNanoliters` of a mapping, when given; errors are recorded.
+    private static func partitionVolume(in entry: inout YAMLMapping) -> Double? {
+        var partitionVolume: Double?
+        if let text = entry.string("partitionVolumeNanoliters"), let node = entry.value("partitionVolumeNanoliters") {
+            if let volume = Double(text), volume > 0, volume.isFinite {
+                partitionVolume = volume
+            } else {
+                entry.errors.append(
+                    InputError(
+                        .invalidNumber, at: entry.location(of: node),
+                        "expected a positive partition volume in nL for 'partitionVolumeNanoliters', found \(InputError.quoted(text))",
+                        hint: "QX200 droplets: 0.85 (QuantaSoft 1.7) or 0.91 (older QuantaSoft)"))
+            }
+        }
+        return partitionVolume
+    }
+
+    /// The `dilution` volumes of a mapping, when given; errors are recorded.
+    private static func dilutionVolumes(in entry: inout YAMLMapping) -> DilutionVolumes? {
+        var dilution: DilutionVolumes?
+        if var volumes = entry.mapping("dilution", validKeys: DilutionVolumes.keys) {
+            var values: [Double] = []
+            for key in DilutionVolumes.keys {
+                guard let text = volumes.string(key, required: true), let node = volumes.value(key) else {
+                    continue
+                }
+                if let value = Double(text), value > 0, value.isFinite {
+                    values.append(value)
+                } else {
+                    volumes.errors.append(
+                        InputError(
+                            .invalidNumber, at: volumes.location(of: node),
+                            "expected a positive volume in µL for '\(key)', found \(InputError.quoted(text))"))
+                }
+            }
+            entry.errors += volumes.errors
+            if values.count == 4 {
+                dilution = DilutionVolumes(
+                    elutionVolumeMicroliters: values[0], rtInputMicroliters: values[1],
+                    rtVolumeMicroliters: values[2],
+                    pcrInputMicroliters: values[3])
+            }
+        }
+        return dilution
+    }
+
+    /// The `runs:` mapping: the folder of finished chip runs, with the volumes that apply to every run.
+    private static func runsFolder(in top: inout YAMLMapping) -> RunsFolder? {
+        guard let node = top.value("runs"), var runs = top.mapping("runs", validKeys: RunsFolder.keys) else {
+            return nil
+        }
+        let folder = runs.string("folder") ?? "runs"
+        let volume = partitionVolume(in: &runs)
+        let dilution = dilutionVolumes(in: &runs)
+        top.errors += runs.errors
+        return RunsFolder(
+            folder: folder, partitionVolumeNanoliters: volume, dilution: dilution, location: top.location(of: node))
     }
 
     /// The `monitoring:` mapping, or the defaults; errors are recorded.

@@ -63,7 +63,8 @@ public enum StudyLoader {
         var notes = Dictionary(
             definition.nameResolutions.map { ($0.written, $0) }, uniquingKeysWith: { first, _ in first })
         var seenPaths: Set<String> = []
-        for spec in definition.measurements {
+        let runSpecs = definition.runs?.specs(in: directory) ?? []
+        for spec in definition.measurements + runSpecs {
             guard seenPaths.insert(spec.path).inserted else {
                 errors.append(
                     InputError(

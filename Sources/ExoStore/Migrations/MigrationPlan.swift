@@ -164,6 +164,42 @@ public enum MigrationPlan {
                     PRIMARY KEY (studyId, kind)
                 );
                 """),
+        Migration(
+            identifier: "2026-11-29-create-live-run-and-alert",
+            sqlite: """
+                CREATE TABLE liveRun (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    studyId TEXT NOT NULL,
+                    layoutJSON TEXT NOT NULL,
+                    startedAt TEXT NOT NULL,
+                    endSeq INTEGER,
+                    finishedAt TEXT,
+                    resultPath TEXT
+                );
+                CREATE TABLE liveReading (
+                    runId TEXT NOT NULL REFERENCES liveRun(id) ON DELETE CASCADE,
+                    seq INTEGER NOT NULL,
+                    well TEXT NOT NULL,
+                    cycle INTEGER,
+                    fluorescence REAL,
+                    positives INTEGER,
+                    partitions INTEGER,
+                    PRIMARY KEY (runId, seq)
+                ) WITHOUT ROWID;
+                CREATE TABLE alert (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    studyId TEXT NOT NULL,
+                    patientId TEXT NOT NULL,
+                    sampleId TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    evidence TEXT NOT NULL,
+                    raisedAt TEXT NOT NULL,
+                    acknowledgedAt TEXT,
+                    acknowledgedBy TEXT,
+                    note TEXT,
+                    UNIQUE (studyId, kind, patientId, sampleId)
+                );
+                """),
     ]
 
     /// The identifiers, in order.

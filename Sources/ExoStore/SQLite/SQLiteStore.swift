@@ -7,7 +7,7 @@ import GRDB
 /// SQLite's rollback journal makes each import atomic even when the process is killed mid-write:
 /// the next open rolls the unfinished transaction back.
 public final class SQLiteStore: Store {
-    private let queue: DatabaseQueue
+    let queue: DatabaseQueue
     /// The file path, or `nil` for an in-memory store.
     public let path: String?
 

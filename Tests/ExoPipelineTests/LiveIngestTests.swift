@@ -1,0 +1,328 @@
+import ExoCore
+import ExoFormats
+import ExoPipeline
+import ExoQuant
+import ExoStore
+import ExoTestSupport
+import Foundation
+import Testing
+
+/// A small study with a `runs:` folder, and a simulated 96-well run of it.
+enum LiveFixture {
+    static let samples = (1...40).map { String(format: "S%02d", $0) }
+
+    /// Writes study.yaml and samples.tsv into a new folder.
+    static func study() throws -> URL {
+        let folder = try Fixture.temporaryDirectory("exoscope-live")
+        let yaml = """
+            schema: 1
+            id: LIVE-TEST
+            title: Live chip run test
+            specimen: serum
+            runs:
+              folder: runs
+
+            """
+        try Data(yaml.utf8).write(to: folder.appendingPathComponent("study.yaml"))
+        let rows =
+            ["sample_id\tpatient_id\tgroup"]
+            + samples.enumerated().map { "\($1)\tP\(String(format: "%02d", $0 / 2 + 1))\tcase" }
+        try Data((rows.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent("samples.tsv"))
+        return folder
+    }
+
+    /// 40 samples × miR-21 and miR-4458, a miR-4458 standard series in duplicate (10^2–10^7 copies), four
+    /// no-template controls; well 8 (A8) fails.
+    static func simulator(run: String = "CHIP-1", seed: UInt64 = 7) -> ChipSimulator {
+        var rng = SeededGeneratorProbe(seed: seed)
+        var assignments: [ChipSimulator.Assignment] = []
+        for sample in samples {
+            assignments.append(.init(sample: sample, target: "hsa-miR-21-5p", cq: 24 + 4 * rng.next()))
+            assignments.append(.init(sample: sample, target: "hsa-miR-4458", cq: 27 + 5 * rng.next(), efficiency: 1.93))
+        }
+        for exponent in 2...7 {
+            for _ in 0..<2 {
+                assignments.append(
+                    .init(
+                        sample: "STD-1e\(exponent)", target: "hsa-miR-4458", type: "std",
+                        quantity: pow(10, Double(exponent)), cq: 30 - Double(exponent - 3) / log10(1.93),
+                        efficiency: 1.93))
+            }
+        }
+        for target in ["hsa-miR-21-5p", "hsa-miR-4458"] {
+            for _ in 0..<2 { assignments.append(.init(sample: "NTC", target: target, type: "ntc", cq: nil)) }
+        }
+        return ChipSimulator(
+            run: run, format: .plate96, cycles: 45, seed: seed, assignments: assignments, failingWell: 7)
+    }
+
+    static func ingest(_ folder: URL, store: any Store) async throws -> LiveIngest {
+        try await LiveIngest(
+            settings: LiveIngest.Settings(
+                studyDirectory: folder, databasePath: "memory", reportURL: folder.appendingPathComponent("report.html"),
+                actor: "test"),
+            store: store)
+    }
+
+    /// The stored curves of a finished file, by well.
+    static func finalCq(_ store: any Store, path: String) async throws -> [String: Double?] {
+        let curves = try await store.curves(study: "LIVE-TEST").filter { $0.sourcePath == path }
+        return Dictionary(uniqueKeysWithValues: curves.map { ($0.well, $0.cq) })
+    }
+}
+
+/// A tiny deterministic source for the fixture's Cqs (splitmix64).
+struct SeededGeneratorProbe {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> Double {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
+    }
+}
+
+struct LiveIngestTests {
+    @Test func aRunStreamedReadingByReadingGivesTheFinishedFilesCqs() async throws {
+        let simulator = LiveFixture.simulator()
+        // Streamed, one line per chunk.
+        let streamed = try LiveFixture.study()
+        let store = try await SQLiteStore()
+        let ingest = try await LiveFixture.ingest(streamed, store: store)
+        var answers: [String] = []
+        for line in simulator.lines() { answers += try await ingest.consume(Array((line + "\n").utf8)) }
+        #expect(ingest.totals.finishedRuns == ["CHIP-1"])
+        #expect(answers.last == #"{"file":"runs\/CHIP-1.rdml","readings":4320,"run":"CHIP-1","type":"finished"}"#)
+        let streamedCq = try await LiveFixture.finalCq(store, path: "runs/CHIP-1.rdml")
+        // The same run as the instrument's finished file, imported.
+        let imported = try LiveFixture.study()
+        try FileManager.default.createDirectory(
+            at: imported.appendingPathComponent("runs"), withIntermediateDirectories: true)
+        try RDMLWriter.archive(simulator.rdmlDocument(path: "runs/CHIP-1.rdml")).write(
+            to: imported.appendingPathComponent("runs/CHIP-1.rdml"))
+        let fileStore = try await SQLiteStore()
+        _ = try await Pipeline.run(
+            studyDirectory: imported, store: fileStore, databasePath: "memory",
+            reportURL: imported.appendingPathComponent("report.html"), actor: "test")
+        let importedCq = try await LiveFixture.finalCq(fileStore, path: "runs/CHIP-1.rdml")
+        #expect(streamedCq.count == 96)
+        #expect(streamedCq == importedCq)
+        // Every well but the four no-template controls and the failing well has a Cq.
+        #expect(streamedCq.values.compactMap { $0 }.count == 91)
+        // Each Cq is called within two cycles of becoming determinable: the cycle at which the curve reaches the
+        // final analysis's threshold, ⌈final Cq⌉.
+        let run = try #require(ingest.run("CHIP-1"))
+        let labels = simulator.wellLabels
+        let curves = simulator.curves()
+        var late: [String] = []
+        for (index, label) in labels.enumerated() {
+            guard let final = streamedCq[label] ?? nil else {
+                #expect(run.onlineCall(ofWell: index) == nil, "well \(label) has no final Cq but a provisional call")
+                continue
+            }
+            guard let call = run.onlineCall(ofWell: index) else {
+                late.append("\(label): never called")
+                continue
+            }
+            if call.calledAtCycle > Int(final.rounded(.up)) + 2 {
+                late.append("\(label): \(call.calledAtCycle) vs \(final)")
+            }
+            // The call depends only on the readings so far: the finished curve gives the same one.
+            #expect(OnlineCq.call(fluorescence: curves[index]) == call)
+        }
+        #expect(late.isEmpty)
+        #expect(run.onlineCall(ofWell: 7) == nil)
+    }
+
+    @Test func outOfOrderAndRepeatedReadingsGiveTheSameRun() async throws {
+        let simulator = LiveFixture.simulator()
+        var lines = simulator.lines()
+        let layout = lines.removeFirst()
+        let end = lines.removeLast()
+        // Shuffle within windows of 500 readings (a network that reorders), repeat every 7th reading, and deliver in
+        // chunks of odd sizes that cut lines in half.
+        var rng = SeededGeneratorProbe(seed: 11)
+        var delivered: [String] = [layout]
+        for window in stride(from: 0, to: lines.count, by: 500) {
+            var part = Array(lines[window..<min(window + 500, lines.count)])
+            for index in part.indices.reversed() { part.swapAt(index, Int(rng.next() * Double(index + 1))) }
+            for (offset, line) in part.enumerated() {
+                delivered.append(line)
+                if offset % 7 == 0 { delivered.append(line) }
+            }
+        }
+        delivered.append(end)
+        delivered.append(lines[3])  // a late duplicate after the end
+        let bytes = Array(delivered.joined(separator: "\n").utf8)
+        let folder = try LiveFixture.study()
+        let store = try await SQLiteStore()
+        let ingest = try await LiveFixture.ingest(folder, store: store)
+        var start = 0
+        var size = 1
+        while start < bytes.count {
+            _ = try await ingest.consume(bytes[start..<min(start + size, bytes.count)])
+            start += size
+            size = size * 3 % 4_099 + 1
+        }
+        _ = try await ingest.finish()
+        #expect(ingest.totals.stored == 4_320)
+        // Every 7th reading of each window of 500 is repeated (72 per full window, 46 in the last 320), plus the late one.
+        #expect(ingest.totals.duplicates == 8 * 72 + 46 + 1)
+        #expect(ingest.totals.finishedRuns == ["CHIP-1"])
+        let inOrder = try LiveFixture.study()
+        let inOrderStore = try await SQLiteStore()
+        let reference = try await LiveFixture.ingest(inOrder, store: inOrderStore)
+        _ = try await reference.consume(Array((simulator.lines().joined(separator: "\n") + "\n").utf8))
+        #expect(
+            try Data(contentsOf: folder.appendingPathComponent("runs/CHIP-1.rdml"))
+                == Data(contentsOf: inOrder.appendingPathComponent("runs/CHIP-1.rdml")))
+        #expect(
+            try await LiveFixture.finalCq(store, path: "runs/CHIP-1.rdml")
+                == LiveFixture.finalCq(inOrderStore, path: "runs/CHIP-1.rdml"))
+    }
+
+    @Test func anInterruptedRunResumesFromTheStore() async throws {
+        let simulator = LiveFixture.simulator()
+        let lines = simulator.lines()
+        let folder = try LiveFixture.study()
+        let path = folder.appendingPathComponent("exoscope.sqlite").path
+        var acknowledged = 0
+        do {
+            let store = try await SQLiteStore(path: path)
+            let ingest = try await LiveFixture.ingest(folder, store: store)
+            for line in lines.prefix(2_001) {
+                for answer in try await ingest.consume(Array((line + "\n").utf8)) where answer.contains("\"ack\"") {
+                    acknowledged = try #require(Self.through(answer))
+                }
+            }
+        }
+        #expect(acknowledged == 2_000)
+        // A new process: the open run is resumed from the database; the instrument resends from the start.
+        let store = try await SQLiteStore(path: path)
+        #expect(try await store.liveReadings(run: "CHIP-1").count == 2_000)
+        let ingest = try await LiveFixture.ingest(folder, store: store)
+        #expect(ingest.openRuns.map(\.contiguousSeq) == [2_000])
+        var answers: [String] = []
+        for line in lines { answers += try await ingest.consume(Array((line + "\n").utf8)) }
+        #expect(ingest.totals.duplicates == 2_000)
+        #expect(ingest.totals.stored == 2_320)
+        #expect(answers.contains(#"{"file":"runs\/CHIP-1.rdml","readings":4320,"run":"CHIP-1","type":"finished"}"#))
+        #expect(try await store.liveRuns(study: "LIVE-TEST").first?.resultPath == "runs/CHIP-1.rdml")
+    }
+
+    /// The `through` of an ack line.
+    static func through(_ line: String) -> Int? {
+        let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        return object?["through"] as? Int
+    }
+}
+
+/// Bad live input: each refused with the exact message and the position of the field, everything before it stored
+/// and acknowledged.
+struct LiveIngestBadInputTests {
+    static let layout =
+        #"{"type":"run","protocol":1,"run":"CHIP-9","assay":"qPCR","cycles":40,"rows":8,"columns":12,"wells":[{"well":"A1","sample":"S01","target":"miR-21"},{"well":"A2","sample":"S02","target":"miR-21"}]}"#
+
+    static func reading(_ seq: Int, _ well: String, _ cycle: Int, _ value: Double = 500) -> String {
+        #"{"type":"reading","run":"CHIP-9","seq":\#(seq),"well":"\#(well)","cycle":\#(cycle),"fluorescence":\#(value)}"#
+    }
+
+    /// Feeds the lines as one chunk; returns the error text, the answers due before it, and the store.
+    static func refuse(_ lines: [String]) async throws -> (message: String, answered: [String], stored: Int) {
+        let folder = try LiveFixture.study()
+        let store = try await SQLiteStore()
+        let ingest = try await LiveFixture.ingest(folder, store: store)
+        do {
+            _ = try await ingest.consume(Array((lines.joined(separator: "\n") + "\n").utf8))
+            Issue.record("accepted")
+            return ("", [], 0)
+        } catch let error as LiveIngestError {
+            let stored = try await store.liveReadings(run: "CHIP-9").count
+            return (error.description, error.answered, stored)
+        }
+    }
+
+    @Test func aReadingForAWellTheLayoutDoesNotHave() async throws {
+        let result = try await Self.refuse([Self.layout, Self.reading(1, "A1", 1), Self.reading(2, "A3", 1)])
+        #expect(
+            result.message == """
+                stdin:3:49: error: run 'CHIP-9' has no well 'A3' in its layout
+                  hint: did you mean 'A1'? The layout lists 2 wells
+                """)
+        #expect(result.answered == [#"{"run":"CHIP-9","through":1,"type":"ack"}"#])
+        #expect(result.stored == 1)
+    }
+
+    @Test func cyclesGoingBackwards() async throws {
+        let result = try await Self.refuse([
+            Self.layout, Self.reading(1, "A1", 1), Self.reading(2, "A1", 3), Self.reading(3, "A1", 2),
+        ])
+        #expect(
+            result.message == """
+                stdin:4:62: error: run 'CHIP-9': cycles go backwards in well 'A1': cycle 2 has seq 3, cycle 3 has seq 2
+                  hint: within a well, later cycles need larger seqs; check the instrument's cycle counter
+                """)
+        #expect(result.stored == 2)
+    }
+
+    @Test func aRunThatNeverAnnouncedItsLayout() async throws {
+        let result = try await Self.refuse([Self.reading(1, "A1", 1)])
+        #expect(
+            result.message == """
+                stdin:1: error: run 'CHIP-9' never announced its layout
+                  hint: a run starts with a {"type":"run",…} message naming its wells, samples and targets
+                """)
+        #expect(result.answered.isEmpty)
+    }
+
+    @Test func aSeqReusedForOtherContent() async throws {
+        let result = try await Self.refuse([
+            Self.layout, Self.reading(1, "A1", 1), Self.reading(1, "A1", 1), Self.reading(1, "A1", 1, 501),
+        ])
+        #expect(
+            result.message == """
+                stdin:4:40: error: run 'CHIP-9': seq 1 was already received for well 'A1' cycle 1 with other content
+                  hint: a seq names one reading; resend it unchanged or number new readings with new seqs
+                """)
+        #expect(result.stored == 1)
+    }
+
+    @Test func malformedAndIncompleteLines() async throws {
+        let broken = try await Self.refuse([Self.layout, #"{"type":"reading","run":"CHIP-9","seq":1,"#])
+        #expect(
+            broken.message == """
+                stdin:2:1: error: not valid JSON
+                  hint: each line holds one complete JSON object; a message may not span lines
+                """)
+        let missing = try await Self.refuse([Self.layout, #"{"type":"reading","run":"CHIP-9","seq":1,"well":"A1"}"#])
+        #expect(
+            missing.message == """
+                stdin:2:1: error: missing 'cycle'
+                  hint: see docs/live-protocol.md for the fields
+                """)
+        let unknown = try await Self.refuse([Self.layout, #"{"type":"readng","run":"CHIP-9"}"#])
+        #expect(
+            unknown.message == """
+                stdin:2:9: error: unknown message type 'readng'
+                  hint: one of 'run', 'reading', 'partitions', 'end'
+                """)
+        let beyond = try await Self.refuse([Self.layout, Self.reading(1, "A1", 41)])
+        #expect(
+            beyond.message == """
+                stdin:2:62: error: run 'CHIP-9': cycle 41 is beyond the run's 40 cycles
+                  hint: the layout's 'cycles' is the number of cycles the run reads
+                """)
+    }
+
+    @Test func aLayoutWithASampleOutsideTheSheet() async throws {
+        let layout = Self.layout.replacingOccurrences(of: "\"S02\"", with: "\"S99\"")
+        let result = try await Self.refuse([layout])
+        #expect(
+            result.message == """
+                stdin:1: error: run 'CHIP-9': well 'A2' holds sample 'S99', which is not in the study's sample sheet
+                  hint: add the sample to samples.tsv, or give controls and standards their type (ntc, std)
+                """)
+    }
+}
