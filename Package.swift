@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(
             name: "ExoCLITests",
             dependencies: [
-                "ExoCLI", "ExoPipeline", "ExoStore", "ExoTestSupport",
+                "ExoCLI", "ExoCore", "ExoPipeline", "ExoStore", "ExoTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: exoSettings

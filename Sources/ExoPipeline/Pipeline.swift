@@ -366,6 +366,18 @@ public enum Pipeline {
         return outcome
     }
 
+    /// Raises the alerts the stored monitoring result calls for (progression, QC failure on a monitored patient);
+    /// returns the outcome line, or `nil` without a monitoring result.
+    public static func raiseAlerts(
+        studyID: String, store: any Store, actor: String, progress: any PipelineProgress = SilentProgress()
+    ) async throws -> String? {
+        guard try await store.result(study: studyID, kind: MonitoringStage.kind) != nil else { return nil }
+        progress.begin("alerts", total: nil)
+        guard let outcome = try await AlertStage.run(study: studyID, store: store, actor: actor) else { return nil }
+        progress.finish("alerts", outcome: outcome)
+        return outcome
+    }
+
     /// The EV preparation QC stage on an imported study; returns the stage's outcome line, or `nil` when the study
     /// has no `qc:` section.
     public static func assessPreparations(
@@ -439,11 +451,13 @@ public enum Pipeline {
             studyID: study.definition.id, store: store, actor: actor, progress: progress)
         let monitoring = try await analyzeMonitoring(
             studyID: study.definition.id, store: store, actor: actor, progress: progress)
+        let alerts = try await raiseAlerts(studyID: study.definition.id, store: store, actor: actor, progress: progress)
         let html = try await report(
             studyID: study.definition.id, from: store,
             stages: [("validate", validationSummary(study)), ("import", importText)]
                 + (preparations.map { [(EVQCStage.kind, $0)] } ?? [])
-                + [(BiomarkerStage.kind, biomarkers), (MonitoringStage.kind, monitoring)],
+                + [(BiomarkerStage.kind, biomarkers), (MonitoringStage.kind, monitoring)]
+                + (alerts.map { [("alerts", $0)] } ?? []),
             progress: progress)
         try writeAtomically(html, to: reportURL)
         let stored = try await store.status().studies.first { $0.id == study.definition.id }

@@ -234,6 +234,8 @@ public struct DemoStudy: Sendable {
               spikeIns: [cel-miR-39-3p]
               references: [miR-16-5p, miR-23a-3p]
             normalization: spike-in
+            runs:
+              folder: runs
             monitoring:
               withinSubjectSD: \(parameters.withinSubjectSD)
               probability: 0.95

@@ -202,3 +202,87 @@ public enum LiveProtocolWriter {
         "{\"type\":\"end\",\"run\":\"\(run)\",\"seq\":\(seq)}"
     }
 }
+
+extension ChipSimulator {
+    /// A run of a study's monitored patients: the study's monitored miRNAs and spike-ins on the samples of patients
+    /// with serial samples (every sample when none has a `day`), each at the mean Cq the study already holds for it
+    /// (a draw between 25 and 31 when it holds none), one no-template control per target.
+    ///
+    /// A 96-well plate holds the controls first, then sample × target in sheet order until the plate is full. A
+    /// 96 × 96 chip puts one sample per row (rows beyond the samples hold no template) and one assay per column,
+    /// the targets repeated across the 96 columns as technical replicates.
+    ///
+    /// - Parameters:
+    ///   - study: the loaded study.
+    ///   - measurements: the study's stored values, for each sample's Cq.
+    ///   - run: the run id.
+    ///   - format: plate or chip.
+    ///   - cycles: cycles to read.
+    ///   - seed: the seed of the curves and of the drawn Cqs.
+    ///   - failingWell: the label of the failing well, or `nil`.
+    /// - Returns: the simulator.
+    /// - Throws: `InputErrorList` when the study names no monitored miRNA or spike-in.
+    public static func of(
+        _ study: LoadedStudy, measurements: [SampleMeasurement], run: String, format: Format, cycles: Int,
+        seed: UInt64, failingWell: String?
+    ) throws -> ChipSimulator {
+        let targets = (study.definition.monitored + study.definition.spikeIns).map(\.name)
+        guard !targets.isEmpty else {
+            throw InputErrorList([
+                InputError(
+                    .missingKey, at: InputLocation(path: StudyFile.fileName),
+                    "the study names no monitored miRNA or spike-in to put on the chip",
+                    hint: "list them under analytes.monitored and analytes.spikeIns")
+            ])
+        }
+        let serial = study.samples.filter { $0.timepoint.dayOffset != nil }
+        let samples = (serial.isEmpty ? study.samples : serial).map(\.id.rawValue)
+        var sums: [String: (Double, Int)] = [:]
+        for value in measurements where value.unit == .cq {
+            guard let cq = value.value else { continue }
+            let key = "\(value.sample.rawValue)\t\(value.analyte.name)"
+            sums[key] = ((sums[key]?.0 ?? 0) + cq, (sums[key]?.1 ?? 0) + 1)
+        }
+        var rng = SeededGenerator(seed: seed ^ 0x5EED)
+        func cq(_ sample: String, _ target: String) -> Double {
+            if let (sum, count) = sums["\(sample)\t\(target)"] { return sum / Double(count) }
+            return 25 + 6 * rng.nextUnitInterval()
+        }
+        var assignments: [Assignment] = []
+        switch format {
+        case .plate96:
+            assignments = targets.map { Assignment(sample: "NTC", target: $0, type: "ntc", cq: nil) }
+            for sample in samples {
+                for target in targets where assignments.count < 96 {
+                    assignments.append(Assignment(sample: sample, target: target, cq: cq(sample, target)))
+                }
+            }
+        case .chip96x96:
+            for row in 0..<96 {
+                for column in 0..<96 {
+                    let target = targets[column % targets.count]
+                    if row < samples.count {
+                        let sample = samples[row]
+                        assignments.append(Assignment(sample: sample, target: target, cq: cq(sample, target)))
+                    } else {
+                        assignments.append(Assignment(sample: "NTC", target: target, type: "ntc", cq: nil))
+                    }
+                }
+            }
+        }
+        var simulator = ChipSimulator(
+            run: run, format: format, cycles: cycles, seed: seed, assignments: assignments, failingWell: nil)
+        if let failingWell {
+            guard let index = simulator.wellLabels.firstIndex(of: failingWell) else {
+                throw InputErrorList([
+                    InputError(
+                        .unknownWell, at: InputLocation(path: "--failing-well"),
+                        "well \(InputError.quoted(failingWell)) is not on the \(format.rawValue) layout",
+                        hint: "a well label such as B1, or 'none'")
+                ])
+            }
+            simulator.failingWell = index
+        }
+        return simulator
+    }
+}

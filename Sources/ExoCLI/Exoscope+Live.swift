@@ -1,0 +1,264 @@
+import ArgumentParser
+import ExoCore
+import ExoFormats
+import ExoPipeline
+import ExoQuant
+import ExoStore
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension Exoscope {
+    /// Live chip runs.
+    struct Live: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Live chip runs: take a run's readings as they happen (docs/live-protocol.md).",
+            subcommands: [Ingest.self])
+    }
+
+    /// A simulated chip run.
+    struct Chip: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Simulated chip runs, for demos and tests.", subcommands: [Simulate.self])
+    }
+}
+
+extension Exoscope.Live {
+    /// `exoscope live ingest --study DIR`: the protocol on standard input, answers on standard output.
+    struct Ingest: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take a live run's NDJSON stream from standard input into a study.",
+            discussion: """
+                Every reading is stored in the study's database before it is acknowledged: standard output carries \
+                NDJSON answers, {"type":"ack","run":…,"through":N} once every reading up to seq N is stored, \
+                {"type":"cq",…,"provisional":true} as each Cq becomes determinable, and, when a run has ended and \
+                every reading has arrived, its final Cqs and {"type":"finished",…}. A finished run is written to the \
+                study's runs: folder and the whole pipeline runs (import, monitoring, alerts, report). Start it again \
+                after an interruption and resend the stream: stored readings are recognised and the run resumes.
+                """)
+
+        @Option(name: .customLong("study"), help: "The study folder (with study.yaml and a runs: folder).")
+        var study: String
+
+        @OptionGroup var database: DatabaseOptions
+
+        @Option(help: "Where to write the HTML report (default: report.html in the study folder).")
+        var report: String?
+
+        @Flag(name: .shortAndLong, help: "Print no summary on standard error.")
+        var quiet = false
+
+        @Flag(help: "Show the full error chain for internal errors.")
+        var debug = false
+
+        func run() async throws {
+            try await withUserFacingErrors(debug: debug) {
+                let studyURL = URL(fileURLWithPath: study, isDirectory: true).standardizedFileURL
+                let path = database.resolvedPath(studyDirectory: studyURL)
+                let store = try await SQLiteStore(path: path)
+                let reportURL =
+                    report.map { URL(fileURLWithPath: $0) } ?? studyURL.appendingPathComponent("report.html")
+                let ingest = try await LiveIngest(
+                    settings: LiveIngest.Settings(
+                        studyDirectory: studyURL, databasePath: path, reportURL: reportURL, actor: currentActor()),
+                    store: store)
+                for run in ingest.openRuns where !quiet {
+                    printError(
+                        "live: resuming run '\(run.layout.run)': readings stored through seq \(run.contiguousSeq)")
+                }
+                var buffer = [UInt8](repeating: 0, count: 1 << 16)
+                do {
+                    while true {
+                        let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+                        if count < 0, errno == EINTR { continue }
+                        guard count > 0 else { break }
+                        answer(try await ingest.consume(buffer[0..<count]))
+                    }
+                    answer(try await ingest.finish())
+                } catch let error as LiveIngestError {
+                    answer(error.answered)
+                    throw error.error
+                }
+                guard !quiet else { return }
+                let totals = ingest.totals
+                printError(
+                    "live: \(totals.stored) readings stored, \(totals.duplicates) duplicates, \(totals.provisionalCalls) provisional Cqs"
+                )
+                for id in totals.finishedRuns {
+                    printError("live: run '\(id)' finished and analysed; report \(reportURL.path)")
+                }
+                for run in ingest.openRuns {
+                    printError(
+                        "live: run '\(run.layout.run)' is open: readings stored through seq \(run.contiguousSeq)\(run.endSeq.map { " of \($0 - 1)" } ?? ""); send the rest to finish it"
+                    )
+                }
+            }
+        }
+
+        /// Writes answer lines to standard output at once (the instrument waits for them).
+        private func answer(_ lines: [String]) {
+            guard !lines.isEmpty else { return }
+            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        }
+    }
+}
+
+extension Exoscope.Chip {
+    /// `exoscope chip simulate --study DIR`: a realistic run of the study's monitored patients.
+    struct Simulate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Stream a simulated qPCR chip run of a study's monitored patients (NDJSON on standard output).",
+            discussion: """
+                Pipe it into 'exoscope live ingest --study DIR', or write the finished file with --rdml. Each sample \
+                is simulated at the mean Cq the study's database holds for it (a seeded draw when it holds none); one \
+                well fails (an air bubble: no amplification, three spikes). The model is in docs/live-protocol.md.
+                """)
+
+        @Option(name: .customLong("study"), help: "The study folder.")
+        var study: String
+
+        @OptionGroup var database: DatabaseOptions
+
+        @Option(help: "Layout: '96' (8 × 12 plate) or '96x96' (96 samples × 96 assays, 9,216 reactions).")
+        var format: String = "96"
+
+        @Option(help: "Cycles to read.")
+        var cycles: Int = 45
+
+        @Option(help: "Seconds between cycles (0 streams as fast as possible).")
+        var cycleSeconds: Double = 0
+
+        @Option(help: "Seed of the simulated curves.")
+        var seed: UInt64 = 20_260_707
+
+        @Option(name: .customLong("run"), help: "The run id (default CHIP-<seed>).")
+        var runID: String?
+
+        @Option(help: "The failing well, or 'none'.")
+        var failingWell: String = "B1"
+
+        @Option(help: "Write the finished run as an RDML file instead of streaming it.")
+        var rdml: String?
+
+        @Flag(help: "Show the full error chain for internal errors.")
+        var debug = false
+
+        func validate() throws {
+            guard ChipSimulator.Format(rawValue: format) != nil else {
+                throw ValidationError("--format must be '96' or '96x96', not '\(format)'")
+            }
+            guard cycles >= 10, cycles <= 100 else { throw ValidationError("--cycles must be between 10 and 100") }
+            guard cycleSeconds >= 0, cycleSeconds.isFinite else {
+                throw ValidationError("--cycle-seconds must be 0 or more")
+            }
+            if let runID, !IdentifierRule.isValid(runID) { throw ValidationError("--run: \(IdentifierRule.rule)") }
+        }
+
+        func run() async throws {
+            try await withUserFacingErrors(debug: debug) {
+                let studyURL = URL(fileURLWithPath: study, isDirectory: true).standardizedFileURL
+                let loaded = try Pipeline.validate(studyURL)
+                let path = database.resolvedPath(studyDirectory: studyURL)
+                var measurements: [SampleMeasurement] = []
+                if FileManager.default.fileExists(atPath: path) {
+                    let store = try await SQLiteStore(path: path)
+                    if (try? await store.study(id: loaded.definition.id)) != nil {
+                        measurements = try await store.measurements(study: loaded.definition.id)
+                    }
+                }
+                let simulator = try ChipSimulator.of(
+                    loaded, measurements: measurements, run: runID ?? "CHIP-\(seed)",
+                    format: ChipSimulator.Format(rawValue: format) ?? .plate96, cycles: cycles, seed: seed,
+                    failingWell: failingWell == "none" ? nil : failingWell)
+                if let rdml {
+                    let url = URL(fileURLWithPath: rdml)
+                    try RDMLWriter.archive(simulator.rdmlDocument(path: url.lastPathComponent)).write(
+                        to: url, options: .atomic)
+                    return
+                }
+                let output = FileHandle.standardOutput
+                output.write(Data((LiveProtocolWriter.line(simulator.layout) + "\n").utf8))
+                let (readings, end) = simulator.readings()
+                let perCycle = simulator.assignments.count
+                for start in stride(from: 0, to: readings.count, by: perCycle) {
+                    if cycleSeconds > 0, start > 0 { try await Task.sleep(for: .seconds(cycleSeconds)) }
+                    let cycle = readings[start..<min(start + perCycle, readings.count)]
+                    output.write(Data((cycle.map(LiveProtocolWriter.line).joined(separator: "\n") + "\n").utf8))
+                }
+                output.write(Data((LiveProtocolWriter.endLine(run: simulator.run, seq: end) + "\n").utf8))
+            }
+        }
+    }
+}
+
+extension Exoscope {
+    /// `exoscope watch FOLDER --study DIR`: import each finished export an instrument writes into a folder.
+    struct Watch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Follow a folder an instrument exports into and import each finished run file into a study.",
+            discussion: """
+                RDML files (*.rdml) and digital-PCR partition tables (*.partitions.tsv) count as finished once \
+                unchanged for --settle seconds and readable; each is copied into the study's runs: folder and the \
+                whole pipeline runs (import, monitoring, alerts, report). Files already imported are skipped.
+                """)
+
+        @Argument(help: "The folder the instrument writes into.", completion: .directory)
+        var folder: String
+
+        @Option(name: .customLong("study"), help: "The study folder (with a runs: folder in study.yaml).")
+        var study: String
+
+        @OptionGroup var database: DatabaseOptions
+
+        @Option(help: "Seconds between scans.")
+        var interval: Double = 2
+
+        @Option(help: "Seconds a file must stay unchanged to count as finished.")
+        var settle: Double = 2
+
+        @Flag(help: "Scan once and exit.")
+        var once = false
+
+        @OptionGroup var outputOptions: OutputOptions
+
+        func validate() throws {
+            guard interval > 0, interval.isFinite else { throw ValidationError("--interval must be > 0") }
+            guard settle >= 0, settle.isFinite else { throw ValidationError("--settle must be 0 or more") }
+        }
+
+        func run() async throws {
+            try await withUserFacingErrors(debug: outputOptions.debug) {
+                let studyURL = URL(fileURLWithPath: study, isDirectory: true).standardizedFileURL
+                let folderURL = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
+                guard FileManager.default.fileExists(atPath: folderURL.path) else {
+                    throw CLIError(message: "no folder \(folder)", code: ExitStatus.noInput)
+                }
+                var watch = try FolderWatch(
+                    folder: folderURL, study: try Pipeline.validate(studyURL), settleSeconds: settle)
+                let path = database.resolvedPath(studyDirectory: studyURL)
+                let store = try await SQLiteStore(path: path)
+                while true {
+                    let scan = try watch.scan()
+                    for refused in scan.refused { printError("watch: not imported: \(refused)") }
+                    if !scan.imported.isEmpty {
+                        let summary = try await Pipeline.run(
+                            studyDirectory: studyURL, store: store, databasePath: path,
+                            reportURL: studyURL.appendingPathComponent("report.html"), actor: currentActor(),
+                            progress: outputOptions.progress)
+                        if !outputOptions.quiet {
+                            print(
+                                "watch: imported \(scan.imported.joined(separator: ", ")); \(summary.studyID) \(summary.importOutcome)"
+                            )
+                        }
+                    }
+                    if once { break }
+                    try await Task.sleep(for: .seconds(interval))
+                }
+            }
+        }
+    }
+}
