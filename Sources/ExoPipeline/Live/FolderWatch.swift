@@ -50,6 +50,7 @@ public struct FolderWatch {
     ///
     /// - Parameter now: the time of the scan.
     /// - Returns: what was imported, refused and is still being written.
+    /// - Throws: a file-system error when the folder or a file cannot be read, or the copy cannot be written.
     public mutating func scan(now: Date = Date()) throws -> Scan {
         var result = Scan()
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()

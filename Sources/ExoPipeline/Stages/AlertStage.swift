@@ -2,8 +2,10 @@ import ExoMonitor
 import ExoStore
 import Foundation
 
-/// Alerts on monitored patients, from the stored monitoring result: a molecular progression call at a timepoint,
-/// or a timepoint that cannot be judged because the sample failed QC (its EV preparation, or hemolysis). Each is
+/// Alerts on monitored patients, from the stored monitoring result.
+///
+/// An alert is a molecular progression call at a timepoint, or a timepoint that cannot be judged because the sample
+/// failed QC (its EV preparation, or hemolysis). Each is
 /// raised once (study, kind, patient, sample), stays open until a user acknowledges it with a note, and both acts
 /// are audited without the pseudonym.
 enum AlertStage {
