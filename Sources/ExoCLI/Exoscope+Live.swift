@@ -52,6 +52,13 @@ extension Exoscope.Live {
         @Flag(name: .shortAndLong, help: "Print no summary on standard error.")
         var quiet = false
 
+        @Option(
+            help: ArgumentHelp(
+                "Write each batch's size and latency to this TSV file (benchmarks).",
+                discussion: "Columns: readings stored, milliseconds from receiving the bytes to acknowledging them, "
+                    + "and whether the batch finalised a run."))
+        var timings: String?
+
         @Flag(help: "Show the full error chain for internal errors.")
         var debug = false
 
@@ -71,12 +78,31 @@ extension Exoscope.Live {
                         "live: resuming run '\(run.layout.run)': readings stored through seq \(run.contiguousSeq)")
                 }
                 var buffer = [UInt8](repeating: 0, count: 1 << 16)
+                var timingLines = ["readings\tmilliseconds\tfinalised"]
+                defer {
+                    if let timings {
+                        try? Data((timingLines.joined(separator: "\n") + "\n").utf8).write(
+                            to: URL(fileURLWithPath: timings))
+                    }
+                }
                 do {
                     while true {
                         let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
                         if count < 0, errno == EINTR { continue }
                         guard count > 0 else { break }
-                        answer(try await ingest.consume(buffer[0..<count]))
+                        let before = ingest.totals
+                        let start = ContinuousClock.now
+                        let answers = try await ingest.consume(buffer[0..<count])
+                        answer(answers)
+                        if timings != nil {
+                            let elapsed = ContinuousClock.now - start
+                            let milliseconds =
+                                Double(elapsed.components.seconds) * 1e3
+                                + Double(elapsed.components.attoseconds) * 1e-15
+                            let finalised = ingest.totals.finishedRuns.count > before.finishedRuns.count
+                            timingLines.append(
+                                "\(ingest.totals.stored - before.stored)\t\(milliseconds)\t\(finalised ? "yes" : "no")")
+                        }
                     }
                     answer(try await ingest.finish())
                 } catch let error as LiveIngestError {

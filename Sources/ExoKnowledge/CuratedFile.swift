@@ -57,7 +57,7 @@ public enum CuratedFile {
             let parsed = Self.entry(&entry, catalog: catalog)
             errors += entry.errors
             guard let parsed else { continue }
-            let line = entry.selfLocation.line ?? 0
+            let line = entry.selfLocation.line
             if let earlier = firstLine[parsed.id] {
                 errors.append(
                     InputError(

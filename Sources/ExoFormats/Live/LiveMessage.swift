@@ -39,6 +39,11 @@ public enum LiveMessageReader {
     /// - Returns: the message, or `nil` for a blank line.
     /// - Throws: `InputError` with the column of the offending field.
     public static func parse(_ line: some Collection<UInt8>, at location: InputLocation) throws -> LiveMessage? {
+        if let fast = line.withContiguousStorageIfAvailable({ LiveReadingFastPath.reading($0, line: location.line) }),
+            let reading = fast
+        {
+            return .reading(reading)
+        }
         let bytes = Array(line)
         guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return nil }
         let object: [String: Any]

@@ -159,23 +159,11 @@ public final class LiveIngest {
             _ = try await store.openLiveRun(study: study.definition.id, layout: layout)
             acknowledged[layout.run] = -1
         case .reading(let reading):
-            guard var run = runs[reading.run] else { throw Self.missingLayout(reading.run, at: location) }
-            runs[reading.run] = nil
-            defer { runs[reading.run] = run }
-            let outcome: LiveRun.Outcome
-            do {
-                outcome = try run.receive(reading)
-            } catch var error as InputError {
-                // Point at the field the problem is about.
-                let key: String
-                switch error.kind {
-                case .unknownWell: key = "well"
-                case .cycleOrder, .invalidValue: key = reading.cycle == nil ? "seq" : "cycle"
-                default: key = "seq"
-                }
-                error.location.column = LiveMessageReader.column(of: key, in: Array(bytes))
-                throw error
+            guard var run = runs.removeValue(forKey: reading.run) else {
+                throw Self.missingLayout(reading.run, at: location)
             }
+            defer { runs[reading.run] = run }
+            let outcome = try run.receive(reading, text: bytes)
             switch outcome {
             case .new:
                 pending[reading.run, default: []].append(reading)
@@ -198,6 +186,7 @@ public final class LiveIngest {
     /// Checks a layout against the study: study samples must be in the sample sheet, targets must name analytes.
     private func checkLayout(_ layout: LiveLayout, at location: InputLocation) throws {
         let sheet = Set(study.samples.map(\.id.rawValue))
+        var resolved: Set<String> = []
         for well in layout.wells {
             let kind = RDMLSample.Kind(rawValue: well.type) ?? .unkn
             if LoadedStudy.QPCRFile.studySampleKinds.contains(kind), !sheet.contains(well.sample) {
@@ -208,6 +197,8 @@ public final class LiveIngest {
                         "add the sample to \(study.definition.sampleSheet), or give controls and standards their type (ntc, std)"
                 )
             }
+            // Each target is resolved once (a 96 × 96 chip names a few targets 9,216 times).
+            guard resolved.insert(well.target).inserted else { continue }
             if case .failure(let failure) = Analyte.resolve(well.target, catalog: .bundled) {
                 throw InputError(
                     failure.kind, at: location, "run '\(layout.run)': well '\(well.well)' target: " + failure.message,

@@ -31,13 +31,13 @@ public struct LiveRun: Sendable {
     /// Where each layout well sits: its reaction number on the plate (row-major, from 1).
     public let reactionNumbers: [String: Int]
     private var wellIndex: [String: Int]
-    /// Per well (layout order): cycle → (seq, fluorescence).
-    private var cycleReadings: [[Int: (seq: Int, value: Double)]]
+    /// Per well (layout order): the readings by cycle.
+    private var cycleReadings: [WellReadings]
     /// Per well: partition counts (dPCR).
     private var partitionReadings: [LiveReading?]
     private var online: [OnlineCq]
     /// Every `seq` received, to the well and cycle it named.
-    private var bySeq: [Int: (well: Int, cycle: Int)] = [:]
+    private var bySeq = SeqIndex()
     /// Every `seq` up to this one has been received.
     public private(set) var contiguousSeq = 0
     /// The `seq` of the run's `end` message, once received.
@@ -75,7 +75,7 @@ public struct LiveRun: Sendable {
         }
         reactionNumbers = positions
         wellIndex = Dictionary(uniqueKeysWithValues: layout.wells.enumerated().map { ($1.well, $0) })
-        cycleReadings = Array(repeating: [:], count: layout.wells.count)
+        cycleReadings = Array(repeating: WellReadings(), count: layout.wells.count)
         partitionReadings = Array(repeating: nil, count: layout.wells.count)
         online = Array(repeating: OnlineCq(options: options), count: layout.wells.count)
     }
@@ -85,24 +85,33 @@ public struct LiveRun: Sendable {
 
     /// Receives one reading; a new qPCR reading may make provisional calls (appended to ``calls``).
     ///
-    /// - Parameter reading: the reading, already parsed.
+    /// - Parameters:
+    ///   - reading: the reading, already parsed.
+    ///   - text: the line the reading was read from, for the column of a field in errors.
     /// - Returns: whether it was new or a duplicate.
     /// - Throws: `InputError` for a well the layout does not have, the wrong kind of reading, a cycle beyond the run,
     ///   cycles going backwards, a reading after the run's end, or a conflicting duplicate; the run is unchanged.
     @discardableResult
-    public mutating func receive(_ reading: LiveReading) throws -> Outcome {
-        let location = InputLocation(path: source, line: reading.line)
+    public mutating func receive(_ reading: LiveReading, text: ArraySlice<UInt8>? = nil) throws -> Outcome {
+        let location = Located(path: source, line: reading.line, text: text)
         guard let index = wellIndex[reading.well] else {
             let nearest = EditDistance.suggestion(for: reading.well, in: layout.wells.map(\.well))
             throw InputError(
-                .unknownWell, at: location,
+                .unknownWell, at: location["well"],
                 "run '\(layout.run)' has no well \(InputError.quoted(reading.well)) in its layout",
                 hint: nearest.map { "did you mean '\($0)'? The layout lists \(layout.wells.count) wells" }
                     ?? "the layout lists \(layout.wells.count) wells")
         }
+        let capacity = layout.wells.count * (layout.assay == .digitalPCR ? 1 : layout.cycles ?? 1)
+        guard reading.seq <= capacity else {
+            throw InputError(
+                .invalidValue, at: location["seq"],
+                "run '\(layout.run)': seq \(reading.seq) is beyond the run's \(capacity) readings",
+                hint: "seqs number the run's readings 1, 2, … without gaps; the end message takes the next one")
+        }
         if let end = endSeq, reading.seq >= end {
             throw InputError(
-                .cycleOrder, at: location,
+                .cycleOrder, at: location["seq"],
                 "run '\(layout.run)': reading seq \(reading.seq) comes at or after the run's end (seq \(end))",
                 hint: "the end message carries the seq after the last reading")
         }
@@ -112,17 +121,17 @@ public struct LiveRun: Sendable {
         }
     }
 
-    private mutating func receiveCycle(_ reading: LiveReading, well index: Int, at location: InputLocation) throws
+    private mutating func receiveCycle(_ reading: LiveReading, well index: Int, at location: Located) throws
         -> Outcome
     {
         guard let cycle = reading.cycle, let value = reading.fluorescence else {
             throw InputError(
-                .invalidValue, at: location,
+                .invalidValue, at: location["cycle"],
                 "run '\(layout.run)' is a qPCR run: readings carry 'cycle' and 'fluorescence', not partition counts")
         }
         if let cycles = layout.cycles, cycle > cycles {
             throw InputError(
-                .invalidValue, at: location,
+                .invalidValue, at: location["cycle"],
                 "run '\(layout.run)': cycle \(cycle) is beyond the run's \(cycles) cycles",
                 hint: "the layout's 'cycles' is the number of cycles the run reads")
         }
@@ -131,24 +140,26 @@ public struct LiveRun: Sendable {
             let existing = cycleReadings[earlier.well][earlier.cycle]
             if earlier.well == index, earlier.cycle == cycle, existing?.value == value { return .duplicate }
             throw InputError(
-                .conflictingReading, at: location,
+                .conflictingReading, at: location["seq"],
                 "run '\(layout.run)': seq \(reading.seq) was already received for well '\(layout.wells[earlier.well].well)' cycle \(earlier.cycle) with other content",
                 hint: "a seq names one reading; resend it unchanged or number new readings with new seqs")
         }
         if let existing = cycleReadings[index][cycle] {
             throw InputError(
-                .conflictingReading, at: location,
+                .conflictingReading, at: location["cycle"],
                 "run '\(layout.run)': well '\(well)' cycle \(cycle) was already received as seq \(existing.seq)",
                 hint: "each well reads each cycle once")
         }
-        for (otherCycle, other) in cycleReadings[index]
-        where (otherCycle < cycle && other.seq > reading.seq) || (otherCycle > cycle && other.seq < reading.seq) {
+        for otherCycle in cycleReadings[index].cycles {
+            guard let other = cycleReadings[index][otherCycle],
+                (otherCycle < cycle && other.seq > reading.seq) || (otherCycle > cycle && other.seq < reading.seq)
+            else { continue }
             throw InputError(
-                .cycleOrder, at: location,
+                .cycleOrder, at: location["cycle"],
                 "run '\(layout.run)': cycles go backwards in well '\(well)': cycle \(cycle) has seq \(reading.seq), cycle \(otherCycle) has seq \(other.seq)",
                 hint: "within a well, later cycles need larger seqs; check the instrument's cycle counter")
         }
-        cycleReadings[index][cycle] = (reading.seq, value)
+        cycleReadings[index].set(cycle: cycle, seq: reading.seq, value: value)
         record(seq: reading.seq, well: index, cycle: cycle)
         while let next = cycleReadings[index][online[index].cycles + 1] {
             if let call = online[index].append(next.value) {
@@ -159,24 +170,24 @@ public struct LiveRun: Sendable {
         return .new
     }
 
-    private mutating func receivePartitions(_ reading: LiveReading, well index: Int, at location: InputLocation) throws
+    private mutating func receivePartitions(_ reading: LiveReading, well index: Int, at location: Located) throws
         -> Outcome
     {
         guard reading.positives != nil, reading.partitions != nil else {
             throw InputError(
-                .invalidValue, at: location,
+                .invalidValue, at: location["positives"],
                 "run '\(layout.run)' is a dPCR run: readings are 'partitions' messages with counts, not fluorescence")
         }
         if let existing = partitionReadings[index] {
             if existing.sameContent(as: reading) { return .duplicate }
             throw InputError(
-                .conflictingReading, at: location,
+                .conflictingReading, at: location["seq"],
                 "run '\(layout.run)': well '\(layout.wells[index].well)' was already counted (seq \(existing.seq))",
                 hint: "a dPCR well is counted once")
         }
         if let earlier = bySeq[reading.seq] {
             throw InputError(
-                .conflictingReading, at: location,
+                .conflictingReading, at: location["seq"],
                 "run '\(layout.run)': seq \(reading.seq) was already received for well '\(layout.wells[earlier.well].well)'",
                 hint: "a seq names one reading")
         }
@@ -186,13 +197,13 @@ public struct LiveRun: Sendable {
     }
 
     private mutating func record(seq: Int, well: Int, cycle: Int) {
-        bySeq[seq] = (well, cycle)
+        bySeq.set(seq, well: well, cycle: cycle)
         readingCount += 1
         advanceContiguous()
     }
 
     private mutating func advanceContiguous() {
-        while bySeq[contiguousSeq + 1] != nil || endSeq == contiguousSeq + 1 { contiguousSeq += 1 }
+        while bySeq.contains(contiguousSeq + 1) || endSeq == contiguousSeq + 1 { contiguousSeq += 1 }
     }
 
     /// Receives the run's end.
@@ -213,7 +224,7 @@ public struct LiveRun: Sendable {
             }
             return .duplicate
         }
-        if let last = bySeq.keys.max(), last >= seq {
+        if let last = bySeq.largest, last >= seq {
             throw InputError(
                 .cycleOrder, at: location,
                 "run '\(layout.run)' ends at seq \(seq) but a reading with seq \(last) was received",
@@ -227,12 +238,12 @@ public struct LiveRun: Sendable {
     /// The seqs missing before the end (empty when none is known to be missing).
     public var missingSeqs: [Int] {
         guard let end = endSeq else { return [] }
-        return (1..<end).filter { bySeq[$0] == nil }
+        return (1..<end).filter { !bySeq.contains($0) }
     }
 
     /// Every well's fluorescence by cycle (cycles 1… as received; a missing cycle is left out).
     public func amplification(ofWell index: Int) -> [(cycle: Double, fluorescence: Double)] {
-        cycleReadings[index].keys.sorted().compactMap { cycle in
+        cycleReadings[index].cycles.sorted().compactMap { cycle in
             cycleReadings[index][cycle].map { (Double(cycle), $0.value) }
         }
     }
@@ -280,5 +291,62 @@ public struct LiveRun: Sendable {
                     experiment: "live", id: layout.run, rows: layout.rows, columns: layout.columns,
                     reactions: reactions)
             ])
+    }
+}
+
+/// Which well and cycle each seq named: an array indexed by seq.
+private struct SeqIndex: Sendable {
+    /// well << 16 | cycle, or −1 for a seq not received.
+    private var entries: [Int] = []
+    private(set) var largest: Int?
+
+    subscript(seq: Int) -> (well: Int, cycle: Int)? {
+        guard seq < entries.count, entries[seq] >= 0 else { return nil }
+        return (entries[seq] >> 16, entries[seq] & 0xFFFF)
+    }
+
+    func contains(_ seq: Int) -> Bool { seq < entries.count && entries[seq] >= 0 }
+
+    mutating func set(_ seq: Int, well: Int, cycle: Int) {
+        if seq >= entries.count {
+            entries.append(contentsOf: repeatElement(-1, count: max(seq + 1 - entries.count, entries.count)))
+        }
+        entries[seq] = well << 16 | cycle
+        largest = max(largest ?? seq, seq)
+    }
+}
+
+/// One well's readings by cycle.
+private struct WellReadings: Sendable {
+    private var seqs: [Int] = []
+    private var values: [Double] = []
+    /// The cycles received, in arrival order.
+    private(set) var cycles: [Int] = []
+
+    subscript(cycle: Int) -> (seq: Int, value: Double)? {
+        guard cycle < seqs.count, seqs[cycle] > 0 else { return nil }
+        return (seqs[cycle], values[cycle])
+    }
+
+    mutating func set(cycle: Int, seq: Int, value: Double) {
+        if cycle >= seqs.count {
+            let grow = max(cycle + 1 - seqs.count, 48)
+            seqs.append(contentsOf: repeatElement(0, count: grow))
+            values.append(contentsOf: repeatElement(.nan, count: grow))
+        }
+        seqs[cycle] = seq
+        values[cycle] = value
+        cycles.append(cycle)
+    }
+}
+
+/// A reading's line, with the column of each of its fields.
+private struct Located {
+    let path: String
+    let line: Int
+    let text: ArraySlice<UInt8>?
+
+    subscript(field: String) -> InputLocation {
+        InputLocation(path: path, line: line, column: text.map { LiveMessageReader.column(of: field, in: Array($0)) })
     }
 }
