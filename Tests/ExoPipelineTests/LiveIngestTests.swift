@@ -326,3 +326,57 @@ struct LiveIngestBadInputTests {
                 """)
     }
 }
+
+/// A digital-PCR chip run streamed as partition counts.
+struct LiveDigitalPCRTests {
+    @Test func partitionCountsAreStoredAndQuantifiedAtTheEnd() async throws {
+        let folder = try LiveFixture.study()
+        let yaml = try String(contentsOf: folder.appendingPathComponent("study.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "  folder: runs\n", with: "  folder: runs\n  partitionVolumeNanoliters: 0.85\n")
+        try Data(yaml.utf8).write(to: folder.appendingPathComponent("study.yaml"))
+        let store = try await SQLiteStore()
+        let ingest = try await LiveFixture.ingest(folder, store: store)
+        let lines = [
+            #"{"type":"run","protocol":1,"run":"DPCR-1","assay":"dPCR","partitionVolumeNanoliters":0.85,"rows":2,"columns":2,"wells":[{"well":"A1","sample":"S01","target":"miR-21"},{"well":"A2","sample":"S02","target":"miR-21"},{"well":"B1","sample":"NTC","target":"miR-21","type":"ntc"}]}"#,
+            #"{"type":"partitions","run":"DPCR-1","seq":2,"well":"A2","positives":0,"partitions":19000}"#,
+            #"{"type":"partitions","run":"DPCR-1","seq":1,"well":"A1","positives":1432,"partitions":18650}"#,
+            #"{"type":"partitions","run":"DPCR-1","seq":1,"well":"A1","positives":1432,"partitions":18650}"#,
+            #"{"type":"partitions","run":"DPCR-1","seq":3,"well":"B1","positives":0,"partitions":17000}"#,
+            #"{"type":"end","run":"DPCR-1","seq":4}"#,
+        ]
+        let answers = try await ingest.consume(Array((lines.joined(separator: "\n") + "\n").utf8))
+        #expect(
+            answers.last == #"{"file":"runs\/DPCR-1.partitions.tsv","readings":3,"run":"DPCR-1","type":"finished"}"#)
+        #expect(ingest.totals.duplicates == 1)
+        let table = try String(
+            contentsOf: folder.appendingPathComponent("runs/DPCR-1.partitions.tsv"), encoding: .utf8)
+        #expect(
+            table == "well\tsample\ttarget\tpositives\tpartitions\nA1\tS01\tmiR-21\t1432\t18650\n"
+                + "A2\tS02\tmiR-21\t0\t19000\n")
+        let values = try await store.measurements(study: "LIVE-TEST").filter {
+            $0.source.path.hasPrefix("runs/DPCR-1")
+        }
+        // λ = −ln(1 − 1432/18650) copies per 0.85 nL partition, in copies/µL.
+        let expected = -log(1 - 1432.0 / 18650) / 0.00085
+        let s01 = try #require(values.first { $0.sample.rawValue == "S01" }?.value)
+        #expect(abs(s01 - expected) < 1e-9 * expected)
+        #expect(values.first { $0.sample.rawValue == "S02" }?.flags.contains(.belowDetection) == true)
+    }
+
+    @Test func aDigitalRunNeedsTheStudysPartitionVolume() async throws {
+        let folder = try LiveFixture.study()
+        let ingest = try await LiveFixture.ingest(folder, store: try await SQLiteStore())
+        let line =
+            #"{"type":"run","protocol":1,"run":"DPCR-2","assay":"dPCR","partitionVolumeNanoliters":0.91,"rows":1,"columns":1,"wells":[{"well":"A1","sample":"S01","target":"miR-21"}]}"#
+        await #expect(throws: LiveIngestError.self) { _ = try await ingest.consume(Array((line + "\n").utf8)) }
+        do {
+            _ = try await ingest.consume(Array((line + "\n").utf8))
+        } catch let error as LiveIngestError {
+            #expect(
+                error.description == """
+                    stdin:2: error: run 'DPCR-2': partition volume differs from the study's runs.partitionVolumeNanoliters
+                      hint: set runs.partitionVolumeNanoliters in study.yaml to the instrument's partition volume
+                    """)
+        }
+    }
+}

@@ -13,6 +13,9 @@ rm -rf "$work/demo" && mkdir -p "$work/demo"
 stream=$work/chip-96x96.ndjson
 "$exoscope" chip simulate --study "$work/demo/study" --database "$work/demo/exoscope.sqlite" --format 96x96 \
     --cycles 40 --seed 20260707 > "$stream"
+# The stream conforms to the protocol's JSON Schema (checked with the jsonschema package in its own environment).
+if [ ! -x "$work/venv/bin/python" ]; then python3 -m venv "$work/venv" && "$work/venv/bin/pip" install -q jsonschema; fi
+conformance=$("$work/venv/bin/python" "$root/bench/live/check_schema.py" "$root/docs/live-protocol.schema.json" "$stream" 20000)
 lines=$(wc -l < "$stream")
 bytes=$(wc -c < "$stream")
 summary() {  # summary TIMINGS [finalised-column]: readings, seconds, readings/s, p50 ms, p99 ms, batches, mean batch
@@ -59,7 +62,8 @@ calls=$(grep -c '"provisional":true' "$work/answers-1.ndjson")
     echo "transaction (rollback journal, synchronous=FULL) before they are acknowledged on standard output, each well's"
     echo "online Cq state updated ($calls provisional Cqs called). The peer (\`bench/live/ingest_peer.py\`) parses with"
     echo "Python's json and stores with sqlite3 in the same chunks, table and durability, with no checks and no Cq state."
-    echo "A batch is one 64 KiB read of the stream (about $e_mean readings)."
+    echo "A batch is one 64 KiB read of the stream (about $e_mean readings). Schema check of the layout, the first"
+    echo "20,000 readings and the end against \`docs/live-protocol.schema.json\`: $conformance."
     echo
     echo "| | readings | seconds | readings/s | p50 ms per batch | p99 ms per batch | batches |"
     echo "|---|---|---|---|---|---|---|"

@@ -39,7 +39,15 @@ public enum LiveMessageReader {
     /// - Returns: the message, or `nil` for a blank line.
     /// - Throws: `InputError` with the column of the offending field.
     public static func parse(_ line: some Collection<UInt8>, at location: InputLocation) throws -> LiveMessage? {
-        if let fast = line.withContiguousStorageIfAvailable({ LiveReadingFastPath.reading($0, line: location.line) }),
+        try parse(line, at: location, fastPath: true)
+    }
+
+    /// Parses one line, with or without the fast path for reading lines (tests compare the two).
+    package static func parse(_ line: some Collection<UInt8>, at location: InputLocation, fastPath: Bool) throws
+        -> LiveMessage?
+    {
+        if fastPath,
+            let fast = line.withContiguousStorageIfAvailable({ LiveReadingFastPath.reading($0, line: location.line) }),
             let reading = fast
         {
             return .reading(reading)

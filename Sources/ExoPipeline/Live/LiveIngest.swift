@@ -283,11 +283,14 @@ public final class LiveIngest {
         return answers
     }
 
-    /// A dPCR run in the generic partition-count layout (`docs/qpcr.md`).
+    /// A dPCR run in the generic partition-count layout (`docs/qpcr.md`): the study samples' wells (the layout has no
+    /// column for controls, whose counts stay in the database's live readings).
     static func partitionTable(_ run: LiveRun) -> String {
         var lines = ["well\tsample\ttarget\tpositives\tpartitions"]
         for (index, well) in run.layout.wells.enumerated() {
-            guard let counts = run.partitions(ofWell: index) else { continue }
+            let kind = RDMLSample.Kind(rawValue: well.type) ?? .unkn
+            guard LoadedStudy.QPCRFile.studySampleKinds.contains(kind), let counts = run.partitions(ofWell: index)
+            else { continue }
             lines.append("\(well.well)\t\(well.sample)\t\(well.target)\t\(counts.positives)\t\(counts.partitions)")
         }
         return lines.joined(separator: "\n") + "\n"
