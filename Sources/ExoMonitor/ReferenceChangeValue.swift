@@ -19,6 +19,8 @@ public struct ReferenceChangeValue: Sendable, Hashable, Codable {
         case cq
         /// Positive quantities: ratios.
         case logNormal = "log-normal"
+        /// A locked panel's score: differences in log-odds, symmetric like Cq.
+        case logOdds = "log-odds"
     }
 
     public var scale: Scale
@@ -55,7 +57,8 @@ public struct ReferenceChangeValue: Sendable, Hashable, Codable {
                 InputError(
                     .invalidValue, at: location,
                     "\(name) variation must be a number ≥ 0, found \(value)",
-                    hint: scale == .cq ? "an SD in cycles, such as 0.2" : "a CV as a fraction, such as 0.15 for 15 %"))
+                    hint: scale == .logNormal
+                        ? "a CV as a fraction, such as 0.15 for 15 %" : "an SD in cycles, such as 0.2"))
         }
         if !(probability > 0.5 && probability < 1) {
             errors.append(
@@ -71,7 +74,7 @@ public struct ReferenceChangeValue: Sendable, Hashable, Codable {
         self.oneSided = oneSided
         z = Normal.quantile(oneSided ? probability : (1 + probability) / 2)
         switch scale {
-        case .cq:
+        case .cq, .logOdds:
             let critical = z * 2.0.squareRoot() * (analytical * analytical + withinSubject * withinSubject).squareRoot()
             up = critical
             down = -critical

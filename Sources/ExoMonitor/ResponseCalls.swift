@@ -86,8 +86,9 @@ public struct ResponseSeries: Sendable, Hashable, Codable {
         let ordered = values.sorted { ($0.day, $0.sample) < ($1.day, $1.sample) }
         /// The change from `earlier` to `later` on the value scale, signed so that positive is better.
         func improvement(_ earlier: Double, _ later: Double) -> Double {
-            let change = rcv.scale == .cq ? later - earlier : later / earlier - 1
-            return higherIsBetter ? change : (rcv.scale == .cq ? -change : earlier / later - 1)
+            let additive = rcv.scale != .logNormal
+            let change = additive ? later - earlier : later / earlier - 1
+            return higherIsBetter ? change : (additive ? -change : earlier / later - 1)
         }
         /// Whether an improvement (positive) or worsening (negative) is beyond the reference change value.
         func significant(_ better: Double) -> Int {
@@ -148,7 +149,7 @@ public struct ResponseSeries: Sendable, Hashable, Codable {
     /// "±0.81 cycles" or "+38 % / −28 %".
     static func describe(_ rcv: ReferenceChangeValue) -> String {
         switch rcv.scale {
-        case .cq: "the reference change of ±\(format(rcv.up, .cq).dropFirst())"
+        case .cq, .logOdds: "the reference change of ±\(format(rcv.up, rcv.scale).dropFirst())"
         case .logNormal: "the reference change of \(format(rcv.up, .logNormal)) / \(format(rcv.down, .logNormal))"
         }
     }
@@ -158,6 +159,9 @@ public struct ResponseSeries: Sendable, Hashable, Codable {
         case .cq:
             let rounded = (change * 100).rounded() / 100
             return "\(rounded >= 0 ? "+" : "")\(rounded) cycles"
+        case .logOdds:
+            let rounded = (change * 100).rounded() / 100
+            return "\(rounded >= 0 ? "+" : "")\(rounded) log-odds"
         case .logNormal:
             let percent = (change * 100).rounded()
             return "\(percent >= 0 ? "+" : "")\(Int(percent)) %"

@@ -1,4 +1,5 @@
 public import ExoCore
+import ExoDiagnosis
 public import ExoFormats
 import ExoQC
 import ExoQuant
@@ -30,6 +31,10 @@ public enum Pipeline {
     {
         progress.begin("validate", total: nil)
         let study = try StudyLoader.load(directory)
+        if let panel = study.definition.monitoring.panel {
+            // A locked model is checked whole (format, version, SHA-256) before anything is imported.
+            _ = try LockedModel(contentsOf: directory.appendingPathComponent(panel), displayPath: panel)
+        }
         progress.finish("validate", outcome: validationSummary(study))
         return study
     }
@@ -190,6 +195,14 @@ public enum Pipeline {
         }
         if let stored = try await store.result(study: studyID, kind: MonitoringStage.kind) {
             input.monitoringCalls = try MonitoringStage.view(stored)
+            input.monitoringCalls?.alerts = try await store.alerts(study: studyID).map { alert in
+                StudyReportInput.MonitoringView.Alert(
+                    id: alert.id ?? 0, patient: alert.patient, sample: alert.sample, kind: alert.kind.rawValue,
+                    evidence: alert.evidence, raisedAt: alert.raisedAt,
+                    status: alert.acknowledgedAt.map {
+                        "acknowledged \($0) by \(alert.acknowledgedBy ?? "?"): \(alert.note ?? "")"
+                    } ?? "open")
+            }
         }
         if let stored = try await store.result(study: studyID, kind: BiomarkerStage.kind) {
             input.biomarkers = try BiomarkerStage.view(

@@ -1,5 +1,6 @@
 import ExoCore
 import ExoFormats
+import Foundation
 
 /// What the store keeps of `study.yaml` (as the study's definition JSON), so a report can be made
 /// from the database alone.
@@ -25,6 +26,8 @@ struct StudyMetadata: Codable, Sendable {
     var nameResolutions: [String]
     /// The monitoring settings (absent in studies stored before they existed).
     var monitoring: MonitoringSettings?
+    /// The locked model of `monitoring.panel`, as its file's JSON (validated when the study was read).
+    var panelModel: String?
 
     init(_ study: LoadedStudy) {
         let definition = study.definition
@@ -41,6 +44,9 @@ struct StudyMetadata: Codable, Sendable {
         }
         treatmentEvent = definition.treatmentEvent
         monitoring = definition.monitoring
+        panelModel = definition.monitoring.panel.flatMap {
+            try? String(contentsOf: study.directory.appendingPathComponent($0), encoding: .utf8)
+        }
         normalization = definition.normalization.rawValue
         nameResolutions = study.nameResolutions.map(\.explanation)
     }

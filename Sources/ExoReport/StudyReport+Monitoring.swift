@@ -22,11 +22,39 @@ extension StudyReportInput {
             }
         }
 
+        /// An alert raised on a monitored patient, as the report shows it.
+        public struct Alert: Sendable {
+            public var id: Int64
+            public var patient: String
+            public var sample: String
+            public var kind: String
+            public var evidence: String
+            public var raisedAt: String
+            /// "open", or who acknowledged it when, with the note.
+            public var status: String
+
+            /// Creates an alert row.
+            public init(
+                id: Int64, patient: String, sample: String, kind: String, evidence: String, raisedAt: String,
+                status: String
+            ) {
+                self.id = id
+                self.patient = patient
+                self.sample = sample
+                self.kind = kind
+                self.evidence = evidence
+                self.raisedAt = raisedAt
+                self.status = status
+            }
+        }
+
         public var series: [ResponseSeries]
         public var patients: [(patient: String, treatment: String?, calls: [Timepoint])]
         public var withinSubject: String
         public var notes: [String]
         public var provenance: Provenance
+        /// The study's alerts, oldest first.
+        public var alerts: [Alert] = []
 
         /// Creates the view.
         public init(
@@ -61,12 +89,13 @@ extension StudyReport {
         var analytes: [String] = []
         for item in view.series where !analytes.contains(item.analyte) { analytes.append(item.analyte) }
         body += HTML.table(
-            header: ["miRNA", "better when", "why", "SD_A (cycles)", "critical change (cycles)", "probability"],
+            header: ["miRNA or panel", "better when", "why", "SD_A", "critical change", "probability"],
             rows: analytes.compactMap { analyte in
                 view.series.first { $0.analyte == analyte }.map { item in
                     [
                         analyte, item.higherIsBetter ? "higher" : "lower", item.directionSource,
-                        String(format: "%.3f", item.rcv.analytical), String(format: "±%.2f", item.rcv.up),
+                        String(format: "%.3f", item.rcv.analytical),
+                        String(format: "±%.2f", item.rcv.up) + (item.rcv.scale == .logOdds ? " log-odds" : " cycles"),
                         "\(item.rcv.probability) \(item.rcv.oneSided ? "one" : "two")-sided",
                     ]
                 }
@@ -74,8 +103,25 @@ extension StudyReport {
         body += "<div class=\"plots\"><figure>\(swimmer(view))<figcaption>Calls per patient and visit; a patient's"
         body +=
             " call is progression when any monitored miRNA progresses, else response when any responds.</figcaption></figure></div>"
+        if !view.alerts.isEmpty {
+            let open = view.alerts.filter { $0.status == "open" }.count
+            body += "<h3>Alerts</h3><p>\(view.alerts.count) alert\(view.alerts.count == 1 ? "" : "s"), \(open) open"
+            body += " (acknowledge with <code>exoscope alerts acknowledge ID --note …</code>).</p>"
+            body += HTML.table(
+                header: ["id", "patient", "sample", "kind", "raised", "status", "evidence"],
+                rows: view.alerts.map { alert in
+                    [
+                        String(alert.id),
+                        "<a href=\"#patient-\(HTML.escape(alert.patient))\">\(HTML.escape(alert.patient))</a>",
+                        HTML.escape(alert.sample), HTML.escape(alert.kind), HTML.escape(alert.raisedAt),
+                        HTML.escape(alert.status), HTML.escape(alert.evidence),
+                    ]
+                }, numericColumns: [0], rawColumns: [1, 2, 3, 4, 5, 6])
+        }
         for patient in view.patients {
-            body += patientPage(patient, series: view.series.filter { $0.patient == patient.patient })
+            body += patientPage(
+                patient, series: view.series.filter { $0.patient == patient.patient },
+                alerts: view.alerts.filter { $0.patient == patient.patient })
         }
         if !view.notes.isEmpty {
             body += "<p class=\"note\">\(HTML.escape(view.notes.joined(separator: "; "))).</p>"
@@ -131,7 +177,7 @@ extension StudyReport {
     /// One patient: trajectories relative to baseline with the reference change band, and every call's evidence.
     static func patientPage(
         _ patient: (patient: String, treatment: String?, calls: [StudyReportInput.MonitoringView.Timepoint]),
-        series: [ResponseSeries]
+        series: [ResponseSeries], alerts: [StudyReportInput.MonitoringView.Alert] = []
     ) -> String {
         let id = HTML.escape(patient.patient)
         let current = patient.calls.last { $0.call != .baseline }?.call ?? .notEvaluable
@@ -140,27 +186,32 @@ extension StudyReport {
         html +=
             "<h3>Patient \(id)\(patient.treatment.map { " · \(HTML.escape($0))" } ?? ""): \(current.rawValue)</h3><div class=\"plots\">"
         let colors = GroupComparisonPlot.palette
-        var plotSeries: [XYPlot.Series] = []
-        var band = 0.0
-        for (index, item) in series.enumerated() {
-            guard let baseline = item.calls.first(where: { $0.call == .baseline })?.value else { continue }
-            band = max(band, item.rcv.up)
-            let points = item.calls.compactMap { call in call.value.map { (call.day, $0 - baseline) } }
-            plotSeries.append(
-                XYPlot.Series(
-                    label: item.analyte, points: points, color: colors[index % colors.count], dots: true,
-                    dotColors: item.calls.filter { $0.value != nil }.map { callColors[$0.call] ?? "#000" }))
-        }
-        if !plotSeries.isEmpty {
+        // One plot per scale: miRNAs in cycles, locked-panel scores in log-odds.
+        for scale in [ReferenceChangeValue.Scale.cq, .logOdds, .logNormal] {
+            var plotSeries: [XYPlot.Series] = []
+            var band = 0.0
+            for (index, item) in series.enumerated() where item.rcv.scale == scale {
+                guard let baseline = item.calls.first(where: { $0.call == .baseline })?.value else { continue }
+                band = max(band, item.rcv.up)
+                let points = item.calls.compactMap { call in call.value.map { (call.day, $0 - baseline) } }
+                plotSeries.append(
+                    XYPlot.Series(
+                        label: item.analyte, points: points, color: colors[index % colors.count], dots: true,
+                        dotColors: item.calls.filter { $0.value != nil }.map { callColors[$0.call] ?? "#000" }))
+            }
+            guard !plotSeries.isEmpty else { continue }
+            let panel = scale == .logOdds
             html += figure(
                 XYPlot(
-                    title: "\(patient.patient): change from baseline", xLabel: "day from treatment start",
-                    yLabel: "−ΔCq − baseline (cycles)", series: plotSeries,
+                    title: "\(patient.patient): \(panel ? "panel score" : "change") from baseline",
+                    xLabel: "day from treatment start",
+                    yLabel: panel ? "score − baseline (log-odds)" : "−ΔCq − baseline (cycles)", series: plotSeries,
                     references: [
                         .init(y: band, label: "+RCV"), .init(y: 0, label: "baseline"), .init(y: -band, label: "−RCV"),
                     ],
                     markers: [(0, "treatment start")]),
-                "Dots coloured by each miRNA's call; dashed lines: the baseline and ± the reference change value.")
+                "Dots coloured by each \(panel ? "score's" : "miRNA's") call; dashed lines: the baseline and ± the reference change value."
+            )
         }
         html += "</div>"
         var rows: [[String]] = []
@@ -181,13 +232,24 @@ extension StudyReport {
             ])
         }
         html += HTML.table(
-            header: ["sample", "day", "miRNA", "−ΔCq", "call", "evidence"], rows: rows, numericColumns: [1, 3],
+            header: ["sample", "day", "miRNA or panel", "value", "call", "evidence"], rows: rows,
+            numericColumns: [1, 3],
             rawColumns: [0, 2, 4, 5])
-        if let trend = series.first?.trend {
+        for item in series {
+            guard let trend = item.trend else { continue }
+            let unit = item.rcv.scale == .logOdds ? "log-odds" : "cycles"
             html +=
-                "<p class=\"note\">\(HTML.escape(series.first?.analyte ?? "")) trend over the last \(series.first?.trendWindow ?? 0) values (Theil–Sen): \(String(format: "%+.2f", trend.slope)) cycles per 4 weeks"
+                "<p class=\"note\">\(HTML.escape(item.analyte)) trend over the last \(item.trendWindow) values (Theil–Sen): \(String(format: "%+.2f", trend.slope)) \(unit) per 4 weeks"
                 + (trend.low.map { String(format: " (95 %% interval %+.2f to %+.2f)", $0, trend.high ?? .nan) } ?? "")
                 + ".</p>"
+        }
+        if !alerts.isEmpty {
+            html += "<p class=\"note\">Alerts: "
+            html +=
+                alerts.map {
+                    "#\($0.id) \(HTML.escape($0.kind)) at \(HTML.escape($0.sample)) (\(HTML.escape($0.status)))"
+                }
+                .joined(separator: "; ") + ".</p>"
         }
         return html + "</article>"
     }

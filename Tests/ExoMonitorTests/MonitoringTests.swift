@@ -100,6 +100,23 @@ struct ResponseCallTests {
         #expect(mirrored.calls.map(\.call) == calls.map(\.call))
     }
 
+    /// A panel score (log-odds of the tumour class) is additive like −ΔCq: a fall beyond the reference change is a
+    /// response when lower is better, a later rise above the best value a progression.
+    @Test func aPanelScoreIsJudgedOnTheLogOddsScale() throws {
+        let rcv = try ReferenceChangeValue(scale: .logOdds, analytical: 0.3, withinSubject: 0.36)
+        // Rscript -e 'print(qnorm(0.975) * sqrt(2) * sqrt(0.3^2 + 0.36^2), digits = 10)' -> 1.298910587
+        #expect(abs(rcv.up - 1.298910587) < 1e-9)
+        let series = ResponseSeries(
+            patient: "P1", analyte: "panel X",
+            values: [(0, 2.0), (28, 0.5), (56, 0.4), (84, 2.0)].enumerated().map { index, point in
+                MonitoredValue(sample: "V\(index + 1)", day: point.0, value: point.1)
+            }, higherIsBetter: false, directionSource: "test", rcv: rcv)
+        #expect(series.calls.map(\.call) == [.baseline, .response, .response, .progression])
+        #expect(
+            series.calls[3].evidence
+                == "worse than the best value so far by -1.6 log-odds, beyond the reference change of ±1.3 log-odds")
+    }
+
     @Test func unjudgeableTimepointsSayWhy() throws {
         let qc = try Self.series(
             [(-7, 0), (28, nil), (56, 2)], reasons: [1: "EV preparation failed QC (preparation-qc)"])

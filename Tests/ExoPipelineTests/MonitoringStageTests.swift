@@ -7,6 +7,8 @@ import ExoTestSupport
 import Foundation
 import Testing
 
+@testable import ExoDiagnosis
+
 /// The monitoring stage on the demo's monitoring arm: every patient's call is the generator's truth, with its
 /// evidence on the patient's page.
 struct MonitoringStageTests {
@@ -66,5 +68,109 @@ struct MonitoringStageTests {
                 == "skipped: no within-subject variation: set monitoring.withinSubjectSD in study.yaml, or mark stable patients (response SD) with serial samples"
         )
         #expect(try await store.result(study: study.definition.id, kind: "monitoring") == nil)
+    }
+
+    /// A locked panel in `monitoring.panel`: each serial sample gets the model's score, judged on the log-odds scale
+    /// with the reference change value propagated from the members', shown on the patient page.
+    @Test func aLockedPanelScoreIsFollowedOverTime() async throws {
+        let folder = try Fixture.temporaryDirectory()
+        try DemoStudy().write(to: folder)
+        // A hand-set two-miRNA model (a fixture: the coefficients are not fitted): lower miR-4458 and higher miR-21
+        // raise the log-odds of NSCLC, as in the knowledge base.
+        let model = LockedModel(
+            name: "two-miRNA fixture", intendedSpecimen: "serum", normalisation: "-dCq against cel-miR-39-3p",
+            positiveClass: "case", negativeClass: "control", intercept: 0.5,
+            analytes: [.init(feature: "miR-4458", coefficient: -1.2), .init(feature: "miR-21", coefficient: 0.8)],
+            cutPoint: 0.5, cutPointRule: "fixed", requiresQC: true, intervalLevel: 0.95, replicates: [],
+            training: .init(
+                samples: 0, cases: 0, alpha: 1, lambda: 0, folds: 0, repeats: 0, seed: 0, inputSHA256: "fixture"))
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("models"), withIntermediateDirectories: true)
+        try model.fileData().write(to: folder.appendingPathComponent("models/panel.json"))
+        let yaml = folder.appendingPathComponent("study.yaml")
+        let text = try String(contentsOf: yaml, encoding: .utf8)
+        try Data(
+            text.replacingOccurrences(
+                of: "  probability: 0.95\n", with: "  probability: 0.95\n  panel: models/panel.json\n"
+            ).utf8
+        ).write(to: yaml)
+        let store = try await SQLiteStore()
+        let study = try Pipeline.validate(folder)
+        #expect(study.files.contains { $0.path == "models/panel.json" && $0.role == "monitoring-panel" })
+        let id = study.definition.id
+        _ = try await Pipeline.importStudy(study, into: store, actor: "test")
+        _ = try await Pipeline.analyzeMonitoring(studyID: id, store: store, actor: "test")
+        let stored = try #require(try await store.result(study: id, kind: "monitoring"))
+        let series = try JSONDecoder().decode(MonitoringResultProbe.self, from: Data(stored.json.utf8)).series
+        let panels = series.filter { $0.analyte == "panel two-miRNA fixture" }
+        #expect(panels.count == 8)
+        for panel in panels {
+            let mir4458 = try #require(series.first { $0.patient == panel.patient && $0.analyte == "hsa-miR-4458" })
+            let mir21 = try #require(series.first { $0.patient == panel.patient && $0.analyte == "hsa-miR-21-5p" })
+            for (index, call) in panel.calls.enumerated() {
+                guard let a = mir4458.calls[index].value, let b = mir21.calls[index].value else {
+                    #expect(call.value == nil)
+                    continue
+                }
+                #expect(abs((call.value ?? .nan) - (0.5 - 1.2 * a + 0.8 * b)) < 1e-12)
+            }
+            // SD_A = √((1.2·SD_A,4458)² + (0.8·SD_A,21)²); SD_I = 0.25 · √(1.2² + 0.8²).
+            let sdA = (pow(1.2 * mir4458.rcv.analytical, 2) + pow(0.8 * mir21.rcv.analytical, 2)).squareRoot()
+            #expect(abs(panel.rcv.analytical - sdA) < 1e-12)
+            #expect(abs(panel.rcv.withinSubject - 0.25 * (1.44 + 0.64).squareRoot()) < 1e-12)
+            #expect(panel.rcv.scale == .logOdds && !panel.higherIsBetter)
+        }
+        // The score follows the generator's truth: it falls for responders and rises for progressors.
+        for patient in ["MT001", "MT002", "MT003", "MT004"] {
+            #expect(panels.first { $0.patient == patient }?.current?.call == .response, "\(patient)")
+        }
+        for patient in ["MT006", "MT007", "MT008"] {
+            #expect(panels.first { $0.patient == patient }?.current?.call == .progression, "\(patient)")
+        }
+        let html = try await Pipeline.report(studyID: id, from: store)
+        let article = try #require(reportArticle("patient-MT007", in: html))
+        #expect(article.contains("MT007: panel score from baseline"))
+        #expect(article.contains("score − baseline (log-odds)"))
+        #expect(article.contains("panel two-miRNA fixture trend over the last 4 values (Theil–Sen)"))
+        #expect(html.contains("two-miRNA fixture") && html.contains("(sha256 ") && html.contains("a fall is better"))
+    }
+
+    /// A `monitoring.panel` that is missing or was edited after locking stops validation with the reason.
+    @Test func aMissingOrEditedPanelIsRefused() throws {
+        let folder = try Fixture.temporaryDirectory()
+        var parameters = DemoStudy.Parameters()
+        parameters.controls = 4
+        parameters.casesByStage = [2, 2, 2, 2]
+        parameters.monitoredPatients = 2
+        parameters.responders = 1
+        try DemoStudy(parameters: parameters).write(to: folder)
+        let yaml = folder.appendingPathComponent("study.yaml")
+        let text = try String(contentsOf: yaml, encoding: .utf8)
+        try Data(
+            text.replacingOccurrences(
+                of: "  probability: 0.95\n", with: "  probability: 0.95\n  panel: models/panel.json\n"
+            ).utf8
+        ).write(to: yaml)
+        let missing = Fixture.errorMessages { _ = try Pipeline.validate(folder) }
+        #expect(
+            missing == [
+                "study.yaml: error: file 'models/panel.json' named in study.yaml does not exist\n  hint: paths are relative to the study folder '\(folder.lastPathComponent)'"
+            ])
+        let model = LockedModel(
+            name: "fixture", intendedSpecimen: "serum", normalisation: "-dCq", positiveClass: "case",
+            negativeClass: "control", intercept: 0, analytes: [.init(feature: "miR-4458", coefficient: -1)],
+            cutPoint: 0.5, cutPointRule: "fixed", requiresQC: true, intervalLevel: 0.95, replicates: [],
+            training: .init(
+                samples: 0, cases: 0, alpha: 1, lambda: 0, folds: 0, repeats: 0, seed: 0, inputSHA256: "fixture"))
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("models"), withIntermediateDirectories: true)
+        let edited = String(decoding: try model.fileData(), as: UTF8.self).replacingOccurrences(
+            of: "\"intercept\" : 0", with: "\"intercept\" : 2")
+        try Data(edited.utf8).write(to: folder.appendingPathComponent("models/panel.json"))
+        let messages = Fixture.errorMessages { _ = try Pipeline.validate(folder) }
+        #expect(
+            messages == [
+                "models/panel.json: error: the model's content no longer matches its sha256: it was edited after it was locked\n  hint: lock the model again from its training data; an edited model is not the validated one"
+            ])
     }
 }

@@ -99,12 +99,14 @@ public struct MonitoringSettings: Sendable, Hashable, Codable {
     public var trendWindow = 4
     /// Analyte → whether a rise is good, overriding the knowledge base.
     public var higherIsBetter: [String: Bool] = [:]
+    /// A locked model (`exoscope stats panel --lock`) whose score each serial sample gets, relative to the study.
+    public var panel: String?
 
     /// The defaults.
     public init() {}
 
     /// Keys of the `monitoring:` mapping.
-    public static let keys = ["withinSubjectSD", "probability", "oneSided", "trendWindow", "direction"]
+    public static let keys = ["withinSubjectSD", "probability", "oneSided", "trendWindow", "direction", "panel"]
 }
 
 /// The EV-QC files of a study (`qc:` in study.yaml), each path relative to the study folder.

@@ -229,6 +229,7 @@ public enum StudyFile {
             }
         }
         settings.oneSided = mapping.flag("oneSided") ?? false
+        settings.panel = mapping.string("panel")
         if let window = mapping.int("trendWindow"), let node = mapping.value("trendWindow") {
             if window >= 3 {
                 settings.trendWindow = window

@@ -107,6 +107,10 @@ public enum StudyLoader {
             errors += loaded.errors
             files += loaded.sizeFiles
         }
+        if let panel = definition.monitoring.panel {
+            // The locked model is read by the pipeline (ExoDiagnosis); here it is an input file, hashed with the rest.
+            _ = read(panel, role: "monitoring-panel", namedAt: InputLocation(path: StudyFile.fileName))
+        }
         guard errors.isEmpty else { throw InputErrorList(errors) }
         return LoadedStudy(
             directory: directory, definition: definition, samples: samples, measurements: measurements,

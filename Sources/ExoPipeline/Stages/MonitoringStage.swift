@@ -1,4 +1,5 @@
 import ExoCore
+import ExoDiagnosis
 import ExoFormats
 import ExoKnowledge
 import ExoMonitor
@@ -135,6 +136,15 @@ enum MonitoringStage {
                         trendWindow: settings.trendWindow))
             }
         }
+        if let text = metadata.panelModel {
+            switch panelSeries(
+                text, serial: serial, measurements: measurements, normalization: normalization, metadata: metadata,
+                withinSubjectSD: withinSubject.sd)
+            {
+            case .success(let panel): series += panel
+            case .failure(let skipped): notes.append(skipped.reason)
+            }
+        }
         let treatments = Dictionary(
             serial.map { ($0.patient.rawValue, $0.clinical.treatment) }, uniquingKeysWith: { a, _ in a })
         let patients = Dictionary(grouping: series, by: \.patient).sorted { $0.key < $1.key }.map { patient, list in
@@ -153,11 +163,11 @@ enum MonitoringStage {
     /// Per analyte and patient, each serial sample's −ΔCq (higher = more), or why it cannot be judged.
     static func monitoredValues(
         _ serial: [Sample], measurements: [SampleMeasurement], normalization: StudyReportInput.NormalizationView,
-        metadata: StudyMetadata
+        metadata: StudyMetadata, analytes: [String]? = nil
     ) -> [String: [String: [MonitoredValue]]] {
         let flags = Dictionary(grouping: measurements, by: { "\($0.sample.rawValue)\t\($0.analyte.name)" })
         var values: [String: [String: [MonitoredValue]]] = [:]
-        for analyte in metadata.monitored {
+        for analyte in analytes ?? metadata.monitored {
             for sample in serial {
                 let key = "\(sample.id.rawValue)\t\(analyte)"
                 let found = flags[key] ?? []
@@ -183,7 +193,9 @@ enum MonitoringStage {
 
     /// The SD of each monitored analyte's −ΔCq from technical replicates: the pooled within-sample SD of its Cq and
     /// of the spike-in's, each over the typical replicate count.
-    static func analyticalSD(_ measurements: [SampleMeasurement], metadata: StudyMetadata) -> [String: Double] {
+    static func analyticalSD(
+        _ measurements: [SampleMeasurement], metadata: StudyMetadata, analytes: [String]? = nil
+    ) -> [String: Double] {
         func pooled(_ analyte: String) -> (variance: Double, replicates: Double)? {
             let groups = Dictionary(
                 grouping: measurements.filter {
@@ -203,7 +215,7 @@ enum MonitoringStage {
         }
         let normaliser = metadata.normalization == "spike-in" ? metadata.spikeIns.first.flatMap(pooled) : nil
         var result: [String: Double] = [:]
-        for analyte in metadata.monitored {
+        for analyte in analytes ?? metadata.monitored {
             guard let own = pooled(analyte) else { continue }
             let variance = own.variance / own.replicates + (normaliser.map { $0.variance / $0.replicates } ?? 0)
             result[analyte] = variance.squareRoot()
@@ -235,6 +247,74 @@ enum MonitoringStage {
             max(0, (sum - analyticalSum) / df).squareRoot(),
             "estimated from \(stable.count) stable patient\(stable.count == 1 ? "" : "s") (response SD)"
         )
+    }
+
+    /// Each patient's locked-panel score over time: the model's log-odds of its positive class from the sample's
+    /// normalised values (−ΔCq of each member), judged like a miRNA on the log-odds scale.
+    ///
+    /// The analytical SD of the score is √Σ(cᵢ² · SD_A,ᵢ²) over the members' own SD_A; the within-subject SD is
+    /// SD_I · √Σcᵢ² (each member varying by SD_I, independently). A fall in the log-odds of the positive class (the
+    /// tumour) is better. A sample misses its score when any member cannot be judged, with that member's reason.
+    static func panelSeries(
+        _ text: String, serial: [Sample], measurements: [SampleMeasurement],
+        normalization: StudyReportInput.NormalizationView, metadata: StudyMetadata, withinSubjectSD: Double
+    ) -> Swift.Result<[ResponseSeries], Skipped> {
+        guard let model = try? JSONDecoder().decode(LockedModel.self, from: Data(text.utf8)) else {
+            return .failure(Skipped(reason: "monitoring.panel: the locked model cannot be read"))
+        }
+        // Members named as the study names analytes (miRBase 22), whatever spelling the model was trained with.
+        let members = model.analytes.filter { $0.coefficient != 0 }.map { member in
+            var named = member
+            if case .success(let resolved) = Analyte.resolve(member.feature, catalog: .bundled) {
+                named.feature = resolved.analyte.name
+            }
+            return named
+        }
+        let names = members.map(\.feature)
+        let analytical = analyticalSD(measurements, metadata: metadata, analytes: names)
+        guard !members.isEmpty, members.allSatisfy({ analytical[$0.feature] != nil }) else {
+            let missing = names.filter { analytical[$0] == nil }
+            return .failure(
+                Skipped(
+                    reason:
+                        "panel '\(model.name)': no replicate Cq values for \(missing.isEmpty ? "any member" : missing.joined(separator: ", "))"
+                ))
+        }
+        let sumSquares = members.reduce(0) { $0 + $1.coefficient * $1.coefficient }
+        let sdA = members.reduce(0) { $0 + pow($1.coefficient * (analytical[$1.feature] ?? 0), 2) }.squareRoot()
+        guard
+            let rcv = try? ReferenceChangeValue(
+                scale: .logOdds, analytical: sdA, withinSubject: withinSubjectSD * sumSquares.squareRoot(),
+                probability: metadata.monitoring?.probability ?? 0.95, oneSided: metadata.monitoring?.oneSided ?? false)
+        else { return .failure(Skipped(reason: "panel '\(model.name)': no reference change value")) }
+        let values = monitoredValues(
+            serial, measurements: measurements, normalization: normalization, metadata: metadata, analytes: names)
+        let label = "panel \(model.name)"
+        let source =
+            "locked model '\(model.name)' (sha256 \(String((model.sha256 ?? "").prefix(12)))…; values: \(model.normalisation)): the log-odds of '\(model.positiveClass)', a fall is better"
+        let patients = Set(values.values.flatMap(\.keys)).sorted()
+        return .success(
+            patients.map { patient in
+                let perMember = members.map { values[$0.feature]?[patient] ?? [] }
+                let scores = (perMember.first ?? []).indices.map { index -> MonitoredValue in
+                    let first = perMember[0][index]
+                    var score = model.intercept
+                    for (member, list) in zip(members, perMember) {
+                        guard index < list.count, let value = list[index].value else {
+                            let reason =
+                                index < list.count ? list[index].notEvaluable ?? "not measured" : "not measured"
+                            return MonitoredValue(
+                                sample: first.sample, day: first.day, value: nil,
+                                notEvaluable: "\(member.feature): \(reason)")
+                        }
+                        score += member.coefficient * value
+                    }
+                    return MonitoredValue(sample: first.sample, day: first.day, value: score)
+                }
+                return ResponseSeries(
+                    patient: patient, analyte: label, values: scores, higherIsBetter: false, directionSource: source,
+                    rcv: rcv, trendWindow: metadata.monitoring?.trendWindow ?? 4)
+            })
     }
 
     /// Whether a rise of the analyte is good, and why: study.yaml, else the knowledge base's case–control
