@@ -84,6 +84,7 @@ struct SQLiteStoreTests {
             try await store.appliedMigrations() == [
                 "2026-11-27-create-study", "2026-11-27-create-audit", "2026-11-27-create-qpcr-curve",
                 "2026-11-27-measurement-unique-by-unit", "2026-11-28-create-analysis-result",
+                "2026-11-29-create-live-run-and-alert",
             ])
         #expect(try await store.appliedMigrations() == MigrationPlan.identifiers)
     }
@@ -189,5 +190,46 @@ struct SQLiteStoreTests {
         #expect(measurements.map(\.value) == [29.5] && measurements.first?.analyte.accession == "MIMAT0018980")
         #expect(try await migrated.samples(study: "T1").map(\.id.rawValue) == ["S1"])
         #expect(try await migrated.auditLog().map(\.actor) == ["old"])
+    }
+
+    /// Live readings survive as stored (duplicates by seq left as they are); alerts are raised once and
+    /// acknowledged once, each act audited without the patient.
+    @Test(arguments: Backend.allCases)
+    func liveReadingsAndAlertsRoundTrip(_ backend: Backend) async throws {
+        let store = try await backend.makeStore()
+        let layout = LiveLayout(
+            run: "R1", assay: .qPCR, cycles: 40, rows: 8, columns: 12,
+            wells: [LiveLayout.Well(well: "A1", sample: "S1", target: "miR-21")])
+        let opened = try await store.openLiveRun(study: "ST", layout: layout)
+        #expect(opened.layout == layout && opened.endSeq == nil)
+        #expect(try await store.openLiveRun(study: "ST", layout: layout).startedAt == opened.startedAt)
+        let readings = (1...3).map {
+            LiveReading(run: "R1", seq: $0, well: "A1", cycle: $0, fluorescence: 500 + Double($0) / 3)
+        }
+        try await store.appendLiveReadings(run: "R1", Array(readings.prefix(2)), endSeq: nil)
+        try await store.appendLiveReadings(run: "R1", Array(readings.suffix(2)), endSeq: 4)
+        #expect(try await store.liveReadings(run: "R1") == readings)
+        #expect(try await store.liveRuns(study: "ST").first?.endSeq == 4)
+        try await store.finishLiveRun(id: "R1", resultPath: "runs/R1.rdml")
+        #expect(try await store.liveRuns(study: "ST").first?.resultPath == "runs/R1.rdml")
+
+        let alert = AlertRecord(study: "ST", patient: "P1", sample: "P1-V3", kind: .progression, evidence: "day 56: x")
+        let raised = try await store.raiseAlerts([alert, alert], actor: "pipeline")
+        #expect(raised.count == 1)
+        #expect(try await store.raiseAlerts([alert], actor: "pipeline").isEmpty)
+        let id = try #require(raised.first?.id)
+        let acknowledged = try await store.acknowledgeAlert(id: id, actor: "dr-lee", note: "CT booked")
+        #expect(
+            acknowledged.isAcknowledged && acknowledged.note == "CT booked" && acknowledged.acknowledgedBy == "dr-lee")
+        await #expect(throws: StoreError.self) { _ = try await store.acknowledgeAlert(id: id, actor: "x", note: "y") }
+        await #expect(throws: StoreError.notFound(table: "alert", id: "99")) {
+            _ = try await store.acknowledgeAlert(id: 99, actor: "x", note: "y")
+        }
+        let audit = try await store.auditLog().map { "\($0.action) \($0.entity) \($0.detail)" }
+        #expect(
+            audit == [
+                "finish-live-run live-run:R1 runs/R1.rdml", "raise-alert ST/alert:\(id) progression",
+                "acknowledge-alert ST/alert:\(id) progression",
+            ])
     }
 }
