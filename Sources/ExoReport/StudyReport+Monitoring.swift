@@ -49,7 +49,8 @@ extension StudyReportInput {
         }
 
         public var series: [ResponseSeries]
-        public var patients: [(patient: String, treatment: String?, calls: [Timepoint])]
+        public var patients:
+            [(patient: String, treatment: String?, calls: [Timepoint], events: [(day: Double, label: String)])]
         public var withinSubject: String
         public var notes: [String]
         public var provenance: Provenance
@@ -58,7 +59,10 @@ extension StudyReportInput {
 
         /// Creates the view.
         public init(
-            series: [ResponseSeries], patients: [(patient: String, treatment: String?, calls: [Timepoint])],
+            series: [ResponseSeries],
+            patients: [(
+                patient: String, treatment: String?, calls: [Timepoint], events: [(day: Double, label: String)]
+            )],
             withinSubject: String, notes: [String], provenance: Provenance
         ) {
             self.series = series
@@ -176,7 +180,10 @@ extension StudyReport {
 
     /// One patient: trajectories relative to baseline with the reference change band, and every call's evidence.
     static func patientPage(
-        _ patient: (patient: String, treatment: String?, calls: [StudyReportInput.MonitoringView.Timepoint]),
+        _ patient: (
+            patient: String, treatment: String?, calls: [StudyReportInput.MonitoringView.Timepoint],
+            events: [(day: Double, label: String)]
+        ),
         series: [ResponseSeries], alerts: [StudyReportInput.MonitoringView.Alert] = []
     ) -> String {
         let id = HTML.escape(patient.patient)
@@ -209,7 +216,8 @@ extension StudyReport {
                     references: [
                         .init(y: band, label: "+RCV"), .init(y: 0, label: "baseline"), .init(y: -band, label: "−RCV"),
                     ],
-                    markers: [(0, "treatment start")]),
+                    markers: patient.events.isEmpty
+                        ? [(0, "treatment start")] : patient.events.map { ($0.day, $0.label) }),
                 "Dots coloured by each \(panel ? "score's" : "miRNA's") call; dashed lines: the baseline and ± the reference change value."
             )
         }

@@ -46,6 +46,9 @@ struct MonitoringStageTests {
         #expect(article.contains("Patient MT005 · cisplatin + pemetrexed: molecular progression"))
         #expect(article.contains("worse than the best value so far by"))
         #expect(article.contains("better than baseline by"))
+        // Treatment events from the sample sheet mark the trajectories: the start and the second-line switch.
+        #expect(article.contains("treatment start: cisplatin + pemetrexed"))
+        #expect(article.contains("switch to docetaxel"))
         #expect(html.contains("Molecular response by patient"))
     }
 

@@ -199,7 +199,9 @@ public struct DemoStudy: Sendable {
                     sample: "\(id)-V\(visit + 1)", patient: id, group: "case", dayIndex: 200 + index * 2 + day,
                     day: day,
                     timepoint: visit == 0 ? "baseline" : "week \(day / 7)", stage: stage, metastatic: stage == 4,
-                    treatment: treatment, response: isLast ? (responder && !relapse ? "PR" : "PD") : "",
+                    // The relapsing patient is switched to second-line docetaxel at the last visit.
+                    treatment: relapse && isLast ? "docetaxel" : treatment,
+                    response: isLast ? (responder && !relapse ? "PR" : "PD") : "",
                     monthsTreated: Double(day) / 28,
                     responder: responder, patientLevels: levels, relapse: relapse)
             }

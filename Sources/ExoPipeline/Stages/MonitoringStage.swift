@@ -23,10 +23,19 @@ enum MonitoringStage {
         var drivers: [String]
     }
 
+    /// A change of treatment read from the sample sheet: the regimen at the first serial sample, each change of the
+    /// `treatment` column between visits (a switch), and a visit with no regimen after one (a stop).
+    struct TreatmentEvent: Codable, Hashable {
+        var day: Double
+        var label: String
+    }
+
     struct PatientCalls: Codable, Hashable {
         var patient: String
         var treatment: String?
         var calls: [TimepointCall]
+        /// Absent in results stored before events were read.
+        var events: [TreatmentEvent]? = nil
         /// The latest call that is not the baseline.
         var current: ResponseClass? { calls.last { $0.call != .baseline }?.call }
     }
@@ -82,7 +91,8 @@ enum MonitoringStage {
             patients: result.patients.map { patient in
                 (
                     patient.patient, patient.treatment,
-                    patient.calls.map { .init(sample: $0.sample, day: $0.day, call: $0.call, drivers: $0.drivers) }
+                    patient.calls.map { .init(sample: $0.sample, day: $0.day, call: $0.call, drivers: $0.drivers) },
+                    (patient.events ?? []).map { (day: $0.day, label: $0.label) }
                 )
             },
             withinSubject: "\(result.withinSubjectSD) cycles (\(result.withinSubjectSource))", notes: result.notes,
@@ -147,8 +157,11 @@ enum MonitoringStage {
         }
         let treatments = Dictionary(
             serial.map { ($0.patient.rawValue, $0.clinical.treatment) }, uniquingKeysWith: { a, _ in a })
+        let visits = Dictionary(grouping: serial, by: \.patient.rawValue)
         let patients = Dictionary(grouping: series, by: \.patient).sorted { $0.key < $1.key }.map { patient, list in
-            PatientCalls(patient: patient, treatment: treatments[patient] ?? nil, calls: combine(list))
+            PatientCalls(
+                patient: patient, treatment: treatments[patient] ?? nil, calls: combine(list),
+                events: treatmentEvents(visits[patient] ?? [], event: metadata.treatmentEvent))
         }
         return .success(
             Result(
@@ -339,6 +352,26 @@ enum MonitoringStage {
             )
         }
         return nil
+    }
+
+    /// The treatment events of one patient's serial samples, in day order.
+    static func treatmentEvents(_ visits: [Sample], event: String) -> [TreatmentEvent] {
+        var events: [TreatmentEvent] = []
+        var current: String?
+        for visit in visits.sorted(by: { ($0.timepoint.dayOffset ?? 0) < ($1.timepoint.dayOffset ?? 0) }) {
+            let day = Double(visit.timepoint.dayOffset ?? 0)
+            let regimen = visit.clinical.treatment.flatMap { $0.isEmpty ? nil : $0 }
+            switch (current, regimen) {
+            case (nil, let new?) where events.isEmpty: events.append(TreatmentEvent(day: 0, label: "\(event): \(new)"))
+            case (nil, let new?): events.append(TreatmentEvent(day: day, label: "restart: \(new)"))
+            case (let old?, let new?) where old != new:
+                events.append(TreatmentEvent(day: day, label: "switch to \(new)"))
+            case (_?, nil): events.append(TreatmentEvent(day: day, label: "treatment stopped"))
+            default: break
+            }
+            current = regimen
+        }
+        return events
     }
 
     /// The patient's calls per timepoint from each analyte's series.
