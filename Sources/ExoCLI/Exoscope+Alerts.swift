@@ -90,7 +90,8 @@ extension Exoscope.Alerts {
                     throw CLIError(message: "no database at \(path)", code: ExitStatus.noInput)
                 }
                 let store = try await SQLiteStore(path: path)
-                let alert = try await store.acknowledgeAlert(id: id, actor: currentActor(), note: note)
+                let alert = try await store.acknowledgeAlert(
+                    id: id, study: try studyID(of: url), actor: currentActor(), note: note)
                 if outputOptions.json { return try printJSON(alert) }
                 if !outputOptions.quiet { print("alert \(id) acknowledged by \(alert.acknowledgedBy ?? "?")") }
             }

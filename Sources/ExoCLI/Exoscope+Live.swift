@@ -77,6 +77,7 @@ extension Exoscope.Live {
                     printError(
                         "live: resuming run '\(run.layout.run)': readings stored through seq \(run.contiguousSeq)")
                 }
+                answer(try await ingest.resume())
                 var buffer = [UInt8](repeating: 0, count: 1 << 16)
                 var timingLines = ["readings\tmilliseconds\tfinalised"]
                 defer {
@@ -109,7 +110,11 @@ extension Exoscope.Live {
                     answer(error.answered)
                     throw error.error
                 }
-                guard !quiet else { return }
+                for problem in ingest.finalizationErrors { printError("live: \(problem)") }
+                guard !quiet else {
+                    if !ingest.finalizationErrors.isEmpty { throw ExitStatus.dataError }
+                    return
+                }
                 let totals = ingest.totals
                 printError(
                     "live: \(totals.stored) readings stored, \(totals.duplicates) duplicates, \(totals.provisionalCalls) provisional Cqs"
@@ -117,11 +122,12 @@ extension Exoscope.Live {
                 for id in totals.finishedRuns {
                     printError("live: run '\(id)' finished and analysed; report \(reportURL.path)")
                 }
-                for run in ingest.openRuns {
+                for run in ingest.openRuns where !run.isComplete {
                     printError(
                         "live: run '\(run.layout.run)' is open: readings stored through seq \(run.contiguousSeq)\(run.endSeq.map { " of \($0 - 1)" } ?? ""); send the rest to finish it"
                     )
                 }
+                if !ingest.finalizationErrors.isEmpty { throw ExitStatus.dataError }
             }
         }
 
@@ -267,8 +273,14 @@ extension Exoscope {
                     folder: folderURL, study: try Pipeline.validate(studyURL), settleSeconds: settle)
                 let path = database.resolvedPath(studyDirectory: studyURL)
                 let store = try await SQLiteStore(path: path)
+                let id = try studyID(of: studyURL)
+                let stored = (try? await store.study(id: id)) != nil ? try await store.inputFiles(study: id) : []
+                // Files copied in before an interruption, never analysed: analysed now.
+                var pending = FolderWatch.unimported(try Pipeline.validate(studyURL), stored: stored)
                 while true {
-                    let scan = try watch.scan()
+                    var scan = try watch.scan()
+                    scan.imported = pending + scan.imported
+                    pending = []
                     for refused in scan.refused { printError("watch: not imported: \(refused)") }
                     if !scan.imported.isEmpty {
                         let summary = try await Pipeline.run(

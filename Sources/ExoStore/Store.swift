@@ -37,7 +37,8 @@ public protocol Store: Sendable {
     /// Appends an entry to the audit log (a decision a user made, such as overriding a QC gate with a reason).
     func recordAudit(actor: String, action: String, entity: String, detail: String) async throws
 
-    /// Starts a live run of a study, or returns the stored one with that id (a resumed run).
+    /// Starts a live run of a study, or returns the stored one with that id (a resumed run); a run id of another
+    /// study is a `StoreError.conflict`.
     func openLiveRun(study: String, layout: LiveLayout) async throws -> LiveRunRecord
     /// The live runs of a study, oldest first.
     func liveRuns(study: String) async throws -> [LiveRunRecord]
@@ -46,12 +47,13 @@ public protocol Store: Sendable {
     func appendLiveReadings(run: String, _ readings: [LiveReading], endSeq: Int?) async throws
     /// Every stored reading of a live run, in seq order.
     func liveReadings(run: String) async throws -> [LiveReading]
-    /// Marks a live run finished, with the path of its finished file, and audits it.
-    func finishLiveRun(id: String, resultPath: String) async throws
+    /// Marks a live run finished, with the path of its finished file, and audits it under `actor`.
+    func finishLiveRun(id: String, resultPath: String, actor: String) async throws
     /// Stores the alerts not yet raised (same study, kind, patient and sample), audits each, and returns them.
     func raiseAlerts(_ alerts: [AlertRecord], actor: String) async throws -> [AlertRecord]
     /// A study's alerts, oldest first.
     func alerts(study: String) async throws -> [AlertRecord]
-    /// Acknowledges an open alert with the user's note, audited; an alert is acknowledged once.
-    func acknowledgeAlert(id: Int64, actor: String, note: String) async throws -> AlertRecord
+    /// Acknowledges an open alert of a study with the user's note, audited; an alert is acknowledged once, and
+    /// another study's alert is not found.
+    func acknowledgeAlert(id: Int64, study: String, actor: String, note: String) async throws -> AlertRecord
 }

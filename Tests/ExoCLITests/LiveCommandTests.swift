@@ -147,6 +147,36 @@ struct LiveCommandTests {
         let second = try CommandResult.run(exoscope, arguments)
         #expect(second.status == 0)
         #expect(!second.standardOutput.contains("imported"))
+
+        // An export of another study's samples is refused and taken out again; the study stays usable.
+        let other = try Self.study()
+        let yaml = try String(contentsOf: other.appendingPathComponent("study.yaml"), encoding: .utf8)
+        try Data(yaml.replacingOccurrences(of: "LIVE-CLI", with: "OTHER").utf8).write(
+            to: other.appendingPathComponent("study.yaml"))
+        let sheet = try String(contentsOf: other.appendingPathComponent("samples.tsv"), encoding: .utf8)
+        try Data(sheet.replacingOccurrences(of: "P1-", with: "Q1-").utf8).write(
+            to: other.appendingPathComponent("samples.tsv"))
+        let foreign = try CommandResult.run(
+            exoscope,
+            [
+                "chip", "simulate", "--study", other.path, "--seed", "11", "--rdml",
+                exports.appendingPathComponent("run-11.rdml").path,
+            ])
+        #expect(foreign.status == 0, "\(foreign.standardError)")
+        let third = try CommandResult.run(exoscope, arguments)
+        #expect(third.status == 0, "\(third.standardError)")
+        #expect(third.standardError.contains("watch: not imported: run-11.rdml: runs/run-11.rdml"))
+        #expect(third.standardError.contains("'Q1-V1'"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("runs/run-11.rdml").path))
+
+        // A file copied into runs/ before an interruption, never analysed, is analysed when the watch starts.
+        try FileManager.default.copyItem(
+            at: exports.appendingPathComponent("run-9.rdml"), to: folder.appendingPathComponent("runs/run-12.rdml"))
+        let empty = try Fixture.temporaryDirectory("exoscope-exports-empty")
+        let fourth = try CommandResult.run(
+            exoscope, ["watch", empty.path, "--study", folder.path, "--database", database, "--once", "--settle", "0"])
+        #expect(fourth.status == 0, "\(fourth.standardError)")
+        #expect(fourth.standardOutput.contains("watch: imported runs/run-12.rdml; LIVE-CLI reimported"))
     }
 
     /// Alerts are raised by the pipeline, listed, and acknowledged once with a note; both acts are audited.

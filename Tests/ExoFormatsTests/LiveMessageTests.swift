@@ -139,4 +139,56 @@ struct LiveMessageTests {
             }
         }
     }
+
+    /// Both paths read every decimal to the same, correctly rounded double (a line with `at` takes the slow path).
+    @Test func bothPathsReadNumbersAlike() throws {
+        var state: UInt64 = 0x1234_5678
+        for index in 0..<2_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let value = Double(state >> 11) / Double(1 << 53) * pow(10, Double(index % 12) - 4)
+            let text = "\(index % 3 == 0 ? -value : value)"
+            let fast = #"{"type":"reading","run":"R1","seq":1,"well":"A1","cycle":1,"fluorescence":\#(text)}"#
+            let slow = #"{"type":"reading","run":"R1","seq":1,"well":"A1","cycle":1,"fluorescence":\#(text),"at":"t"}"#
+            let a = try LiveMessageReader.parse(Array(fast.utf8), at: InputLocation(path: "x"))
+            let b = try LiveMessageReader.parse(Array(slow.utf8), at: InputLocation(path: "x"), fastPath: false)
+            guard case .reading(let x) = a, case .reading(let y) = b else {
+                Issue.record("not readings")
+                return
+            }
+            #expect(x.fluorescence == Double(text) && y.fluorescence == Double(text), "\(text)")
+        }
+        let zero = #"{"type":"reading","run":"R1","seq":1,"well":"A1","cycle":1,"fluorescence":-0}"#
+        let (fast, slow) = Self.bothPaths(zero)
+        #expect(fast == slow)
+    }
+
+    @Test func layoutsBeyondAnyInstrumentAreRefused() {
+        let cases: [(String, String)] = [
+            (
+                #"{"type":"run","protocol":1,"run":"R1","assay":"qPCR","cycles":40,"rows":9999999999,"columns":12,"wells":[{"well":"A1","sample":"S1","target":"miR-21"}]}"#,
+                "stdin:7:73: error: 'rows' must be at most 1000, not 9999999999"
+            ),
+            (
+                #"{"type":"run","protocol":1,"run":"R1","assay":"qPCR","cycles":70000,"rows":8,"columns":12,"wells":[{"well":"A1","sample":"S1","target":"miR-21"}]}"#,
+                "stdin:7:63: error: 'cycles' must be at most 1000, not 70000"
+            ),
+            (
+                #"{"type":"run","protocol":1,"run":"R1","assay":"qPCR","cycles":40,"rows":8,"columns":12,"wells":[{"well":"A1","sample":"S1","target":"miR-21","type":"bogus"}]}"#,
+                "stdin:7:96: error: well 'A1' has unknown type 'bogus'\n  hint: one of 'unkn', 'std', 'ntc', 'nac', 'nrt', 'opt', 'pos', 'neg', 'ref'"
+            ),
+            (
+                #"{"type":"run","protocol":1,"run":"R1","assay":"qPCR","cycles":40,"rows":8,"columns":12,"wells":[{"well":"A1","sample":"S1","target":"miR-21","type":"std","quantity":"12"}]}"#,
+                "stdin:7:96: error: well 'A1': 'quantity' must be a number of copies > 0"
+            ),
+            (
+                #"{"type":"reading","run":"R1","seq":1,"well":"A1","cycle":1,"fluorescence":1,"at":5}"#,
+                "stdin:7:82: error: 'at' must be a string"
+            ),
+        ]
+        for (line, expected) in cases {
+            let (fast, slow) = Self.bothPaths(line)
+            #expect(fast == "error: " + expected)
+            #expect(slow == fast)
+        }
+    }
 }

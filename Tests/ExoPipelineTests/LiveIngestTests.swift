@@ -316,6 +316,35 @@ struct LiveIngestBadInputTests {
                 """)
     }
 
+    @Test func anEndBeyondTheRunsReadings() async throws {
+        let result = try await Self.refuse([Self.layout, #"{"type":"end","run":"CHIP-9","seq":82}"#])
+        #expect(
+            result.message == """
+                stdin:2: error: run 'CHIP-9' ends at seq 82, beyond its 80 readings
+                  hint: seqs number the run's readings 1, 2, … without gaps; the end message takes the next one
+                """)
+    }
+
+    @Test func aRunIdOfAnotherStudyInTheSameDatabase() async throws {
+        let store = try await SQLiteStore()
+        let other = LiveLayout(
+            run: "CHIP-9", assay: .qPCR, cycles: 40, rows: 8, columns: 12,
+            wells: [LiveLayout.Well(well: "A1", sample: "X1", target: "miR-21")])
+        _ = try await store.openLiveRun(study: "OTHER-STUDY", layout: other)
+        let ingest = try await LiveFixture.ingest(try LiveFixture.study(), store: store)
+        do {
+            _ = try await ingest.consume(Array((Self.layout + "\n").utf8))
+            Issue.record("accepted")
+        } catch let error as LiveIngestError {
+            #expect(
+                error.description == """
+                    stdin:1: error: run id 'CHIP-9' is already a run of another study in this database
+                      hint: give each run an id unique in the database
+                    """)
+        }
+        #expect(try await store.liveRuns(study: "LIVE-TEST").isEmpty)
+    }
+
     @Test func aLayoutWithASampleOutsideTheSheet() async throws {
         let layout = Self.layout.replacingOccurrences(of: "\"S02\"", with: "\"S99\"")
         let result = try await Self.refuse([layout])
@@ -378,5 +407,66 @@ struct LiveDigitalPCRTests {
                       hint: set runs.partitionVolumeNanoliters in study.yaml to the instrument's partition volume
                     """)
         }
+    }
+}
+
+/// What happens after a run is finished, or when the study refuses the finished file.
+struct LiveIngestAfterTheRunTests {
+    /// A run analysed before the ingest started is not reloaded; its messages resent are acknowledged as finished.
+    @Test func aFinishedRunResentIsAcknowledgedAndChangesNothing() async throws {
+        let simulator = LiveFixture.simulator()
+        let folder = try LiveFixture.study()
+        let path = folder.appendingPathComponent("exoscope.sqlite").path
+        do {
+            let ingest = try await LiveFixture.ingest(folder, store: try await SQLiteStore(path: path))
+            _ = try await ingest.consume(Array((simulator.lines().joined(separator: "\n") + "\n").utf8))
+            #expect(ingest.totals.finishedRuns == ["CHIP-1"])
+        }
+        let store = try await SQLiteStore(path: path)
+        let ingest = try await LiveFixture.ingest(folder, store: store)
+        #expect(ingest.openRuns.isEmpty)
+        let lines = simulator.lines()
+        let answers = try await ingest.consume(
+            Array(([lines[0], lines[5], lines[lines.count - 1]].joined(separator: "\n") + "\n").utf8))
+        #expect(answers == [#"{"finished":true,"run":"CHIP-1","through":4320,"type":"ack"}"#])
+        #expect(ingest.totals.duplicates == 1 && ingest.totals.stored == 0)
+        #expect(try await store.auditLog().filter { $0.action == "finish-live-run" }.map(\.actor) == ["test"])
+    }
+
+    /// A complete run whose finished file the study refuses leaves the runs: folder as it was, keeps its readings,
+    /// and is analysed at the next start once the study is fixed.
+    @Test func aRefusedFinishedFileIsTakenOutAndTheRunAnalysedLater() async throws {
+        let folder = try LiveFixture.study()
+        let path = folder.appendingPathComponent("exoscope.sqlite").path
+        let layout =
+            #"{"type":"run","protocol":1,"run":"CHIP-2","assay":"qPCR","cycles":10,"rows":1,"columns":2,"wells":[{"well":"A1","sample":"S01","target":"miR-21"},{"well":"A2","sample":"S02","target":"miR-21"}]}"#
+        var lines = [layout]
+        for cycle in 1...10 {
+            for (index, well) in ["A1", "A2"].enumerated() {
+                lines.append(
+                    #"{"type":"reading","run":"CHIP-2","seq":\#((cycle - 1) * 2 + index + 1),"well":"\#(well)","cycle":\#(cycle),"fluorescence":\#(500 + cycle)}"#
+                )
+            }
+        }
+        lines.append(#"{"type":"end","run":"CHIP-2","seq":21}"#)
+        // The sample sheet loses S02 after the layout was accepted (someone edits it during the run).
+        let ingest = try await LiveFixture.ingest(folder, store: try await SQLiteStore(path: path))
+        _ = try await ingest.consume(Array((lines.prefix(5).joined(separator: "\n") + "\n").utf8))
+        let sheet = folder.appendingPathComponent("samples.tsv")
+        let original = try Data(contentsOf: sheet)
+        let edited = String(decoding: original, as: UTF8.self).split(separator: "\n").filter { !$0.hasPrefix("S02\t") }
+        try Data((edited.joined(separator: "\n") + "\n").utf8).write(to: sheet)
+        let answers = try await ingest.consume(Array((lines.dropFirst(5).joined(separator: "\n") + "\n").utf8))
+        #expect(answers.last?.hasPrefix(#"{"reason":"runs\/CHIP-2.rdml"#) == true)
+        #expect(ingest.finalizationErrors.count == 1)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("runs/CHIP-2.rdml").path))
+        #expect(try Pipeline.validate(folder).definition.id == "LIVE-TEST")
+        // Fixed, and started again: the run is analysed without any line sent.
+        try original.write(to: sheet)
+        let store = try await SQLiteStore(path: path)
+        #expect(try await store.liveReadings(run: "CHIP-2").count == 20)
+        let again = try await LiveFixture.ingest(folder, store: store)
+        let resumed = try await again.resume()
+        #expect(resumed.last == #"{"file":"runs\/CHIP-2.rdml","readings":20,"run":"CHIP-2","type":"finished"}"#)
     }
 }

@@ -210,7 +210,7 @@ struct SQLiteStoreTests {
         try await store.appendLiveReadings(run: "R1", Array(readings.suffix(2)), endSeq: 4)
         #expect(try await store.liveReadings(run: "R1") == readings)
         #expect(try await store.liveRuns(study: "ST").first?.endSeq == 4)
-        try await store.finishLiveRun(id: "R1", resultPath: "runs/R1.rdml")
+        try await store.finishLiveRun(id: "R1", resultPath: "runs/R1.rdml", actor: "dr-lee")
         #expect(try await store.liveRuns(study: "ST").first?.resultPath == "runs/R1.rdml")
 
         let alert = AlertRecord(study: "ST", patient: "P1", sample: "P1-V3", kind: .progression, evidence: "day 56: x")
@@ -218,12 +218,21 @@ struct SQLiteStoreTests {
         #expect(raised.count == 1)
         #expect(try await store.raiseAlerts([alert], actor: "pipeline").isEmpty)
         let id = try #require(raised.first?.id)
-        let acknowledged = try await store.acknowledgeAlert(id: id, actor: "dr-lee", note: "CT booked")
+        let acknowledged = try await store.acknowledgeAlert(id: id, study: "ST", actor: "dr-lee", note: "CT booked")
         #expect(
             acknowledged.isAcknowledged && acknowledged.note == "CT booked" && acknowledged.acknowledgedBy == "dr-lee")
-        await #expect(throws: StoreError.self) { _ = try await store.acknowledgeAlert(id: id, actor: "x", note: "y") }
+        await #expect(throws: StoreError.self) {
+            _ = try await store.acknowledgeAlert(id: id, study: "ST", actor: "x", note: "y")
+        }
         await #expect(throws: StoreError.notFound(table: "alert", id: "99")) {
-            _ = try await store.acknowledgeAlert(id: 99, actor: "x", note: "y")
+            _ = try await store.acknowledgeAlert(id: 99, study: "ST", actor: "x", note: "y")
+        }
+        // Another study's alert and another study's run id are not this study's.
+        await #expect(throws: StoreError.notFound(table: "alert", id: "\(id)")) {
+            _ = try await store.acknowledgeAlert(id: id, study: "OTHER", actor: "x", note: "y")
+        }
+        await #expect(throws: StoreError.conflict("run id 'R1' is already a run of another study in this database")) {
+            _ = try await store.openLiveRun(study: "OTHER", layout: layout)
         }
         let audit = try await store.auditLog().map { "\($0.action) \($0.entity) \($0.detail)" }
         #expect(

@@ -15,6 +15,15 @@ public enum LiveMessage: Sendable, Hashable {
 
     /// The protocol version this reader understands.
     public static let protocolVersion = 1
+    /// The most cycles, rows and columns a layout may declare (well beyond any cycler or chip).
+    public static let maximumCycles = 1_000
+    public static let maximumRows = 1_000
+    public static let maximumColumns = 1_000
+    /// The reporter chemistries a layout may name (RDML 1.3's `dyeChemistry`).
+    public static let chemistries = [
+        "non-saturating DNA binding dye", "saturating DNA binding dye", "hydrolysis probe", "labelled reverse primer",
+        "DNA-zyme probe",
+    ]
 
     /// The run the message belongs to.
     public var run: String {
@@ -97,6 +106,7 @@ public enum LiveMessageReader {
                 .invalidValue, at: "type", "unknown message type \(InputError.quoted(type))",
                 hint: "one of \(types.map { "'\($0)'" }.joined(separator: ", "))")
         }
+        _ = try fields.optionalString("at")
         try fields.rejectUnknown()
         return message
     }
@@ -116,7 +126,10 @@ public enum LiveMessageReader {
                 .invalidValue, at: "assay", "assay \(InputError.quoted(assayText)) cannot stream",
                 hint: "'qPCR' (fluorescence per cycle) or 'dPCR' (partition counts)")
         }
-        let cycles = assay == .qPCR ? try fields.integer("cycles", minimum: 10) : try fields.optionalInteger("cycles")
+        let cycles =
+            assay == .qPCR
+            ? try fields.integer("cycles", minimum: 10, maximum: LiveMessage.maximumCycles)
+            : try fields.optionalInteger("cycles", maximum: LiveMessage.maximumCycles)
         let volume = try fields.optionalNumber("partitionVolumeNanoliters")
         if assay == .digitalPCR {
             guard let volume else {
@@ -128,9 +141,14 @@ public enum LiveMessageReader {
                 throw fields.error(.invalidValue, at: "partitionVolumeNanoliters", "partition volume must be > 0")
             }
         }
-        let rows = try fields.integer("rows", minimum: 1)
-        let columns = try fields.integer("columns", minimum: 1)
+        let rows = try fields.integer("rows", minimum: 1, maximum: LiveMessage.maximumRows)
+        let columns = try fields.integer("columns", minimum: 1, maximum: LiveMessage.maximumColumns)
         let chemistry = try fields.optionalString("chemistry")
+        if let chemistry, !LiveMessage.chemistries.contains(chemistry) {
+            throw fields.error(
+                .invalidValue, at: "chemistry", "unknown chemistry \(InputError.quoted(chemistry))",
+                hint: "one of \(LiveMessage.chemistries.map { "'\($0)'" }.joined(separator: ", "))")
+        }
         let instrument = try fields.optionalString("instrument")
         let wells = try fields.wells()
         return LiveLayout(
@@ -223,7 +241,9 @@ public enum LiveMessageReader {
             guard let number = raw as? NSNumber, String(cString: number.objCType) != "c" else {
                 throw error(.wrongType, at: key, "'\(key)' must be a number")
             }
-            let value = number.doubleValue
+            // The value is read from the line's own text, as the fast path reads it: Foundation's parser does not
+            // always round a decimal to the nearest double.
+            let value = LiveReadingFastPath.number(in: bytes, at: column(of: key) - 1) ?? number.doubleValue
             guard value.isFinite else { throw error(.invalidNumber, at: key, "'\(key)' must be finite") }
             return value
         }
@@ -233,7 +253,7 @@ public enum LiveMessageReader {
             return try number(key)
         }
 
-        mutating func integer(_ key: String, minimum: Int) throws -> Int {
+        mutating func integer(_ key: String, minimum: Int, maximum: Int = 1 << 40) throws -> Int {
             let value = try number(key)
             guard value == value.rounded(), abs(value) < 1e15 else {
                 throw error(.invalidNumber, at: key, "'\(key)' must be a whole number, not \(value)")
@@ -241,12 +261,15 @@ public enum LiveMessageReader {
             guard Int(value) >= minimum else {
                 throw error(.invalidValue, at: key, "'\(key)' must be at least \(minimum), not \(Int(value))")
             }
+            guard Int(value) <= maximum else {
+                throw error(.invalidValue, at: key, "'\(key)' must be at most \(maximum), not \(Int(value))")
+            }
             return Int(value)
         }
 
-        mutating func optionalInteger(_ key: String) throws -> Int? {
+        mutating func optionalInteger(_ key: String, maximum: Int) throws -> Int? {
             guard object[key] != nil else { return nil }
-            return try integer(key, minimum: 1)
+            return try integer(key, minimum: 1, maximum: maximum)
         }
 
         mutating func wells() throws -> [LiveLayout.Well] {
@@ -272,8 +295,24 @@ public enum LiveMessageReader {
                         .duplicateIdentifier, at: "wells", "well \(InputError.quoted(name)) appears twice in the layout"
                     )
                 }
-                let type = (well["type"] as? String) ?? "unkn"
-                let quantity = (well["quantity"] as? NSNumber)?.doubleValue
+                let type = well["type"].map { $0 as? String ?? "" } ?? "unkn"
+                guard RDMLSample.Kind(rawValue: type) != nil else {
+                    throw error(
+                        .invalidValue, at: "wells",
+                        "well \(InputError.quoted(name)) has unknown type \(InputError.quoted(type))",
+                        hint: "one of \(RDMLSample.Kind.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "))")
+                }
+                var quantity: Double?
+                if let raw = well["quantity"] {
+                    guard let number = raw as? NSNumber, String(cString: number.objCType) != "c",
+                        number.doubleValue.isFinite, number.doubleValue > 0
+                    else {
+                        throw error(
+                            .invalidValue, at: "wells",
+                            "well \(InputError.quoted(name)): 'quantity' must be a number of copies > 0")
+                    }
+                    quantity = number.doubleValue
+                }
                 wells.append(
                     LiveLayout.Well(well: name, sample: sample, target: target, type: type, quantity: quantity))
             }
@@ -281,7 +320,7 @@ public enum LiveMessageReader {
         }
 
         func rejectUnknown() throws {
-            let unknown = Set(object.keys).subtracting(used).subtracting(["at"])
+            let unknown = Set(object.keys).subtracting(used)
             guard let key = unknown.sorted().first else { return }
             throw error(
                 .unknownKey, at: key, "unknown field '\(key)'",

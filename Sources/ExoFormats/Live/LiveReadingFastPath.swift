@@ -12,7 +12,9 @@ public import ExoCore
 /// takes exactly those: a flat object with the reading's fields (in any order, once each), strings without escapes,
 /// integers as plain digits and numbers in JSON's grammar. Anything else — the layout, an escape, a missing or extra
 /// field, a number it does not take — returns `nil`, and ``LiveMessageReader`` reads the line with Foundation's
-/// parser, which also words every error. A line this reader accepts, that parser reads to the same message.
+/// parser, which also words every error. A line this reader accepts, that parser reads to the same message: its
+/// numbers are read from the line's text by this reader's ``number(in:at:)`` on both paths, correctly rounded (the
+/// Foundation parser on Linux is not always), so −0 and every decimal give the same double either way.
 enum LiveReadingFastPath {
     /// The reading of a well-formed `reading` line, or `nil` to leave the line to the general parser.
     static func reading(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> LiveReading? {
@@ -24,6 +26,7 @@ enum LiveReadingFastPath {
         var seq: Int?
         var cycle: Int?
         var fluorescence: Double?
+        var seenAt = false
         var first = true
         while true {
             scanner.skipSpace()
@@ -54,6 +57,9 @@ enum LiveReadingFastPath {
             case "fluorescence":
                 guard fluorescence == nil, let value = scanner.number() else { return nil }
                 fluorescence = value
+            case "at":
+                guard !seenAt, scanner.string() != nil else { return nil }
+                seenAt = true
             default: return nil
             }
         }
@@ -62,6 +68,17 @@ enum LiveReadingFastPath {
             return nil
         }
         return LiveReading(run: run, seq: seq, well: well, cycle: cycle, fluorescence: fluorescence, line: line)
+    }
+
+    /// The JSON number starting at byte `index` of a line, read as the fast path reads it (correctly rounded), or
+    /// `nil` when no number in JSON's grammar starts there.
+    static func number(in bytes: [UInt8], at index: Int) -> Double? {
+        guard index >= 0, index < bytes.count else { return nil }
+        return bytes.withUnsafeBufferPointer { buffer in
+            var scanner = Scanner(bytes: buffer)
+            scanner.index = index
+            return scanner.number()
+        }
     }
 
     private struct Scanner {

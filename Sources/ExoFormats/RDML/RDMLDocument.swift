@@ -132,6 +132,28 @@ public struct PlateFormat: Sendable, Hashable {
         return Self.label(row, style: rowLabel) + Self.label(column, style: columnLabel)
     }
 
+    /// The 1-based reaction number of a well label (`A1`, `CR96`) on this plate with letter rows and number columns,
+    /// or `nil` when the label is not on it.
+    public func reactionNumber(ofLabel label: String) -> Int? {
+        let bytes = Array(label.utf8)
+        var index = 0
+        var row = 0
+        while index < bytes.count, bytes[index] >= 0x41, bytes[index] <= 0x5A, index < 4 {
+            row = row * 26 + Int(bytes[index] - 0x40)
+            index += 1
+        }
+        let letters = index
+        var column = 0
+        while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39, index - letters < 6 {
+            column = column * 10 + Int(bytes[index] - 0x30)
+            index += 1
+        }
+        guard letters > 0, index > letters, index == bytes.count, bytes[letters] != 0x30, row <= rows, column >= 1,
+            column <= columns
+        else { return nil }
+        return (row - 1) * columns + column
+    }
+
     private static func label(_ index: Int, style: String) -> String {
         guard style.uppercased() == "ABC" else { return String(index + 1) }
         var text = ""

@@ -62,6 +62,16 @@ public struct RunsFolder: Sendable, Hashable {
     /// Where `runs:` is in study.yaml.
     public var location: InputLocation
 
+    /// The error for a study without `runs:`, where live runs and watched exports need one.
+    public static func missing(in study: String) -> InputErrorList {
+        InputErrorList([
+            InputError(
+                .missingKey, at: InputLocation(path: StudyFile.fileName),
+                "study \(InputError.quoted(study)) has no 'runs:' folder for finished chip runs",
+                hint: "add 'runs: {folder: runs}' to study.yaml (docs/study-format.md)")
+        ])
+    }
+
     /// The measurement entries of the files now in the folder, in name order.
     ///
     /// - Parameter directory: the study folder.

@@ -1,5 +1,6 @@
 public import ExoCore
 public import ExoFormats
+public import ExoStore
 public import Foundation
 
 /// Follows a folder an instrument writes its exports into and takes each finished run file into a study.
@@ -32,14 +33,7 @@ public struct FolderWatch {
     ///
     /// - Throws: `InputErrorList` when the study has no `runs:` folder.
     public init(folder: URL, study: LoadedStudy, settleSeconds: Double = 2) throws {
-        guard let runs = study.definition.runs else {
-            throw InputErrorList([
-                InputError(
-                    .missingKey, at: InputLocation(path: StudyFile.fileName),
-                    "study \(InputError.quoted(study.definition.id)) has no 'runs:' folder for finished chip runs",
-                    hint: "add 'runs: {folder: runs}' to study.yaml (docs/study-format.md)")
-            ])
-        }
+        guard let runs = study.definition.runs else { throw RunsFolder.missing(in: study.definition.id) }
         self.folder = folder
         studyDirectory = study.directory
         runsFolder = runs.folder
@@ -78,9 +72,34 @@ public struct FolderWatch {
             }
             try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
             try data.write(to: destination, options: .atomic)
+            // The file must also fit the study (its samples in the sheet, its targets known): one that does not is
+            // taken out again, so the study stays usable.
+            do {
+                _ = try StudyLoader.load(studyDirectory)
+            } catch {
+                let path = "\(runsFolder)/\(name)"
+                if let problem = error.errors.first(where: { $0.location.path.hasPrefix(path) }) {
+                    try? FileManager.default.removeItem(at: destination)
+                    if refusedBefore.insert(name).inserted { result.refused.append("\(name): \(problem)") }
+                    continue
+                }
+            }
             result.imported.append(name)
         }
         return result
+    }
+
+    /// The run files of the study's `runs:` folder that the store does not hold as they are now (copied in, but the
+    /// pipeline never ran on them: the process stopped between the copy and the analysis).
+    ///
+    /// - Parameters:
+    ///   - study: the study as it is on disk.
+    ///   - stored: the input files the store recorded at the last import.
+    /// - Returns: their paths.
+    public static func unimported(_ study: LoadedStudy, stored: [StoredInputFile]) -> [String] {
+        guard let runs = study.definition.runs else { return [] }
+        let digests = Dictionary(stored.map { ($0.path, $0.sha256) }, uniquingKeysWith: { first, _ in first })
+        return study.files.filter { $0.path.hasPrefix(runs.folder + "/") && digests[$0.path] != $0.sha256 }.map(\.path)
     }
 
     /// Whether a file name is a run file the `runs:` folder takes.

@@ -53,11 +53,24 @@ public final class LiveIngest {
     private var pendingEnds: [String: Int] = [:]
     private var acknowledged: [String: Int] = [:]
     private var callsReported: [String: Int] = [:]
+    /// Runs finished before this ingest started: their layout and end only (their readings are not reloaded).
+    private var finishedEarlier: [String: (layout: LiveLayout, endSeq: Int)] = [:]
+    /// Acknowledgements owed for repeated messages of runs finished earlier.
+    private var owedAcks: [String: Int] = [:]
+    /// Runs whose finalisation the study refused in this process (tried again at the next start).
+    private var refusedFinalization: Set<String> = []
     private var carry: [UInt8] = []
+    /// Where the search for the next newline resumes in `carry`.
+    private var searchFrom = 0
     private var line = 0
+    /// The longest line taken, bytes.
+    public static let maximumLineBytes = 16 << 20
     public private(set) var totals = Totals()
     /// The summary line of each pipeline run a finalisation made.
     public private(set) var pipelineSummaries: [Pipeline.RunSummary] = []
+    /// Runs that were complete but could not be finalised (the study refused the finished file), with the reason;
+    /// their readings stay stored and the next start tries again.
+    public private(set) var finalizationErrors: [String] = []
 
     /// Opens the study and resumes its open runs.
     ///
@@ -69,25 +82,27 @@ public final class LiveIngest {
         self.settings = settings
         self.store = store
         study = try Pipeline.validate(settings.studyDirectory)
-        guard let runsFolder = study.definition.runs else {
-            throw InputErrorList([
-                InputError(
-                    .missingKey, at: InputLocation(path: StudyFile.fileName),
-                    "study \(InputError.quoted(study.definition.id)) has no 'runs:' folder for finished chip runs",
-                    hint: "add 'runs: {folder: runs}' to study.yaml (docs/study-format.md)")
-            ])
-        }
+        guard let runsFolder = study.definition.runs else { throw RunsFolder.missing(in: study.definition.id) }
         self.runsFolder = runsFolder
         for record in try await store.liveRuns(study: study.definition.id) {
+            if record.finishedAt != nil, let end = record.endSeq {
+                finishedEarlier[record.id] = (record.layout, end)
+                continue
+            }
             var run = try LiveRun(layout: record.layout, source: settings.source)
             for reading in try await store.liveReadings(run: record.id) { try run.receive(reading) }
             if let end = record.endSeq { try run.end(seq: end) }
             runs[record.id] = run
             acknowledged[record.id] = run.contiguousSeq
             callsReported[record.id] = run.calls.count
-            if record.finishedAt != nil { finished.insert(record.id) }
         }
     }
+
+    /// Finalises the runs that were complete but not finalised when the ingest started (the pipeline failed, or the
+    /// process stopped between the last reading and the analysis).
+    ///
+    /// - Returns: the answer lines.
+    public func resume() async throws -> [String] { try await commit() }
 
     /// The runs known, open and finished.
     public var runIDs: [String] { runs.keys.sorted() }
@@ -108,22 +123,31 @@ public final class LiveIngest {
     ///   are in the error's `answered` lines, see ``LiveIngestError``).
     public func consume(_ bytes: some Collection<UInt8>) async throws -> [String] {
         carry.append(contentsOf: bytes)
-        var start = carry.startIndex
+        var start = 0
         var answers: [String] = []
         do {
-            while let newline = carry[start...].firstIndex(of: 0x0A) {
+            while let newline = carry[searchFrom...].firstIndex(of: 0x0A) {
                 try await accept(carry[start..<newline])
                 start = newline + 1
+                searchFrom = start
                 if pending.values.reduce(0, { $0 + $1.count }) >= settings.maximumBatch {
                     answers += try await commit()
                 }
             }
+            carry.removeSubrange(0..<start)
+            searchFrom = carry.count
+            if carry.count > Self.maximumLineBytes {
+                throw InputError(
+                    .malformedJSON, at: InputLocation(path: settings.source, line: line + 1),
+                    "a line longer than \(Self.maximumLineBytes >> 20) MiB",
+                    hint: "each message is one line; check that the instrument ends lines with a newline")
+            }
         } catch let error as InputError {
             carry.removeAll()
+            searchFrom = 0
             answers += try await commit()
             throw LiveIngestError(error: error, answered: answers)
         }
-        carry.removeSubrange(carry.startIndex..<start)
         answers += try await commit()
         return answers
     }
@@ -132,7 +156,7 @@ public final class LiveIngest {
     ///
     /// - Returns: the answer lines.
     public func finish() async throws -> [String] {
-        guard !carry.isEmpty else { return [] }
+        guard !carry.isEmpty else { return try await commit() }
         return try await consume([0x0A])
     }
 
@@ -143,22 +167,38 @@ public final class LiveIngest {
         guard let message = try LiveMessageReader.parse(bytes, at: location) else { return }
         switch message {
         case .layout(let layout):
-            if let known = runs[layout.run] {
-                guard known.layout == layout else {
+            if let known = finishedEarlier[layout.run]?.layout ?? runs[layout.run]?.layout {
+                guard known == layout else {
                     throw InputError(
                         .conflictingReading, at: location,
                         "run '\(layout.run)' was already announced with a different layout",
                         hint: "a run's layout cannot change; start a new run with a new id")
                 }
                 // A resent layout (the instrument reconnected): acknowledge what is stored.
-                acknowledged[layout.run] = -1
+                if let done = finishedEarlier[layout.run] {
+                    owedAcks[layout.run] = done.endSeq
+                } else {
+                    acknowledged[layout.run] = -1
+                }
                 return
             }
             try checkLayout(layout, at: location)
-            runs[layout.run] = try LiveRun(layout: layout, source: settings.source)
-            _ = try await store.openLiveRun(study: study.definition.id, layout: layout)
+            let run = try LiveRun(layout: layout, source: settings.source)
+            do {
+                _ = try await store.openLiveRun(study: study.definition.id, layout: layout)
+            } catch StoreError.conflict(let message) {
+                throw InputError(
+                    .conflictingReading, at: location, message, hint: "give each run an id unique in the database")
+            }
+            runs[layout.run] = run
             acknowledged[layout.run] = -1
         case .reading(let reading):
+            if let done = finishedEarlier[reading.run] {
+                // A resend of a run analysed before this ingest started: acknowledged, nothing to store.
+                totals.duplicates += 1
+                owedAcks[reading.run] = done.endSeq
+                return
+            }
             guard var run = runs.removeValue(forKey: reading.run) else {
                 throw Self.missingLayout(reading.run, at: location)
             }
@@ -168,9 +208,16 @@ public final class LiveIngest {
             case .new:
                 pending[reading.run, default: []].append(reading)
                 totals.stored += 1
-            case .duplicate: totals.duplicates += 1
+            case .duplicate:
+                totals.duplicates += 1
+                // A resent reading is acknowledged again: the sender may be waiting for it.
+                acknowledged[reading.run] = -1
             }
         case .end(let id, let seq):
+            if let done = finishedEarlier[id] {
+                owedAcks[id] = done.endSeq
+                return
+            }
             guard var run = runs[id] else { throw Self.missingLayout(id, at: location) }
             if try run.end(seq: seq, line: line) == .new { pendingEnds[id] = seq }
             runs[id] = run
@@ -217,6 +264,10 @@ public final class LiveIngest {
     /// that are complete.
     private func commit() async throws -> [String] {
         var answers: [String] = []
+        for (id, end) in owedAcks.sorted(by: { $0.key < $1.key }) {
+            answers.append(Self.json(["type": "ack", "run": id, "through": end - 1, "finished": true]))
+        }
+        owedAcks.removeAll()
         for id in Set(pending.keys).union(pendingEnds.keys).union(acknowledged.keys).sorted() {
             guard let run = runs[id] else { continue }
             let readings = pending[id] ?? []
@@ -239,8 +290,15 @@ public final class LiveIngest {
             }
             totals.provisionalCalls += run.calls.count - reported
             callsReported[id] = run.calls.count
-            if run.isComplete, !finished.contains(id) {
-                answers += try await finalize(run)
+            if run.isComplete, !finished.contains(id), !refusedFinalization.contains(id) {
+                do {
+                    answers += try await finalize(run)
+                } catch let errors as InputErrorList {
+                    let reason = errors.errors.map(\.description).joined(separator: "\n")
+                    finalizationErrors.append("run '\(id)' is complete but not analysed:\n\(reason)")
+                    refusedFinalization.insert(id)
+                    answers.append(Self.json(["type": "not-finished", "run": id, "reason": reason]))
+                }
             }
         }
         return answers
@@ -262,11 +320,19 @@ public final class LiveIngest {
             let archive = try RDMLWriter.archive(run.rdmlDocument(path: relative))
             try archive.write(to: settings.studyDirectory.appendingPathComponent(relative), options: .atomic)
         }
-        let summary = try await Pipeline.run(
-            studyDirectory: settings.studyDirectory, store: store, databasePath: settings.databasePath,
-            reportURL: settings.reportURL, actor: settings.actor)
+        let summary: Pipeline.RunSummary
+        do {
+            summary = try await Pipeline.run(
+                studyDirectory: settings.studyDirectory, store: store, databasePath: settings.databasePath,
+                reportURL: settings.reportURL, actor: settings.actor)
+        } catch let errors as InputErrorList {
+            // The study refuses the finished file: it leaves the runs: folder so the study stays usable; the readings
+            // stay stored and the run is finalised at the next start.
+            try? FileManager.default.removeItem(at: settings.studyDirectory.appendingPathComponent(relative))
+            throw errors
+        }
         pipelineSummaries.append(summary)
-        try await store.finishLiveRun(id: id, resultPath: relative)
+        try await store.finishLiveRun(id: id, resultPath: relative, actor: settings.actor)
         finished.insert(id)
         totals.finishedRuns.append(id)
         var answers: [String] = []

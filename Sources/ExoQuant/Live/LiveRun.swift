@@ -57,13 +57,9 @@ public struct LiveRun: Sendable {
         self.layout = layout
         self.source = source
         let format = PlateFormat(rows: layout.rows, columns: layout.columns, rowLabel: "ABC", columnLabel: "123")
-        var numbers: [String: Int] = [:]
-        for number in 1...(layout.rows * layout.columns) {
-            if let label = format.label(ofReaction: number) { numbers[label] = number }
-        }
         var positions: [String: Int] = [:]
         for well in layout.wells {
-            guard let number = numbers[well.well] else {
+            guard let number = format.reactionNumber(ofLabel: well.well) else {
                 throw InputError(
                     .unknownWell, at: InputLocation(path: source),
                     "run '\(layout.run)': well \(InputError.quoted(well.well)) is not on a \(layout.rows)×\(layout.columns) plate",
@@ -95,7 +91,10 @@ public struct LiveRun: Sendable {
     public mutating func receive(_ reading: LiveReading, text: ArraySlice<UInt8>? = nil) throws -> Outcome {
         let location = Located(path: source, line: reading.line, text: text)
         guard let index = wellIndex[reading.well] else {
-            let nearest = EditDistance.suggestion(for: reading.well, in: layout.wells.map(\.well))
+            // A suggestion only for a label of plausible length: a hostile one is not compared with every well.
+            let nearest =
+                reading.well.utf8.count <= 8
+                ? EditDistance.suggestion(for: reading.well, in: layout.wells.map(\.well)) : nil
             throw InputError(
                 .unknownWell, at: location["well"],
                 "run '\(layout.run)' has no well \(InputError.quoted(reading.well)) in its layout",
@@ -223,6 +222,13 @@ public struct LiveRun: Sendable {
                     "run '\(layout.run)' already ended at seq \(endSeq), not \(seq)")
             }
             return .duplicate
+        }
+        let capacity = layout.wells.count * (layout.assay == .digitalPCR ? 1 : layout.cycles ?? 1)
+        guard seq <= capacity + 1 else {
+            throw InputError(
+                .invalidValue, at: location,
+                "run '\(layout.run)' ends at seq \(seq), beyond its \(capacity) readings",
+                hint: "seqs number the run's readings 1, 2, … without gaps; the end message takes the next one")
         }
         if let last = bySeq.largest, last >= seq {
             throw InputError(

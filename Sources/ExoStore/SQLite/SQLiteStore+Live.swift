@@ -6,7 +6,14 @@ extension SQLiteStore {
     public func openLiveRun(study: String, layout: LiveLayout) async throws -> LiveRunRecord {
         let layoutJSON = String(decoding: try StoreJSON.encoder.encode(layout), as: UTF8.self)
         return try await queue.write { db in
-            if let row = try LiveRunRow.fetchOne(db, key: layout.run) { return try row.record() }
+            if let row = try LiveRunRow.fetchOne(db, key: layout.run) {
+                // Run ids are unique in a database: another study's run is never resumed or written to.
+                guard row.studyId == study else {
+                    throw StoreError.conflict(
+                        "run id '\(layout.run)' is already a run of another study in this database")
+                }
+                return try row.record()
+            }
             let row = LiveRunRow(
                 id: layout.run, studyId: study, layoutJSON: layoutJSON, startedAt: Timestamp.now(), endSeq: nil,
                 finishedAt: nil, resultPath: nil)
@@ -64,7 +71,7 @@ extension SQLiteStore {
         }
     }
 
-    public func finishLiveRun(id: String, resultPath: String) async throws {
+    public func finishLiveRun(id: String, resultPath: String, actor: String) async throws {
         try await queue.write { db in
             guard try LiveRunRow.fetchOne(db, key: id) != nil else {
                 throw StoreError.notFound(table: "live run", id: id)
@@ -73,7 +80,7 @@ extension SQLiteStore {
                 sql: "UPDATE liveRun SET finishedAt = ?, resultPath = ? WHERE id = ?",
                 arguments: [Timestamp.now(), resultPath, id])
             try AuditRow(
-                id: nil, at: Timestamp.now(), actor: "exoscope", action: "finish-live-run", entity: "live-run:\(id)",
+                id: nil, at: Timestamp.now(), actor: actor, action: "finish-live-run", entity: "live-run:\(id)",
                 detail: resultPath, version: ExoScopeVersion.current
             ).insert(db)
         }
@@ -110,9 +117,9 @@ extension SQLiteStore {
         }
     }
 
-    public func acknowledgeAlert(id: Int64, actor: String, note: String) async throws -> AlertRecord {
+    public func acknowledgeAlert(id: Int64, study: String, actor: String, note: String) async throws -> AlertRecord {
         try await queue.write { db in
-            guard var row = try AlertRow.fetchOne(db, key: id) else {
+            guard var row = try AlertRow.fetchOne(db, key: id), row.studyId == study else {
                 throw StoreError.notFound(table: "alert", id: String(id))
             }
             if let at = row.acknowledgedAt {
