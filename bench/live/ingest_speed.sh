@@ -58,8 +58,8 @@ calls=$(grep -c '"provisional":true' "$work/answers-1.ndjson")
     echo "$(python3 -c "print(f'{$bytes / 1e6:.1f}')") MB (one layout, 368,640 readings, one end)."
     echo
     echo "ExoScope: \`exoscope live ingest --study DIR --timings FILE < stream\`: each line parsed and checked against"
-    echo "the layout (unknown wells, cycle order, conflicting seqs), each chunk's new readings stored in one SQLite"
-    echo "transaction (rollback journal, synchronous=FULL) before they are acknowledged on standard output, each well's"
+    echo "the layout (unknown wells, cycle order, conflicting seqs), each chunk's new readings committed to SQLite (one"
+    echo "transaction per run; rollback journal, synchronous=FULL) before they are acknowledged on standard output, each well's"
     echo "online Cq state updated ($calls provisional Cqs called). The peer (\`bench/live/ingest_peer.py\`) parses with"
     echo "Python's json and stores with sqlite3 in the same chunks, table and durability, with no checks and no Cq state."
     echo "A batch is one 64 KiB read of the stream (about $e_mean readings). Schema check of the layout, the first"
