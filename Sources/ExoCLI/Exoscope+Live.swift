@@ -164,6 +164,9 @@ extension Exoscope.Chip {
         @Option(help: "Seconds between cycles (0 streams as fast as possible).")
         var cycleSeconds: Double = 0
 
+        @Option(help: "Fluorescence noise SD as a fraction of the plateau.")
+        var noise: Double = 0.002
+
         @Option(help: "Seed of the simulated curves.")
         var seed: UInt64 = 20_260_707
 
@@ -184,6 +187,7 @@ extension Exoscope.Chip {
                 throw ValidationError("--format must be '96' or '96x96', not '\(format)'")
             }
             guard cycles >= 10, cycles <= 100 else { throw ValidationError("--cycles must be between 10 and 100") }
+            guard noise >= 0, noise <= 0.5 else { throw ValidationError("--noise must be between 0 and 0.5") }
             guard cycleSeconds >= 0, cycleSeconds.isFinite else {
                 throw ValidationError("--cycle-seconds must be 0 or more")
             }
@@ -205,7 +209,9 @@ extension Exoscope.Chip {
                 let simulator = try ChipSimulator.of(
                     loaded, measurements: measurements, run: runID ?? "CHIP-\(seed)",
                     format: ChipSimulator.Format(rawValue: format) ?? .plate96, cycles: cycles, seed: seed,
-                    failingWell: failingWell == "none" ? nil : failingWell)
+                    failingWell: failingWell == "none" ? nil : failingWell
+                )
+                .withNoise(noise)
                 if let rdml {
                     let url = URL(fileURLWithPath: rdml)
                     try RDMLWriter.archive(simulator.rdmlDocument(path: url.lastPathComponent)).write(

@@ -228,7 +228,7 @@ extension StudyReport {
                 guard let call = item.calls.first(where: { $0.sample == timepoint.sample }) else { continue }
                 rows.append([
                     timepoint.sample, formatNumber(timepoint.day), item.analyte,
-                    call.value.map { String(format: "%.2f", $0) } ?? "–",
+                    call.value.map { String(format: "%.2f ± %.2f", $0, item.rcv.analytical) } ?? "–",
                     "<span style=\"color:\(callColors[call.call] ?? "#000")\">\(call.call.rawValue)</span>",
                     HTML.escape(call.evidence),
                 ])
@@ -240,7 +240,7 @@ extension StudyReport {
             ])
         }
         html += HTML.table(
-            header: ["sample", "day", "miRNA or panel", "value", "call", "evidence"], rows: rows,
+            header: ["sample", "day", "miRNA or panel", "value ± SD_A", "call", "evidence"], rows: rows,
             numericColumns: [1, 3],
             rawColumns: [0, 2, 4, 5])
         for item in series {

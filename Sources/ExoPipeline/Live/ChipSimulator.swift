@@ -74,6 +74,13 @@ public struct ChipSimulator: Sendable {
         self.failingWell = failingWell
     }
 
+    /// The same run with another noise level.
+    public func withNoise(_ noise: Double) -> ChipSimulator {
+        var copy = self
+        copy.noise = noise
+        return copy
+    }
+
     /// The well labels, in plate order.
     public var wellLabels: [String] {
         let plate = PlateFormat(rows: format.rows, columns: format.columns)
