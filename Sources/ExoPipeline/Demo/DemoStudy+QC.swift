@@ -21,7 +21,7 @@ extension DemoStudy {
         var characterisation = ["sample_id\tsize_file\tprotein_ug_per_ml\trna_ng_per_ml\tresuspension_ml\timaging"]
         var markers = ["sample_id\tmarker\tmethod\tresult\tsignal"]
         let centres = (0..<1000).map { Double($0) + 0.5 }
-        for (sample, date) in preparations {
+        for (index, (sample, date)) in preparations.enumerated() {
             let failing = sample == Self.failingPreparation
             let concentration = pow(10, 10.6 + 0.25 * rng.nextStandardNormal())
             let median = 92 + 6 * rng.nextStandardNormal()
@@ -48,7 +48,9 @@ extension DemoStudy {
                     temperature: 22 + 0.5 * rng.nextUnitInterval(), binCentres: centres, binConcentrations: bins,
                     printed: printed,
                     vibration: (0..<3).map { _ in rng.nextUnitInterval() < 0.1 ? "Minor vibration" : "OK" }))
-            let path = "qc/nta/\(sample)-ExperimentSummary.csv"
+            // Named by acquisition, not by sample: file paths go into provenance and the audit log, which never name
+            // a patient.
+            let path = "qc/nta/NTA-\(String(format: "%04d", index + 1))-ExperimentSummary.csv"
             files.append((path, Data(text.utf8)))
             let particlesPerMicrogram = failing ? 6e8 : 8e9 * pow(10, 0.2 * rng.nextStandardNormal())
             let protein = concentration / particlesPerMicrogram
