@@ -137,3 +137,47 @@ struct ResponseCallTests {
         #expect(abs(trend.slope - (0.467 + 0.5) / 2) < 0.001)
     }
 }
+
+/// Patient-level calls, treatment events and alerts.
+struct PatientCallTests {
+    @Test func treatmentEventsReadStartsSwitchesStopsAndRestarts() {
+        let events = TreatmentEvent.events(
+            [(56, "docetaxel"), (0, "cisplatin"), (28, "cisplatin"), (84, nil), (112, "docetaxel")],
+            event: "treatment start")
+        #expect(
+            events == [
+                TreatmentEvent(day: 0, label: "treatment start: cisplatin"),
+                TreatmentEvent(day: 56, label: "switch to docetaxel"),
+                TreatmentEvent(day: 84, label: "treatment stopped"),
+                TreatmentEvent(day: 112, label: "restart: docetaxel"),
+            ])
+        #expect(TreatmentEvent.events([(0, ""), (28, nil)], event: "x").isEmpty)
+    }
+
+    @Test func progressionAndQCFailuresRaiseAlertsWithTheirEvidence() throws {
+        let rcv = try ReferenceChangeValue(scale: .cq, analytical: 0.2, withinSubject: 0.25)
+        let mir4458 = ResponseSeries(
+            patient: "P1", analyte: "hsa-miR-4458",
+            values: [
+                MonitoredValue(sample: "V1", day: 0, value: 0), MonitoredValue(sample: "V2", day: 28, value: -1.5),
+                MonitoredValue(
+                    sample: "V3", day: 56, value: nil, notEvaluable: "EV preparation failed QC (preparation-qc)"),
+            ], higherIsBetter: true, directionSource: "test", rcv: rcv)
+        let mir21 = ResponseSeries(
+            patient: "P1", analyte: "hsa-miR-21-5p",
+            values: [
+                MonitoredValue(sample: "V1", day: 0, value: 0), MonitoredValue(sample: "V2", day: 28, value: 0.1),
+                MonitoredValue(sample: "V3", day: 56, value: 0.2),
+            ], higherIsBetter: false, directionSource: "test", rcv: rcv)
+        let timepoints = PatientTimepoint.combine([mir4458, mir21])
+        #expect(timepoints.map(\.call) == [.baseline, .progression, .stable])
+        #expect(timepoints[1].drivers == ["hsa-miR-4458"])
+        let alerts = MonitoringAlert.alerts(patient: "P1", timepoints: timepoints, series: [mir4458, mir21])
+        #expect(alerts.map(\.kind) == [.progression, .qcFailure])
+        #expect(
+            alerts[0].evidence
+                == "day 28: hsa-miR-4458: worse than the best value so far by -1.5 cycles, beyond the reference change of ±0.89 cycles"
+        )
+        #expect(alerts[1].evidence == "day 56: hsa-miR-4458: EV preparation failed QC (preparation-qc)")
+    }
+}

@@ -9,37 +9,19 @@ import Foundation
 /// raised once (study, kind, patient, sample), stays open until a user acknowledges it with a note, and both acts
 /// are audited without the pseudonym.
 enum AlertStage {
-    /// The alerts the stored monitoring result calls for, in patient and day order.
+    /// The alerts the stored monitoring result calls for, in patient and day order (the rule is ExoMonitor's
+    /// ``MonitoringAlert``).
     static func alerts(study: String, result: MonitoringStage.Result) -> [AlertRecord] {
-        var alerts: [AlertRecord] = []
-        for patient in result.patients {
-            let series = result.series.filter { $0.patient == patient.patient }
-            for call in patient.calls {
-                let evidence = series.compactMap { series -> (String, ResponseCall)? in
-                    guard let found = series.calls.first(where: { $0.sample == call.sample }) else { return nil }
-                    return (series.analyte, found)
-                }
-                if call.call == .progression {
-                    let text = evidence.filter { call.drivers.contains($0.0) }.map { "\($0.0): \($0.1.evidence)" }
-                    alerts.append(
-                        AlertRecord(
-                            study: study, patient: patient.patient, sample: call.sample, kind: .progression,
-                            evidence: "day \(Int(call.day)): " + text.joined(separator: "; ")))
-                }
-                let failedQC = evidence.filter { _, found in
-                    found.call == .notEvaluable
-                        && (found.evidence.contains("preparation-qc") || found.evidence.contains("hemolys"))
-                }
-                if !failedQC.isEmpty {
-                    alerts.append(
-                        AlertRecord(
-                            study: study, patient: patient.patient, sample: call.sample, kind: .qcFailure,
-                            evidence: "day \(Int(call.day)): "
-                                + failedQC.map { "\($0.0): \($0.1.evidence)" }.joined(separator: "; ")))
-                }
+        result.patients.flatMap { patient in
+            MonitoringAlert.alerts(
+                patient: patient.patient, timepoints: patient.calls,
+                series: result.series.filter { $0.patient == patient.patient }
+            ).map { alert in
+                AlertRecord(
+                    study: study, patient: alert.patient, sample: alert.sample,
+                    kind: alert.kind == .progression ? .progression : .qcFailure, evidence: alert.evidence)
             }
         }
-        return alerts
     }
 
     /// Raises the alerts of the stored monitoring result that are not raised yet; returns the outcome line.

@@ -13,27 +13,10 @@ import Foundation
 enum MonitoringStage {
     static let kind = "monitoring"
 
-    /// One patient's combined call at one timepoint: progression when any monitored miRNA progresses, else response
-    /// when any responds, else stable; not evaluable when none can be judged.
-    struct TimepointCall: Codable, Hashable {
-        var sample: String
-        var day: Double
-        var call: ResponseClass
-        /// The miRNAs that decided it.
-        var drivers: [String]
-    }
-
-    /// A change of treatment read from the sample sheet: the regimen at the first serial sample, each change of the
-    /// `treatment` column between visits (a switch), and a visit with no regimen after one (a stop).
-    struct TreatmentEvent: Codable, Hashable {
-        var day: Double
-        var label: String
-    }
-
     struct PatientCalls: Codable, Hashable {
         var patient: String
         var treatment: String?
-        var calls: [TimepointCall]
+        var calls: [PatientTimepoint]
         /// Absent in results stored before events were read.
         var events: [TreatmentEvent]? = nil
         /// The latest call that is not the baseline.
@@ -160,8 +143,10 @@ enum MonitoringStage {
         let visits = Dictionary(grouping: serial, by: \.patient.rawValue)
         let patients = Dictionary(grouping: series, by: \.patient).sorted { $0.key < $1.key }.map { patient, list in
             PatientCalls(
-                patient: patient, treatment: treatments[patient] ?? nil, calls: combine(list),
-                events: treatmentEvents(visits[patient] ?? [], event: metadata.treatmentEvent))
+                patient: patient, treatment: treatments[patient] ?? nil, calls: PatientTimepoint.combine(list),
+                events: TreatmentEvent.events(
+                    (visits[patient] ?? []).map { ($0.timepoint.dayOffset ?? 0, $0.clinical.treatment) },
+                    event: metadata.treatmentEvent))
         }
         return .success(
             Result(
@@ -352,44 +337,5 @@ enum MonitoringStage {
             )
         }
         return nil
-    }
-
-    /// The treatment events of one patient's serial samples, in day order.
-    static func treatmentEvents(_ visits: [Sample], event: String) -> [TreatmentEvent] {
-        var events: [TreatmentEvent] = []
-        var current: String?
-        for visit in visits.sorted(by: { ($0.timepoint.dayOffset ?? 0) < ($1.timepoint.dayOffset ?? 0) }) {
-            let day = Double(visit.timepoint.dayOffset ?? 0)
-            let regimen = visit.clinical.treatment.flatMap { $0.isEmpty ? nil : $0 }
-            switch (current, regimen) {
-            case (nil, let new?) where events.isEmpty: events.append(TreatmentEvent(day: 0, label: "\(event): \(new)"))
-            case (nil, let new?): events.append(TreatmentEvent(day: day, label: "restart: \(new)"))
-            case (let old?, let new?) where old != new:
-                events.append(TreatmentEvent(day: day, label: "switch to \(new)"))
-            case (_?, nil): events.append(TreatmentEvent(day: day, label: "treatment stopped"))
-            default: break
-            }
-            current = regimen
-        }
-        return events
-    }
-
-    /// The patient's calls per timepoint from each analyte's series.
-    static func combine(_ series: [ResponseSeries]) -> [TimepointCall] {
-        let samples = Dictionary(
-            grouping: series.flatMap { item in item.calls.map { (item.analyte, $0) } }, by: { $0.1.sample })
-        return samples.map { sample, calls in
-            let classes = calls.map(\.1.call)
-            let call: ResponseClass =
-                classes.contains(.progression)
-                ? .progression
-                : classes.contains(.response)
-                    ? .response
-                    : classes.contains(.stable)
-                        ? .stable : classes.allSatisfy { $0 == .baseline } ? .baseline : .notEvaluable
-            return TimepointCall(
-                sample: sample, day: calls.first?.1.day ?? 0, call: call,
-                drivers: calls.filter { $0.1.call == call }.map(\.0).sorted())
-        }.sorted { ($0.day, $0.sample) < ($1.day, $1.sample) }
     }
 }
