@@ -6,21 +6,8 @@ import Foundation
 extension StudyReportInput {
     /// The monitoring stage's result: each analyte's series with its calls, and each patient's combined calls.
     public struct MonitoringView: Sendable {
-        /// One patient's combined call at one timepoint.
-        public struct Timepoint: Sendable {
-            public var sample: String
-            public var day: Double
-            public var call: ResponseClass
-            public var drivers: [String]
-
-            /// Creates a timepoint.
-            public init(sample: String, day: Double, call: ResponseClass, drivers: [String]) {
-                self.sample = sample
-                self.day = day
-                self.call = call
-                self.drivers = drivers
-            }
-        }
+        /// One patient's combined call at one timepoint (ExoMonitor's own value).
+        public typealias Timepoint = PatientTimepoint
 
         /// An alert raised on a monitored patient, as the report shows it.
         public struct Alert: Sendable {

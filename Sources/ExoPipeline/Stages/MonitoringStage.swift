@@ -74,7 +74,7 @@ enum MonitoringStage {
             patients: result.patients.map { patient in
                 (
                     patient.patient, patient.treatment,
-                    patient.calls.map { .init(sample: $0.sample, day: $0.day, call: $0.call, drivers: $0.drivers) },
+                    patient.calls,
                     (patient.events ?? []).map { (day: $0.day, label: $0.label) }
                 )
             },
