@@ -384,9 +384,9 @@ public enum Pipeline {
     public static func raiseAlerts(
         studyID: String, store: any Store, actor: String, progress: any PipelineProgress = SilentProgress()
     ) async throws -> String? {
-        guard try await store.result(study: studyID, kind: MonitoringStage.kind) != nil else { return nil }
+        guard let stored = try await store.result(study: studyID, kind: MonitoringStage.kind) else { return nil }
         progress.begin("alerts", total: nil)
-        guard let outcome = try await AlertStage.run(study: studyID, store: store, actor: actor) else { return nil }
+        let outcome = try await AlertStage.run(study: studyID, monitoring: stored, store: store, actor: actor)
         progress.finish("alerts", outcome: outcome)
         return outcome
     }

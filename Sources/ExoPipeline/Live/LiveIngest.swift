@@ -51,6 +51,8 @@ public final class LiveIngest {
     private var finished: Set<String> = []
     private var pending: [String: [LiveReading]] = [:]
     private var pendingEnds: [String: Int] = [:]
+    /// The readings in `pending`, all runs together.
+    private var pendingCount = 0
     private var acknowledged: [String: Int] = [:]
     private var callsReported: [String: Int] = [:]
     /// Runs finished before this ingest started: their layout and end only (their readings are not reloaded).
@@ -130,7 +132,7 @@ public final class LiveIngest {
                 try await accept(carry[start..<newline])
                 start = newline + 1
                 searchFrom = start
-                if pending.values.reduce(0, { $0 + $1.count }) >= settings.maximumBatch {
+                if pendingCount >= settings.maximumBatch {
                     answers += try await commit()
                 }
             }
@@ -207,6 +209,7 @@ public final class LiveIngest {
             switch outcome {
             case .new:
                 pending[reading.run, default: []].append(reading)
+                pendingCount += 1
                 totals.stored += 1
             case .duplicate:
                 totals.duplicates += 1
@@ -275,6 +278,7 @@ public final class LiveIngest {
                 try await store.appendLiveReadings(run: id, readings, endSeq: pendingEnds[id])
             }
             pending[id] = nil
+            pendingCount -= readings.count
             pendingEnds[id] = nil
             if acknowledged[id] != run.contiguousSeq {
                 acknowledged[id] = run.contiguousSeq

@@ -25,8 +25,9 @@ enum AlertStage {
     }
 
     /// Raises the alerts of the stored monitoring result that are not raised yet; returns the outcome line.
-    static func run(study: String, store: any Store, actor: String) async throws -> String? {
-        guard let stored = try await store.result(study: study, kind: MonitoringStage.kind) else { return nil }
+    static func run(study: String, monitoring stored: StoredResult, store: any Store, actor: String) async throws
+        -> String
+    {
         let result = try JSONDecoder().decode(MonitoringStage.Result.self, from: Data(stored.json.utf8))
         let raised = try await store.raiseAlerts(alerts(study: study, result: result), actor: actor)
         let open = try await store.alerts(study: study).filter { !$0.isAcknowledged }.count

@@ -76,6 +76,9 @@ public struct LiveRun: Sendable {
         online = Array(repeating: OnlineCq(options: options), count: layout.wells.count)
     }
 
+    /// The number of readings the run has: one per well and cycle (qPCR) or per well (dPCR).
+    public var capacity: Int { layout.wells.count * (layout.assay == .digitalPCR ? 1 : layout.cycles ?? 1) }
+
     /// Whether the run has ended and every reading before its end has arrived.
     public var isComplete: Bool { endSeq.map { contiguousSeq >= $0 } ?? false }
 
@@ -101,7 +104,6 @@ public struct LiveRun: Sendable {
                 hint: nearest.map { "did you mean '\($0)'? The layout lists \(layout.wells.count) wells" }
                     ?? "the layout lists \(layout.wells.count) wells")
         }
-        let capacity = layout.wells.count * (layout.assay == .digitalPCR ? 1 : layout.cycles ?? 1)
         guard reading.seq <= capacity else {
             throw InputError(
                 .invalidValue, at: location["seq"],
@@ -149,8 +151,12 @@ public struct LiveRun: Sendable {
                 "run '\(layout.run)': well '\(well)' cycle \(cycle) was already received as seq \(existing.seq)",
                 hint: "each well reads each cycle once")
         }
-        for otherCycle in cycleReadings[index].cycles {
-            guard let other = cycleReadings[index][otherCycle],
+        // Within a well seqs rise with cycles, so the nearest cycle received on either side is the one to compare.
+        let received = cycleReadings[index]
+        let below = stride(from: cycle - 1, through: 1, by: -1).first { received[$0] != nil }
+        let above = (cycle + 1..<max(cycle + 1, received.highest + 1)).first { received[$0] != nil }
+        for otherCycle in [below, above].compactMap({ $0 }) {
+            guard let other = received[otherCycle],
                 (otherCycle < cycle && other.seq > reading.seq) || (otherCycle > cycle && other.seq < reading.seq)
             else { continue }
             throw InputError(
@@ -223,7 +229,6 @@ public struct LiveRun: Sendable {
             }
             return .duplicate
         }
-        let capacity = layout.wells.count * (layout.assay == .digitalPCR ? 1 : layout.cycles ?? 1)
         guard seq <= capacity + 1 else {
             throw InputError(
                 .invalidValue, at: location,
@@ -249,7 +254,7 @@ public struct LiveRun: Sendable {
 
     /// Every well's fluorescence by cycle (cycles 1… as received; a missing cycle is left out).
     public func amplification(ofWell index: Int) -> [(cycle: Double, fluorescence: Double)] {
-        cycleReadings[index].cycles.sorted().compactMap { cycle in
+        cycleReadings[index].cycles.compactMap { cycle in
             cycleReadings[index][cycle].map { (Double(cycle), $0.value) }
         }
     }
@@ -326,8 +331,11 @@ private struct SeqIndex: Sendable {
 private struct WellReadings: Sendable {
     private var seqs: [Int] = []
     private var values: [Double] = []
-    /// The cycles received, in arrival order.
-    private(set) var cycles: [Int] = []
+    /// The cycles received, in order.
+    var cycles: [Int] { seqs.indices.filter { seqs[$0] > 0 } }
+
+    /// The highest cycle received (0 before any).
+    private(set) var highest = 0
 
     subscript(cycle: Int) -> (seq: Int, value: Double)? {
         guard cycle < seqs.count, seqs[cycle] > 0 else { return nil }
@@ -342,7 +350,7 @@ private struct WellReadings: Sendable {
         }
         seqs[cycle] = seq
         values[cycle] = value
-        cycles.append(cycle)
+        highest = max(highest, cycle)
     }
 }
 
