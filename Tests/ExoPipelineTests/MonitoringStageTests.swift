@@ -53,16 +53,8 @@ struct MonitoringStageTests {
     }
 
     @Test func withoutWithinSubjectVariationTheStageSaysWhatToSet() async throws {
-        let folder = try Fixture.temporaryDirectory()
-        var parameters = DemoStudy.Parameters()
-        parameters.controls = 4
-        parameters.casesByStage = [2, 2, 2, 2]
-        parameters.monitoredPatients = 2
-        parameters.responders = 1
-        try DemoStudy(parameters: parameters).write(to: folder)
-        let yaml = folder.appendingPathComponent("study.yaml")
-        let text = try String(contentsOf: yaml, encoding: .utf8)
-        try Data(text.replacingOccurrences(of: "  withinSubjectSD: 0.25\n", with: "").utf8).write(to: yaml)
+        let folder = try Self.smallDemo()
+        try Self.edit(folder, "  withinSubjectSD: 0.25\n", to: "")
         let store = try await SQLiteStore()
         let study = try Pipeline.validate(folder)
         _ = try await Pipeline.importStudy(study, into: store, actor: "test")
@@ -80,23 +72,11 @@ struct MonitoringStageTests {
         try DemoStudy().write(to: folder)
         // A hand-set two-miRNA model (a fixture: the coefficients are not fitted): lower miR-4458 and higher miR-21
         // raise the log-odds of NSCLC, as in the knowledge base.
-        let model = LockedModel(
-            name: "two-miRNA fixture", intendedSpecimen: "serum", normalisation: "-dCq against cel-miR-39-3p",
-            positiveClass: "case", negativeClass: "control", intercept: 0.5,
-            analytes: [.init(feature: "miR-4458", coefficient: -1.2), .init(feature: "miR-21", coefficient: 0.8)],
-            cutPoint: 0.5, cutPointRule: "fixed", requiresQC: true, intervalLevel: 0.95, replicates: [],
-            training: .init(
-                samples: 0, cases: 0, alpha: 1, lambda: 0, folds: 0, repeats: 0, seed: 0, inputSHA256: "fixture"))
-        try FileManager.default.createDirectory(
-            at: folder.appendingPathComponent("models"), withIntermediateDirectories: true)
-        try model.fileData().write(to: folder.appendingPathComponent("models/panel.json"))
-        let yaml = folder.appendingPathComponent("study.yaml")
-        let text = try String(contentsOf: yaml, encoding: .utf8)
-        try Data(
-            text.replacingOccurrences(
-                of: "  probability: 0.95\n", with: "  probability: 0.95\n  panel: models/panel.json\n"
-            ).utf8
-        ).write(to: yaml)
+        let model = Self.fixtureModel(
+            "two-miRNA fixture", normalisation: "-dCq against cel-miR-39-3p", intercept: 0.5,
+            [("miR-4458", -1.2), ("miR-21", 0.8)])
+        try Self.writeModel(model.fileData(), in: folder)
+        try Self.edit(folder, "  probability: 0.95\n", to: "  probability: 0.95\n  panel: models/panel.json\n")
         let store = try await SQLiteStore()
         let study = try Pipeline.validate(folder)
         #expect(study.files.contains { $0.path == "models/panel.json" && $0.role == "monitoring-panel" })
@@ -140,6 +120,26 @@ struct MonitoringStageTests {
 
     /// A `monitoring.panel` that is missing or was edited after locking stops validation with the reason.
     @Test func aMissingOrEditedPanelIsRefused() throws {
+        let folder = try Self.smallDemo()
+        try Self.edit(folder, "  probability: 0.95\n", to: "  probability: 0.95\n  panel: models/panel.json\n")
+        let missing = Fixture.errorMessages { _ = try Pipeline.validate(folder) }
+        #expect(
+            missing == [
+                "study.yaml: error: file 'models/panel.json' named in study.yaml does not exist\n  hint: paths are relative to the study folder '\(folder.lastPathComponent)'"
+            ])
+        let model = Self.fixtureModel("fixture", normalisation: "-dCq", intercept: 0, [("miR-4458", -1)])
+        let edited = String(decoding: try model.fileData(), as: UTF8.self).replacingOccurrences(
+            of: "\"intercept\" : 0", with: "\"intercept\" : 2")
+        try Self.writeModel(Data(edited.utf8), in: folder)
+        let messages = Fixture.errorMessages { _ = try Pipeline.validate(folder) }
+        #expect(
+            messages == [
+                "models/panel.json: error: the model's content no longer matches its sha256: it was edited after it was locked\n  hint: lock the model again from its training data; an edited model is not the validated one"
+            ])
+    }
+
+    /// A small demo study (4 controls, 8 cases, 2 monitored patients), written into a new folder.
+    static func smallDemo() throws -> URL {
         let folder = try Fixture.temporaryDirectory()
         var parameters = DemoStudy.Parameters()
         parameters.controls = 4
@@ -147,33 +147,33 @@ struct MonitoringStageTests {
         parameters.monitoredPatients = 2
         parameters.responders = 1
         try DemoStudy(parameters: parameters).write(to: folder)
+        return folder
+    }
+
+    /// Replaces text in a study's study.yaml.
+    static func edit(_ folder: URL, _ text: String, to replacement: String) throws {
         let yaml = folder.appendingPathComponent("study.yaml")
-        let text = try String(contentsOf: yaml, encoding: .utf8)
-        try Data(
-            text.replacingOccurrences(
-                of: "  probability: 0.95\n", with: "  probability: 0.95\n  panel: models/panel.json\n"
-            ).utf8
-        ).write(to: yaml)
-        let missing = Fixture.errorMessages { _ = try Pipeline.validate(folder) }
-        #expect(
-            missing == [
-                "study.yaml: error: file 'models/panel.json' named in study.yaml does not exist\n  hint: paths are relative to the study folder '\(folder.lastPathComponent)'"
-            ])
-        let model = LockedModel(
-            name: "fixture", intendedSpecimen: "serum", normalisation: "-dCq", positiveClass: "case",
-            negativeClass: "control", intercept: 0, analytes: [.init(feature: "miR-4458", coefficient: -1)],
-            cutPoint: 0.5, cutPointRule: "fixed", requiresQC: true, intervalLevel: 0.95, replicates: [],
+        let content = try String(contentsOf: yaml, encoding: .utf8)
+        try Data(content.replacingOccurrences(of: text, with: replacement).utf8).write(to: yaml)
+    }
+
+    /// A hand-set locked model (a fixture: its coefficients are not fitted).
+    static func fixtureModel(
+        _ name: String, normalisation: String, intercept: Double, _ members: [(String, Double)]
+    ) -> LockedModel {
+        LockedModel(
+            name: name, intendedSpecimen: "serum", normalisation: normalisation, positiveClass: "case",
+            negativeClass: "control", intercept: intercept,
+            analytes: members.map { .init(feature: $0.0, coefficient: $0.1) }, cutPoint: 0.5, cutPointRule: "fixed",
+            requiresQC: true, intervalLevel: 0.95, replicates: [],
             training: .init(
                 samples: 0, cases: 0, alpha: 1, lambda: 0, folds: 0, repeats: 0, seed: 0, inputSHA256: "fixture"))
+    }
+
+    /// Writes a model file as `models/panel.json` of a study.
+    static func writeModel(_ data: Data, in folder: URL) throws {
         try FileManager.default.createDirectory(
             at: folder.appendingPathComponent("models"), withIntermediateDirectories: true)
-        let edited = String(decoding: try model.fileData(), as: UTF8.self).replacingOccurrences(
-            of: "\"intercept\" : 0", with: "\"intercept\" : 2")
-        try Data(edited.utf8).write(to: folder.appendingPathComponent("models/panel.json"))
-        let messages = Fixture.errorMessages { _ = try Pipeline.validate(folder) }
-        #expect(
-            messages == [
-                "models/panel.json: error: the model's content no longer matches its sha256: it was edited after it was locked\n  hint: lock the model again from its training data; an edited model is not the validated one"
-            ])
+        try data.write(to: folder.appendingPathComponent("models/panel.json"))
     }
 }
