@@ -62,16 +62,23 @@ public struct InputError: Error, Sendable, Equatable, Codable, CustomStringConve
     }
 
     /// `path:line:column: error: message`, then `  hint: …` on its own line when there is a hint.
+    ///
+    /// Control and bidirectional-override characters in the path, message and hint are shown as escapes
+    /// (``Swift/StringProtocol/escapingControlCharacters(keepingNewlines:)``), so a value from a hostile file
+    /// can neither act on the terminal nor forge a line of output.
     public var description: String {
-        "\(location): error: \(message)" + (hint.map { "\n  hint: \($0)" } ?? "")
+        let hintLine = hint.map { "\n  hint: \($0.escapingControlCharacters(keepingNewlines: true))" } ?? ""
+        return "\(location.description.escapingControlCharacters()): error: "
+            + message.escapingControlCharacters(keepingNewlines: true) + hintLine
     }
 }
 
 extension InputError {
-    /// Shortens a user token for quoting in a message (about 60 characters, as STYLE.md asks).
+    /// Shortens a user token for quoting in a message (about 60 characters, as STYLE.md asks), with its
+    /// control characters, line breaks included, written as escapes.
     public static func quoted(_ token: some StringProtocol, limit: Int = 60) -> String {
         let text = String(token)
-        guard text.count > limit else { return "'\(text)'" }
-        return "'\(text.prefix(limit - 1))…'"
+        guard text.count > limit else { return "'\(text.escapingControlCharacters())'" }
+        return "'\(text.prefix(limit - 1).escapingControlCharacters())…'"
     }
 }

@@ -21,6 +21,9 @@ public enum StudyFile {
     public static func parse(_ file: TextFile) -> (definition: StudyDefinition?, errors: [InputError]) {
         let path = file.displayPath
         let root: Node?
+        if let alias = YAMLAliasKeys.first(in: file.text) {
+            return (nil, [YAMLAliasKeys.error(name: alias.name, line: alias.line, column: alias.column, path: path)])
+        }
         do {
             root = try Yams.compose(yaml: file.text)
         } catch let error as YamlError {
