@@ -147,8 +147,8 @@ struct RDMLReaderTests {
             name: "wrong namespace", kind: .notRDML, location: "run.rdml:2:1",
             message: "expected the RDML namespace 'http://www.rdml.org', found 'http://example.org/rdml'"),
         Case(
-            name: "malformed XML", kind: .malformedXML, location: "run.rdml:11:8",
-            message: "the XML is not well formed (Premature end of data in tag rdml line 2)"),
+            name: "malformed XML", kind: .malformedXML, location: "run.rdml:10:14",
+            message: "the XML is not well formed (Opening and ending tag mismatch: run line 6 and experiment)"),
         Case(
             name: "duplicate reaction", kind: .duplicateIdentifier, location: "run.rdml:9:1",
             message: "reaction id '1' appears twice in run 'R1' (first on line 8)"),

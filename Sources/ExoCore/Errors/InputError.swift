@@ -28,6 +28,10 @@ public struct InputError: Error, Sendable, Equatable, Codable, CustomStringConve
         case duplicateMeasurement
         case fileChanged
         case malformedArchive
+        /// A zip entry inflates past the configured size cap (a zip bomb, or a genuine file above the cap).
+        case archiveTooLarge
+        /// A zip entry's content does not match the CRC-32 its archive records (altered or damaged).
+        case checksumMismatch
         case missingEntry
         case malformedXML
         case notRDML

@@ -1,4 +1,3 @@
-import CLibXML2
 import ExoCore
 import Foundation
 
@@ -12,7 +11,7 @@ import Foundation
 ///
 /// Element names arrive without namespace prefix; character data is kept as bytes and numbers are parsed
 /// with `strtod`, so the millions of `<cyc>`/`<fluor>` elements of a chip run cost no `String` work.
-final class RDMLBuilder {
+final class RDMLBuilder: XMLEventHandler {
     let displayPath: String
     var document: RDMLDocument
     var errors: [InputError] = []
@@ -38,48 +37,23 @@ final class RDMLBuilder {
     private var partitions: RDMLPartitions?
     private var counts: RDMLPartitions.Counts?
 
-    /// The document bytes and where each line starts, to place element locations on their `<`.
-    private let xml: Data
-    private let lineStarts: [Int]
+    /// The parser the events come from, for positions and to stop it.
+    weak var parser: XMLEventParser?
 
-    /// The libxml2 parser context, for positions.
-    var context: xmlParserCtxtPtr?
-
-    init(path: String, entry: String?, displayPath: String, xml: Data) {
+    init(path: String, entry: String?, displayPath: String) {
         self.displayPath = displayPath
-        self.xml = xml
-        var starts = [0]
-        xml.withUnsafeBytes { buffer in
-            for (offset, byte) in buffer.enumerated() where byte == 0x0A { starts.append(offset + 1) }
-        }
-        lineStarts = starts
         document = RDMLDocument(version: "", path: path, entry: entry, dyes: [], samples: [], targets: [], runs: [])
         currentDye = nil
     }
 
     /// The parser's position: after the start tag just read, or where an element's text begins.
-    private func here() -> InputLocation {
-        guard let context else { return InputLocation(path: displayPath) }
-        let opaque = UnsafeMutableRawPointer(context)
-        return InputLocation(
-            path: displayPath, line: Int(xmlSAX2GetLineNumber(opaque)), column: Int(xmlSAX2GetColumnNumber(opaque)))
-    }
+    private func here() -> InputLocation { parser?.here() ?? InputLocation(path: displayPath) }
 
     /// The position of the `<` that opens the element whose start tag the parser just read.
-    private func elementStart() -> InputLocation {
-        let position = here()
-        let line = position.line
-        guard line >= 1, line <= lineStarts.count else { return position }
-        var offset = min(lineStarts[line - 1] + (position.column ?? 1) - 1, xml.count) - 1
-        while offset > 0, xml[xml.startIndex + offset] != UInt8(ascii: "<") { offset -= 1 }
-        let startLine = (lineStarts.lastIndex { $0 <= offset } ?? 0)
-        return InputLocation(path: displayPath, line: startLine + 1, column: offset - lineStarts[startLine] + 1)
-    }
+    private func elementStart() -> InputLocation { parser?.elementStart() ?? InputLocation(path: displayPath) }
 
     /// Asks libxml2 to stop after a fatal problem.
-    private func stop() {
-        if let context { xmlStopParser(context) }
-    }
+    private func stop() { parser?.stop() }
 
     /// A start tag: its local name, its namespace and its attributes.
     func start(name: String, namespace: String?, attributes: [String: String]) {

@@ -1,7 +1,5 @@
-import CLibXML2
 public import ExoCore
 public import Foundation
-import ZIPFoundation
 
 /// Reads RDML files: a zip archive holding the XML document (usually `rdml_data.xml`) or the bare XML.
 ///
@@ -43,16 +41,30 @@ public enum RDMLReader {
 
     /// Reads an RDML file already in memory.
     ///
+    /// An archive's entry is inflated with ``ZipEntryReader``'s cap and CRC-32 check, and the XML is parsed
+    /// with ``XMLEventParser``'s refusal of entity declarations, undeclared entities and external DTDs.
+    ///
     /// - Parameters:
     ///   - data: the archive or XML bytes.
     ///   - displayPath: the path as shown in messages.
+    ///   - maximumInflatedBytes: the cap on the XML entry's inflated size; `nil` for
+    ///     `EXOSCOPE_MAX_INFLATED_BYTES` or the 512 MiB default (``ZipEntryReader``).
     /// - Returns: the document.
-    /// - Throws: `InputErrorList`, as ``read(url:displayPath:)``.
-    public static func read(data: Data, displayPath: String) throws(InputErrorList) -> RDMLDocument {
+    /// - Throws: `InputErrorList`, as ``read(url:displayPath:)``, and `archiveTooLarge` or
+    ///   `checksumMismatch` for an archive entry.
+    public static func read(data: Data, displayPath: String, maximumInflatedBytes: Int? = nil)
+        throws(InputErrorList) -> RDMLDocument
+    {
         let fileLocation = InputLocation(path: displayPath)
         if data.starts(with: [0x50, 0x4B]) {
-            let (entry, xml) = try extractXML(from: data, displayPath: displayPath)
-            return try parse(xml: xml, path: displayPath, entry: entry)
+            let extracted: (entry: String, xml: Data)
+            do {
+                extracted = try extractXML(
+                    from: data, displayPath: displayPath, maximumInflatedBytes: maximumInflatedBytes)
+            } catch {
+                throw InputErrorList([error])
+            }
+            return try parse(xml: extracted.xml, path: displayPath, entry: extracted.entry)
         }
         let head = data.prefix(256).drop {
             $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF
@@ -67,45 +79,37 @@ public enum RDMLReader {
         return try parse(xml: data, path: displayPath, entry: nil)
     }
 
-    /// The XML entry of an RDML archive: `rdml_data.xml` when present, otherwise the only `.xml` entry
-    /// whose root element is `rdml` (Bio-Rad names it after the run).
-    static func extractXML(from data: Data, displayPath: String) throws(InputErrorList) -> (String, Data) {
-        let location = InputLocation(path: displayPath)
-        let archive: Archive
+    /// The XML entry of an RDML archive and its content.
+    ///
+    /// The entry is `rdml_data.xml` when present, otherwise the only `.xml` entry whose root element is
+    /// `rdml` (Bio-Rad names it after the run); other entries are only sniffed, never inflated whole.
+    static func extractXML(from data: Data, displayPath: String, maximumInflatedBytes: Int?) throws(InputError)
+        -> (String, Data)
+    {
+        let archive: ZipEntryReader
         do {
-            archive = try Archive(data: data, accessMode: .read)
-        } catch {
-            throw InputErrorList([
-                InputError(
-                    .malformedArchive, at: location, "not a readable zip archive: it is truncated or damaged",
-                    hint: "export the run again; an RDML file is a zip archive holding rdml_data.xml")
-            ])
+            archive = try ZipEntryReader(
+                data: data, displayPath: displayPath, maximumInflatedBytes: maximumInflatedBytes)
+        } catch  where error.kind == .malformedArchive {
+            throw InputError(
+                error.kind, at: error.location, error.message,
+                hint: "export the run again; an RDML file is a zip archive holding rdml_data.xml")
         }
-        let names = archive.map(\.path)
+        let names = archive.entryNames
         var candidates = names.filter { $0 == "rdml_data.xml" }
         if candidates.isEmpty {
             candidates = names.filter { $0.lowercased().hasSuffix(".xml") }
         }
         for name in candidates {
-            guard let entry = archive[name] else { continue }
-            var xml = Data()
-            do {
-                _ = try archive.extract(entry) { xml.append($0) }
-            } catch {
-                throw InputErrorList([
-                    InputError(
-                        .malformedArchive, at: location,
-                        "entry '\(name)' of the archive cannot be decompressed: it is damaged")
-                ])
+            if candidates.count > 1, try Self.rootElementName(archive.prefix(of: name, count: 4096)) != "rdml" {
+                continue
             }
-            if candidates.count == 1 || Self.rootElementName(xml) == "rdml" { return (name, xml) }
+            return (name, try archive.data(of: name))
         }
-        throw InputErrorList([
-            InputError(
-                .missingEntry, at: location,
-                "the archive holds no RDML document (expected rdml_data.xml; found \(names.isEmpty ? "no entries" : names.map { "'\($0)'" }.joined(separator: ", ")))",
-                hint: "an RDML file is a zip archive holding rdml_data.xml")
-        ])
+        throw InputError(
+            .missingEntry, at: InputLocation(path: displayPath),
+            "the archive holds no RDML document (expected rdml_data.xml; found \(names.isEmpty ? "no entries" : names.map { "'\($0)'" }.joined(separator: ", ")))",
+            hint: "an RDML file is a zip archive holding rdml_data.xml")
     }
 
     /// The first element name of an XML document, without namespace prefix.
@@ -127,15 +131,16 @@ public enum RDMLReader {
     /// Parses the XML document and checks its cross-references.
     static func parse(xml: Data, path: String, entry: String?) throws(InputErrorList) -> RDMLDocument {
         let displayPath = entry.map { "\(path)!\($0)" } ?? path
-        let builder = RDMLBuilder(path: path, entry: entry, displayPath: displayPath, xml: xml)
-        let problem = xml.withUnsafeBytes { buffer -> (message: String, line: Int, column: Int)? in
-            runLibXML(buffer, builder: builder)
-        }
-        if builder.fatal == nil, !builder.isComplete, let problem {
+        let builder = RDMLBuilder(path: path, entry: entry, displayPath: displayPath)
+        let parser = XMLEventParser(xml: xml, displayPath: displayPath)
+        builder.parser = parser
+        let failure = parser.parse(handler: builder)
+        if case .refused(let error) = failure { throw InputErrorList([error]) }
+        if builder.fatal == nil, !builder.isComplete, case .notWellFormed(let message, let line, let column) = failure {
             throw InputErrorList([
                 InputError(
-                    .malformedXML, at: InputLocation(path: displayPath, line: problem.line, column: problem.column),
-                    "the XML is not well formed (\(problem.message))",
+                    .malformedXML, at: InputLocation(path: displayPath, line: line, column: column),
+                    "the XML is not well formed (\(message))",
                     hint: "the file may be truncated; export the run again")
             ])
         }
@@ -145,65 +150,6 @@ public enum RDMLReader {
         errors += crossReferenceErrors(document, displayPath: displayPath)
         guard errors.isEmpty else { throw InputErrorList(errors) }
         return document
-    }
-
-    /// Streams `buffer` through libxml2's SAX2 parser into `builder`; returns libxml2's error when the
-    /// document is not well formed.
-    ///
-    /// Limits on huge text nodes are lifted (chip runs put megabytes on one
-    /// line) and network access is off (no external entities).
-    static func runLibXML(_ buffer: UnsafeRawBufferPointer, builder: RDMLBuilder) -> (
-        message: String, line: Int, column: Int
-    )? {
-        guard let base = buffer.baseAddress?.assumingMemoryBound(to: CChar.self),
-            let context = xmlCreateMemoryParserCtxt(base, Int32(buffer.count))
-        else { return ("the document is empty", 0, 0) }
-        defer { xmlFreeParserCtxt(context) }
-        _ = xmlCtxtUseOptions(context, Int32(XML_PARSE_HUGE.rawValue | XML_PARSE_NONET.rawValue))
-        var handler = xmlSAXHandler()
-        handler.initialized = 0xDEED_BEAF  // XML_SAX2_MAGIC: use the namespace-aware SAX2 callbacks
-        handler.startElementNs = { userData, localName, _, namespace, _, _, attributeCount, _, attributes in
-            guard let userData, let localName else { return }
-            var values: [String: String] = [:]
-            if attributeCount > 0, let attributes {
-                for index in 0..<Int(attributeCount) {
-                    let field = index * 5  // local name, prefix, URI, value start, value end
-                    guard let name = attributes[field], let start = attributes[field + 3],
-                        let end = attributes[field + 4]
-                    else {
-                        continue
-                    }
-                    values[String(cString: name)] = String(
-                        decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
-                }
-            }
-            Unmanaged<RDMLBuilder>.fromOpaque(userData).takeUnretainedValue()
-                .start(
-                    name: String(cString: localName), namespace: namespace.map { String(cString: $0) },
-                    attributes: values)
-        }
-        handler.endElementNs = { userData, localName, _, _ in
-            guard let userData, let localName else { return }
-            Unmanaged<RDMLBuilder>.fromOpaque(userData).takeUnretainedValue().end(name: String(cString: localName))
-        }
-        handler.characters = { userData, characters, length in
-            guard let userData, let characters else { return }
-            Unmanaged<RDMLBuilder>.fromOpaque(userData).takeUnretainedValue()
-                .characters(UnsafeBufferPointer(start: characters, count: Int(length)))
-        }
-        handler.cdataBlock = handler.characters
-        handler.serror = { _, _ in }  // errors are read from the context afterwards, never printed
-        context.pointee.sax.pointee = handler
-        context.pointee.userData = Unmanaged.passUnretained(builder).toOpaque()
-        builder.context = context
-        defer { builder.context = nil }
-        let status = xmlParseDocument(context)
-        guard status != 0 || context.pointee.wellFormed == 0 else { return nil }
-        guard let error = xmlCtxtGetLastError(UnsafeMutableRawPointer(context)) else { return ("libxml2 error", 0, 0) }
-        let message =
-            error.pointee.message.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) }
-            ?? "libxml2 error \(error.pointee.code)"
-        return (message, Int(error.pointee.line), Int(error.pointee.int2))
     }
 
     /// Duplicate ids and references to samples or targets the document does not define.
