@@ -45,14 +45,25 @@ public struct SizeSummary: Sendable, Hashable, Codable {
             "capture \(index) of \(export.binConcentrations.count) in \(export.path)")
         let histogram = SizeDistribution(
             centres: export.binCentres, concentrations: export.binConcentrations[index], range: range)
-        let printed = index < export.printed.count ? export.printed[index] : SizeStatistics()
         self.init(
             source: export.printed.isEmpty ? .histogram : .instrument,
-            values: SizeStatistics(
-                concentration: printed.concentration ?? histogram?.concentration, mean: printed.mean ?? histogram?.mean,
-                mode: printed.mode ?? histogram?.mode, sd: printed.sd ?? histogram?.sd,
-                d10: printed.d10 ?? histogram?.d10, d50: printed.d50 ?? histogram?.d50,
-                d90: printed.d90 ?? histogram?.d90), histogram: histogram, captureCV: nil)
+            values: Self.values(capture: index, of: export) { histogram }, histogram: histogram, captureCV: nil)
+    }
+
+    /// Capture `index`'s values: the printed ones, and the histogram's where one is missing (the histogram is
+    /// summarised only then, which keeps `qc nta` on a file of printed captures at one histogram summary).
+    private static func values(
+        capture index: Int, of export: ParticleSizeExport, histogram: () -> SizeDistribution?
+    ) -> SizeStatistics {
+        let printed = index < export.printed.count ? export.printed[index] : SizeStatistics()
+        let complete = [
+            printed.concentration, printed.mean, printed.mode, printed.sd, printed.d10, printed.d50, printed.d90,
+        ].allSatisfy { $0 != nil }
+        guard !complete, let histogram = histogram() else { return printed }
+        return SizeStatistics(
+            concentration: printed.concentration ?? histogram.concentration, mean: printed.mean ?? histogram.mean,
+            mode: printed.mode ?? histogram.mode, sd: printed.sd ?? histogram.sd, d10: printed.d10 ?? histogram.d10,
+            d50: printed.d50 ?? histogram.d50, d90: printed.d90 ?? histogram.d90)
     }
 
     /// The summary of a whole file: each value the mean of its captures' (NTA's `Average`), beside the statistics
@@ -60,12 +71,17 @@ public struct SizeSummary: Sendable, Hashable, Codable {
     ///
     /// A capture missing a value is left out of that value's mean; a value no capture has is `nil`.
     public init(file export: ParticleSizeExport, range: ClosedRange<Double> = 30...150) {
-        let captures = export.binConcentrations.indices.map { SizeSummary(capture: $0, of: export, range: range) }
+        let captures = export.binConcentrations.indices.map { index in
+            Self.values(capture: index, of: export) {
+                SizeDistribution(
+                    centres: export.binCentres, concentrations: export.binConcentrations[index], range: range)
+            }
+        }
         func average(_ value: KeyPath<SizeStatistics, Double?>) -> Double? {
-            let values = captures.compactMap { $0.values[keyPath: value] }
+            let values = captures.compactMap { $0[keyPath: value] }
             return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
         }
-        let concentrations = captures.compactMap(\.values.concentration)
+        let concentrations = captures.compactMap(\.concentration)
         var cv: Double?
         if concentrations.count > 1 {
             let mean = concentrations.reduce(0, +) / Double(concentrations.count)
