@@ -21,12 +21,17 @@ extension Exoscope.QC {
             abstract:
                 "Size distribution of NTA exports (NanoSight 3.x, ZetaView, size-bin CSV): concentration, mean, mode, D-values.",
             discussion: """
-                One row per file (pooled: the captures' histograms averaged), or per capture with --captures.
-                Columns: file, capture, software, captures, dilution, concentration_per_ml, mean_nm, mode_nm, sd_nm,
-                d10_nm, d50_nm, d90_nm, span, fraction_in_range, concentration_in_range_per_ml, capture_cv, warnings.
-                Statistics come from the number-weighted histogram (concentrations already corrected for the
-                recorded dilution); warnings are the software's own items that are not OK. docs/ev-qc.md compares
-                them with the values the software printed.
+                One row per file (capture 'average'), or per capture with --captures. Columns: file, capture,
+                software, captures, dilution, concentration_per_ml, mean_nm, mode_nm, sd_nm, d10_nm, d50_nm, d90_nm,
+                span, fraction_in_range, concentration_in_range_per_ml, capture_cv, statistics_from,
+                histogram_concentration_per_ml, histogram_mean_nm, histogram_mode_nm, histogram_sd_nm,
+                histogram_d10_nm, histogram_d50_nm, histogram_d90_nm, warnings.
+                concentration_per_ml to d90_nm are the instrument's printed values where the file has them
+                (statistics_from 'instrument'; NanoSight NTA), the file row their mean over the captures as NTA's
+                own 'Average'; otherwise the histogram's ('histogram'). The histogram_ columns and the in-range
+                fraction come from the number-weighted histogram: pooled (the captures' bins averaged) on a file
+                row. Concentrations are corrected for the recorded dilution; warnings are the software's own items
+                that are not OK. docs/ev-qc.md compares them with the values the software printed.
                 """)
 
         @Argument(
@@ -59,14 +64,8 @@ extension Exoscope.QC {
             var file, capture, software: String
             var captures: Int
             var dilution: Double?
-            var statistics: SizeDistribution?
-            var captureCV: Double?
+            var summary: SizeSummary
             var warnings: [String]
-
-            enum CodingKeys: String, CodingKey {
-                case file, capture, software, captures, dilution, statistics, warnings
-                case captureCV = "capture_cv"
-            }
         }
 
         /// How many files ahead the kernel is asked to read.
@@ -80,7 +79,7 @@ extension Exoscope.QC {
             close(descriptor)
         }
 
-        /// The rows of one file: pooled, or one per capture.
+        /// The rows of one file: its average, or one per capture.
         static func rows(file: String, range: ClosedRange<Double>, captures: Bool) throws(InputErrorList) -> [Row] {
             let export = try ParticleSizeExport.read(url: URL(fileURLWithPath: file), displayPath: file)
             let warnings = export.warningTexts
@@ -88,19 +87,38 @@ extension Exoscope.QC {
                 return export.captures.enumerated().map { index, capture in
                     Row(
                         file: file, capture: capture, software: export.software, captures: 1, dilution: export.dilution,
-                        statistics: SizeDistribution(
-                            centres: export.binCentres, concentrations: export.binConcentrations[index], range: range),
-                        captureCV: nil, warnings: warnings.filter { $0.hasPrefix(capture + ":") })
+                        summary: SizeSummary(capture: index, of: export, range: range),
+                        warnings: warnings.filter { $0.hasPrefix(capture + ":") })
                 }
             }
             return [
                 Row(
-                    file: file, capture: "pooled", software: export.software, captures: export.captures.count,
-                    dilution: export.dilution,
-                    statistics: SizeDistribution(
-                        centres: export.binCentres, concentrations: export.pooledConcentrations, range: range),
-                    captureCV: export.captureCV, warnings: warnings)
+                    file: file, capture: "average", software: export.software, captures: export.captures.count,
+                    dilution: export.dilution, summary: SizeSummary(file: export, range: range), warnings: warnings)
             ]
+        }
+
+        /// The TSV header.
+        static let header = [
+            "file", "capture", "software", "captures", "dilution", "concentration_per_ml", "mean_nm", "mode_nm",
+            "sd_nm", "d10_nm", "d50_nm", "d90_nm", "span", "fraction_in_range", "concentration_in_range_per_ml",
+            "capture_cv", "statistics_from", "histogram_concentration_per_ml", "histogram_mean_nm",
+            "histogram_mode_nm", "histogram_sd_nm", "histogram_d10_nm", "histogram_d50_nm", "histogram_d90_nm",
+            "warnings",
+        ]
+
+        /// One TSV line, in the order of `header`.
+        static func line(_ row: Row) -> String {
+            func number(_ value: Double?) -> String { value.map { String($0) } ?? "" }
+            let s = row.summary
+            let h = s.histogram
+            return [
+                row.file, row.capture, row.software, String(row.captures), number(row.dilution),
+                number(s.concentration), number(s.mean), number(s.mode), number(s.sd), number(s.d10), number(s.d50),
+                number(s.d90), number(s.span), number(h?.fractionInRange), number(h?.concentrationInRange),
+                number(s.captureCV), s.source.rawValue, number(h?.concentration), number(h?.mean), number(h?.mode),
+                number(h?.sd), number(h?.d10), number(h?.d50), number(h?.d90), row.warnings.joined(separator: "; "),
+            ].joined(separator: "\t") + "\n"
         }
 
         func run() async throws {
@@ -130,20 +148,8 @@ extension Exoscope.QC {
                     try printJSON(rows)
                     return
                 }
-                var output =
-                    "file\tcapture\tsoftware\tcaptures\tdilution\tconcentration_per_ml\tmean_nm\tmode_nm\tsd_nm\td10_nm\td50_nm\td90_nm\tspan\tfraction_in_range\tconcentration_in_range_per_ml\tcapture_cv\twarnings\n"
-                func number(_ value: Double?) -> String { value.map { String($0) } ?? "" }
-                for row in rows {
-                    let s = row.statistics
-                    output +=
-                        [
-                            row.file, row.capture, row.software, String(row.captures), number(row.dilution),
-                            number(s?.concentration), number(s?.mean), number(s?.mode), number(s?.sd), number(s?.d10),
-                            number(s?.d50), number(s?.d90), number(s?.span), number(s?.fractionInRange),
-                            number(s?.concentrationInRange), number(row.captureCV),
-                            row.warnings.joined(separator: "; "),
-                        ].joined(separator: "\t") + "\n"
-                }
+                var output = Self.header.joined(separator: "\t") + "\n"
+                for row in rows { output += Self.line(row) }
                 FileHandle.standardOutput.write(Data(output.utf8))
             }
         }

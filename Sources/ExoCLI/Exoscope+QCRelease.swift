@@ -6,6 +6,15 @@ import ExoReport
 import ExoStats
 import Foundation
 
+extension ExitStatus {
+    /// The command ran and the QC said no.
+    ///
+    /// A lot was rejected (`qc release`) or the last run of a reference material was (`qc control`). Not a sysexits
+    /// code, since nothing went wrong; 1 stays an internal error and 2 what shells
+    /// and many tools use for misuse, so a script tells a rejection from both (README, docs/ev-qc.md).
+    static let rejected = ExitCode(3)
+}
+
 extension Exoscope.QC {
     /// Lot release against a YAML specification.
     struct Release: AsyncParsableCommand {
@@ -17,7 +26,7 @@ extension Exoscope.QC {
                 imaging, source and any read-out columns); --markers a marker table (lot_id, marker, method, result,
                 signal). Prints one row per lot and criterion: lot, decision, criterion, requirement, value,
                 outcome, reason, remedy. --certificate writes the release certificate as a self-contained HTML page.
-                Exits 0 when every lot is released, 1 when any is rejected. docs/ev-qc.md describes the format.
+                Exits 0 when every lot is released, 3 when any is rejected. docs/ev-qc.md describes the format.
                 """)
 
         @Argument(help: "The specification (YAML).", completion: .file())
@@ -73,7 +82,7 @@ extension Exoscope.QC {
                                 "\(rejected.count) of \(assessed.assessments.count) lots rejected: \(rejected.map(\.key).joined(separator: ", "))\n"
                                     .utf8))
                     }
-                    throw ExitCode(1)
+                    throw ExitStatus.rejected
                 }
             }
         }
@@ -220,7 +229,7 @@ extension Exoscope.QC {
             discussion: """
                 RUNS is a table with a run column (in run order), optional date and material columns, and one
                 column per charted quantity. Mean and SD come from the first --baseline runs. Prints one row per
-                run and quantity: attribute, run, value, z, rules, status (in control, warning, reject). Exits 1
+                run and quantity: attribute, run, value, z, rules, status (in control, warning, reject). Exits 3
                 when the last run is rejected.
                 """)
 
@@ -257,7 +266,7 @@ extension Exoscope.QC {
                     }
                     FileHandle.standardOutput.write(Data(output.utf8))
                 }
-                if charts.contains(where: { $0.points.last?.status == "reject" }) { throw ExitCode(1) }
+                if charts.contains(where: { $0.points.last?.status == "reject" }) { throw ExitStatus.rejected }
             }
         }
     }

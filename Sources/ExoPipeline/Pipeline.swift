@@ -335,16 +335,18 @@ public enum Pipeline {
         let metadata = try JSONDecoder().decode(StudyMetadata.self, from: Data(record.definitionJSON.utf8))
         // Patients whose chosen sample's EV preparation failed QC are left out of discovery (their values carry
         // preparation-qc); another sample of theirs never takes its place.
-        let failed = try await failedPreparations(studyID: studyID, store: store)
+        let gate = try BiomarkerStage.PreparationGate(
+            stored: try await store.result(study: studyID, kind: EVQCStage.kind))
         let samples = try await store.samples(study: studyID)
         let normalization = normalizationView(
             metadata: metadata, measurements: try await store.measurements(study: studyID),
             amplificationFactors: amplificationFactors(try await store.curves(study: studyID)))
-        guard let input = BiomarkerStage.input(samples: samples, normalization: normalization, excluding: failed)
-        else {
-            let outcome = "skipped: no normalised values of at least 2 cases and 2 controls"
-            progress.finish(BiomarkerStage.kind, outcome: outcome)
-            return outcome
+        let input: BiomarkerStage.Input
+        switch BiomarkerStage.input(samples: samples, normalization: normalization, gate: gate) {
+        case .success(let prepared): input = prepared
+        case .failure(let skipped):
+            progress.finish(BiomarkerStage.kind, outcome: skipped.reason)
+            return skipped.reason
         }
         let outcome = try await BiomarkerStage.run(
             study: studyID, store: store, input: input, files: try await store.inputFiles(study: studyID), actor: actor)
@@ -439,12 +441,6 @@ public enum Pipeline {
         }
         let result = try EVQCStage.decode(stored)
         return (id, Dictionary(result.assessments.map { ($0.key, $0.passed) }, uniquingKeysWith: { first, _ in first }))
-    }
-
-    /// The sample ids whose preparation failed QC in the stored assessment (empty without one).
-    static func failedPreparations(studyID: String, store: any Store) async throws -> Set<String> {
-        guard let stored = try await store.result(study: studyID, kind: EVQCStage.kind) else { return [] }
-        return try EVQCStage.decode(stored).failedSamples
     }
 
     /// Validates, imports and reports a study; writes the report to `reportURL`.

@@ -76,14 +76,28 @@ extension StudyReport {
         return String(format: abs(value) >= 100 ? "%.1f" : "%.3g", value)
     }
 
+    /// A preparation's verdict as a table cell.
+    static func verdictCell(_ verdict: PreparationAssessment.Verdict) -> String {
+        switch verdict {
+        case .pass: "<span class=\"ok\">pass</span>"
+        case .fail: "<span class=\"warn\">fail</span>"
+        case .notCharacterised: "not characterised"
+        }
+    }
+
     static func evQC(_ input: StudyReportInput) -> ReportPage.Section? {
         guard let view = input.evQC else { return nil }
+        // Blocked: failed, or not characterised where the study requires characterisation.
         let failed = view.assessments.filter { !$0.passed }
+        let verdicts = Dictionary(grouping: view.assessments, by: \.verdict).mapValues(\.count)
+        let uncharacterised = view.assessments.filter { !$0.isCharacterised }
         let range = "\(formatNumber(view.sizeRange.lowerBound))–\(formatNumber(view.sizeRange.upperBound)) nm"
         var body =
             "<p>\(view.assessments.count) preparations assessed against <b>\(HTML.escape(view.specification))</b> (version \(HTML.escape(view.specificationVersion))): "
-            + "<span class=\"ok\">\(view.assessments.count - failed.count) pass</span>, "
-            + "<span class=\"warn\">\(failed.count) fail</span>. Every value of a failed preparation carries the flag "
+            + "<span class=\"ok\">\(verdicts[.pass] ?? 0) pass</span>, "
+            + "<span class=\"warn\">\(verdicts[.fail] ?? 0) fail</span>"
+            + (uncharacterised.isEmpty ? "" : ", \(uncharacterised.count) not characterised")
+            + ". Every value of a failed preparation carries the flag "
             + "<code>preparation-qc</code>; failed preparations are left out of biomarker discovery, and locked models "
             + "refuse them unless overridden with an audited reason. Small-EV range \(range).</p>"
         if !failed.isEmpty {
@@ -92,6 +106,16 @@ extension StudyReport {
                 + failed.map { "<a href=\"#prep-\(HTML.escape($0.key))\">\(HTML.escape($0.key))</a>" }.joined(
                     separator: ", ")
                 + ". Each has its own page below: what failed, by how much, and what would make it pass.</p>"
+        }
+        if !uncharacterised.isEmpty {
+            // Whether they block is the study's choice (qc.requireCharacterisation), stated by their criteria.
+            let blocking = uncharacterised.contains { !$0.passed }
+            body +=
+                "<p>Not characterised (no characterisation row and no marker result): "
+                + HTML.escape(uncharacterised.map(\.key).joined(separator: ", "))
+                + (blocking
+                    ? ". The study requires characterisation (<code>qc.requireCharacterisation: yes</code>), so they are left out of biomarker discovery and flagged like failed preparations.</p>"
+                    : ". They are kept in biomarker discovery (<code>qc.requireCharacterisation: no</code>), unassessed.</p>")
         }
         body += "<div class=\"plots\">"
         let failedKeys = Set(failed.map(\.key))
@@ -116,7 +140,7 @@ extension StudyReport {
                     assessment.passed
                         ? HTML.escape(assessment.key)
                         : "<a href=\"#prep-\(HTML.escape(assessment.key))\">\(HTML.escape(assessment.key))</a>",
-                    assessment.passed ? "<span class=\"ok\">pass</span>" : "<span class=\"warn\">fail</span>",
+                    verdictCell(assessment.verdict),
                     metric(.concentrationPerMl), metric(.modeNm), metric(.fractionInRange),
                     metric(.particlesPerMicrogram), assessment.purityBand?.rawValue ?? "–",
                     metric(.rnaPerBillionParticles), metric(.transparencyScore),

@@ -20,7 +20,7 @@ struct QCCommandTests {
             folder.appendingPathComponent("lots.tsv").path, "--markers",
             folder.appendingPathComponent("lot-markers.tsv").path, "--certificate", certificate.path,
         ])
-        #expect(result.status == 1, "a rejected lot makes the release fail")
+        #expect(result.status == 3, "a rejected lot has its own exit code, not 1 (internal error)")
         #expect(result.standardError == "1 of 3 lots rejected: NK-01\n")
         let rows = result.standardOutput.split(separator: "\n").map {
             $0.split(separator: "\t", omittingEmptySubsequences: false)
@@ -33,6 +33,43 @@ struct QCCommandTests {
         #expect(html.contains("EV lot release certificate") && html.contains("<span class=\"warn\">REJECTED</span>"))
         #expect(html.components(separatedBy: "<span class=\"ok\">RELEASED</span>").count == 3)
         #expect(html.contains("Released by (QP)"))
+    }
+
+    /// The file row of `qc nta` is the instrument's printed Average; the histogram's statistics are their own columns.
+    @Test func ntaPrintsTheInstrumentsAverageBesideTheHistogram() throws {
+        let file = Fixture.url("nta/beads2-ExperimentSummary.csv").path
+        let result = try exoscope(["qc", "nta", file])
+        #expect(result.status == 0)
+        let lines = result.standardOutput.split(separator: "\n").map {
+            $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        }
+        #expect(lines.count == 2)
+        let header = try #require(lines.first)
+        #expect(
+            header == [
+                "file", "capture", "software", "captures", "dilution", "concentration_per_ml", "mean_nm", "mode_nm",
+                "sd_nm", "d10_nm", "d50_nm", "d90_nm", "span", "fraction_in_range", "concentration_in_range_per_ml",
+                "capture_cv", "statistics_from", "histogram_concentration_per_ml", "histogram_mean_nm",
+                "histogram_mode_nm", "histogram_sd_nm", "histogram_d10_nm", "histogram_d50_nm", "histogram_d90_nm",
+                "warnings",
+            ])
+        let row = Dictionary(uniqueKeysWithValues: zip(header, lines[1]))
+        // Printed under Average: 6.09e+12 particles/ml, Mean 101.5, Mode 98.4, SD 12.8, D10 88.7, D50 99.8, D90 115.3.
+        for (column, printed, digit) in [
+            ("concentration_per_ml", 6.09e12, 1e10), ("mean_nm", 101.5, 0.1), ("mode_nm", 98.4, 0.1),
+            ("sd_nm", 12.8, 0.1), ("d10_nm", 88.7, 0.1), ("d50_nm", 99.8, 0.1), ("d90_nm", 115.3, 0.1),
+        ] {
+            let value = try #require(row[column].flatMap(Double.init), "\(column)")
+            #expect(abs(value - printed) <= digit, "\(column): \(value) against the printed \(printed)")
+        }
+        #expect(row["capture"] == "average" && row["statistics_from"] == "instrument")
+        #expect(row["histogram_mode_nm"].flatMap(Double.init) != nil)
+        let captures = try exoscope(["qc", "nta", file, "--captures"])
+        let first = try #require(captures.standardOutput.split(separator: "\n").dropFirst().first)
+        // stdv34_00 as printed: 5.91e+12, Mean 100.5, Mode 94.9.
+        #expect(
+            first.split(separator: "\t").prefix(8).joined(separator: "|").hasSuffix(
+                "stdv34_00|NTA 3.4 Build 3.4.003|1|10000.0|5910000000000.0|100.5|94.9"))
     }
 
     @Test func compareLotsControlAndStabilityPrintTheirTables() throws {
@@ -54,7 +91,7 @@ struct QCCommandTests {
         runs += "R21\t105.2\n"
         try Data(runs.utf8).write(to: scratch.appendingPathComponent("runs.tsv"))
         let control = try exoscope(["qc", "control", scratch.appendingPathComponent("runs.tsv").path])
-        #expect(control.status == 1, "the last run is rejected")
+        #expect(control.status == 3, "the last run is rejected")
         #expect(control.standardOutput.hasSuffix("concentration_per_ml\tR21\t105.2\t5.068\t1-2s,1-3s\treject\n"))
         #expect(
             try exoscope(["qc", "control", scratch.appendingPathComponent("runs.tsv").path, "--baseline", "1"]).status
@@ -87,7 +124,9 @@ struct QCCommandTests {
             zetaView.standardOutput.split(separator: "\n").last?.split(
                 separator: "\t", omittingEmptySubsequences: false))
         #expect(fields[2] == "ZetaView 8.06.01 SP1" && fields[4] == "500.0" && fields[5] == "6120000000.0")
-        #expect(fields[16] == "EVprep_A: Particle Drift Check Result too high")
+        // ZetaView prints no statistics of its own: the row reports the histogram's, and says so.
+        #expect(fields[16] == "histogram" && fields[5] == fields[17])
+        #expect(fields[24] == "EVprep_A: Particle Drift Check Result too high")
     }
 
     /// A small demo study with one preparation made to fail (calnexin on its blot), run whole; `score` refuses that

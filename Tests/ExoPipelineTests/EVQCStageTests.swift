@@ -11,6 +11,19 @@ import Testing
 /// The EV-QC stage on the demo study: one failing preparation, its flag carried into the stored values, its sample
 /// left out of discovery, and its page in the report saying why it failed and what would make it pass.
 struct EVQCStageTests {
+    /// A demo study of 6 controls, 12 diagnostic cases and 2 monitored patients (28 preparations), written to a new
+    /// folder.
+    static func smallDemo() throws -> URL {
+        let folder = try Fixture.temporaryDirectory()
+        var parameters = DemoStudy.Parameters()
+        parameters.controls = 6
+        parameters.casesByStage = [3, 3, 3, 3]
+        parameters.monitoredPatients = 2
+        parameters.responders = 1
+        try DemoStudy(parameters: parameters).write(to: folder)
+        return folder
+    }
+
     @Test func theDemoFailingPreparationIsGatedAndExplainedOnOnePage() async throws {
         let folder = try Fixture.temporaryDirectory()
         try DemoStudy().write(to: folder)
@@ -61,13 +74,7 @@ struct EVQCStageTests {
     /// A monitored patient whose baseline preparation fails is left out of discovery; a later sample never takes
     /// its place, and a failed later sample, never a candidate, is not reported as left out.
     @Test func aFailedBaselineTakesItsPatientOutOfDiscovery() async throws {
-        let folder = try Fixture.temporaryDirectory()
-        var parameters = DemoStudy.Parameters()
-        parameters.controls = 6
-        parameters.casesByStage = [3, 3, 3, 3]
-        parameters.monitoredPatients = 2
-        parameters.responders = 1
-        try DemoStudy(parameters: parameters).write(to: folder)
+        let folder = try Self.smallDemo()
         let markers = folder.appendingPathComponent("qc/markers.tsv")
         var text = try String(contentsOf: markers, encoding: .utf8)
         for sample in ["MT001-V1", "MT001-V3"] {
@@ -103,6 +110,63 @@ struct EVQCStageTests {
                 "no baseline: no evaluable sample at or before the treatment event",
                 "no baseline: no evaluable sample at or before the treatment event",
             ])
+    }
+
+    /// The study: only some preparations characterised.
+    ///
+    /// The others are "not characterised", not failed;
+    /// discovery runs with them and says so, unless study.yaml requires characterisation, when the skip says why.
+    @Test func aPartlyCharacterisedStudyRunsDiscoveryWithTheOthersReportedAsSuch() async throws {
+        let folder = try Self.smallDemo()
+        // Keep the characterisation and marker rows of four preparations.
+        let table = folder.appendingPathComponent("qc/characterisation.tsv")
+        let rows = try String(contentsOf: table, encoding: .utf8).split(separator: "\n")
+        let kept = Set(rows.dropFirst().prefix(4).map { String($0.prefix { $0 != "\t" }) })
+        try Data((rows.prefix(5).joined(separator: "\n") + "\n").utf8).write(to: table)
+        let markers = folder.appendingPathComponent("qc/markers.tsv")
+        let markerRows = try String(contentsOf: markers, encoding: .utf8).split(separator: "\n")
+        try Data(
+            ((markerRows.prefix(1) + markerRows.dropFirst().filter { kept.contains(String($0.prefix { $0 != "\t" })) })
+                .joined(separator: "\n") + "\n").utf8
+        ).write(to: markers)
+        let store = try await SQLiteStore()
+        var study = try Pipeline.validate(folder)
+        let id = study.definition.id
+        _ = try await Pipeline.importStudy(study, into: store, actor: "test")
+        #expect(
+            try await Pipeline.assessPreparations(study, store: store, actor: "test")
+                == "28 preparations against 'NSCLC-EXO serum EV preparation': 4 pass, 0 fail, 24 not characterised (kept in discovery)"
+        )
+        #expect(try await store.measurements(study: id).allSatisfy { !$0.flags.contains(.preparationQC) })
+        let outcome = try await Pipeline.analyzeBiomarkers(studyID: id, store: store, actor: "test")
+        #expect(outcome.hasPrefix("14 cases vs 6 controls"), "every patient stays in discovery: \(outcome)")
+        let stored = try #require(try await store.result(study: id, kind: "biomarkers"))
+        let result = try JSONDecoder().decode(StudyBiomarkers.self, from: Data(stored.json.utf8))
+        let note = try #require(result.notes.first)
+        #expect(note.hasPrefix("16 samples with an EV preparation not characterised kept in discovery"), "\(note)")
+        let html = try await Pipeline.report(studyID: id, from: store)
+        #expect(html.contains("4 pass</span>, <span class=\"warn\">0 fail</span>, 24 not characterised."))
+        #expect(html.contains("<td>not characterised</td>"))
+
+        // The study requires characterisation: the 24 are gated like failed ones, and the four characterised
+        // preparations (the first rows of the table) are all controls'.
+        let yaml = folder.appendingPathComponent("study.yaml")
+        let text = try String(contentsOf: yaml, encoding: .utf8)
+        #expect(text.contains("\nqc:\n"))
+        try Data(text.replacingOccurrences(of: "\nqc:\n", with: "\nqc:\n  requireCharacterisation: yes\n").utf8)
+            .write(to: yaml)
+        study = try Pipeline.validate(folder)
+        #expect(study.qc?.files.requireCharacterisation == true)
+        _ = try await Pipeline.importStudy(study, into: store, actor: "test")
+        #expect(
+            try await Pipeline.assessPreparations(study, store: store, actor: "test")
+                == "28 preparations against 'NSCLC-EXO serum EV preparation': 4 pass, 0 fail, 24 not characterised (left out of discovery: qc.requireCharacterisation is yes)"
+        )
+        let skipped = try await Pipeline.analyzeBiomarkers(studyID: id, store: store, actor: "test")
+        #expect(
+            skipped
+                == "skipped: 0 cases and 4 controls to compare, at least 2 of each needed; 16 of 20 patients left out: 16 not characterised (qc.requireCharacterisation: yes)"
+        )
     }
 }
 

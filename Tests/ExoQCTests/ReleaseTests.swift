@@ -210,7 +210,9 @@ struct QCEdgeCaseTests {
         let spec = try ReleaseSpecification.parse(
             try Self.file(
                 "name: x\ncriteria:\n  - metric: hemolysis_dcq\n    max: 7\n    specimens: [plasma]\n", "s.yaml"))
-        let lot = PreparationAssessment(key: "L1", record: nil, markers: [], specification: spec)
+        // A marker result makes the lot characterised, so its criteria are evaluated.
+        let lot = PreparationAssessment(
+            key: "L", record: nil, markers: [try ReleaseTests.marker("CD63", .westernBlot)], specification: spec)
         #expect(lot.criteria.map(\.outcome) == [.skipped] && lot.passed)
         let contradictory = Fixture.errorMessages {
             _ = try ReleaseSpecification.parse(

@@ -24,9 +24,21 @@ public struct NTAExperimentSummary: Sendable {
     public let completedTracks: [Double?]
     public let validTracks: [Double?]
     /// The size statistics the software printed per capture (nm): Mean, Mode, SD, D10, D50, D90.
-    public let reported: [String: [Double?]]
+    public var reported: [String: [Double?]] {
+        printed.filter { $0.key != "Concentration" }.mapValues { $0.map { $0?.value } }
+    }
+    /// What the software printed per capture, with its rounding: `Concentration` (particles/ml, [Results]) and the
+    /// number-weighted `Mean`, `Mode`, `SD`, `D10`, `D50`, `D90` (nm, [Size Data]); `nil` where a capture's field
+    /// is not a number.
+    public let printed: [String: [NTAPrintedValue?]]
+    /// The software's `Average` column for the same rows (the mean of the captures' values), where the file has
+    /// one: NTA prints it for concentration and the size statistics, not for dilution or tracks.
+    public let printedAverage: [String: NTAPrintedValue]
     /// Every warning or information item that is not OK, per capture: (item, capture, value).
     public let warnings: [(item: String, capture: String, value: String)]
+    /// The items of `[Concentration Warnings]` and `[Information]` the file reports on, OK or not
+    /// ("Validity of concentration measurement", "Noise level", …).
+    public let checkedItems: Set<String>
     /// Bin centres (nm) and each capture's concentration per bin (particles/ml per bin).
     public let binCentres: [Double]
     public let binConcentrations: [[Double]]
@@ -121,7 +133,19 @@ public struct NTAExperimentSummary: Sendable {
         }
         self.dilution = dilution
         var concentrations: [Double] = []
+        var printed: [String: [NTAPrintedValue?]] = [:]
+        var printedAverage: [String: NTAPrintedValue] = [:]
+        /// The printed values of a row, and its `Average` column where `header` names one.
+        func record(_ name: String, _ fields: [String], header: [String]) {
+            printed[name] = (0..<count).map { $0 + 1 < fields.count ? NTAPrintedValue(text: fields[$0 + 1]) : nil }
+            if let column = header.firstIndex(of: "Average"), column > count, column < fields.count,
+                let average = NTAPrintedValue(text: fields[column])
+            {
+                printedAverage[name] = average
+            }
+        }
         if let (index, fields) = row("Concentration (Particles / ml)", after: results) {
+            record("Concentration", fields, header: csv.fields(results))
             for capture in 0..<count {
                 let text = capture + 1 < fields.count ? fields[capture + 1] : ""
                 if let value = Double(text), value >= 0 {
@@ -144,12 +168,14 @@ public struct NTAExperimentSummary: Sendable {
         temperatures = numbers("Temperature/C", after: 0)
         // Warnings: anything other than OK / No / Yes in [Concentration Warnings] and [Information].
         var warnings: [(String, String, String)] = []
+        var checkedItems: Set<String> = []
         for section in ["[Concentration Warnings]", "[Information]"] {
             guard var index = csv.firstLine(where: section) else { continue }
             index += 1
             while index < csv.count {
                 let fields = csv.fields(index)
                 guard let item = fields.first, !item.isEmpty, !item.hasPrefix("[") else { break }
+                checkedItems.insert(item)
                 for capture in 0..<count where capture + 1 < fields.count {
                     let value = fields[capture + 1]
                     if !["", "OK", "No", "Yes", "Minor vibration"].contains(value) {
@@ -160,6 +186,7 @@ public struct NTAExperimentSummary: Sendable {
             }
         }
         self.warnings = warnings
+        self.checkedItems = checkedItems
         // [Size Data], number weighting: the printed statistics and the histogram after `Graph Data`.
         let sizeData = csv.firstLine(where: "[Size Data]") ?? results
         let number =
@@ -167,13 +194,13 @@ public struct NTAExperimentSummary: Sendable {
                 csv.firstFieldIs($0, "Weighting") && csv.fields($0).dropFirst().first == "Number"
             }
             ?? sizeData
-        var reported: [String: [Double?]] = [:]
+        // The `Filename` row of the number weighting names the `Average` column of the statistics below it.
+        let sizeHeader = row("Filename", after: number)?.fields ?? []
         for label in ["Mean", "Mode", "SD", "D10", "D50", "D90"] {
-            reported[label] = row(label, after: number).map { fields in
-                (0..<count).map { $0 + 1 < fields.1.count ? Double(fields.1[$0 + 1]) : nil }
-            }
+            if let (_, fields) = row(label, after: number) { record(label, fields, header: sizeHeader) }
         }
-        self.reported = reported
+        self.printed = printed
+        self.printedAverage = printedAverage
         validTracks = numbers("Valid Tracks", after: number)
         var centres: [Double] = []
         var bins = [[Double]](repeating: [], count: count)

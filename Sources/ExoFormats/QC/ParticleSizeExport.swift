@@ -27,11 +27,17 @@ public struct ParticleSizeExport: Sendable {
     public let binConcentrations: [[Double]]
     /// The instrument's warnings that are not OK: (item, capture, value).
     public let warnings: [(item: String, capture: String, value: String)]
+    /// The instrument's check items the file reports on, OK or not (NTA's "Validity of concentration measurement",
+    /// "Noise level", …); empty for formats without them.
+    public let checkedItems: Set<String>
+    /// Per capture, the statistics the instrument printed (NTA); empty for formats that print none.
+    public let printed: [SizeStatistics]
 
     /// Creates an export from its parts.
     public init(
         path: String, format: Format, software: String, captures: [String], dilution: Double?, binCentres: [Double],
-        binConcentrations: [[Double]], warnings: [(item: String, capture: String, value: String)] = []
+        binConcentrations: [[Double]], warnings: [(item: String, capture: String, value: String)] = [],
+        checkedItems: Set<String> = [], printed: [SizeStatistics] = []
     ) {
         self.path = path
         self.format = format
@@ -41,6 +47,8 @@ public struct ParticleSizeExport: Sendable {
         self.binCentres = binCentres
         self.binConcentrations = binConcentrations
         self.warnings = warnings
+        self.checkedItems = checkedItems
+        self.printed = printed
     }
 
     /// The warnings as text, "capture: item value".
@@ -116,6 +124,15 @@ extension NTAExperimentSummary {
     public var sizeExport: ParticleSizeExport {
         ParticleSizeExport(
             path: path, format: .nanoSight, software: software, captures: captures, dilution: dilution,
-            binCentres: binCentres, binConcentrations: binConcentrations, warnings: warnings)
+            binCentres: binCentres, binConcentrations: binConcentrations, warnings: warnings,
+            checkedItems: checkedItems,
+            printed: captures.indices.map { index in
+                func value(_ name: String) -> Double? {
+                    printed[name].flatMap { index < $0.count ? $0[index]?.value : nil }
+                }
+                return SizeStatistics(
+                    concentration: index < concentrations.count ? concentrations[index] : nil, mean: value("Mean"),
+                    mode: value("Mode"), sd: value("SD"), d10: value("D10"), d50: value("D50"), d90: value("D90"))
+            })
     }
 }

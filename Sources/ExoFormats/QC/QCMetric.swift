@@ -13,6 +13,11 @@ public enum QCMetric: String, Vocabulary, Codable {
     case span
     case fractionInRange = "fraction_in_range"
     case captureCV = "capture_cv"
+    /// The share of captures whose concentration the instrument called unreliable (NTA's "Validity of concentration
+    /// measurement: Unreliable"), 0–1.
+    case unreliableCaptureFraction = "unreliable_capture_fraction"
+    /// The share of captures the instrument found noisy (NTA's "Noise level: High noise"), 0–1.
+    case highNoiseCaptureFraction = "high_noise_capture_fraction"
     case proteinMicrogramsPerMl = "protein_ug_per_ml"
     case rnaNanogramsPerMl = "rna_ng_per_ml"
     /// Particles per ml of the original biofluid: concentration × resuspension volume ÷ input volume.
@@ -48,7 +53,9 @@ public enum QCMetric: String, Vocabulary, Codable {
         case .hemolysisDeltaCq: "ΔCq"
         case .storageTemperatureCelsius: "°C"
         case .transparencyScore: "%"
-        case .span, .fractionInRange, .captureCV, .loadingFold, .encapsulationEfficiency, .freezeThawCycles: ""
+        case .span, .fractionInRange, .captureCV, .unreliableCaptureFraction, .highNoiseCaptureFraction, .loadingFold,
+            .encapsulationEfficiency, .freezeThawCycles:
+            ""
         }
     }
 }

@@ -137,6 +137,9 @@ public struct StudyQCFiles: Sendable, Hashable {
     public var reporting: [String: Bool]
     /// Acceptance limits of the stability study's attributes, by column name.
     public var stabilityLimits: [String: Limit]
+    /// Whether a sample whose preparation has no characterisation row and no marker result is left out of discovery
+    /// like a failed one (`requireCharacterisation: yes`); by default it is reported as not characterised and kept.
+    public var requireCharacterisation = false
     /// Where `qc:` is in study.yaml.
     public var location: InputLocation
 
@@ -152,7 +155,7 @@ public struct StudyQCFiles: Sendable, Hashable {
     /// Keys of the `qc:` mapping.
     public static let keys = [
         "sizeRange", "characterisation", "markers", "specification", "referenceRuns", "stability", "stabilityLimits",
-        "reporting",
+        "reporting", "requireCharacterisation",
     ]
 
     /// An acceptance range, open on either side.

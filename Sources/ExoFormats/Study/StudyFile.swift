@@ -348,10 +348,11 @@ public enum StudyFile {
                     ))
             }
         }
-        let files = StudyQCFiles(
+        var files = StudyQCFiles(
             sizeRange: sizeRange, characterisation: characterisation ?? "", markers: qc.string("markers"),
             specification: qc.string("specification"), referenceRuns: qc.string("referenceRuns"),
             stability: qc.string("stability"), reporting: reporting, stabilityLimits: limits, location: qc.selfLocation)
+        files.requireCharacterisation = qc.flag("requireCharacterisation") ?? false
         top.errors += qc.errors
         return qc.errors.isEmpty && characterisation != nil ? files : nil
     }

@@ -27,20 +27,91 @@ enum BiomarkerStage {
         var scale: String
         /// Samples left out because their EV preparation failed QC.
         var excluded: [String] = []
+        /// Samples whose preparation is not characterised, and whether they were left out (the study's
+        /// `qc.requireCharacterisation`) or kept.
+        var uncharacterised: [String] = []
+        var uncharacterisedLeftOut = false
+
+        /// The notes the result starts with: who was left out or kept, and why.
+        var notes: [String] {
+            var notes: [String] = []
+            func samples(_ ids: [String]) -> String { "\(ids.count) sample\(ids.count == 1 ? "" : "s")" }
+            if !excluded.isEmpty {
+                notes.append(
+                    "\(samples(excluded)) left out: EV preparation failed QC (\(excluded.joined(separator: ", ")))")
+            }
+            if !uncharacterised.isEmpty {
+                notes.append(
+                    uncharacterisedLeftOut
+                        ? "\(samples(uncharacterised)) left out: EV preparation not characterised, and the study requires characterisation (qc.requireCharacterisation: yes) (\(uncharacterised.joined(separator: ", ")))"
+                        : "\(samples(uncharacterised)) with an EV preparation not characterised kept in discovery (qc.requireCharacterisation: no) (\(uncharacterised.joined(separator: ", ")))"
+                )
+            }
+            return notes
+        }
     }
 
-    /// The analysis input; each patient's first sample is chosen from all their samples, and a patient whose
-    /// first sample is in `excluded` (its preparation failed QC) is left out rather than represented by a later one.
+    /// What the stored EV-QC result says about the study's preparations.
+    struct PreparationGate {
+        /// Sample ids the gate stops: failed, or not characterised where the study requires characterisation.
+        var blocked: Set<String> = []
+        /// Sample ids whose preparation is not characterised.
+        var uncharacterised: Set<String> = []
+
+        /// No EV QC: nothing is stopped.
+        init() {}
+
+        /// The gate of a stored `ev-qc` result (`nil` when the study has none).
+        init(stored: StoredResult?) throws {
+            guard let stored else { return }
+            let result = try EVQCStage.decode(stored)
+            blocked = result.failedSamples
+            uncharacterised = result.uncharacterisedSamples
+        }
+    }
+
+    /// Why the stage did not run.
+    struct Skipped: Error {
+        var reason: String
+    }
+
+    /// The analysis input, or why there is none.
+    ///
+    /// Each patient's first sample is chosen from all their samples; a patient whose first sample the gate stops
+    /// (its preparation failed QC, or is not characterised where the study requires it) is left out rather than
+    /// represented by a later one. A preparation that is not characterised is otherwise kept, and the notes say so.
     static func input(
-        samples: [Sample], normalization: StudyReportInput.NormalizationView?, excluding excluded: Set<String> = []
-    ) -> Input? {
-        guard let normalization, !normalization.deltaCq.isEmpty else { return nil }
+        samples: [Sample], normalization: StudyReportInput.NormalizationView?, gate: PreparationGate = .init()
+    ) -> Result<Input, Skipped> {
+        guard let normalization, !normalization.deltaCq.isEmpty else {
+            return .failure(Skipped(reason: "skipped: no normalised miRNA values (no qPCR or dPCR values to analyse)"))
+        }
         let chosen = Dictionary(grouping: samples.filter { $0.group == .case || $0.group == .control }, by: \.patient)
             .values.compactMap { group in
                 group.min { ($0.timepoint.dayOffset ?? 0, $0.id) < ($1.timepoint.dayOffset ?? 0, $1.id) }
             }
             .sorted { $0.id < $1.id }
-        let first = chosen.filter { !excluded.contains($0.id.rawValue) }
+        let first = chosen.filter { !gate.blocked.contains($0.id.rawValue) }
+        let failed = chosen.map(\.id.rawValue).filter {
+            gate.blocked.contains($0) && !gate.uncharacterised.contains($0)
+        }
+        let uncharacterised = chosen.map(\.id.rawValue).filter(gate.uncharacterised.contains)
+        let leftOut = uncharacterised.contains(where: gate.blocked.contains)
+        let cases = first.filter { $0.group == .case }.count
+        let controls = first.count - cases
+        guard cases >= 2, controls >= 2 else {
+            var reason =
+                "skipped: \(cases) case\(cases == 1 ? "" : "s") and \(controls) control\(controls == 1 ? "" : "s") to compare, at least 2 of each needed"
+            var why: [String] = []
+            if !failed.isEmpty { why.append("\(failed.count) EV preparation failed QC") }
+            if leftOut { why.append("\(uncharacterised.count) not characterised (qc.requireCharacterisation: yes)") }
+            if !why.isEmpty {
+                reason +=
+                    "; \(chosen.count - first.count) of \(chosen.count) patients left out: "
+                    + why.joined(separator: ", ")
+            }
+            return .failure(Skipped(reason: reason))
+        }
         let features = normalization.deltaCq.keys.sorted()
         let values = features.map { analyte in
             first.map { sample in normalization.deltaCq[analyte]?[sample.id].map { -$0 } ?? .nan }
@@ -48,14 +119,21 @@ enum BiomarkerStage {
         let matrix = FeatureMatrix(
             path: "study", samples: first.map(\.id.rawValue), labels: first.map(\.group.rawValue), labelColumn: "group",
             features: features, values: values)
-        guard
-            let groups = try? TwoGroups(matrix, case: SampleGroup.case.rawValue, control: SampleGroup.control.rawValue)
-        else { return nil }
-        return Input(
-            matrix: matrix, groups: groups, stages: first.map { $0.clinical.stage?.group },
-            metastasis: first.map { $0.clinical.metastasis }, followUp: first.map(\.followUp),
-            scale: "−ΔCq (\(normalization.chosen)), each patient's first sample",
-            excluded: chosen.map(\.id.rawValue).filter(excluded.contains))
+        let groups: TwoGroups
+        do {
+            groups = try TwoGroups(matrix, case: SampleGroup.case.rawValue, control: SampleGroup.control.rawValue)
+        } catch {
+            return .failure(
+                Skipped(
+                    reason: "skipped: "
+                        + (error.errors.first?.message ?? "the case and control groups cannot be compared")))
+        }
+        return .success(
+            Input(
+                matrix: matrix, groups: groups, stages: first.map { $0.clinical.stage?.group },
+                metastasis: first.map { $0.clinical.metastasis }, followUp: first.map(\.followUp),
+                scale: "−ΔCq (\(normalization.chosen)), each patient's first sample", excluded: failed,
+                uncharacterised: uncharacterised, uncharacterisedLeftOut: leftOut))
     }
 
     /// A digest of what the result depends on: version, seed, scale and every stored input file.
@@ -74,19 +152,20 @@ enum BiomarkerStage {
         var result = StudyBiomarkers.analyze(
             input.matrix, groups: input.groups, stages: input.stages, metastasis: input.metastasis,
             followUp: input.followUp, seed: seed)
-        if !input.excluded.isEmpty {
-            result.notes.insert(
-                "\(input.excluded.count) sample\(input.excluded.count == 1 ? "" : "s") left out: EV preparation failed QC (\(input.excluded.joined(separator: ", ")))",
-                at: 0)
-        }
+        result.notes.insert(contentsOf: input.notes, at: 0)
         let options = DiagnosticPanel.Options(seed: seed)
+        var parameters = [
+            "values": input.scale, "de": "moderated t, BH", "roc": "DeLong 95 %, direction by medians",
+            "panel": "alpha \(options.alpha), \(options.folds)-fold CV, lambda 1se, nested \(options.repeats)×",
+            "excluded": input.excluded.isEmpty ? "none" : input.excluded.joined(separator: ", "),
+        ]
+        if !input.uncharacterised.isEmpty {
+            parameters["notCharacterised"] =
+                "\(input.uncharacterised.joined(separator: ", ")) (\(input.uncharacterisedLeftOut ? "left out" : "kept"))"
+        }
         let provenance = Provenance(
-            step: kind,
-            parameters: [
-                "values": input.scale, "de": "moderated t, BH", "roc": "DeLong 95 %, direction by medians",
-                "panel": "alpha \(options.alpha), \(options.folds)-fold CV, lambda 1se, nested \(options.repeats)×",
-                "excluded": input.excluded.isEmpty ? "none" : input.excluded.joined(separator: ", "),
-            ], seed: seed, inputHashes: Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.sha256) }))
+            step: kind, parameters: parameters, seed: seed,
+            inputHashes: Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.sha256) }))
         try await ResultDigest.save(
             result, kind: kind, study: study, provenance: provenance, digest: digest, in: store, actor: actor)
         let selected = result.panel?.members.filter { $0.coefficient != 0 }.count ?? 0

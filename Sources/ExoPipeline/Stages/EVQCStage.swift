@@ -29,9 +29,16 @@ enum EVQCStage {
         var histograms: [Histogram]
         var controlCharts: [LeveyJennings]
         var stability: [ShelfLife.Series]
+        /// Whether uncharacterised preparations block (study.yaml's `qc.requireCharacterisation`); `nil` in results
+        /// stored before the setting existed.
+        var requireCharacterisation: Bool?
 
-        /// Sample ids whose preparation failed.
+        /// Sample ids the gate stops: failed preparations, and uncharacterised ones when the study requires
+        /// characterisation.
         var failedSamples: Set<String> { Set(assessments.filter { !$0.passed }.map(\.key)) }
+
+        /// Sample ids whose preparation has no characterisation, whether or not that blocks.
+        var uncharacterisedSamples: Set<String> { Set(assessments.filter { !$0.isCharacterised }.map(\.key)) }
     }
 
     struct Histogram: Codable {
@@ -63,14 +70,16 @@ enum EVQCStage {
         let range = qc.specification.sizeRange ?? qc.files.sizeRange
         var assessments: [PreparationAssessment] = []
         var histograms: [Histogram] = []
-        // Every sample is assessed: one without a characterisation row has nothing measured and fails.
+        // Every sample is assessed: one without a characterisation row or marker result is not characterised,
+        // which blocks only when the study says so.
         for sample in study.samples.sorted(by: { $0.id < $1.id }) {
             let key = sample.id.rawValue
             let assessment = PreparationAssessment(
                 key: key, record: records[key], markers: markers[key] ?? [], sample: sample,
                 hemolysisIndex: hemolysis[key], specification: qc.specification, sizeRange: range,
                 reporting: qc.files.reporting,
-                copiesPerMlBiofluid: (copies[key] ?? [:]).mapValues { $0.reduce(0, +) / Double($0.count) })
+                copiesPerMlBiofluid: (copies[key] ?? [:]).mapValues { $0.reduce(0, +) / Double($0.count) },
+                requireCharacterisation: qc.files.requireCharacterisation)
             assessments.append(assessment)
             if let size = records[key]?.size {
                 histograms.append(histogram(key: key, size, captures: !assessment.passed))
@@ -80,7 +89,8 @@ enum EVQCStage {
             specification: qc.specification.name, specificationVersion: qc.specification.version,
             sizeRange: [range.lowerBound, range.upperBound], assessments: assessments, histograms: histograms,
             controlCharts: qc.referenceRuns.map { LeveyJennings.charts($0) } ?? [],
-            stability: qc.stability.map { ShelfLife.series($0, limits: qc.files.stabilityLimits) } ?? [])
+            stability: qc.stability.map { ShelfLife.series($0, limits: qc.files.stabilityLimits) } ?? [],
+            requireCharacterisation: qc.files.requireCharacterisation)
     }
 
     /// A size export re-binned for plotting.
@@ -125,9 +135,15 @@ enum EVQCStage {
         study: String, store: any Store, result: Result, files: [StoredInputFile], actor: String
     ) async throws -> String {
         // Counts only: which samples failed is in the report and the stored result, not in the progress output.
-        let failed = result.assessments.filter { !$0.passed }
-        let outcome =
-            "\(result.assessments.count) preparations against '\(result.specification)': \(result.assessments.count - failed.count) pass, \(failed.count) fail"
+        let verdicts = Dictionary(grouping: result.assessments, by: \.verdict).mapValues(\.count)
+        var outcome =
+            "\(result.assessments.count) preparations against '\(result.specification)': \(verdicts[.pass] ?? 0) pass, \(verdicts[.fail] ?? 0) fail"
+        if let uncharacterised = verdicts[.notCharacterised] {
+            outcome +=
+                ", \(uncharacterised) not characterised ("
+                + (result.requireCharacterisation == true
+                    ? "left out of discovery: qc.requireCharacterisation is yes)" : "kept in discovery)")
+        }
         let digest = digest(files: files)
         if try await ResultDigest.isStored(kind: kind, study: study, digest: digest, in: store) {
             return "unchanged: " + outcome
@@ -140,6 +156,7 @@ enum EVQCStage {
                 "controlRules":
                     "Westgard 1-2s (warning), 1-3s, 2-2s, R-4s (consecutive runs), 4-1s, 10x; baseline 20 runs",
                 "shelfLife": "ICH Q1E, one-sided 95 % confidence bound of the regression mean",
+                "requireCharacterisation": result.requireCharacterisation == true ? "yes" : "no",
             ], inputHashes: Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.sha256) }))
         try await ResultDigest.save(
             result, kind: kind, study: study, provenance: provenance, digest: digest, in: store, actor: actor)

@@ -34,6 +34,14 @@ public struct PreparationAssessment: Sendable, Hashable, Codable {
         public var remedy: String?
     }
 
+    /// A preparation's overall result.
+    public enum Verdict: String, Sendable, Hashable, Codable {
+        case pass
+        case fail
+        /// Nothing was measured on the preparation: no characterisation row and no marker result.
+        case notCharacterised = "not characterised"
+    }
+
     /// Sample or lot id.
     public var key: String
     public var specimen: String?
@@ -53,9 +61,22 @@ public struct PreparationAssessment: Sendable, Hashable, Codable {
     public var specification: String
     public var specificationVersion: String
     public var criteria: [CriterionResult]
+    /// `nil` in results stored before ExoScope told uncharacterised preparations apart (all were characterised or
+    /// failed then).
+    private var characterised: Bool?
 
-    /// Whether no criterion blocks.
+    /// Whether the preparation has a characterisation row or a marker result.
+    public var isCharacterised: Bool { characterised ?? true }
+
+    /// Whether no criterion blocks: the preparation passes the gate.
+    ///
+    /// A preparation that is not characterised has no
+    /// criteria and passes, unless the study requires characterisation (one blocking `characterisation`
+    /// criterion); `verdict` tells it from one that was measured and passed.
     public var passed: Bool { !criteria.contains { $0.outcome.blocks } }
+
+    /// Pass, fail or not characterised.
+    public var verdict: Verdict { !isCharacterised ? .notCharacterised : passed ? .pass : .fail }
 
     /// The blocking criteria.
     public var failures: [CriterionResult] { criteria.filter(\.outcome.blocks) }
@@ -73,10 +94,14 @@ public struct PreparationAssessment: Sendable, Hashable, Codable {
     ///   - reporting: study-level transparency items.
     ///   - copiesPerMlBiofluid: each miRNA's copies per ml of the biofluid (qPCR standard curve or dPCR), giving
     ///     `copies_per_particle:<miRNA>` with the particles per ml of biofluid.
+    ///   - requireCharacterisation: whether a preparation without a characterisation row and without marker
+    ///     results blocks (study.yaml's `qc.requireCharacterisation`); otherwise it is *not characterised* and
+    ///     passes the gate with no criteria.
     public init(
         key: String, record: PreparationRecord?, markers: [MarkerObservation], sample: Sample? = nil,
         hemolysisIndex: Double? = nil, specification: ReleaseSpecification, sizeRange: ClosedRange<Double> = 30...150,
-        reporting: [String: Bool] = [:], copiesPerMlBiofluid: [String: Double] = [:]
+        reporting: [String: Bool] = [:], copiesPerMlBiofluid: [String: Double] = [:],
+        requireCharacterisation: Bool = false
     ) {
         let range = specification.sizeRange ?? sizeRange
         self.key = key
@@ -90,25 +115,26 @@ public struct PreparationAssessment: Sendable, Hashable, Codable {
         func set(_ metric: QCMetric, _ value: Double?) {
             if let value, value.isFinite { metrics[metric.rawValue] = value }
         }
-        let size = record?.size.flatMap {
-            SizeDistribution(centres: $0.binCentres, concentrations: $0.pooledConcentrations, range: range)
-        }
-        if let size {
-            set(.concentrationPerMl, size.concentration)
-            set(.concentrationInRangePerMl, size.concentrationInRange)
-            set(.meanNm, size.mean)
-            set(.modeNm, size.mode)
-            set(.sdNm, size.sd)
-            set(.d10Nm, size.d10)
-            set(.d50Nm, size.d50)
-            set(.d90Nm, size.d90)
-            set(.span, size.span)
-            set(.fractionInRange, size.fractionInRange)
-        }
-        set(.captureCV, record?.size?.captureCV)
+        // The instrument's own statistics (its printed Average) where the export has them; the share in the
+        // small-EV range from the pooled histogram.
+        let size = record?.size.map { SizeSummary(file: $0, range: range) }
+        set(.concentrationPerMl, size?.concentration)
+        set(.meanNm, size?.mean)
+        set(.modeNm, size?.mode)
+        set(.sdNm, size?.sd)
+        set(.d10Nm, size?.d10)
+        set(.d50Nm, size?.d50)
+        set(.d90Nm, size?.d90)
+        set(.span, size?.span)
+        set(.concentrationInRangePerMl, size?.histogram?.concentrationInRange)
+        set(.fractionInRange, size?.histogram?.fractionInRange)
+        set(.captureCV, size?.captureCV)
+        set(.unreliableCaptureFraction, record?.size?.flaggedFraction(.unreliableConcentration))
+        set(.highNoiseCaptureFraction, record?.size?.flaggedFraction(.highNoise))
         set(.proteinMicrogramsPerMl, record?.proteinMicrogramsPerMl)
         set(.rnaNanogramsPerMl, record?.rnaNanogramsPerMl)
         let concentration = size?.concentration
+        let measuredParticles = concentration != nil
         if let concentration, let protein = record?.proteinMicrogramsPerMl, protein > 0 {
             set(.particlesPerMicrogram, concentration / protein)
         }
@@ -141,10 +167,10 @@ public struct PreparationAssessment: Sendable, Hashable, Codable {
         set(.freezeThawCycles, sample?.preparation.freezeThawCycles.map(Double.init))
         set(.storageTemperatureCelsius, sample?.preparation.storageTemperatureCelsius)
         checklist = MarkerChecklist(
-            observations: markers, imaging: record?.imaging, particles: size != nil,
+            observations: markers, imaging: record?.imaging, particles: measuredParticles,
             protein: record?.proteinMicrogramsPerMl != nil, rna: record?.rnaNanogramsPerMl != nil)
         transparency = TransparencyScore(
-            markers: markers, imaging: record?.imaging, particleAnalysis: size != nil,
+            markers: markers, imaging: record?.imaging, particleAnalysis: measuredParticles,
             isolation: sample?.preparation.method, reporting: reporting)
         set(.transparencyScore, transparency.percent)
         for (name, value) in readouts where metrics[name] == nil && value.isFinite { metrics[name] = value }
@@ -155,9 +181,24 @@ public struct PreparationAssessment: Sendable, Hashable, Codable {
         specificationVersion = specification.version
         let score = transparency
         let checks = checklist
-        criteria =
-            specification.criteria.map { Self.evaluate($0, metrics: metrics, specimen: sample?.specimen, score) }
-            + Self.markerResults(specification, markers: markers, checklist: checks)
+        characterised = record != nil || !markers.isEmpty
+        if record == nil && markers.isEmpty {
+            criteria =
+                requireCharacterisation
+                ? [
+                    CriterionResult(
+                        criterion: "characterisation", requirement: "required (qc.requireCharacterisation)",
+                        value: nil, shown: "none", outcome: .notMeasured,
+                        reason: "no characterisation row and no marker result",
+                        remedy:
+                            "characterise the preparation (size export, protein, markers) or set qc.requireCharacterisation: no to keep uncharacterised preparations in discovery"
+                    )
+                ] : []
+        } else {
+            criteria =
+                specification.criteria.map { Self.evaluate($0, metrics: metrics, specimen: sample?.specimen, score) }
+                + Self.markerResults(specification, markers: markers, checklist: checks)
+        }
     }
 
     /// One numeric criterion.
@@ -222,6 +263,8 @@ public struct PreparationAssessment: Sendable, Hashable, Codable {
         case .copiesPerParticle, .loadingFold, .encapsulationEfficiency:
             "give cargo_copies_per_ml (and cargo_copies_per_ml_before, cargo_input_copies_per_ml for loading)"
         case .freezeThawCycles, .storageTemperatureCelsius: "record it in the sample sheet"
+        case .unreliableCaptureFraction, .highNoiseCaptureFraction:
+            "add a NanoSight NTA export (its [Concentration Warnings] and [Information] sections) as the size_file"
         case .some(let metric) where metric.unit == "nm" || metric == .fractionInRange || metric == .span:
             "add a size export (size_file) for the preparation"
         default: "add the column \(name) to the characterisation table"
@@ -256,6 +299,10 @@ public struct PreparationAssessment: Sendable, Hashable, Codable {
         case .freezeThawCycles: "use an aliquot thawed fewer times; aliquot preparations before the first freezing"
         case .storageTemperatureCelsius: "store EV preparations at −80 °C"
         case .captureCV: "captures disagree: repeat the measurement with more captures and check drift and dilution"
+        case .unreliableCaptureFraction:
+            "the instrument could not trust the concentration: dilute or concentrate to 20–100 particles per frame, raise the camera level or lower the detection threshold so that enough tracks complete, and measure again"
+        case .highNoiseCaptureFraction:
+            "noisy captures: filter the diluent (0.02 µm), clean the flow cell, lower the camera level, and measure again"
         case .transparencyScore:
             "report the missing items: \(transparency.missing.map(\.title).joined(separator: ", "))"
         case .copiesPerParticle, .loadingFold, .encapsulationEfficiency:
