@@ -103,7 +103,7 @@ public struct WatchLedger: Sendable {
 
     private func save() throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         try encoder.encode(entries).write(to: url, options: .atomic)
     }
 }
