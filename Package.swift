@@ -108,7 +108,10 @@ let package = Package(
         .testTarget(
             name: "ExoMonitorTests", dependencies: ["ExoMonitor", "ExoStats", "ExoTestSupport"],
             swiftSettings: exoSettings),
-        .testTarget(name: "ExoStoreTests", dependencies: ["ExoStore", "ExoTestSupport"], swiftSettings: exoSettings),
+        .testTarget(
+            name: "ExoStoreTests",
+            dependencies: ["ExoStore", "ExoTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: exoSettings),
         .testTarget(name: "ExoReportTests", dependencies: ["ExoReport", "ExoTestSupport"], swiftSettings: exoSettings),
         .testTarget(
             name: "ExoPipelineTests",
@@ -120,6 +123,7 @@ let package = Package(
             dependencies: [
                 "ExoCLI", "ExoCore", "ExoPipeline", "ExoStore", "ExoTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: exoSettings
         ),

@@ -241,7 +241,11 @@ extension Exoscope {
             discussion: """
                 RDML files (*.rdml) and digital-PCR partition tables (*.partitions.tsv) count as finished once \
                 unchanged for --settle seconds and readable; each is copied into the study's runs: folder and the \
-                whole pipeline runs (import, monitoring, alerts, report). Files already imported are skipped.
+                whole pipeline runs (import, monitoring, alerts, report). Files already imported are skipped. An \
+                entry that is not a regular file (a folder, a symbolic link, a FIFO), cannot be read or does not \
+                read as a run is reported and the watch goes on; it is remembered, with its size and modification \
+                time, in .exoscope-watch.json in the study folder and not tried again, after a restart either, \
+                until it changes.
                 """)
 
         @Argument(help: "The folder the instrument writes into.", completion: .directory)
@@ -288,6 +292,9 @@ extension Exoscope {
                     scan.imported = pending + scan.imported
                     pending = []
                     for refused in scan.refused { printError("watch: not imported: \(refused)") }
+                    for skipped in scan.skipped {
+                        printError("watch: not tried again (failed before, unchanged since): \(skipped)")
+                    }
                     if !scan.imported.isEmpty {
                         let summary = try await Pipeline.run(
                             studyDirectory: studyURL, store: store, databasePath: path,

@@ -15,9 +15,11 @@ extension Exoscope {
             commandName: "stats",
             abstract: "Biomarker statistics on a samples × features matrix with a label column.",
             discussion: """
-                MATRIX is tab-separated (comma for .csv): a `sample` column, the label column, then one numeric
-                column per feature. Missing values (empty, NA, NaN) are left out feature by feature, and every
-                row says how many were.
+                MATRIX is tab-separated (comma for .csv): a `sample` column (or R's row names, as write.csv and
+                write.table write them), the label column, then one numeric column per feature. --features reads
+                only the named features, --exclude leaves named columns (text such as sex) unread. Missing values
+                (empty, NA, NaN) are left out feature by feature, and every row says how many were. With
+                --control, samples of a third label are left out, and standard error says how many.
                 """,
             subcommands: [
                 ROC.self, DE.self, Compare.self, Cutoff.self, Panel.self, Associate.self, SurvivalCommand.self,
@@ -40,6 +42,8 @@ extension Exoscope.Stats {
                 """)
 
         @OptionGroup var input: LabelledMatrixOptions
+
+        @OptionGroup var featureList: FeatureListOption
 
         @Option(help: "Which side cases lie on: auto, higher or lower.")
         var direction: Direction = .auto
@@ -81,7 +85,7 @@ extension Exoscope.Stats {
 
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
-                let (data, groups) = try input.load()
+                let (data, groups) = try input.load(listed: featureList.names, quiet: outputOptions.quiet)
                 let rows = MarkerROC.analyze(
                     data, groups: groups, direction: direction.choice,
                     level: level)
@@ -128,6 +132,8 @@ extension Exoscope.Stats {
                 """)
 
         @OptionGroup var input: LabelledMatrixOptions
+
+        @OptionGroup var featureList: FeatureListOption
 
         @Option(help: "The test: moderated (limma, the default), welch or mann-whitney.")
         var method: Method = .moderated
@@ -183,7 +189,8 @@ extension Exoscope.Stats {
                 let terms = covariates.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
                 let analysed: DifferentialExpression.Result?
                 if terms != nil || counts {
-                    let (data, groups, model) = try input.load(covariates: terms ?? [])
+                    let (data, groups, model) = try input.load(
+                        covariates: terms ?? [], listed: featureList.names, quiet: outputOptions.quiet)
                     let fit: (result: DifferentialExpression.Result, leftOut: Int)?
                     if counts {
                         guard let voom = try DifferentialExpression.voom(data, groups: groups, covariates: model) else {
@@ -204,7 +211,7 @@ extension Exoscope.Stats {
                     }
                     analysed = fit?.result
                 } else {
-                    let (data, groups) = try input.load()
+                    let (data, groups) = try input.load(listed: featureList.names, quiet: outputOptions.quiet)
                     analysed = DifferentialExpression.analyze(data, groups: groups, method: chosen)
                 }
                 guard let result = analysed else {
@@ -338,7 +345,7 @@ extension Exoscope.Stats {
 
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
-                let (data, groups) = try input.load()
+                let (data, groups) = try input.load(needed: [feature], quiet: outputOptions.quiet)
                 let column = try input.column(feature, in: data)
                 let (cases, controls) = groups.present(data.values[column])
                 let chosen = direction.choice.direction(cases: cases, controls: controls)
@@ -430,6 +437,8 @@ extension Exoscope.Stats {
 
         @OptionGroup var input: LabelledMatrixOptions
 
+        @OptionGroup var featureList: FeatureListOption
+
         @Option(help: "Elastic-net mixing: 1 lasso, 0 ridge, in between the elastic net.")
         var alpha = 1.0
 
@@ -490,7 +499,7 @@ extension Exoscope.Stats {
 
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
-                let (data, groups) = try input.load()
+                let (data, groups) = try input.load(listed: featureList.names, quiet: outputOptions.quiet)
                 let result = try DiagnosticPanel.fit(
                     data, groups: groups,
                     options: .init(
@@ -610,6 +619,10 @@ extension Exoscope.Stats {
         @Option(help: "The test: mann-whitney, kruskal-wallis, jonckheere-terpstra or spearman.")
         var test: TestChoice?
 
+        @OptionGroup var featureList: FeatureListOption
+
+        @OptionGroup var excluded: ExcludedColumnsOption
+
         enum TestChoice: String, ExpressibleByArgument, CaseIterable {
             case mannWhitney = "mann-whitney"
             case kruskalWallis = "kruskal-wallis"
@@ -624,8 +637,8 @@ extension Exoscope.Stats {
 
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
-                let data = try FeatureMatrix(
-                    url: URL(fileURLWithPath: matrix), displayPath: matrix, labelColumn: by, detectText: true)
+                let data = try MatrixColumnSelection.read(
+                    matrix, label: by, features: featureList.names, excluded: excluded.names)
                 if !data.annotations.isEmpty, !outputOptions.quiet, !outputOptions.json {
                     FileHandle.standardError.write(
                         Data(
@@ -683,12 +696,13 @@ extension Exoscope.Stats {
         @Option(help: "Covariates of the Cox model, comma-separated numeric columns.")
         var covariates: String?
 
+        @OptionGroup var excluded: ExcludedColumnsOption
+
         @OptionGroup var outputOptions: OutputOptions
 
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
-                let data = try FeatureMatrix(
-                    url: URL(fileURLWithPath: matrix), displayPath: matrix, labelColumn: nil, detectText: true)
+                let data = try MatrixColumnSelection.read(matrix, label: nil, excluded: excluded.names)
                 let names = covariates.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
                 let result = try Prognosis.analyze(
                     data, feature: feature, time: time, event: event, covariates: names ?? [])
@@ -748,8 +762,8 @@ extension Exoscope.Stats {
 
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
-                let (data, groups) = try input.load()
-                let names = features.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                let names = MatrixColumnSelection.list(features) ?? []
+                let (data, groups) = try input.load(needed: names, quiet: outputOptions.quiet)
                 var columns: [Int] = []
                 for name in names {
                     columns.append(try input.column(name, in: data))
@@ -798,73 +812,6 @@ extension Exoscope.Stats {
     }
 }
 
-/// The matrix file and the two groups every `stats` subcommand compares.
-struct LabelledMatrixOptions: ParsableArguments {
-    @Argument(help: "The matrix file.", completion: .file())
-    var matrix: String
-
-    @Option(help: "The column with each sample's group.")
-    var label: String
-
-    @Option(name: .customLong("case"), help: "The label of the cases.")
-    var caseLabel: String
-
-    @Option(name: .customLong("control"), help: "The label of the controls (default: every other label).")
-    var controlLabel: String?
-
-    /// The index of a named feature, or an error naming the nearest one.
-    func column(_ feature: String, in data: FeatureMatrix) throws(InputErrorList) -> Int {
-        guard let index = data.features.firstIndex(of: feature) else {
-            throw InputErrorList([
-                InputError(
-                    .missingColumn, at: InputLocation(path: matrix, line: 1),
-                    "no feature column \(InputError.quoted(feature))",
-                    hint: EditDistance.didYouMean(feature, in: data.features))
-            ])
-        }
-        return index
-    }
-
-    /// Reads the matrix and splits its samples.
-    func load() throws -> (FeatureMatrix, TwoGroups) {
-        let data = try FeatureMatrix(url: URL(fileURLWithPath: matrix), displayPath: matrix, labelColumn: label)
-        return (data, try TwoGroups(data, case: caseLabel, control: controlLabel))
-    }
-
-    /// Reads the matrix with its text columns as sample information and takes the named covariates out of it:
-    /// numeric columns as numbers, text columns as labels.
-    func load(covariates names: [String]) throws -> (FeatureMatrix, TwoGroups, [DifferentialExpression.Covariate]) {
-        let data = try FeatureMatrix(
-            url: URL(fileURLWithPath: matrix), displayPath: matrix, labelColumn: label, detectText: true)
-        // Text columns are covariates or nothing: a feature column with text is an error, as without covariates.
-        if let stray = data.annotations.keys.sorted().first(where: { !names.contains($0) }) {
-            throw InputErrorList([
-                InputError(
-                    .invalidNumber, at: InputLocation(path: matrix, line: data.lines.first ?? 2),
-                    "column \(InputError.quoted(stray)) holds text where a number was expected",
-                    hint: "name it in --covariates if it is sample information, or correct the value")
-            ])
-        }
-        var covariates: [DifferentialExpression.Covariate] = []
-        for name in names {
-            if let labels = data.annotations[name] {
-                covariates.append(.categorical(name, labels))
-            } else if let index = data.features.firstIndex(of: name) {
-                covariates.append(.numeric(name, data.values[index]))
-            } else {
-                throw InputErrorList([
-                    InputError(
-                        .missingColumn, at: InputLocation(path: matrix, line: 1),
-                        "no covariate column \(InputError.quoted(name))",
-                        hint: EditDistance.didYouMean(name, in: data.features + data.annotations.keys.sorted()))
-                ])
-            }
-        }
-        let features = data.removing(features: Set(names))
-        return (features, try TwoGroups(features, case: caseLabel, control: controlLabel), covariates)
-    }
-}
-
 extension Exoscope {
     /// Applies a locked model to new samples.
     struct Score: AsyncParsableCommand {
@@ -898,6 +845,8 @@ extension Exoscope {
 
         @OptionGroup var database: DatabaseOptions
 
+        @OptionGroup var excluded: ExcludedColumnsOption
+
         @Option(
             name: .customLong("override-qc"),
             help: "Score samples that failed QC anyway, for this stated reason (audited).")
@@ -924,9 +873,8 @@ extension Exoscope {
             try await withUserFacingErrors(debug: outputOptions.debug) {
                 let locked = try LockedModel(contentsOf: URL(fileURLWithPath: model), displayPath: model)
                 // Other text columns (a patient pseudonym, a site) are sample information, not analytes.
-                let data = try FeatureMatrix(
-                    url: URL(fileURLWithPath: samples), displayPath: samples, labelColumn: nil,
-                    textColumns: LockedModel.annotationColumns, detectText: true)
+                let data = try MatrixColumnSelection.read(
+                    samples, label: nil, textColumns: LockedModel.annotationColumns, excluded: excluded.names)
                 var preparationQC: [String: Bool]?
                 var audit: (store: SQLiteStore, studyID: String)?
                 if let study {

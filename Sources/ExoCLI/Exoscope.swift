@@ -8,7 +8,8 @@ public struct Exoscope: AsyncParsableCommand {
         discussion: """
             A study is a folder with study.yaml, a sample sheet and the data files it names (docs/study-format.md).
             Exit codes: 0 success, 64 usage error, 65 invalid input data, 66 input not found,
-            73 cannot create output, 74 I/O error, 1 internal error, 130 interrupted.
+            73 cannot create output, 74 I/O error, 75 database busy (try again), 1 internal error,
+            130 interrupted.
             """,
         version: ExoscopeVersionText.text,
         subcommands: [

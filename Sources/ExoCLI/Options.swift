@@ -1,6 +1,12 @@
 import ArgumentParser
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Output options every subcommand shares.
 struct OutputOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
@@ -43,8 +49,28 @@ struct StudyArgument: ParsableArguments {
     var url: URL { URL(fileURLWithPath: study, isDirectory: true).standardizedFileURL }
 }
 
-/// The operating-system user running the command, for the audit log.
-func currentActor() -> String {
-    let environment = ProcessInfo.processInfo.environment
-    return environment["EXOSCOPE_ACTOR"] ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
+/// The operating-system user running the command, for the audit log: `$EXOSCOPE_ACTOR`, else `$USER`, else
+/// `$LOGNAME`, else the account name of the process's user id (cron jobs and containers often set neither
+/// variable), and `unknown` only when the user id has no account either.
+func currentActor(environment: [String: String] = ProcessInfo.processInfo.environment, uid: uid_t = getuid())
+    -> String
+{
+    for name in ["EXOSCOPE_ACTOR", "USER", "LOGNAME"] {
+        if let value = environment[name], !value.isEmpty { return value }
+    }
+    return accountName(uid: uid) ?? "unknown"
+}
+
+/// The account name of a user id from the password database (`getpwuid_r`), or `nil` when it has none.
+func accountName(uid: uid_t) -> String? {
+    var buffer = [CChar](repeating: 0, count: 16_384)
+    let name = buffer.withUnsafeMutableBufferPointer { storage -> String? in
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        guard let base = storage.baseAddress, getpwuid_r(uid, &entry, base, storage.count, &result) == 0,
+            result != nil, let name = entry.pw_name
+        else { return nil }
+        return String(cString: name)
+    }
+    return name?.isEmpty == false ? name : nil
 }

@@ -5,10 +5,25 @@ import Foundation
 
 /// sysexits(3) codes ExoScope uses, documented in the README.
 enum ExitStatus {
+    static let usage = ExitCode(64)
     static let dataError = ExitCode(65)
     static let noInput = ExitCode(66)
     static let cannotCreate = ExitCode(73)
     static let ioError = ExitCode(74)
+    static let temporaryFailure = ExitCode(75)
+
+    /// The code of a store failure: a busy database may work later (75), a read-only one is output that cannot be
+    /// written (73), a full disk or a failing one is an I/O error (74), a file that is not a database is bad input
+    /// (65).
+    static func of(_ error: StoreError) -> ExitCode {
+        switch error {
+        case .cannotOpen, .diskFull, .ioFailure: ioError
+        case .notFound: noInput
+        case .migrationMismatch, .conflict, .notADatabase: dataError
+        case .busy: temporaryFailure
+        case .readOnly: cannotCreate
+        }
+    }
 }
 
 /// Runs `body`; user-fixable failures become one stderr message and a sysexits code.
@@ -26,11 +41,7 @@ func withUserFacingErrors<T>(debug: Bool = false, _ body: () async throws -> T) 
         throw error.kind == .fileNotFound ? ExitStatus.noInput : ExitStatus.dataError
     } catch let error as StoreError {
         printError("error: \(error.description)")
-        switch error {
-        case .cannotOpen: throw ExitStatus.ioError
-        case .notFound: throw ExitStatus.noInput
-        case .migrationMismatch, .conflict: throw ExitStatus.dataError
-        }
+        throw ExitStatus.of(error)
     } catch let error as CLIError {
         printError("error: \(error.message)")
         throw error.code
@@ -39,6 +50,11 @@ func withUserFacingErrors<T>(debug: Bool = false, _ body: () async throws -> T) 
     } catch let error as CocoaError where error.code == .fileWriteNoPermission || error.code == .fileWriteUnknown {
         printError("error: cannot write \(error.filePath ?? "output"): permission denied or disk full")
         throw ExitStatus.cannotCreate
+    } catch let error where StoreError(error) != nil {
+        // An SQLite failure that escaped without its database path: still a clear message and code.
+        let mapped = StoreError(error) ?? .ioFailure(path: nil)
+        printError("error: \(mapped.description)")
+        throw ExitStatus.of(mapped)
     } catch {
         printError(
             debug ? "internal error: \(String(reflecting: error))" : "internal error (run with --debug for details)")

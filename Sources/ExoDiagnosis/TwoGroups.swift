@@ -4,8 +4,10 @@ public import ExoFormats
 /// The case and control samples of a labelled matrix.
 ///
 /// The case label is required; the control label is optional. Without it every other label is a control;
-/// with it, a sample carrying any third label is an error rather than silently left out. Each group needs at
-/// least two samples (a variance needs two).
+/// with it, the samples carrying a third label are left out (as pROC's `roc(…, levels = c(control, case))`
+/// drops them) and counted in ``leftOut``, so that a command can say how many. A missing label (an empty field,
+/// `NA`, `NaN` or `N/A`) is not a third group: with a control label it is an error naming the sample and its
+/// line. Each group needs at least two samples (a variance needs two).
 public struct TwoGroups: Sendable, Hashable {
     public let caseLabel: String
     /// The control label, or `nil` for "every other label".
@@ -13,11 +15,13 @@ public struct TwoGroups: Sendable, Hashable {
     /// Row indices of the cases and controls in the matrix.
     public let cases: [Int]
     public let controls: [Int]
+    /// The samples left out for a third label, by label (empty without a control label).
+    public let leftOut: [String: Int]
 
     /// Splits the matrix's samples.
     ///
-    /// - Throws: `InputErrorList` with `invalidValue` for a label that is absent, a sample with a third label
-    ///   (each listed with its line), or a group of fewer than two samples.
+    /// - Throws: `InputErrorList` with `invalidValue` for a label that is absent, a sample without a label when
+    ///   the control label is given (each listed with its line), or a group of fewer than two samples.
     public init(_ matrix: FeatureMatrix, case caseLabel: String, control controlLabel: String? = nil)
         throws(InputErrorList)
     {
@@ -36,17 +40,20 @@ public struct TwoGroups: Sendable, Hashable {
         guard errors.isEmpty else { throw InputErrorList(errors) }
         var cases: [Int] = []
         var controls: [Int] = []
+        var leftOut: [String: Int] = [:]
         for (index, label) in matrix.labels.enumerated() {
             if label == caseLabel {
                 cases.append(index)
             } else if controlLabel == nil || label == controlLabel {
                 controls.append(index)
+            } else if !Self.isMissing(label) {
+                leftOut[label, default: 0] += 1
             } else if errors.count < 20 {
                 errors.append(
                     InputError(
                         .invalidValue, at: InputLocation(path: matrix.path, line: matrix.lines[index]),
-                        "sample \(InputError.quoted(matrix.samples[index])) has the label \(InputError.quoted(label)), neither the case \(InputError.quoted(caseLabel)) nor the control \(InputError.quoted(controlLabel ?? ""))",
-                        hint: "leave out --control to count every other label as control, or remove the sample"))
+                        "sample \(InputError.quoted(matrix.samples[index])) has no label in column \(column) (found \(InputError.quoted(label))), so it is neither the case \(InputError.quoted(caseLabel)) nor the control \(InputError.quoted(controlLabel ?? ""))",
+                        hint: "give the sample its group, or remove its row"))
             }
         }
         guard errors.isEmpty else { throw InputErrorList(errors) }
@@ -62,6 +69,25 @@ public struct TwoGroups: Sendable, Hashable {
         guard errors.isEmpty else { throw InputErrorList(errors) }
         self.cases = cases
         self.controls = controls
+        self.leftOut = leftOut
+    }
+
+    /// Whether a label (already trimmed of spaces and quotes) is a missing value: empty, `NA`, `NaN` or `N/A` in
+    /// any case, as in a matrix's numbers.
+    static func isMissing(_ label: String) -> Bool {
+        ["", "na", "nan", "n/a"].contains(label.lowercased())
+    }
+
+    /// The number of samples left out for a third label.
+    public var leftOutCount: Int { leftOut.values.reduce(0, +) }
+
+    /// A sentence saying which samples were left out, or `nil` when none were: "left out 28 samples labelled
+    /// neither 'Poor' nor 'Good': 'Dead' 28".
+    public var leftOutSummary: String? {
+        guard let controlLabel, leftOutCount > 0 else { return nil }
+        let labels = leftOut.keys.sorted().map { "\(InputError.quoted($0)) \(leftOut[$0] ?? 0)" }
+        return
+            "left out \(leftOutCount) sample\(leftOutCount == 1 ? "" : "s") labelled neither \(InputError.quoted(caseLabel)) nor \(InputError.quoted(controlLabel)): \(labels.joined(separator: ", "))"
     }
 
     /// One feature's values in the cases and in the controls, missing values (NaN) left out.

@@ -95,9 +95,10 @@ struct MarkerROCTests {
             Self.messages { _ = try TwoGroups(data, case: "Tumour", control: "healthy") } == [
                 "m.tsv: error: no sample has the label 'Tumour' in column 'group'; it has 'benign', 'healthy', 'tumour'\n  hint: did you mean 'tumour'?"
             ])
+        // With a control label, the third label is left out (as pROC does), which leaves one case.
         #expect(
             Self.messages { _ = try TwoGroups(data, case: "tumour", control: "healthy") } == [
-                "m.tsv:5: error: sample 's4' has the label 'benign', neither the case 'tumour' nor the control 'healthy'\n  hint: leave out --control to count every other label as control, or remove the sample"
+                "m.tsv: error: the case group (tumour) has 1 sample; comparing two groups needs at least 2 in each"
             ])
         #expect(
             Self.messages { _ = try TwoGroups(data, case: "tumour") } == [
@@ -109,7 +110,7 @@ struct MarkerROCTests {
         let text = "sample,group,miR-21,miR-16\ns1,tumour,5.1,x1\ns2,healthy,2.2,3.0\n"
         #expect(
             Self.messages { _ = try Self.matrix(text, name: "m.csv") } == [
-                "m.csv:2:15: error: expected a number in column 'miR-16', found 'x1'\n  hint: a missing value may be empty, NA or NaN"
+                "m.csv:2:15: error: expected a number in column 'miR-16', found 'x1'\n  hint: a missing value may be empty, NA or NaN; a column that is not a feature is left out with --exclude miR-16"
             ])
         #expect(
             Self.messages { _ = try Self.matrix("sample\tclass\tmiR-21\ns1\tt\t1\n") } == [

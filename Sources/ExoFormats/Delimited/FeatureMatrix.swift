@@ -10,10 +10,14 @@ public import Foundation
 /// A samples × features matrix with one label per sample: the plain layout R and Python users keep their
 /// expression data in (a `sample` column, a label column, then one numeric column per feature).
 ///
-/// Tab-separated, or comma-separated for `.csv`. Missing values are empty fields, `NA`, `NaN` or `N/A`
-/// (any case); they are kept as NaN and each analysis states how it treats them. Any other text in a
-/// feature column is an error at its line and column. Read straight from the bytes (numbers by a
-/// correctly rounded fast path, `strtod` otherwise), because expression matrices run to millions of cells.
+/// Tab-separated, or comma-separated for `.csv` (where a field may be double-quoted and hold commas). Missing
+/// values are empty fields, `NA`, `NaN` or `N/A` (any case); they are kept as NaN and each analysis states how
+/// it treats them. Any other text in a feature column is an error at its line and column, once per column with
+/// the number of further rows. R's row names are accepted as the sample column: `write.csv` writes them under an
+/// empty first header cell (`""`), `write.table` under no header cell at all (its header is one field shorter
+/// than its rows); when the file also has a `sample` column, the row names are ignored. A ``Selection`` reads
+/// only some columns. Read straight from the bytes (numbers by a correctly rounded fast path, `strtod`
+/// otherwise), because expression matrices run to millions of cells.
 public struct FeatureMatrix: Sendable {
     public let path: String
     /// Sample names, in file order.
@@ -31,6 +35,28 @@ public struct FeatureMatrix: Sendable {
     /// The text columns asked for that the file has (such as `specimen`, `qc`), by the requested name: one
     /// value per sample.
     public private(set) var annotations: [String: [String]] = [:]
+
+    /// Which columns of a file are read, besides the sample and label columns.
+    public struct Selection: Sendable, Hashable {
+        /// The feature columns to read, or `nil` for every column.
+        public var features: [String]?
+        /// Columns never read (text such as a patient's sex or a second outcome); they are neither features nor
+        /// annotations.
+        public var excluded: [String]
+
+        /// Every column.
+        public static let all = Selection()
+
+        /// Creates a selection.
+        ///
+        /// - Parameters:
+        ///   - features: the feature columns to read (`nil`: all); explicitly requested text columns are read too.
+        ///   - excluded: columns left out.
+        public init(features: [String]? = nil, excluding excluded: [String] = []) {
+            self.features = features
+            self.excluded = excluded
+        }
+    }
 
     /// Creates a matrix from values already in memory (the study pipeline, tests).
     public init(
@@ -62,14 +88,54 @@ public struct FeatureMatrix: Sendable {
     ///     without regard to case).
     ///   - detectText: also keep as text every column whose first sample row holds text (sample information
     ///     such as stage or sex in a matrix of expression values); they are listed in `annotations`.
+    ///   - selection: the columns to read; names the file lacks are ignored (check them with ``columnNames(of:)``).
     /// - Throws: `InputErrorList`: `fileNotFound`, `emptyTable`, `missingColumn` (no `sample` or label column,
-    ///   with the nearest name), `duplicateColumn`, `wrongFieldCount`, `invalidNumber` (at most 20 listed).
+    ///   with the nearest name), `duplicateColumn`, `wrongFieldCount`, `invalidNumber` (one per column, at most 20
+    ///   errors listed).
     public init(
-        url: URL, displayPath: String, labelColumn: String?, textColumns: [String] = [], detectText: Bool = false
+        url: URL, displayPath: String, labelColumn: String?, textColumns: [String] = [], detectText: Bool = false,
+        selection: Selection = .all
     ) throws(InputErrorList) {
-        let data: Data
+        let data = try Self.contents(of: url, displayPath: displayPath)
+        let delimiter = Self.delimiter(displayPath)
+        let result = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Result<FeatureMatrix, InputErrorList> in
+            Result { () throws(InputErrorList) in
+                try Self.parse(
+                    raw.bindMemory(to: UInt8.self), path: displayPath, delimiter: delimiter, labelColumn: labelColumn,
+                    textColumns: textColumns, detectText: detectText, selection: selection)
+            }
+        }
+        self = try result.get()
+    }
+
+    /// The column names of a matrix file's header, R's row-name column left out; for checking names a user gives
+    /// before the file is read.
+    ///
+    /// - Parameters:
+    ///   - url: the file.
+    ///   - displayPath: the path shown in messages.
+    /// - Returns: the names in file order (empty for an empty file).
+    /// - Throws: `InputErrorList` with `fileNotFound` or `unreadableFile`.
+    public static func columnNames(of url: URL, displayPath: String) throws(InputErrorList) -> [String] {
+        let data = try contents(of: url, displayPath: displayPath)
+        let delimiter = delimiter(displayPath)
+        return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [String] in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var start = 0
+            if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+            while start < bytes.count, bytes[start] == 0x0A || bytes[start] == 0x0D { start += 1 }
+            var end = start
+            while end < bytes.count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
+            guard end > start else { return [] }
+            let names = fieldRanges(bytes, start..<end, delimiter: delimiter).map { text(bytes, $0) }
+            return names.first == "" ? Array(names.dropFirst()) : names
+        }
+    }
+
+    /// The file's bytes, mapped where safe.
+    private static func contents(of url: URL, displayPath: String) throws(InputErrorList) -> Data {
         do {
-            data = try Data(contentsOf: url, options: .mappedIfSafe)
+            return try Data(contentsOf: url, options: .mappedIfSafe)
         } catch {
             throw InputErrorList([
                 InputError(
@@ -77,15 +143,47 @@ public struct FeatureMatrix: Sendable {
                     at: InputLocation(path: displayPath), "cannot read \(InputError.quoted(displayPath))")
             ])
         }
-        let delimiter = displayPath.lowercased().hasSuffix(".csv") ? UInt8(ascii: ",") : UInt8(ascii: "\t")
-        let result = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Result<FeatureMatrix, InputErrorList> in
-            Result { () throws(InputErrorList) in
-                try Self.parse(
-                    raw.bindMemory(to: UInt8.self), path: displayPath, delimiter: delimiter, labelColumn: labelColumn,
-                    textColumns: textColumns, detectText: detectText)
+    }
+
+    /// Comma for `.csv`, tab otherwise.
+    private static func delimiter(_ displayPath: String) -> UInt8 {
+        displayPath.lowercased().hasSuffix(".csv") ? UInt8(ascii: ",") : UInt8(ascii: "\t")
+    }
+
+    /// The end of the field starting at `start`: the next delimiter outside double quotes (quotes count only in
+    /// comma-separated files, and only around a whole field, as RFC 4180 and R's `write.csv` use them).
+    @inline(__always)
+    static func fieldEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to upper: Int, delimiter: UInt8) -> Int {
+        var end = start
+        if delimiter == UInt8(ascii: ","), end < upper, bytes[end] == 0x22 {
+            end += 1
+            while end < upper {
+                if bytes[end] == 0x22 {
+                    if end + 1 < upper, bytes[end + 1] == 0x22 {
+                        end += 2
+                        continue
+                    }
+                    end += 1
+                    break
+                }
+                end += 1
             }
         }
-        self = try result.get()
+        while end < upper, bytes[end] != delimiter { end += 1 }
+        return end
+    }
+
+    /// The byte ranges of a line's fields.
+    static func fieldRanges(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, delimiter: UInt8) -> [Range<Int>]
+    {
+        var result: [Range<Int>] = []
+        var start = range.lowerBound
+        while true {
+            let end = fieldEnd(bytes, from: start, to: range.upperBound, delimiter: delimiter)
+            result.append(start..<end)
+            if end >= range.upperBound { return result }
+            start = end + 1
+        }
     }
 
     private init(
@@ -103,7 +201,7 @@ public struct FeatureMatrix: Sendable {
 
     static func parse(
         _ bytes: UnsafeBufferPointer<UInt8>, path: String, delimiter: UInt8, labelColumn: String?,
-        textColumns: [String] = [], detectText: Bool = false
+        textColumns: [String] = [], detectText: Bool = false, selection: Selection = .all
     ) throws(InputErrorList) -> FeatureMatrix {
         var position = 0
         var line = 0
@@ -126,16 +224,7 @@ public struct FeatureMatrix: Sendable {
             }
             return nil
         }
-        func fields(_ range: Range<Int>) -> [Range<Int>] {
-            var result: [Range<Int>] = []
-            var start = range.lowerBound
-            for index in range where bytes[index] == delimiter {
-                result.append(start..<index)
-                start = index + 1
-            }
-            result.append(start..<range.upperBound)
-            return result
-        }
+        func fields(_ range: Range<Int>) -> [Range<Int>] { fieldRanges(bytes, range, delimiter: delimiter) }
         func text(_ range: Range<Int>) -> String { Self.text(bytes, range) }
         guard let headerRange = nextLine() else {
             throw InputErrorList([
@@ -145,7 +234,13 @@ public struct FeatureMatrix: Sendable {
             ])
         }
         let headerLine = line
-        let headerFields = fields(headerRange)
+        var rows: [(range: Range<Int>, line: Int)] = []
+        while let rowRange = nextLine() { rows.append((rowRange, line)) }
+        var headerFields = fields(headerRange)
+        // R's write.table writes no header cell above the row names: its rows have one field more than its header.
+        if let first = rows.first, fields(first.range).count == headerFields.count + 1 {
+            headerFields.insert(headerRange.lowerBound..<headerRange.lowerBound, at: 0)
+        }
         let names = headerFields.map(text)
         var errors: [InputError] = []
         func columnLocation(_ index: Int) -> InputLocation {
@@ -163,14 +258,20 @@ public struct FeatureMatrix: Sendable {
                 seen[name] = index
             }
         }
-        let sampleIndex = names.firstIndex { $0.lowercased() == "sample" || $0.lowercased() == "sample_id" }
+        // R's row names: an unnamed first column. They name the samples unless a sample column does.
+        let rowNameIndex = names.first == "" ? 0 : nil
+        let sampleIndex =
+            names.firstIndex { $0.lowercased() == "sample" || $0.lowercased() == "sample_id" } ?? rowNameIndex
         let foundLabel = labelColumn.flatMap { names.firstIndex(of: $0) }
         let labelIndex = foundLabel ?? -1
         if sampleIndex == nil {
             errors.append(
                 InputError(
                     .missingColumn, at: InputLocation(path: path, line: headerLine, column: 1),
-                    "missing column 'sample'", hint: "the first column names each sample: sample (or sample_id)"))
+                    "missing column 'sample'",
+                    hint:
+                        "the first column names each sample: sample (or sample_id), or R's row names (write.csv writes them under an empty first header cell)"
+                ))
         }
         if let labelColumn, foundLabel == nil {
             errors.append(
@@ -181,15 +282,20 @@ public struct FeatureMatrix: Sendable {
                 ))
         }
         guard errors.isEmpty, let sampleIndex else { throw InputErrorList(errors) }
-        var rows: [(range: Range<Int>, line: Int)] = []
-        while let rowRange = nextLine() { rows.append((rowRange, line)) }
         let wanted = textColumns.map { $0.lowercased() }
         // With detectText, a column whose first row holds text (not a number, not missing) is sample information.
         let firstFields = detectText ? rows.first.map { fields($0.range) } ?? [] : []
         var textOf = [Int](repeating: -1, count: names.count)
         var kept: [String] = []
+        var read = [Bool](repeating: false, count: names.count)
         for (index, name) in names.enumerated() where index != sampleIndex && index != labelIndex {
-            if let position = wanted.firstIndex(of: name.lowercased()) {
+            let requested = wanted.firstIndex(of: name.lowercased())
+            let listed = selection.features.map { $0.contains(name) } ?? true
+            guard index != rowNameIndex, !selection.excluded.contains(name), listed || requested != nil else {
+                continue
+            }
+            read[index] = true
+            if let position = requested {
                 if let earlier = kept.firstIndex(of: textColumns[position]),
                     let column = textOf.firstIndex(of: earlier)
                 {
@@ -209,7 +315,7 @@ public struct FeatureMatrix: Sendable {
                 kept.append(name)
             }
         }
-        let featureColumns = names.indices.filter { $0 != sampleIndex && $0 != labelIndex && textOf[$0] < 0 }
+        let featureColumns = names.indices.filter { read[$0] && textOf[$0] < 0 }
         guard !rows.isEmpty else {
             throw InputErrorList([
                 InputError(
@@ -245,11 +351,28 @@ public struct FeatureMatrix: Sendable {
         var samples: [String] = []
         var labels: [String] = []
         var texts: [[String]] = kept.map { _ in [] }
+        // Text in a feature column: its first cell, and how many more there are, per column in column order.
+        var textCells: [Int: (first: InputError, more: Int)] = [:]
         for chunk in chunks.values {
             samples += chunk.samples
             labels += chunk.labels
             errors += chunk.errors
             for (slot, values) in chunk.texts.enumerated() { texts[slot] += values }
+            for (column, cells) in chunk.textCells {
+                if let earlier = textCells[column] {
+                    textCells[column] = (earlier.first, earlier.more + cells.count)
+                } else {
+                    textCells[column] = (cells.first, cells.count - 1)
+                }
+            }
+        }
+        for column in textCells.keys.sorted() {
+            guard let (first, more) = textCells[column] else { continue }
+            var error = first
+            if more > 0 { error.message += " (and in \(more) more row\(more == 1 ? "" : "s"))" }
+            error.hint =
+                "a missing value may be empty, NA or NaN; a column that is not a feature is left out with --exclude \(Self.shellWord(names[column]))"
+            errors.append(error)
         }
         var firstRow: [String: Int] = [:]
         for (index, sample) in samples.enumerated() where errors.count < 20 {
@@ -281,6 +404,13 @@ public struct FeatureMatrix: Sendable {
         return matrix
     }
 
+    /// A column name as one shell word: as it is when plain, else in single quotes.
+    package static func shellWord(_ name: String) -> String {
+        let plain = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+"
+        guard name.isEmpty || !name.allSatisfy(plain.contains) else { return name }
+        return "'" + name.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
     /// What one chunk of rows parsed: their samples, labels and errors.
     struct RowChunk: Sendable {
         var samples: [String] = []
@@ -288,6 +418,8 @@ public struct FeatureMatrix: Sendable {
         /// Per kept text column, its values.
         var texts: [[String]] = []
         var errors: [InputError] = []
+        /// Per feature column (by column index) with text in it: the first such cell's error and the cell count.
+        var textCells: [Int: (first: InputError, count: Int)] = [:]
     }
 
     /// Where each column goes.
@@ -313,10 +445,9 @@ public struct FeatureMatrix: Sendable {
         var column = 0
         var sample = ""
         var label = ""
-        var rowErrors: [InputError] = []
+        var textCells: [(column: Int, error: InputError)] = []
         while true {
-            var end = start
-            while end < range.upperBound, bytes[end] != layout.delimiter { end += 1 }
+            let end = fieldEnd(bytes, from: start, to: range.upperBound, delimiter: layout.delimiter)
             if column < layout.fieldCount {
                 let field = start..<end
                 let feature = layout.featureOf[column]
@@ -325,14 +456,17 @@ public struct FeatureMatrix: Sendable {
                         row?[feature] = value
                     } else {
                         row?[feature] = .nan
-                        if !isMissing(bytes, field), rowErrors.count < 20 {
-                            rowErrors.append(
-                                InputError(
-                                    .invalidNumber,
-                                    at: InputLocation(
-                                        path: layout.path, line: line, column: start - range.lowerBound + 1),
-                                    "expected a number in column \(InputError.quoted(layout.names[column])), found \(InputError.quoted(text(bytes, field)))",
-                                    hint: "a missing value may be empty, NA or NaN"))
+                        if !isMissing(bytes, field) {
+                            textCells.append(
+                                (
+                                    column,
+                                    InputError(
+                                        .invalidNumber,
+                                        at: InputLocation(
+                                            path: layout.path, line: line, column: start - range.lowerBound + 1),
+                                        "expected a number in column \(InputError.quoted(layout.names[column])), found \(InputError.quoted(text(bytes, field)))"
+                                    )
+                                ))
                         }
                     }
                 } else if column == layout.sampleIndex {
@@ -350,17 +484,19 @@ public struct FeatureMatrix: Sendable {
             start = end + 1
         }
         if column != layout.fieldCount {
-            rowErrors = [
+            result.errors.append(
                 InputError(
                     .wrongFieldCount, at: InputLocation(path: layout.path, line: line),
                     "expected \(layout.fieldCount) fields as in the header, found \(column)",
                     hint: layout.delimiter == UInt8(ascii: ",")
-                        ? "fields are separated by commas" : "fields are separated by tabs")
-            ]
+                        ? "fields are separated by commas" : "fields are separated by tabs"))
+        } else {
+            for (column, error) in textCells {
+                result.textCells[column, default: (error, 0)].count += 1
+            }
         }
         result.samples.append(sample)
         result.labels.append(label)
-        result.errors += rowErrors
     }
 
     /// A field's text without surrounding spaces and quotes.

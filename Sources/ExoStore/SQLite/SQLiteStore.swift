@@ -26,12 +26,18 @@ public final class SQLiteStore: Store {
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
         } catch {
-            throw StoreError.cannotOpen(path: path, reason: (error as? DatabaseError)?.message ?? "\(error)")
+            throw StoreError(error, path: path)
+                ?? StoreError.cannotOpen(path: path, reason: (error as? DatabaseError)?.message ?? "\(error)")
         }
-        if let last {
-            try Self.migrator.migrate(queue, upTo: last)
-        } else {
-            try await migrate()
+        do {
+            if let last {
+                try Self.migrator.migrate(queue, upTo: last)
+            } else {
+                try await migrate()
+            }
+        } catch {
+            // Not a database, read-only, locked: said with the file's path (StoreError.init(_:path:)).
+            throw StoreError(error, path: path) ?? error
         }
     }
 

@@ -1,0 +1,128 @@
+import ExoTestSupport
+import Foundation
+import Testing
+
+/// `exoscope stats` on the files people have: R's row names, text columns, `--features`, `--exclude` and a third
+/// group, checked against pROC on the same files (Tests/Fixtures/stats/aSAH.group3.pROC.tsv).
+struct StatsInputTests {
+    func exoscope(_ arguments: [String]) throws -> CommandResult {
+        let executable = try #require(
+            Fixture.exoscopeExecutable, "the exoscope executable was not built next to the tests")
+        return try CommandResult.run(executable, arguments)
+    }
+
+    /// pROC's values from `bench/stats/asah_rownames_reference.R`, by key.
+    static func reference() throws -> [String: Double] {
+        try String(contentsOf: Fixture.url("stats/aSAH.group3.pROC.tsv"), encoding: .utf8)
+            .split(separator: "\n").filter { !$0.hasPrefix("#") }
+            .reduce(into: [String: Double]()) { table, line in
+                let fields = line.split(separator: "\t")
+                table[String(fields[0])] = Double(fields[1])
+            }
+    }
+
+    /// The output rows of `stats roc`, by feature.
+    static func rows(_ output: String) -> [String: [Substring]] {
+        Dictionary(
+            uniqueKeysWithValues: output.split(separator: "\n").dropFirst().map { line in
+                let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+                return (String(fields[0]), fields)
+            })
+    }
+
+    /// aSAH as `write.csv(aSAH)` and `write.table(aSAH, sep = "\t")` write it: the text column gender is an error at
+    /// its first cell, naming the column and the way out; excluded, the matrix gives pROC's AUCs.
+    @Test(arguments: ["stats/aSAH.rownames.csv", "stats/aSAH.rownames.tsv"])
+    func rFilesWithRowNamesGivePROCsAUCs(_ file: String) throws {
+        let matrix = Fixture.url(file).path
+        let base = ["stats", "roc", matrix, "--label", "outcome", "--case", "Poor", "--control", "Good"]
+        let refused = try exoscope(base)
+        #expect(refused.status == 65)
+        let column = 17
+        #expect(
+            refused.standardError.contains(
+                "\(matrix):2:\(column): error: expected a number in column 'gender', found 'Female' (and in 112 more rows)\n  hint: a missing value may be empty, NA or NaN; a column that is not a feature is left out with --exclude gender"
+            ), "\(refused.standardError)")
+        #expect(refused.standardError.contains("group3"), "the second text column is reported too")
+        let result = try exoscope(base + ["--exclude", "gender,group3", "--direction", "higher"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let rows = Self.rows(result.standardOutput)
+        #expect(rows.keys.sorted() == ["age", "gos6", "ndka", "s100b", "wfns"])
+        // The whole cohort: Tests/Fixtures/stats/aSAH.pROC.tsv.
+        #expect(rows["wfns"]?[1] == "41" && rows["wfns"]?[2] == "72")
+        #expect(abs((rows["wfns"].flatMap { Double($0[3]) } ?? 0) - 0.823678861788618) < 1e-12)
+    }
+
+    /// `--control Good` with a third group present keeps Good and Poor, says how many samples it left out, and gives
+    /// the AUC and DeLong interval pROC gives for `roc(group3, marker, levels = c("Good", "Poor"))`.
+    @Test func aThirdGroupIsLeftOutAsPROCDoes() throws {
+        let reference = try Self.reference()
+        let matrix = Fixture.url("stats/aSAH.rownames.csv").path
+        let result = try exoscope([
+            "stats", "roc", matrix, "--label", "group3", "--case", "Poor", "--control", "Good", "--exclude",
+            "outcome, gender", "--features", "s100b,ndka,wfns", "--direction", "higher",
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError == "note: left out 28 samples labelled neither 'Poor' nor 'Good': 'Dead' 28\n")
+        #expect(reference["left_out"] == 28)
+        let rows = Self.rows(result.standardOutput)
+        #expect(rows.keys.sorted() == ["ndka", "s100b", "wfns"])
+        for (feature, fields) in rows {
+            #expect(Double(fields[1]) == reference["\(feature).n_case"])
+            #expect(Double(fields[2]) == reference["\(feature).n_control"])
+            for (index, key) in [(3, "auc"), (4, "ci_low"), (5, "ci_high")] {
+                let value = try #require(Double(fields[index]))
+                let expected = try #require(reference["\(feature).\(key)"])
+                #expect(abs(value - expected) < 1e-9, "\(feature) \(key)")
+            }
+        }
+        let quiet = try exoscope([
+            "stats", "roc", matrix, "--label", "group3", "--case", "Poor", "--control", "Good", "--exclude",
+            "outcome,gender", "--quiet",
+        ])
+        #expect(quiet.status == 0 && quiet.standardError.isEmpty)
+    }
+
+    /// Names in `--features` and `--exclude` are checked against the file's header: an unknown one, or the label
+    /// column, is a usage error that names the nearest column.
+    @Test func unknownColumnNamesAreUsageErrors() throws {
+        let matrix = Fixture.url("stats/aSAH.rownames.csv").path
+        let base = ["stats", "roc", matrix, "--label", "outcome", "--case", "Poor"]
+        let misspelt = try exoscope(base + ["--exclude", "gendr,group3"])
+        #expect(misspelt.status == 64)
+        #expect(misspelt.standardError == "error: --exclude: \(matrix) has no column 'gendr'; did you mean 'gender'?\n")
+        let feature = try exoscope(base + ["--exclude", "gender,group3", "--features", "s100"])
+        #expect(feature.status == 64)
+        #expect(feature.standardError.contains("--features: \(matrix) has no column 's100'; did you mean 's100b'?"))
+        let label = try exoscope(base + ["--exclude", "outcome"])
+        #expect(label.status == 64)
+        #expect(label.standardError == "error: --exclude cannot take 'outcome': it is the label column\n")
+        // The other matrix commands take them too.
+        let de = try exoscope([
+            "stats", "de", matrix, "--label", "outcome", "--case", "Poor", "--control", "Good", "--exclude",
+            "gender,group3", "--features", "s100b,ndka", "--quiet",
+        ])
+        #expect(de.status == 0 && de.standardOutput.split(separator: "\n").count == 3)
+        let cutoff = try exoscope([
+            "stats", "cutoff", matrix, "--label", "outcome", "--case", "Poor", "--feature", "s100b", "--bootstrap",
+            "0",
+        ])
+        #expect(cutoff.status == 0, "only the feature asked for is read: the text columns do not matter")
+        #expect(cutoff.standardOutput.contains("n_case\t41\n"))
+    }
+
+    /// A missing label is not a third group: with --control it stays an error at its line.
+    @Test func aMissingLabelIsStillAnErrorWithAControlLabel() throws {
+        let file = try Fixture.temporaryDirectory().appendingPathComponent("m.tsv")
+        try Data("sample\tgroup\tmiR-21\nS1\tt\t1\nS2\tt\t2\nS3\th\t3\nS4\th\t4\nS5\tNA\t5\nS6\tx\t6\n".utf8)
+            .write(to: file)
+        let result = try exoscope([
+            "stats", "roc", file.path, "--label", "group", "--case", "t", "--control", "h", "--quiet",
+        ])
+        #expect(result.status == 65)
+        #expect(
+            result.standardError.contains(
+                "m.tsv:6: error: sample 'S5' has no label in column 'group' (found 'NA'), so it is neither the case 't' nor the control 'h'"
+            ), "\(result.standardError)")
+    }
+}
