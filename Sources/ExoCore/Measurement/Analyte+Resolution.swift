@@ -18,8 +18,10 @@ extension Analyte {
     ) -> Result<(analyte: Analyte, resolution: ResolvedMiRNA?), AnalyteResolutionFailure> {
         let text = written.trimmingWhitespace()
         switch kind ?? inferredKind(of: text) {
-        case .protein, .particle:
+        case .protein, .particle, .other:
             return .success((Analyte(name: text, kind: kind ?? .protein), nil))
+        case .snRNA, .snoRNA, .spikeIn, .assayControl:
+            return .success((Analyte(name: text, kind: kind ?? inferredKind(of: text) ?? .assayControl), nil))
         case .circRNA:
             return .success((Analyte(name: canonicalCircRNA(text), kind: .circRNA), nil))
         case .lncRNA:
@@ -36,11 +38,32 @@ extension Analyte {
     }
 
     /// The kind a name implies by its spelling, or `nil` (then it is read as a miRNA).
-    static func inferredKind(of text: String) -> AnalyteKind? {
+    ///
+    /// Beside lncRNA and circRNA names, the small non-coding references and the assay controls of miRNA
+    /// RT-qPCR are recognised by their usual assay names: `U6`, `RNU6B`, `RNU6-2` (snRNA); `RNU44`, `RNU48`,
+    /// `SNORD48`, `SNORA74A`, `SCARNA17` (snoRNA); `RNase P`, `RPPH1` (assay control); `ERCC-00130`, `UniSp6`
+    /// (spike-in). HGNC numbers the snRNA genes RNU1, RNU2, RNU4, RNU5, RNU6, RNU7, RNU11 and RNU12; the other
+    /// RNU numbers (RNU24, RNU43, RNU44, RNU48, RNU49, RNU58 …) are the snoRNAs' former symbols.
+    public static func inferredKind(of text: String) -> AnalyteKind? {
         let lower = text.lowercased()
         if lower.hasPrefix("circ") || lower.contains("_circ_") { return .circRNA }
         if lower.hasPrefix("lnc") || lower.hasPrefix("linc") || knownLncRNASymbols.contains(text) { return .lncRNA }
-        return nil
+        return smallRNAOrControlKind(of: lower)
+    }
+
+    /// snRNA, snoRNA, spike-in or assay control, from a lowercased name.
+    private static func smallRNAOrControlKind(of lower: String) -> AnalyteKind? {
+        let compact = String(lower.unicodeScalars.filter { $0 != " " && $0 != "_" })
+        if compact == "rnasep" || compact.hasPrefix("rpph1") || compact == "ipc" { return .assayControl }
+        if compact.hasPrefix("ercc-") || compact.hasPrefix("unisp") { return .spikeIn }
+        for prefix in ["snord", "snora", "scarna"] where compact.hasPrefix(prefix) {
+            return compact.dropFirst(prefix.count).first?.isNumber == true ? .snoRNA : nil
+        }
+        if compact == "u6" || compact == "u6snrna" || compact == "7sk" || compact == "rn7sk" { return .snRNA }
+        guard compact.hasPrefix("rnu") else { return nil }
+        let digits = compact.dropFirst(3).prefix { $0.isASCII && $0.isNumber }
+        guard let number = Int(digits) else { return nil }
+        return [1, 2, 4, 5, 6, 7, 11, 12].contains(number) ? .snRNA : .snoRNA
     }
 
     /// `circCCAR1` for `CircCCAR1`, `circ-CCAR1` or `circRNA CCAR1`; `hsa_circ_0001649` unchanged.
@@ -93,7 +116,7 @@ public struct AnalyteResolutionFailure: Error, Hashable, Sendable {
         switch resolution {
         case .ambiguous(_, let candidates): "write the arm explicitly, for example '\(candidates[0])'"
         case .unknown(_, let nearest) where !nearest.isEmpty:
-            "nearest miRBase names: \(nearest.joined(separator: ", ")); for a protein or other analyte add an analyte_type column"
+            "nearest miRBase names: \(nearest.joined(separator: ", ")); for another analyte add an analyte_type column (\(AnalyteKind.spellings.filter { $0 != "miRNA" }.joined(separator: ", "))) or map the name with targetMap in study.yaml"
         case .unsupportedSpecies:
             "the table covers human (hsa) and the spike-ins cel-miR-39-3p, cel-miR-54-3p, cel-miR-238-3p"
         case .withdrawn: "use a current miRBase name, or drop the analyte"

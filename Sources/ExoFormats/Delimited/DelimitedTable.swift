@@ -27,6 +27,7 @@ public struct DelimitedTable: Sendable {
     /// The header's line number.
     public let headerLine: Int
     public let rows: [Row]
+    private let storedDelimiter: UInt8
 
     /// Parses `file`.
     ///
@@ -59,6 +60,7 @@ public struct DelimitedTable: Sendable {
         }
         header = first.fields
         headerLine = first.line
+        storedDelimiter = delimiter
         var errors: [InputError] = []
         var seen: [String: Int] = [:]
         for field in header {
@@ -94,13 +96,61 @@ public struct DelimitedTable: Sendable {
                     .emptyTable, at: InputLocation(path: path, line: headerLine),
                     "expected at least one row after the header, found none"))
         }
-        let separator = delimiter == UInt8(ascii: ",") ? "commas" : "tabs"
+        let separator =
+            delimiter == UInt8(ascii: ",") ? "commas" : delimiter == UInt8(ascii: ";") ? "semicolons" : "tabs"
+        let spaces = Self.spaceSeparatedHint(header, delimiter: delimiter)
         for row in rows where row.fields.count != header.count {
             errors.append(
                 InputError(
                     .wrongFieldCount, at: InputLocation(path: path, line: row.line, column: row.fields.last?.column),
                     "expected \(header.count) fields as in the header, found \(row.fields.count)",
-                    hint: "fields are separated by \(separator); an empty field still needs its separator"))
+                    hint: spaces ?? "fields are separated by \(separator); an empty field still needs its separator"))
+        }
+        if !errors.isEmpty { throw InputErrorList(errors) }
+    }
+
+    /// A table from a grid of cells (a worksheet): the first row with a non-empty cell is the header, rows whose
+    /// cells are all empty are skipped, and a field's `column` is its 1-based column index in the grid.
+    ///
+    /// - Parameters:
+    ///   - grid: the cells, row by row; row `r` (0-based) is reported as line `r + 1`.
+    ///   - path: the file (and sheet) as shown in messages, `results.xlsx[Results]`.
+    /// - Throws: `InputErrorList` with `emptyTable` or `duplicateColumn`.
+    public init(grid: [[String]], path: String) throws(InputErrorList) {
+        self.path = path
+        storedDelimiter = UInt8(ascii: "\t")
+        let table = grid.enumerated().filter { $0.element.contains { !$0.trimmingWhitespace().isEmpty } }
+        guard let first = table.first else {
+            throw InputErrorList([
+                InputError(
+                    .emptyTable, at: InputLocation(path: path),
+                    "expected a header row and at least one row, found an empty sheet")
+            ])
+        }
+        func fields(_ cells: [String], width: Int) -> [Field] {
+            (0..<width).map { Field(text: $0 < cells.count ? cells[$0].trimmingWhitespace() : "", column: $0 + 1) }
+        }
+        let width = first.element.lastIndex { !$0.trimmingWhitespace().isEmpty }.map { $0 + 1 } ?? 0
+        header = fields(first.element, width: width)
+        headerLine = first.offset + 1
+        rows = table.dropFirst().map { Row(line: $0.offset + 1, fields: fields($0.element, width: width)) }
+        var errors: [InputError] = []
+        var seen: [String: Int] = [:]
+        for field in header where !field.text.isEmpty {
+            if let earlier = seen[field.text] {
+                errors.append(
+                    InputError(
+                        .duplicateColumn, at: InputLocation(path: path, line: headerLine, column: field.column),
+                        "column \(InputError.quoted(field.text)) appears twice (first at column \(earlier))"))
+            } else {
+                seen[field.text] = field.column
+            }
+        }
+        if rows.isEmpty {
+            errors.append(
+                InputError(
+                    .emptyTable, at: InputLocation(path: path, line: headerLine),
+                    "expected at least one row after the header, found none"))
         }
         if !errors.isEmpty { throw InputErrorList(errors) }
     }
@@ -121,9 +171,45 @@ public struct DelimitedTable: Sendable {
         return nil
     }
 
-    /// Comma for `.csv`, tab otherwise.
+    /// The delimiter of the file's header line: comma for `.csv`, tab otherwise, unless the header holds none of
+    /// it and holds semicolons (Excel's CSV where the decimal separator is a comma) or, in a tab file, commas.
     static func defaultDelimiter(_ file: TextFile) -> UInt8 {
-        file.displayPath.lowercased().hasSuffix(".csv") ? UInt8(ascii: ",") : UInt8(ascii: "\t")
+        let expected = file.displayPath.lowercased().hasSuffix(".csv") ? UInt8(ascii: ",") : UInt8(ascii: "\t")
+        guard let header = file.lines.lazy.map({ $0.trimmingWhitespace() }).first(where: isTableLine),
+            declaredDelimiter(header) == nil
+        else { return expected }
+        let counts = delimiterCounts(header)
+        if counts[expected, default: 0] > 0 { return expected }
+        if counts[UInt8(ascii: ";"), default: 0] > 0 { return UInt8(ascii: ";") }
+        if counts[UInt8(ascii: "\t"), default: 0] > 0 { return UInt8(ascii: "\t") }
+        if counts[UInt8(ascii: ","), default: 0] > 0 { return UInt8(ascii: ",") }
+        return expected
+    }
+
+    /// How often tab, semicolon and comma occur outside double quotes in a line.
+    static func delimiterCounts(_ line: String) -> [UInt8: Int] {
+        var counts: [UInt8: Int] = [:]
+        var quoted = false
+        for byte in line.utf8 {
+            if byte == UInt8(ascii: "\"") { quoted.toggle() }
+            if !quoted, byte == UInt8(ascii: "\t") || byte == UInt8(ascii: ";") || byte == UInt8(ascii: ",") {
+                counts[byte, default: 0] += 1
+            }
+        }
+        return counts
+    }
+
+    /// The delimiter the table was read with.
+    public var delimiter: UInt8 { storedDelimiter }
+
+    /// The hint for a header that is one field although the file has several columns separated by spaces.
+    static func spaceSeparatedHint(_ header: [Field], delimiter: UInt8) -> String? {
+        guard header.count == 1, let only = header.first?.text,
+            only.split(whereSeparator: { $0 == " " }).count >= 3
+        else { return nil }
+        let name = delimiter == UInt8(ascii: ",") ? "commas" : delimiter == UInt8(ascii: ";") ? "semicolons" : "tabs"
+        return "the header is one column whose name has spaces; columns are separated by \(name), not spaces "
+            + "(save from the spreadsheet as tab-separated text, or replace the runs of spaces with tabs)"
     }
 
     /// Blank lines and `#` comments are not part of the table.

@@ -30,18 +30,32 @@ public enum MeasurementTable {
     public static func parse(
         _ file: TextFile, spec: MeasurementFileSpec, samples: Set<SampleID>, catalog: MiRNACatalog = .bundled
     ) -> (measurements: [SampleMeasurement], notes: [ResolvedMiRNA], errors: [InputError]) {
-        let table: DelimitedTable
-        var spec = spec
         do {
-            let (renamedTable, renamed) = try DelimitedTable(file).renamingColumns(aliases)
-            table = renamedTable
-            if let valueHeader = renamed["value"], ["Cq", "cq", "Ct", "CT", "Ct Mean"].contains(valueHeader),
-                spec.unit == nil
-            {
-                spec.unit = .cq
-            }
+            return parse(table: try DelimitedTable(file), spec: spec, samples: samples, catalog: catalog)
         } catch {
             return ([], [], error.errors)
+        }
+    }
+
+    /// Parses a measurement table already split into fields (a delimited file or a worksheet).
+    ///
+    /// Values with a decimal comma (`27,35`) are read as numbers when the file is semicolon-separated (Excel's
+    /// CSV where the comma is the decimal separator) or its study.yaml entry says `decimal: comma`; elsewhere
+    /// they are reported once for the whole column, with the count and the setting that reads them.
+    public static func parse(
+        table original: DelimitedTable, spec: MeasurementFileSpec, samples: Set<SampleID>,
+        catalog: MiRNACatalog = .bundled
+    ) -> (measurements: [SampleMeasurement], notes: [ResolvedMiRNA], errors: [InputError]) {
+        let table: DelimitedTable
+        var spec = spec
+        let decimalComma = spec.decimalComma || original.delimiter == UInt8(ascii: ";")
+        var decimalCommaRows: [InputLocation] = []
+        let (renamedTable, renamed) = original.renamingColumns(aliases)
+        table = renamedTable
+        if let valueHeader = renamed["value"], ["Cq", "cq", "Ct", "CT", "Ct Mean"].contains(valueHeader),
+            spec.unit == nil
+        {
+            spec.unit = .cq
         }
         var errors = table.missingColumnErrors(
             requiredColumns,
@@ -132,7 +146,7 @@ public enum MeasurementTable {
                         "expected a number in column 'value', found \(valueText.isEmpty ? "an empty field" : InputError.quoted(valueText))",
                         hint: "write 'Undetermined' for no amplification, or set a flag such as 'excluded'")
                 }
-            } else if let number = Double(valueText), number.isFinite {
+            } else if let number = Self.number(valueText, decimalComma: decimalComma), number.isFinite {
                 value = number
                 if unit == .cq, !(0...60).contains(number) {
                     reader.fail(
@@ -143,10 +157,15 @@ public enum MeasurementTable {
                         .invalidNumber, "value",
                         "expected a non-negative quantity, found \(InputError.quoted(valueText))")
                 }
+            } else if Self.number(valueText, decimalComma: true) != nil {
+                // Reported once for the file below, not once per row.
+                decimalCommaRows.append(table.location(row: row, column: table.columnIndex("value")))
+                continue
             } else {
                 reader.fail(
                     .invalidNumber, "value",
-                    "expected a number in column 'value', found \(InputError.quoted(valueText))")
+                    "expected a number in column 'value', found \(InputError.quoted(valueText))",
+                    hint: Self.censoredCqHint(valueText))
             }
             if let sample, let analyte {
                 let key = "\(sample.rawValue)\t\(analyte.name)\t\(replicate)"
@@ -166,6 +185,35 @@ public enum MeasurementTable {
                     sample: sample, analyte: analyte, assay: spec.assay, value: value, unit: unit, replicate: replicate,
                     flags: flags, source: InputLocation(path: table.path, line: row.line)))
         }
+        if let first = decimalCommaRows.first {
+            let rows = decimalCommaRows.count == 1 ? "1 row" : "\(decimalCommaRows.count) rows"
+            errors.append(
+                InputError(
+                    .invalidNumber, at: first,
+                    "found numbers with a decimal comma in column 'value' on \(rows), the first here",
+                    hint: "add 'decimal: comma' to this file's entry under measurements in study.yaml, "
+                        + "or export the file with decimal points"))
+        }
         return (measurements, notes.values.sorted { $0.written < $1.written }, errors)
+    }
+
+    /// A number written with a decimal point, or with one decimal comma when `decimalComma` is set.
+    static func number(_ text: String, decimalComma: Bool) -> Double? {
+        if let value = Double(text) { return value }
+        guard decimalComma, text.utf8.filter({ $0 == UInt8(ascii: ",") }).count == 1, !text.contains(".") else {
+            return nil
+        }
+        return Double(String(text.map { $0 == "," ? "." : $0 }))
+    }
+
+    /// The hint for a Cq written as a bound (`>40`, `40+`, `> 40`) rather than a number or a not-detected mark.
+    static func censoredCqHint(_ text: String) -> String? {
+        let trimmed = text.trimmingWhitespace()
+        let bound =
+            trimmed.hasPrefix(">") ? trimmed.dropFirst() : trimmed.hasSuffix("+") ? trimmed.dropLast() : nil
+        guard let bound, Double(bound.trimmingWhitespace()) != nil else { return nil }
+        return
+            "a Cq written as \(InputError.quoted(trimmed)) means no Cq within the run's cycles: write 'Undetermined' "
+            + "(read as not detected) or the measured Cq"
     }
 }

@@ -43,6 +43,8 @@ public struct StudyDefinition: Sendable, Hashable {
     public var monitoring = MonitoringSettings()
     /// The folder of finished chip runs (`runs:`), when the study has one.
     public var runs: RunsFolder? = nil
+    /// Instrument sample and target names mapped onto the study (`sampleMap`, `targetMap`).
+    public var instrumentNames = InstrumentNames()
 }
 
 /// The `runs:` folder of study.yaml: finished chip runs, written by `exoscope live ingest` and `exoscope watch`.
@@ -185,6 +187,10 @@ public struct MeasurementFileSpec: Sendable, Hashable {
     public var dilution: DilutionVolumes?
     /// Where the entry is in study.yaml.
     public var location: InputLocation
+    /// The worksheet to read, for an `.xlsx` file (the first sheet when `nil`).
+    public var sheet: String? = nil
+    /// Numbers are written with a decimal comma (`decimal: comma`).
+    public var decimalComma = false
 }
 
 /// The normalisation a study asks for (`normalization:` in study.yaml).

@@ -8,11 +8,11 @@ public enum StudyFile {
     /// Keys allowed at the top level.
     public static let topLevelKeys = [
         "schema", "id", "title", "description", "tumour", "specimen", "sampleSheet", "measurements", "analytes",
-        "extraColumns", "treatmentEvent", "normalization", "qc", "monitoring", "runs",
+        "extraColumns", "treatmentEvent", "normalization", "qc", "monitoring", "runs", "sampleMap", "targetMap",
     ]
     /// Keys allowed in each `measurements` entry.
     public static let measurementKeys = [
-        "file", "assay", "unit", "description", "partitionVolumeNanoliters", "dilution",
+        "file", "assay", "unit", "description", "partitionVolumeNanoliters", "dilution", "sheet", "decimal",
     ]
     /// Keys allowed under `analytes`.
     public static let analyteKeys = ["monitored", "spikeIns", "references"]
@@ -110,13 +110,28 @@ public enum StudyFile {
                             "\(assay.rawValue) reports \(assay.admissibleUnits.map(\.rawValue).sorted().joined(separator: ", "))"
                     ))
             }
+            let sheet = entry.string("sheet")
+            var decimalComma = false
+            if let decimal = entry.string("decimal"), let node = entry.value("decimal") {
+                switch decimal.lowercased() {
+                case "comma": decimalComma = true
+                case "point": decimalComma = false
+                default:
+                    entry.errors.append(
+                        InputError(
+                            .invalidValue, at: entry.location(of: node),
+                            "expected 'comma' or 'point' for 'decimal', found \(InputError.quoted(decimal))"))
+                }
+            }
             top.errors += entry.errors
             if let filePath, let assay {
-                measurements.append(
-                    MeasurementFileSpec(
-                        path: filePath, assay: assay, unit: unit, description: description,
-                        partitionVolumeNanoliters: partitionVolume, dilution: dilution,
-                        location: entry.value("file").map { entry.location(of: $0) } ?? entry.selfLocation))
+                var spec = MeasurementFileSpec(
+                    path: filePath, assay: assay, unit: unit, description: description,
+                    partitionVolumeNanoliters: partitionVolume, dilution: dilution,
+                    location: entry.value("file").map { entry.location(of: $0) } ?? entry.selfLocation)
+                spec.sheet = sheet
+                spec.decimalComma = decimalComma
+                measurements.append(spec)
             }
         }
         var monitored: [Analyte] = []
@@ -132,6 +147,7 @@ public enum StudyFile {
         let qc = qcFiles(in: &top)
         let monitoring = monitoringSettings(in: &top)
         let runs = runsFolder(in: &top)
+        let instrumentNames = InstrumentNames.parse(in: &top)
         guard top.errors.isEmpty, let schema, let id, let title else { return (nil, top.errors) }
         return (
             StudyDefinition(
@@ -141,7 +157,7 @@ public enum StudyFile {
                 references: references,
                 normalization: normalization ?? (spikeIns.isEmpty ? .none : .spikeIn), extraColumns: extraColumns,
                 treatmentEvent: treatmentEvent,
-                nameResolutions: notes, qc: qc, monitoring: monitoring, runs: runs),
+                nameResolutions: notes, qc: qc, monitoring: monitoring, runs: runs, instrumentNames: instrumentNames),
             []
         )
     }

@@ -72,8 +72,9 @@ public enum StudyLoader {
                         "file \(InputError.quoted(spec.path)) is listed twice under measurements"))
                 continue
             }
+            let names = definition.instrumentNames
             if spec.path.lowercased().hasSuffix(".rdml") {
-                let loaded = loadRDML(spec, in: directory, catalog: catalog, samples: declaredIDs)
+                let loaded = loadRDML(spec, in: directory, names: names, catalog: catalog, samples: declaredIDs)
                 errors += loaded.errors
                 files += loaded.file.map { [$0] } ?? []
                 if let run = loaded.run {
@@ -82,18 +83,46 @@ public enum StudyLoader {
                 }
                 continue
             }
-            guard let file = read(spec.path, role: "measurements", namedAt: spec.location) else { continue }
-            if spec.assay == .digitalPCR, PartitionExport.holdsPartitionCounts(file) {
-                let loaded = loadPartitions(file, spec: spec, catalog: catalog, samples: declaredIDs)
+            let source: MeasurementSource
+            if spec.path.lowercased().hasSuffix(".xlsx") {
+                guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(spec.path).path) else {
+                    _ = read(spec.path, role: "measurements", namedAt: spec.location)
+                    continue
+                }
+                let loaded = worksheetSource(spec, in: directory)
+                if let data = loaded.data {
+                    files.append(
+                        LoadedStudy.InputFile(
+                            path: spec.path, sha256: FileDigest.sha256Hex(data), byteCount: data.count,
+                            role: "measurements"))
+                }
                 errors += loaded.errors
-                if let counts = loaded.file { dpcrFiles.append(counts) }
-                for note in loaded.notes { notes[note.written] = note }
-                continue
+                guard let loadedSource = loaded.source else { continue }
+                source = loadedSource
+            } else {
+                guard let file = read(spec.path, role: "measurements", namedAt: spec.location) else { continue }
+                if spec.assay == .digitalPCR, PartitionExport.holdsPartitionCounts(file) {
+                    let loaded = loadPartitions(file, spec: spec, names: names, catalog: catalog, samples: declaredIDs)
+                    errors += loaded.errors
+                    if let counts = loaded.file { dpcrFiles.append(counts) }
+                    for note in loaded.notes { notes[note.written] = note }
+                    continue
+                }
+                let loaded = textSource(file)
+                errors += loaded.errors
+                guard let loadedSource = loaded.source else { continue }
+                source = loadedSource
             }
             // Rows are checked against every sample id the sheet declares, even on rows with other errors,
             // so one bad cell in the sheet does not cascade into "unknown sample" errors here.
             guard !declaredIDs.isEmpty else { continue }
-            let parsed = MeasurementTable.parse(file, spec: spec, samples: declaredIDs, catalog: catalog)
+            let parsed: (measurements: [SampleMeasurement], notes: [ResolvedMiRNA], errors: [InputError])
+            switch source {
+            case .instrument(let export):
+                parsed = Self.measurements(of: export, spec: spec, names: names, catalog: catalog, samples: declaredIDs)
+            case .table(let table):
+                parsed = MeasurementTable.parse(table: table, spec: spec, samples: declaredIDs, catalog: catalog)
+            }
             measurements += parsed.measurements
             errors += parsed.errors
             for note in parsed.notes { notes[note.written] = note }
@@ -198,7 +227,8 @@ public enum StudyLoader {
     /// Reads an RDML file named in study.yaml and checks it against the sample sheet: every study sample
     /// (type unkn, pos, neg or ref) must be in the sheet, and every target must name an analyte.
     static func loadRDML(
-        _ spec: MeasurementFileSpec, in directory: URL, catalog: MiRNACatalog, samples: Set<SampleID>
+        _ spec: MeasurementFileSpec, in directory: URL, names: InstrumentNames = InstrumentNames(),
+        catalog: MiRNACatalog, samples: Set<SampleID>
     ) -> (run: LoadedStudy.QPCRFile?, file: LoadedStudy.InputFile?, notes: [ResolvedMiRNA], errors: [InputError]) {
         let url = directory.appendingPathComponent(spec.path)
         guard FileManager.default.fileExists(atPath: url.path) else {
@@ -227,7 +257,7 @@ public enum StudyLoader {
             path: spec.path, sha256: FileDigest.sha256Hex(data), byteCount: data.count, role: "measurements")
         let document: RDMLDocument
         do {
-            document = try RDMLReader.read(data: data, displayPath: spec.path)
+            document = mapped(try RDMLReader.read(data: data, displayPath: spec.path), names: names)
         } catch {
             return (nil, file, [], error.errors)
         }
@@ -247,7 +277,7 @@ public enum StudyLoader {
                         .unknownSample, at: reaction.location,
                         "sample \(InputError.quoted(reaction.sample)) of reaction '\(reaction.id)' is not in the sample sheet",
                         hint: EditDistance.didYouMean(reaction.sample, in: sampleSpellings)
-                            ?? "RDML sample ids must be the sample sheet's sample_id; controls and standards use the types ntc, nac, nrt and std"
+                            ?? "map the instrument's sample name onto a sample id with 'sampleMap:' in study.yaml; controls and standards use the RDML types ntc, nac, nrt and std"
                     ))
             }
             for data in reaction.data where !data.amplification.isEmpty && data.amplification.count < 10 {
@@ -259,8 +289,11 @@ public enum StudyLoader {
             }
             for data in reaction.data where analytes[data.target] == nil {
                 // An unresolvable target is reported once: later reactions find the placeholder.
+                let target = names.target(data.target)
                 analytes[data.target] =
-                    resolveTarget(data.target, at: data.location, catalog: catalog, notes: &notes, errors: &errors)
+                    resolveTarget(
+                        target.analyte, kind: target.kind, at: data.location, catalog: catalog, notes: &notes,
+                        errors: &errors)
                     ?? Analyte(name: data.target, kind: .miRNA)
             }
         }
@@ -271,7 +304,8 @@ public enum StudyLoader {
     /// Reads a partition-count file of a study: each well's sample must be in the sheet and its target an analyte;
     /// the partition volume must be in study.yaml.
     static func loadPartitions(
-        _ file: TextFile, spec: MeasurementFileSpec, catalog: MiRNACatalog, samples: Set<SampleID>
+        _ file: TextFile, spec: MeasurementFileSpec, names: InstrumentNames = InstrumentNames(),
+        catalog: MiRNACatalog, samples: Set<SampleID>
     ) -> (file: LoadedStudy.DPCRFile?, notes: [ResolvedMiRNA], errors: [InputError]) {
         let export: PartitionExport
         do {
@@ -294,7 +328,8 @@ public enum StudyLoader {
         var tried: Set<String> = []
         var notes: [ResolvedMiRNA] = []
         for well in export.wells {
-            guard let sample = SampleID(well.sample), samples.contains(sample) else {
+            guard let mapped = names.sample(well.sample) else { continue }
+            guard let sample = SampleID(mapped), samples.contains(sample) else {
                 errors.append(
                     InputError(
                         .unknownSample, at: well.location,
@@ -304,8 +339,10 @@ public enum StudyLoader {
             }
             // Each name is resolved, or reported, once.
             if analytes[well.target] == nil, tried.insert(well.target).inserted {
+                let target = names.target(well.target)
                 analytes[well.target] = resolveTarget(
-                    well.target, at: well.location, catalog: catalog, notes: &notes, errors: &errors)
+                    target.analyte, kind: target.kind, at: well.location, catalog: catalog, notes: &notes,
+                    errors: &errors)
             }
             if let analyte = analytes[well.target] { wells.append((well, sample, analyte)) }
         }
@@ -316,10 +353,10 @@ public enum StudyLoader {
     /// The analyte an assay's target names, recording a note when the name was corrected or renamed; `nil`,
     /// with an error at `location`, when it names no analyte.
     static func resolveTarget(
-        _ target: String, at location: InputLocation, catalog: MiRNACatalog, notes: inout [ResolvedMiRNA],
-        errors: inout [InputError]
+        _ target: String, kind: AnalyteKind? = nil, at location: InputLocation, catalog: MiRNACatalog,
+        notes: inout [ResolvedMiRNA], errors: inout [InputError]
     ) -> Analyte? {
-        switch Analyte.resolve(target, catalog: catalog) {
+        switch Analyte.resolve(target, kind: kind, catalog: catalog) {
         case .success(let resolved):
             if let note = resolved.resolution, note.rule != .current || !note.corrections.isEmpty { notes.append(note) }
             return resolved.analyte
