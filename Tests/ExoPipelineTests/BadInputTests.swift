@@ -34,7 +34,7 @@ struct BadInputTests {
             message: "follow-up needs both followup_months and followup_event; this row has one"),
         Case(
             folder: "bad-number", kind: .invalidNumber, location: "data/cq.tsv:3:17",
-            message: "expected a number in column 'value', found '27,05'"),
+            message: "found numbers with a decimal comma in column 'value' on 1 row, the first here"),
         Case(
             folder: "bad-specimen", kind: .invalidValue, location: "samples.tsv:3:27",
             message:
@@ -174,7 +174,9 @@ struct BadInputTests {
         #expect(try Self.errors(of: "unknown-unit").first?.hint == "did you mean 'copies/uL'?")
         #expect(
             try Self.errors(of: "unknown-analyte").first?.hint
-                == "nearest miRBase names: hsa-miR-4458, hsa-miR-4488, hsa-miR-448; for a protein or other analyte add an analyte_type column"
+                == "nearest miRBase names: hsa-miR-4458, hsa-miR-4488, hsa-miR-448; for another analyte add an analyte_type "
+                + "column (lncRNA, circRNA, snRNA, snoRNA, spike-in, assay-control, protein, particle, other) or map the "
+                + "name with targetMap in study.yaml"
         )
     }
 

@@ -10,7 +10,7 @@ public enum SampleGroup: String, Vocabulary, Codable {
     public var synonyms: [String] {
         switch self {
         case .case: ["patient", "tumour", "tumor", "cancer"]
-        case .control: ["healthy", "healthy donor", "normal"]
+        case .control: ["healthy", "healthy donor", "healthy control", "HC", "normal", "normal control", "NC"]
         case .reference: ["calibrator", "pool", "qc"]
         }
     }

@@ -275,7 +275,8 @@ public struct DelimitedTable: Sendable {
             return InputError(
                 .missingColumn, at: InputLocation(path: path, line: headerLine, column: near?.column ?? 1),
                 "missing required column '\(name)'",
-                hint: near.map { "found \(InputError.quoted($0.text)); rename it to '\(name)'" } ?? hint)
+                hint: near.map { "found \(InputError.quoted($0.text)); rename it to '\(name)'" }
+                    ?? Self.spaceSeparatedHint(header, delimiter: storedDelimiter) ?? hint)
         }
     }
 

@@ -102,7 +102,9 @@ public enum SampleSheet {
                 reader.fail(.invalidValue, "group", "expected one of case, control, reference, found an empty field")
             }
             let specimen = reader.vocabulary("specimen", Specimen.self) ?? defaultSpecimen
-            let date = reader.parsed("collection_date", expectation: CalendarDate.expectation, kind: .invalidDate) {
+            let date = reader.parsed(
+                "collection_date", expectation: CalendarDate.expectation, kind: .invalidDate, hint: CalendarDate.hint
+            ) {
                 CalendarDate(iso8601: $0)
             }
             let day = reader.parsed(
@@ -209,11 +211,14 @@ struct RowReader {
 
     /// A cell parsed by `parse`; records an error naming the column and what was expected.
     mutating func parsed<T>(
-        _ column: String, expectation: String, kind: InputError.Kind = .invalidValue, _ parse: (String) -> T?
+        _ column: String, expectation: String, kind: InputError.Kind = .invalidValue,
+        hint: (String) -> String? = { _ in nil }, _ parse: (String) -> T?
     ) -> T? {
         guard let text = text(column) else { return nil }
         guard let value = parse(text) else {
-            fail(kind, column, "expected \(expectation) in column '\(column)', found \(InputError.quoted(text))")
+            fail(
+                kind, column, "expected \(expectation) in column '\(column)', found \(InputError.quoted(text))",
+                hint: hint(text))
             return nil
         }
         return value

@@ -221,3 +221,17 @@ public struct DilutionVolumes: Sendable, Hashable {
         "elutionVolumeMicroliters", "rtInputMicroliters", "rtVolumeMicroliters", "pcrInputMicroliters",
     ]
 }
+
+extension MeasurementFileSpec {
+    /// Creates a measurement file entry, as a study.yaml `measurements` item would.
+    public init(
+        path: String, assay: Assay, unit: MeasurementUnit? = nil, location: InputLocation, sheet: String? = nil,
+        decimalComma: Bool = false
+    ) {
+        self.init(
+            path: path, assay: assay, unit: unit, description: nil, partitionVolumeNanoliters: nil, dilution: nil,
+            location: location)
+        self.sheet = sheet
+        self.decimalComma = decimalComma
+    }
+}

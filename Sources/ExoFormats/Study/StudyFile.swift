@@ -405,11 +405,13 @@ public enum StudyFile {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             let detail = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
+            let tabLine = lines.indices.first { lines[$0].prefix { $0 == " " || $0 == "\t" }.contains("\t") }
             return InputError(
                 .malformedYAML,
                 at: YAMLMapping.location(path: path, lines: lines, line: mark.line, scalarColumn: mark.column),
                 "invalid YAML: \(problem)\(detail)",
-                hint: "check the indentation and that every 'key: value' has a space after the colon")
+                hint: tabLine.map { "line \($0 + 1) is indented with a tab; YAML indents with spaces only" }
+                    ?? "check the indentation and that every 'key: value' has a space after the colon")
         case .duplicatedKeysInMapping(let duplicates, let context):
             return InputError(
                 .malformedYAML,
