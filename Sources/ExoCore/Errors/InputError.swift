@@ -46,6 +46,7 @@ public struct InputError: Error, Sendable, Equatable, Codable, CustomStringConve
         case cycleOrder
         case missingLayout
         case conflictingReading
+        case outsideStudyFolder
     }
 
     /// The stable category of the problem.

@@ -109,8 +109,11 @@ public enum CharacterisationTable {
     ///   - keyColumn: `sample_id` or `lot_id`.
     ///   - directory: where `size_file` paths start.
     ///   - keys: the keys the rows may use (`nil` accepts any).
+    ///   - paths: where a study may read from; a `size_file` leading elsewhere is an `outsideStudyFolder` error.
     /// - Returns: the records, the size files read (path, bytes) for hashing, the read-out columns, and every error.
-    public static func parse(_ file: TextFile, keyColumn: String, directory: URL, keys: Set<String>?) -> (
+    public static func parse(
+        _ file: TextFile, keyColumn: String, directory: URL, keys: Set<String>?, paths: StudyPaths? = nil
+    ) -> (
         records: [PreparationRecord], sizeFiles: [(path: String, data: Data)], readoutColumns: [String],
         errors: [InputError]
     ) {
@@ -167,6 +170,15 @@ public enum CharacterisationTable {
             var size: ParticleSizeExport?
             if let path = reader.text("size_file") {
                 let url = directory.appendingPathComponent(path)
+                if let paths {
+                    do {
+                        _ = try paths.url(path, from: directory, namedAt: InputLocation(path: file.displayPath))
+                    } catch {
+                        reader.fail(error.kind, "size_file", error.message, hint: error.hint)
+                        errors += reader.errors
+                        continue
+                    }
+                }
                 var isDirectory: ObjCBool = false
                 let exists = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
                 if let earlier = sizeFileLines[path] {

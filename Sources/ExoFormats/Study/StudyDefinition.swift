@@ -45,6 +45,8 @@ public struct StudyDefinition: Sendable, Hashable {
     public var runs: RunsFolder? = nil
     /// Instrument sample and target names mapped onto the study (`sampleMap`, `targetMap`).
     public var instrumentNames = InstrumentNames()
+    /// Shared data folders outside the study folder that its files may come from (`dataFolders:`).
+    public var dataFolders: [String] = []
 }
 
 /// The `runs:` folder of study.yaml: finished chip runs, written by `exoscope live ingest` and `exoscope watch`.

@@ -9,6 +9,7 @@ public enum StudyFile {
     public static let topLevelKeys = [
         "schema", "id", "title", "description", "tumour", "specimen", "sampleSheet", "measurements", "analytes",
         "extraColumns", "treatmentEvent", "normalization", "qc", "monitoring", "runs", "sampleMap", "targetMap",
+        "dataFolders",
     ]
     /// Keys allowed in each `measurements` entry.
     public static let measurementKeys = [
@@ -148,6 +149,17 @@ public enum StudyFile {
         let monitoring = monitoringSettings(in: &top)
         let runs = runsFolder(in: &top)
         let instrumentNames = InstrumentNames.parse(in: &top)
+        var dataFolders: [String] = []
+        for node in top.sequence("dataFolders") {
+            guard let folder = node.string, !folder.isEmpty else {
+                top.errors.append(
+                    InputError(
+                        .wrongType, at: top.location(of: node),
+                        "expected a folder path in 'dataFolders', found \(YAMLMapping.describe(node))"))
+                continue
+            }
+            dataFolders.append(folder)
+        }
         guard top.errors.isEmpty, let schema, let id, let title else { return (nil, top.errors) }
         return (
             StudyDefinition(
@@ -157,7 +169,8 @@ public enum StudyFile {
                 references: references,
                 normalization: normalization ?? (spikeIns.isEmpty ? .none : .spikeIn), extraColumns: extraColumns,
                 treatmentEvent: treatmentEvent,
-                nameResolutions: notes, qc: qc, monitoring: monitoring, runs: runs, instrumentNames: instrumentNames),
+                nameResolutions: notes, qc: qc, monitoring: monitoring, runs: runs, instrumentNames: instrumentNames,
+                dataFolders: dataFolders),
             []
         )
     }

@@ -12,9 +12,11 @@ public enum StudyLoader {
     public static func load(_ directory: URL, catalog: MiRNACatalog = .bundled) throws(InputErrorList) -> LoadedStudy {
         var errors: [InputError] = []
         var files: [LoadedStudy.InputFile] = []
+        var paths = StudyPaths(directory: directory)
         func read(_ relative: String, role: String, namedAt location: InputLocation?) -> TextFile? {
             do {
-                let file = try TextFile(url: directory.appendingPathComponent(relative), displayPath: relative)
+                let url = try paths.url(relative, namedAt: location ?? InputLocation(path: StudyFile.fileName))
+                let file = try TextFile(url: url, displayPath: relative)
                 files.append(
                     LoadedStudy.InputFile(path: relative, sha256: file.sha256, byteCount: file.byteCount, role: role))
                 return file
@@ -47,6 +49,14 @@ public enum StudyLoader {
         let (parsedDefinition, studyErrors) = StudyFile.parse(studyFile)
         errors += studyErrors
         guard let definition = parsedDefinition else { throw InputErrorList(errors) }
+        paths = StudyPaths(directory: directory, dataFolders: definition.dataFolders)
+        if let runs = definition.runs {
+            do {
+                _ = try paths.url(runs.folder, namedAt: runs.location, writable: true)
+            } catch {
+                errors.append(error)
+            }
+        }
 
         var samples: [Sample] = []
         var declaredIDs: Set<SampleID> = []
@@ -74,7 +84,8 @@ public enum StudyLoader {
             }
             let names = definition.instrumentNames
             if spec.path.lowercased().hasSuffix(".rdml") {
-                let loaded = loadRDML(spec, in: directory, names: names, catalog: catalog, samples: declaredIDs)
+                let loaded = loadRDML(
+                    spec, in: directory, paths: paths, names: names, catalog: catalog, samples: declaredIDs)
                 errors += loaded.errors
                 files += loaded.file.map { [$0] } ?? []
                 if let run = loaded.run {
@@ -85,6 +96,12 @@ public enum StudyLoader {
             }
             let source: MeasurementSource
             if spec.path.lowercased().hasSuffix(".xlsx") {
+                do {
+                    _ = try paths.url(spec.path, namedAt: spec.location)
+                } catch {
+                    errors.append(error)
+                    continue
+                }
                 guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(spec.path).path) else {
                     _ = read(spec.path, role: "measurements", namedAt: spec.location)
                     continue
@@ -130,7 +147,7 @@ public enum StudyLoader {
         var qc: LoadedStudy.QCInputs?
         if let qcFiles = definition.qc {
             let loaded = loadQC(
-                qcFiles, in: directory, samples: Set(declaredIDs.map(\.rawValue)),
+                qcFiles, in: directory, paths: paths, samples: Set(declaredIDs.map(\.rawValue)),
                 read: { read($0, role: "qc", namedAt: qcFiles.location) })
             qc = loaded.inputs
             errors += loaded.errors
@@ -150,7 +167,7 @@ public enum StudyLoader {
     /// Reads the EV-QC files named under `qc:`: the characterisation table with its size exports, the marker
     /// table, the specification and the reference-run and stability tables.
     static func loadQC(
-        _ qcFiles: StudyQCFiles, in directory: URL, samples: Set<String>,
+        _ qcFiles: StudyQCFiles, in directory: URL, paths: StudyPaths, samples: Set<String>,
         read: (String) -> TextFile?
     ) -> (inputs: LoadedStudy.QCInputs?, errors: [InputError], sizeFiles: [LoadedStudy.InputFile]) {
         var errors: [InputError] = []
@@ -164,7 +181,8 @@ public enum StudyLoader {
         guard let file = read(qcFiles.characterisation) else { return (nil, [], []) }
         do {
             let parsed = CharacterisationTable.parse(
-                file, keyColumn: "sample_id", directory: directory, keys: samples.isEmpty ? nil : samples)
+                file, keyColumn: "sample_id", directory: directory, keys: samples.isEmpty ? nil : samples,
+                paths: paths)
             preparations = parsed.records
             readoutColumns = parsed.readoutColumns
             errors += parsed.errors
@@ -227,10 +245,16 @@ public enum StudyLoader {
     /// Reads an RDML file named in study.yaml and checks it against the sample sheet: every study sample
     /// (type unkn, pos, neg or ref) must be in the sheet, and every target must name an analyte.
     static func loadRDML(
-        _ spec: MeasurementFileSpec, in directory: URL, names: InstrumentNames = InstrumentNames(),
+        _ spec: MeasurementFileSpec, in directory: URL, paths: StudyPaths? = nil,
+        names: InstrumentNames = InstrumentNames(),
         catalog: MiRNACatalog, samples: Set<SampleID>
     ) -> (run: LoadedStudy.QPCRFile?, file: LoadedStudy.InputFile?, notes: [ResolvedMiRNA], errors: [InputError]) {
-        let url = directory.appendingPathComponent(spec.path)
+        let url: URL
+        do {
+            url = try (paths ?? StudyPaths(directory: directory)).url(spec.path, namedAt: spec.location)
+        } catch {
+            return (nil, nil, [], [error])
+        }
         guard FileManager.default.fileExists(atPath: url.path) else {
             return (
                 nil, nil, [],
