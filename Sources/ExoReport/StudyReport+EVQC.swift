@@ -144,7 +144,7 @@ extension StudyReport {
                     metric(.concentrationPerMl), metric(.modeNm), metric(.fractionInRange),
                     metric(.particlesPerMicrogram), assessment.purityBand?.rawValue ?? "–",
                     metric(.rnaPerBillionParticles), metric(.transparencyScore),
-                    HTML.escape(assessment.failures.map(\.criterion).joined(separator: "; ")),
+                    assessment.failures.map(\.criterion).joined(separator: "; "),
                 ]
             }, numericColumns: [2, 3, 4, 5, 7, 8], rawColumns: [0, 1])
         body += "</div>"
@@ -405,9 +405,9 @@ extension StudyReport {
                     rows: assessments.map { lot in
                         [
                             "<a href=\"#prep-\(HTML.escape(lot.key))\">\(HTML.escape(lot.key))</a>",
-                            HTML.escape(lot.source ?? "–"),
+                            lot.source ?? "–",
                             lot.passed ? "<span class=\"ok\">RELEASED</span>" : "<span class=\"warn\">REJECTED</span>",
-                            HTML.escape(lot.failures.map(\.criterion).joined(separator: "; ")),
+                            lot.failures.map(\.criterion).joined(separator: "; "),
                         ]
                     }, rawColumns: [0, 2]))
         ]

@@ -214,7 +214,7 @@ extension StudyReport {
             for item in series {
                 guard let call = item.calls.first(where: { $0.sample == timepoint.sample }) else { continue }
                 rows.append([
-                    timepoint.sample, formatNumber(timepoint.day), item.analyte,
+                    HTML.escape(timepoint.sample), formatNumber(timepoint.day), HTML.escape(item.analyte),
                     call.value.map { String(format: "%.2f ± %.2f", $0, item.rcv.analytical) } ?? "–",
                     "<span style=\"color:\(callColors[call.call] ?? "#000")\">\(call.call.rawValue)</span>",
                     HTML.escape(call.evidence),

@@ -277,7 +277,7 @@ public enum StudyReport {
         var body = """
             <p class="note">NormFinder stability of every endogenous miRNA detected in all samples (Andersen et al. 2004;
             lower is more stable\(grouped
-                ? "; ρ combines the variation within the groups \(view.groups.joined(separator: ", ")) with the difference between them"
+                ? "; ρ combines the variation within the groups \(HTML.escape(view.groups.joined(separator: ", "))) with the difference between them"
                 : "; σ, the samples forming one group")). The study's references are marked.</p>
             """
         let shown = view.genes.enumerated().filter { $0.offset < 10 || view.references.contains($0.element.gene) }

@@ -2,6 +2,7 @@
 public struct ReportPage: Sendable {
     /// One section with an anchor for the table of contents.
     public struct Section: Sendable {
+        /// The anchor; may hold user text (a lot id), escaped where it is written into `id` and `href`.
         public var id: String
         public var title: String
         /// Trusted HTML built with ``HTML`` helpers and SVG plots.
@@ -37,10 +38,13 @@ public struct ReportPage: Sendable {
             <header><h1>\(HTML.escape(title))</h1><p class="subtitle">\(HTML.escape(subtitle))</p></header>
             <nav><ol>
             """
-        for section in sections { html += "<li><a href=\"#\(section.id)\">\(HTML.escape(section.title))</a></li>" }
+        for section in sections {
+            html += "<li><a href=\"#\(HTML.escape(section.id))\">\(HTML.escape(section.title))</a></li>"
+        }
         html += "</ol></nav><main>"
         for section in sections {
-            html += "<section id=\"\(section.id)\"><h2>\(HTML.escape(section.title))</h2>\(section.body)</section>"
+            html +=
+                "<section id=\"\(HTML.escape(section.id))\"><h2>\(HTML.escape(section.title))</h2>\(section.body)</section>"
         }
         return html + "</main></body></html>\n"
     }

@@ -1,0 +1,270 @@
+import ExoTestSupport
+import Foundation
+import Testing
+
+/// Issue 14: report.html and the release certificate carry hostile text in every field as text, and no script in
+/// it runs when a browser opens them.
+///
+/// The pages are written once (``HostileStudy``) and checked twice: by a strict reading of the markup ExoScope
+/// wrote, and by headless Chromium, whose DOM after three seconds of virtual time is read the same way.
+struct HostileReportTests {
+    static let written = Task { try await HostileStudy.write() }
+
+    @Test func everyPayloadIsTextAndNoElementOrHandlerIsInjected() async throws {
+        for page in try await Self.written.value.pages {
+            let scan = MarkupScan(try String(contentsOf: page.url, encoding: .utf8))
+            let problems = scan.problems
+            #expect(problems.isEmpty, "\(page.name): \(problems.prefix(10))")
+            #expect(scan.escapedTwice.isEmpty, "\(page.name) shows escaped markup as text: \(scan.escapedTwice)")
+            let lost = page.payloads.filter { !scan.contains($0.text) }.map(\.description)
+            #expect(lost.isEmpty, "\(page.name) lost these fields as text: \(lost)")
+        }
+    }
+
+    @Test(
+        .enabled(
+            if: Chromium.executable != nil,
+            "chromium is not installed (apt-get install chromium): the pages were not rendered in a browser"))
+    func noScriptRunsWhenChromiumRendersThePages() async throws {
+        for page in try await Self.written.value.pages {
+            let dom = try Chromium.dumpDOM(page.url)
+            let scan = MarkupScan(dom)
+            let root = try #require(scan.elements.first { $0.name == "html" }, "\(page.name): Chromium printed \(dom)")
+            let marks = root.attributes.filter { $0.name == "data-pwned" }.map(\.value)
+            let ran = Set(marks.flatMap { $0.split(separator: "-").compactMap { Int($0) } }).sorted()
+            let fields = ran.map { number in page.payloads.first { $0.number == number }?.description ?? "\(number)" }
+            #expect(marks.isEmpty, "\(page.name): scripts ran from fields \(fields)")
+            let problems = scan.problems
+            #expect(problems.isEmpty, "\(page.name) in Chromium: \(problems.prefix(10))")
+            let lost = page.payloads.filter { !scan.contains($0.text) }.map(\.description)
+            #expect(lost.isEmpty, "\(page.name) in Chromium lost these fields as text: \(lost)")
+        }
+    }
+}
+
+/// Headless Chromium, when installed.
+enum Chromium {
+    /// `chromium` (Debian), `chromium-browser` or `google-chrome` on the `PATH`.
+    static let executable: URL? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for name in ["chromium", "chromium-browser", "google-chrome"] {
+            for folder in path.split(separator: ":") {
+                let url = URL(fileURLWithPath: String(folder)).appendingPathComponent(name)
+                if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+            }
+        }
+        return nil
+    }()
+
+    /// The DOM of `page` after it loaded and ran for three seconds of virtual time, as Chromium serialises it.
+    static func dumpDOM(_ page: URL) throws -> String {
+        let executable = try #require(executable)
+        let profile = try Fixture.temporaryDirectory("exoscope-chromium")
+        defer { try? FileManager.default.removeItem(at: profile) }
+        let result = try CommandResult.run(
+            URL(fileURLWithPath: "/usr/bin/timeout"),
+            [
+                "60", executable.path, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=3000",
+                "--user-data-dir=\(profile.path)", "--dump-dom", page.absoluteString,
+            ])
+        try #require(result.status == 0, "chromium exited \(result.status): \(result.standardError.suffix(2000))")
+        return result.standardOutput
+    }
+}
+
+/// A strict reading of an HTML page as ExoScope writes it and as Chromium serialises its DOM: start tags with
+/// quoted attributes, end tags, text with character references, `<style>` as raw text.
+///
+/// Whatever a hostile string could have turned into is a problem: a `<` that starts no tag, an unquoted or
+/// strangely named attribute, an element that loads or runs something (`script`, `img`, `iframe`, …), an event
+/// handler attribute, an `href` that is not a fragment, a `src`, a character reference ExoScope does not write.
+struct MarkupScan {
+    struct Element {
+        let name: String
+        let attributes: [(name: String, value: String)]
+    }
+
+    private(set) var elements: [Element] = []
+    /// The page's character data, decoded and concatenated.
+    private(set) var text = ""
+    private(set) var problems: [String] = []
+
+    static let forbiddenElements: Set<String> = [
+        "script", "img", "image", "iframe", "frame", "frameset", "object", "embed", "base", "link", "form", "input",
+        "button", "textarea", "select", "audio", "video", "source", "use", "foreignobject", "animate", "set",
+        "template", "math", "noscript",
+    ]
+    static let forbiddenAttributes: Set<String> = [
+        "src", "srcdoc", "srcset", "formaction", "action", "xlink:href", "background", "autofocus", "tabindex",
+        "contenteditable", "http-equiv",
+    ]
+
+    init(_ html: String) {
+        let scalars = Array(html.unicodeScalars)
+        var index = 0
+        var textRun = String.UnicodeScalarView()
+        func flushText() {
+            text += decode(String(textRun))
+            textRun = String.UnicodeScalarView()
+        }
+        while index < scalars.count {
+            let scalar = scalars[index]
+            guard scalar == "<" else {
+                textRun.append(scalar)
+                index += 1
+                continue
+            }
+            flushText()
+            let next = index + 1 < scalars.count ? scalars[index + 1] : " "
+            if next == "!" {
+                index = Self.skip(past: Self.starts(scalars, index, "<!--") ? "-->" : ">", scalars, index)
+            } else if next == "/" {
+                index = Self.skip(past: ">", scalars, index)
+            } else if next.isASCII && next.properties.isAlphabetic {
+                index = readTag(scalars, from: index + 1)
+            } else {
+                problems.append("a '<' that starts no tag: \(Self.context(scalars, index))")
+                textRun.append(scalar)
+                index += 1
+            }
+        }
+        flushText()
+    }
+
+    /// Reads a start tag from its name; returns the index after it (after the raw text of a `<style>`).
+    private mutating func readTag(_ scalars: [Unicode.Scalar], from start: Int) -> Int {
+        var index = start
+        func isNameScalar(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-")
+        }
+        while index < scalars.count, isNameScalar(scalars[index]) { index += 1 }
+        let name = String(String.UnicodeScalarView(scalars[start..<index])).lowercased()
+        var attributes: [(name: String, value: String)] = []
+        while index < scalars.count {
+            while index < scalars.count, scalars[index].properties.isWhitespace { index += 1 }
+            guard index < scalars.count, scalars[index] != ">" else { break }
+            if scalars[index] == "/" {
+                index += 1
+                continue
+            }
+            let nameStart = index
+            while index < scalars.count, !scalars[index].properties.isWhitespace,
+                !["=", ">", "/"].contains(scalars[index])
+            {
+                index += 1
+            }
+            let attribute = String(String.UnicodeScalarView(scalars[nameStart..<index]))
+            var value = ""
+            if index < scalars.count, scalars[index] == "=" {
+                index += 1
+                let quote = index < scalars.count ? scalars[index] : " "
+                if quote == "\"" || quote == "'" {
+                    let valueStart = index + 1
+                    index = valueStart
+                    while index < scalars.count, scalars[index] != quote { index += 1 }
+                    value = decode(String(String.UnicodeScalarView(scalars[valueStart..<min(index, scalars.count)])))
+                    index += 1
+                } else {
+                    problems.append("unquoted value of \(attribute) in <\(name)>: \(Self.context(scalars, index))")
+                    while index < scalars.count, !scalars[index].properties.isWhitespace, scalars[index] != ">" {
+                        index += 1
+                    }
+                }
+            }
+            check(attribute: attribute, value: value, of: name)
+            attributes.append((attribute, value))
+        }
+        if Self.forbiddenElements.contains(name) { problems.append("a <\(name)> element") }
+        elements.append(Element(name: name, attributes: attributes))
+        index += 1
+        if name == "style" || name == "script" {
+            let end = Self.find("</\(name)", scalars, from: index) ?? scalars.count
+            if name == "style" { text += String(String.UnicodeScalarView(scalars[index..<end])) }
+            return end
+        }
+        return index
+    }
+
+    /// Character references left in the decoded text: markup escaped twice (no payload holds `&`).
+    var escapedTwice: [String] {
+        ["&lt;", "&gt;", "&quot;", "&#39;", "&amp;"].filter { text.contains($0) }
+    }
+
+    /// Whether the character data holds `needle`, scalar for scalar (a payload's first scalar may be a prepend
+    /// scalar, so `Character` boundaries would not do).
+    func contains(_ needle: String) -> Bool {
+        Data(text.utf8).range(of: Data(needle.utf8)) != nil
+    }
+
+    private mutating func check(attribute: String, value: String, of element: String) {
+        let lower = attribute.lowercased()
+        if lower.isEmpty || !lower.unicodeScalars.allSatisfy({ $0.isASCII && !["'", "\"", "<", "&"].contains($0) }) {
+            problems.append("an attribute named '\(attribute)' on <\(element)>")
+        } else if lower.hasPrefix("on") {
+            problems.append("an event handler \(attribute)=\"\(value)\" on <\(element)>")
+        } else if Self.forbiddenAttributes.contains(lower) {
+            problems.append("\(attribute)=\"\(value)\" on <\(element)>")
+        } else if lower == "href", !value.hasPrefix("#") {
+            problems.append("a link to \(value) on <\(element)>")
+        } else if lower == "style", ["url(", "expression", "javascript"].contains(where: value.lowercased().contains) {
+            problems.append("style=\"\(value)\" on <\(element)>")
+        }
+    }
+
+    /// Text with its character references replaced, read by scalar (a combining mark after `;` must not hide it);
+    /// an unknown reference is a problem.
+    private mutating func decode(_ raw: String) -> String {
+        guard raw.contains("&") else { return raw }
+        let named: [String: String] = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{00A0}"]
+        let scalars = Array(raw.unicodeScalars)
+        var result = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            guard scalars[index] == "&" else {
+                result.append(scalars[index])
+                index += 1
+                continue
+            }
+            guard let semicolon = (index + 1..<min(scalars.count, index + 10)).first(where: { scalars[$0] == ";" })
+            else {
+                problems.append("a bare '&': \(Self.context(scalars, index))")
+                result.append("&")
+                index += 1
+                continue
+            }
+            let entity = String(String.UnicodeScalarView(scalars[index + 1..<semicolon]))
+            if let replacement = named[entity] {
+                result.append(contentsOf: replacement.unicodeScalars)
+            } else if entity.hasPrefix("#"), let value = Self.codePoint(entity.dropFirst()),
+                let scalar = Unicode.Scalar(value)
+            {
+                result.append(scalar)
+            } else {
+                problems.append("an unknown character reference &\(entity);")
+            }
+            index = semicolon + 1
+        }
+        return String(result)
+    }
+
+    private static func codePoint(_ digits: Substring) -> UInt32? {
+        digits.hasPrefix("x") || digits.hasPrefix("X") ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
+    }
+
+    private static func starts(_ scalars: [Unicode.Scalar], _ index: Int, _ prefix: String) -> Bool {
+        let prefix = Array(prefix.unicodeScalars)
+        return index + prefix.count <= scalars.count && Array(scalars[index..<index + prefix.count]) == prefix
+    }
+
+    private static func find(_ needle: String, _ scalars: [Unicode.Scalar], from start: Int) -> Int? {
+        (start..<max(start, scalars.count)).first { starts(scalars, $0, needle) }
+    }
+
+    private static func skip(past end: String, _ scalars: [Unicode.Scalar], _ index: Int) -> Int {
+        (find(end, scalars, from: index) ?? scalars.count) + end.unicodeScalars.count
+    }
+
+    private static func context(_ scalars: [Unicode.Scalar], _ index: Int) -> String {
+        String(String.UnicodeScalarView(scalars[max(0, index - 30)..<min(scalars.count, index + 50)]))
+    }
+}
