@@ -80,4 +80,17 @@ struct StudyPathTests {
         let folder = try study(measurement: "data/cq-export.csv", extra: "sampleSheet: ../elsewhere/cq.csv")
         #expect(kinds(folder).first?.contains("path '../elsewhere/cq.csv' leads outside the study folder") == true)
     }
+
+    /// Before, an error in study.yaml stopped validation there, and the data files' errors showed only once it
+    /// was fixed.
+    @Test func studyYAMLErrorsDoNotHideTheDataFilesErrors() throws {
+        let folder = try study(measurement: "data/cq-export.csv", extra: "titel: typo")
+        try "Well,Sample,Target,Cq\nA1,S9,miR-4458,29.10\n".write(
+            to: folder.appendingPathComponent("data/cq-export.csv"), atomically: true, encoding: .utf8)
+        let messages = kinds(folder)
+        #expect(messages.count == 2)
+        #expect(
+            messages.first?.hasPrefix("data/cq-export.csv:2:4: error: sample 'S9' is not in the sample sheet") == true)
+        #expect(messages.last?.hasPrefix("study.yaml:8:1: error: unknown key 'titel'") == true)
+    }
 }

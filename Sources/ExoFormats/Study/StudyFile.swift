@@ -20,6 +20,16 @@ public enum StudyFile {
 
     /// Parses the file; returns the definition when there were no errors.
     public static func parse(_ file: TextFile) -> (definition: StudyDefinition?, errors: [InputError]) {
+        let (definition, errors) = parseKeepingWhatIsValid(file)
+        return (errors.isEmpty ? definition : nil, errors)
+    }
+
+    /// Parses the file and returns, beside every error, the definition made of what is valid (entries with
+    /// errors left out), so that `validate` can also check the sample sheet and the data files of a study whose
+    /// study.yaml has problems; `nil` only when the file is not a YAML mapping.
+    public static func parseKeepingWhatIsValid(_ file: TextFile) -> (
+        definition: StudyDefinition?, errors: [InputError]
+    ) {
         let path = file.displayPath
         let root: Node?
         if let alias = YAMLAliasKeys.first(in: file.text) {
@@ -124,8 +134,9 @@ public enum StudyFile {
                             "expected 'comma' or 'point' for 'decimal', found \(InputError.quoted(decimal))"))
                 }
             }
+            let entryIsValid = entry.errors.isEmpty
             top.errors += entry.errors
-            if let filePath, let assay {
+            if let filePath, let assay, entryIsValid {
                 var spec = MeasurementFileSpec(
                     path: filePath, assay: assay, unit: unit, description: description,
                     partitionVolumeNanoliters: partitionVolume, dilution: dilution,
@@ -160,10 +171,10 @@ public enum StudyFile {
             }
             dataFolders.append(folder)
         }
-        guard top.errors.isEmpty, let schema, let id, let title else { return (nil, top.errors) }
         return (
             StudyDefinition(
-                schema: schema, id: id, title: title, description: description, tumour: tumour, specimen: specimen,
+                schema: schema ?? StudyDefinition.currentSchema, id: id ?? "", title: title ?? "",
+                description: description, tumour: tumour, specimen: specimen,
                 sampleSheet: sampleSheet, sampleSheetLocation: sampleSheetLocation, measurements: measurements,
                 monitored: monitored, spikeIns: spikeIns,
                 references: references,
@@ -171,7 +182,7 @@ public enum StudyFile {
                 treatmentEvent: treatmentEvent,
                 nameResolutions: notes, qc: qc, monitoring: monitoring, runs: runs, instrumentNames: instrumentNames,
                 dataFolders: dataFolders),
-            []
+            top.errors
         )
     }
 

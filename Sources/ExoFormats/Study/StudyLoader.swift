@@ -46,7 +46,8 @@ public enum StudyLoader {
             }
             throw InputErrorList(errors)
         }
-        let (parsedDefinition, studyErrors) = StudyFile.parse(studyFile)
+        // What is valid in study.yaml is used to check the other files too, so one run lists every problem.
+        let (parsedDefinition, studyErrors) = StudyFile.parseKeepingWhatIsValid(studyFile)
         errors += studyErrors
         guard let definition = parsedDefinition else { throw InputErrorList(errors) }
         paths = StudyPaths(directory: directory, dataFolders: definition.dataFolders)
