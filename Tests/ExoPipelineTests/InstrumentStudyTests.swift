@@ -194,4 +194,71 @@ struct InstrumentStudyTests {
         #expect(summary.samples == ids.count)
         #expect(summary.measurements > 0)
     }
+
+    /// LightCycler 480 raw data: every well's curve, 40 cycles of a logistic rise (a clean export, made here).
+    static func lightCyclerRawData(wells: [(position: String, name: String, midpoint: Double?)]) -> String {
+        var lines = [
+            "Raw Data \t\tExperiment - exo-mir21 (Run on LCS480 1.5.0.39)",
+            "SamplePos\tSampleName\tProg#\tSeg#\tCycle#\tTime\tTemp\t465-510",
+        ]
+        for well in wells {
+            for cycle in 1...40 {
+                let rise = well.midpoint.map { 40 / (1 + exp(-(Double(cycle) - $0) / 1.6)) } ?? 0
+                let fluorescence = 2 + 0.01 * Double(cycle) + rise
+                lines.append(
+                    "\(well.position)\t\(well.name)\t2\t3\t\(cycle)\t\(cycle * 78_000)\t72.00\t"
+                        + String(format: "%.2f", fluorescence))
+            }
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    @Test func lightCyclerRawDataIsAnalysedLikeAnRDMLRun() async throws {
+        let folder = try Self.study(
+            file: "instrument/cfx-quantification-cq-results.csv", as: "unused.csv",
+            targetMap: "targetMap:\n  goi: miR-21")
+        try Self.lightCyclerRawData(wells: [("A1", "Sample_1", 24), ("A2", "Sample_1", 24.3), ("A3", "Sample_2", nil)])
+            .write(to: folder.appendingPathComponent("data/lc480.txt"), atomically: true, encoding: .utf8)
+        try """
+        General:Pos\tGeneral:Sample Name\tGeneral:Repl. Of\tGeneral:Filt. Comb.\tGeneral:Target Name\tRel Quant:Combined Sample/Target type
+        A1\tSample_1\t\t465-510\tgoi\tTarget Unknown
+        A2\tSample_1\tA1\t465-510\tgoi\tTarget Unknown
+        A3\tSample_2\t\t465-510\tgoi\tTarget Unknown
+
+        """.write(to: folder.appendingPathComponent("data/lc480-info.txt"), atomically: true, encoding: .utf8)
+        let yaml = folder.appendingPathComponent("study.yaml")
+        try String(contentsOf: yaml, encoding: .utf8)
+            .replacingOccurrences(
+                of: "  - file: data/unused.csv\n    assay: qPCR",
+                with: "  - file: data/lc480.txt\n    assay: qPCR\n    sampleInformation: data/lc480-info.txt"
+            )
+            .replacingOccurrences(of: "  P001-T0: S1\n  P002-T0: S2", with: "  Sample_1: S1\n  Sample_2: S2")
+            .write(to: yaml, atomically: true, encoding: .utf8)
+        let study = try Pipeline.validate(folder)
+        #expect(study.qpcrFiles.count == 1)
+        #expect(study.qpcrFiles.first?.analytes.values.map(\.name) == ["hsa-miR-21-5p"])
+        let store = try await SQLiteStore()
+        let summary = try await Pipeline.run(
+            studyDirectory: folder, store: store, databasePath: "memory",
+            reportURL: folder.appendingPathComponent("report.html"), actor: "test")
+        #expect(summary.measurements == 3)
+    }
+
+    /// The real LightCycler 480 example was saved through Excel, which turned 1,002 readings into date serials:
+    /// the study refuses it with the count and the first place instead of analysing wrong curves.
+    @Test func realLightCyclerRawDataSavedThroughExcelIsRefused() throws {
+        guard let shared = Fixture.sharedData else {
+            print("skipped: ../shared/data is absent (the LightCycler 480 example lives there)")
+            return
+        }
+        let folder = try Self.study(file: "instrument/cfx-quantification-cq-results.csv", as: "unused.csv")
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("data/unused.csv"))
+        try FileManager.default.copyItem(
+            at: shared.appendingPathComponent("qpcr_instrument_exports/LC480_Example.txt"),
+            to: folder.appendingPathComponent("data/unused.csv"))
+        let messages = Fixture.errorMessages { _ = try Pipeline.validate(folder) }
+        #expect(
+            messages.first?.hasPrefix(
+                "data/unused.csv:77:34: error: 1002 fluorescence readings look like spreadsheet date serials") == true)
+    }
 }

@@ -193,6 +193,8 @@ public struct MeasurementFileSpec: Sendable, Hashable {
     public var sheet: String? = nil
     /// Numbers are written with a decimal comma (`decimal: comma`).
     public var decimalComma = false
+    /// For LightCycler 480 raw data: its sample information export, relative to the study folder.
+    public var sampleInformation: String? = nil
 }
 
 /// The normalisation a study asks for (`normalization:` in study.yaml).

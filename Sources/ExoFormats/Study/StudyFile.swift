@@ -14,6 +14,7 @@ public enum StudyFile {
     /// Keys allowed in each `measurements` entry.
     public static let measurementKeys = [
         "file", "assay", "unit", "description", "partitionVolumeNanoliters", "dilution", "sheet", "decimal",
+        "sampleInformation",
     ]
     /// Keys allowed under `analytes`.
     public static let analyteKeys = ["monitored", "spikeIns", "references"]
@@ -122,6 +123,7 @@ public enum StudyFile {
                     ))
             }
             let sheet = entry.string("sheet")
+            let sampleInformation = entry.string("sampleInformation")
             var decimalComma = false
             if let decimal = entry.string("decimal"), let node = entry.value("decimal") {
                 switch decimal.lowercased() {
@@ -143,6 +145,7 @@ public enum StudyFile {
                     location: entry.value("file").map { entry.location(of: $0) } ?? entry.selfLocation)
                 spec.sheet = sheet
                 spec.decimalComma = decimalComma
+                spec.sampleInformation = sampleInformation
                 measurements.append(spec)
             }
         }

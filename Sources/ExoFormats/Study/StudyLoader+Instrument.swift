@@ -91,6 +91,49 @@ extension StudyLoader {
         return nil
     }
 
+    /// Reads LightCycler 480 raw data (with its sample information file when the entry names one) as a run of
+    /// amplification curves, analysed by LinRegPCR like an RDML run.
+    ///
+    /// Readings that a spreadsheet turned into date serials (a file opened and saved in Excel) are an error:
+    /// the curves would be wrong, and the instrument's export is the only fix.
+    static func loadLightCycler480(
+        _ file: TextFile, spec: MeasurementFileSpec, names: InstrumentNames, catalog: MiRNACatalog,
+        samples: Set<SampleID>, read: (String) -> TextFile?
+    ) -> (run: LoadedStudy.QPCRFile?, notes: [ResolvedMiRNA], errors: [InputError]) {
+        var information: LightCycler480SampleInformation?
+        if let path = spec.sampleInformation {
+            guard let infoFile = read(path) else { return (nil, [], []) }
+            do {
+                information = try LightCycler480SampleInformation(infoFile)
+            } catch {
+                return (nil, [], error.errors)
+            }
+        }
+        let raw: LightCycler480RawData
+        do {
+            raw = try LightCycler480RawData(file)
+        } catch {
+            return (nil, [], error.errors)
+        }
+        if let first = raw.suspectedDateSerials.first {
+            return (
+                nil, [],
+                [
+                    InputError(
+                        .invalidNumber, at: first,
+                        "\(raw.suspectedDateSerials.count) fluorescence readings look like spreadsheet date serials, "
+                            + "the first here",
+                        hint:
+                            "the file was opened and saved in a spreadsheet, which turned readings such as 17.03 into "
+                            + "dates; export the raw data again from the LightCycler software")
+                ]
+            )
+        }
+        return checkRun(
+            raw.rdmlDocument(sampleInformation: information), spec: spec, names: names, catalog: catalog,
+            samples: samples)
+    }
+
     /// Reads a text measurement file: an instrument export when its header is one's, otherwise a long-form table.
     static func textSource(_ file: TextFile) -> (source: MeasurementSource?, errors: [InputError]) {
         if isInstrumentExport(file) {

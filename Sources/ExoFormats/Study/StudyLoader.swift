@@ -126,6 +126,17 @@ public enum StudyLoader {
                     for note in loaded.notes { notes[note.written] = note }
                     continue
                 }
+                if LightCycler480RawData.isRawData(file) {
+                    let loaded = loadLightCycler480(
+                        file, spec: spec, names: names, catalog: catalog, samples: declaredIDs
+                    ) {
+                        read($0, role: "measurements", namedAt: spec.location)
+                    }
+                    errors += loaded.errors
+                    if let run = loaded.run { qpcrFiles.append(run) }
+                    for note in loaded.notes { notes[note.written] = note }
+                    continue
+                }
                 let loaded = textSource(file)
                 errors += loaded.errors
                 guard let loadedSource = loaded.source else { continue }
@@ -282,10 +293,21 @@ public enum StudyLoader {
             path: spec.path, sha256: FileDigest.sha256Hex(data), byteCount: data.count, role: "measurements")
         let document: RDMLDocument
         do {
-            document = mapped(try RDMLReader.read(data: data, displayPath: spec.path), names: names)
+            document = try RDMLReader.read(data: data, displayPath: spec.path)
         } catch {
             return (nil, file, [], error.errors)
         }
+        let checked = checkRun(document, spec: spec, names: names, catalog: catalog, samples: samples)
+        return (checked.run, file, checked.notes, checked.errors)
+    }
+
+    /// Checks a run's amplification curves against the sample sheet, after mapping its names: every study
+    /// sample (type unkn, pos, neg or ref) must be in the sheet, and every target must name an analyte.
+    static func checkRun(
+        _ unmapped: RDMLDocument, spec: MeasurementFileSpec, names: InstrumentNames, catalog: MiRNACatalog,
+        samples: Set<SampleID>
+    ) -> (run: LoadedStudy.QPCRFile?, notes: [ResolvedMiRNA], errors: [InputError]) {
+        let document = mapped(unmapped, names: names)
         var errors: [InputError] = []
         var analytes: [String: Analyte] = [:]
         var notes: [ResolvedMiRNA] = []
@@ -322,8 +344,8 @@ public enum StudyLoader {
                     ?? Analyte(name: data.target, kind: .miRNA)
             }
         }
-        guard errors.isEmpty else { return (nil, file, [], errors) }
-        return (LoadedStudy.QPCRFile(spec: spec, document: document, analytes: analytes), file, notes, [])
+        guard errors.isEmpty else { return (nil, [], errors) }
+        return (LoadedStudy.QPCRFile(spec: spec, document: document, analytes: analytes), notes, [])
     }
 
     /// Reads a partition-count file of a study: each well's sample must be in the sheet and its target an analyte;
