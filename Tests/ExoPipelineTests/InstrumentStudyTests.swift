@@ -261,4 +261,32 @@ struct InstrumentStudyTests {
             messages.first?.hasPrefix(
                 "data/unused.csv:77:34: error: 1002 fluorescence readings look like spreadsheet date serials") == true)
     }
+
+    /// The real 7900HT SDS 2.1 export with technical replicates (six samples × 95 assays × 4 wells, ReadqPCR's
+    /// example): sample names with spaces mapped, every gene assay kept as `other` by the `"*"` entry.
+    @Test func realSDSExportWithReplicatesValidates() throws {
+        guard let shared = Fixture.sharedData else {
+            print("skipped: ../shared/data is absent (the SDS 2.1 export lives there)")
+            return
+        }
+        let folder = try Self.study(
+            file: "instrument/cfx-quantification-cq-results.csv", as: "unused.csv",
+            targetMap: "targetMap:\n  \"*\": {type: other}\n  18S-Hs99999901_s1: {analyte: 18S rRNA, type: other}",
+            sampleMap: [
+                "Human UVB2: S1", "Human UVB3: S2", "Human UVB 4: S3", "Human control 1: S4", "Human control 2: S5",
+                "Human Control 3: S6",
+            ].map { "  " + $0 }.joined(separator: "\n"))
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("data/unused.csv"))
+        try FileManager.default.copyItem(
+            at: shared.appendingPathComponent("qpcr_instrument_exports/exampleTechReps.txt"),
+            to: folder.appendingPathComponent("data/unused.csv"))
+        try (["sample_id\tpatient_id\tgroup"] + (1...6).map { "S\($0)\tP\($0)\t\($0 <= 3 ? "case" : "control")" })
+            .joined(separator: "\n").appending("\n")
+            .write(to: folder.appendingPathComponent("samples.tsv"), atomically: true, encoding: .utf8)
+        let study = try Pipeline.validate(folder)
+        #expect(study.measurements.count == 2280)
+        #expect(Set(study.measurements.map(\.analyte.kind)) == [.other])
+        #expect(Set(study.measurements.map(\.replicate)) == [1, 2, 3, 4])
+        #expect(study.measurements.contains { $0.analyte.name == "18S rRNA" })
+    }
 }

@@ -48,6 +48,10 @@ extension MiRNACatalog {
         return .unknown(written: written, nearest: nearestNames(to: canonical))
     }
 
+    /// Whether `written` is spelled like a miRNA name (`miR-21`, `hsa-let-7a-5p`), resolvable or not; cheap,
+    /// unlike ``resolve(_:defaultSpecies:)`` on an unknown name, which looks for the nearest names.
+    public func isSpelledLikeMiRNA(_ written: String) -> Bool { MiRNANameParts(parsing: written) != nil }
+
     /// Current names that agree with every part that `parts` spells out.
     func candidates(matching parts: MiRNANameParts, species speciesCode: String) -> [String] {
         parsedNames.compactMap { index, name in

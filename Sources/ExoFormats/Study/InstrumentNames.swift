@@ -29,6 +29,9 @@ public struct InstrumentNames: Sendable, Hashable {
     public var leftOut: Set<String> = []
     /// Instrument target name → analyte.
     public var targets: [String: Target] = [:]
+    /// The type of every other target that is not a miRNA name (`targetMap: {"*": {type: other}}`): a gene
+    /// expression array's assays are then kept as written instead of each needing a line.
+    public var otherTargetsKind: AnalyteKind?
 
     /// Creates maps.
     public init(samples: [String: String] = [:], targets: [String: Target] = [:]) {
@@ -41,6 +44,12 @@ public struct InstrumentNames: Sendable, Hashable {
 
     /// The analyte name and type an instrument's target name stands for.
     public func target(_ written: String) -> Target { targets[written] ?? Target(analyte: written) }
+
+    /// The analyte a target that is neither mapped nor a miRNA name stands for, under `"*"`; `nil` without it.
+    public func fallback(_ written: String) -> Analyte? {
+        guard targets[written] == nil, let kind = otherTargetsKind else { return nil }
+        return Analyte(name: written.trimmingWhitespace(), kind: kind)
+    }
 
     /// Keys of a `targetMap` entry written as a mapping.
     static let targetKeys = ["analyte", "type"]
@@ -67,6 +76,16 @@ public struct InstrumentNames: Sendable, Hashable {
             switch value {
             case .scalar(let scalar) where !scalar.string.isEmpty:
                 names.targets[key] = Target(analyte: scalar.string)
+            case .mapping(let mapping) where key == "*":
+                var entry = YAMLMapping(mapping, path: top.path, lines: top.lines, validKeys: ["type"])
+                names.otherTargetsKind = entry.vocabulary("type", AnalyteKind.self)
+                if names.otherTargetsKind == nil, entry.errors.isEmpty {
+                    entry.errors.append(
+                        InputError(
+                            .missingKey, at: location, "the '*' entry of targetMap needs a 'type'",
+                            hint: "write '\"*\": {type: other}' to keep every other target with that type"))
+                }
+                top.errors += entry.errors
             case .mapping(let mapping):
                 var entry = YAMLMapping(mapping, path: top.path, lines: top.lines, validKeys: targetKeys)
                 let analyte = entry.string("analyte", required: true)

@@ -185,7 +185,8 @@ extension StudyLoader {
             let mappedTarget = names.target(well.target)
             if analytes[well.target] == nil, tried.insert(well.target).inserted {
                 analytes[well.target] = resolveTarget(
-                    mappedTarget.analyte, kind: mappedTarget.kind, at: well.cqLocation, catalog: catalog, notes: &notes,
+                    mappedTarget.analyte, kind: mappedTarget.kind, fallback: names.fallback(well.target),
+                    at: well.cqLocation, catalog: catalog, notes: &notes,
                     errors: &errors)
             }
             guard let mappedSample = names.sample(well.sample) else { continue }

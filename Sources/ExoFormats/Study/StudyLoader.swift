@@ -339,7 +339,8 @@ public enum StudyLoader {
                 let target = names.target(data.target)
                 analytes[data.target] =
                     resolveTarget(
-                        target.analyte, kind: target.kind, at: data.location, catalog: catalog, notes: &notes,
+                        target.analyte, kind: target.kind, fallback: names.fallback(data.target), at: data.location,
+                        catalog: catalog, notes: &notes,
                         errors: &errors)
                     ?? Analyte(name: data.target, kind: .miRNA)
             }
@@ -388,7 +389,8 @@ public enum StudyLoader {
             if analytes[well.target] == nil, tried.insert(well.target).inserted {
                 let target = names.target(well.target)
                 analytes[well.target] = resolveTarget(
-                    target.analyte, kind: target.kind, at: well.location, catalog: catalog, notes: &notes,
+                    target.analyte, kind: target.kind, fallback: names.fallback(well.target), at: well.location,
+                    catalog: catalog, notes: &notes,
                     errors: &errors)
             }
             if let analyte = analytes[well.target] { wells.append((well, sample, analyte)) }
@@ -400,13 +402,18 @@ public enum StudyLoader {
     /// The analyte an assay's target names, recording a note when the name was corrected or renamed; `nil`,
     /// with an error at `location`, when it names no analyte.
     static func resolveTarget(
-        _ target: String, kind: AnalyteKind? = nil, at location: InputLocation, catalog: MiRNACatalog,
-        notes: inout [ResolvedMiRNA], errors: inout [InputError]
+        _ target: String, kind: AnalyteKind? = nil, fallback: Analyte? = nil, at location: InputLocation,
+        catalog: MiRNACatalog, notes: inout [ResolvedMiRNA], errors: inout [InputError]
     ) -> Analyte? {
+        if let fallback, kind == nil, Analyte.inferredKind(of: target) == nil, !catalog.isSpelledLikeMiRNA(target) {
+            return fallback
+        }
         switch Analyte.resolve(target, kind: kind, catalog: catalog) {
         case .success(let resolved):
             if let note = resolved.resolution, note.rule != .current || !note.corrections.isEmpty { notes.append(note) }
             return resolved.analyte
+        case .failure(let failure) where failure.kind == .unknownAnalyte && fallback != nil:
+            return fallback
         case .failure(let failure):
             errors.append(InputError(failure.kind, at: location, "target: " + failure.message, hint: failure.hint))
             return nil

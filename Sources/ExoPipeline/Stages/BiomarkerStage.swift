@@ -84,7 +84,10 @@ enum BiomarkerStage {
         samples: [Sample], normalization: StudyReportInput.NormalizationView?, gate: PreparationGate = .init()
     ) -> Result<Input, Skipped> {
         guard let normalization, !normalization.deltaCq.isEmpty else {
-            return .failure(Skipped(reason: "skipped: no normalised miRNA values (no qPCR or dPCR values to analyse)"))
+            return .failure(
+                Skipped(
+                    reason: "skipped: no normalised miRNA values (no miRNA measured by qPCR or dPCR; other analyte "
+                        + "types are stored and reported, not analysed as biomarkers)"))
         }
         let chosen = Dictionary(grouping: samples.filter { $0.group == .case || $0.group == .control }, by: \.patient)
             .values.compactMap { group in
