@@ -61,18 +61,7 @@ public struct DelimitedTable: Sendable {
         header = first.fields
         headerLine = first.line
         storedDelimiter = delimiter
-        var errors: [InputError] = []
-        var seen: [String: Int] = [:]
-        for field in header {
-            if let earlier = seen[field.text] {
-                errors.append(
-                    InputError(
-                        .duplicateColumn, at: InputLocation(path: path, line: headerLine, column: field.column),
-                        "column \(InputError.quoted(field.text)) appears twice (first at column \(earlier))"))
-            } else {
-                seen[field.text] = field.column
-            }
-        }
+        var errors = Self.duplicateColumnErrors(header, path: path, line: headerLine)
         let width = first.fields.count
         rows = parsed.dropFirst().map { row in
             guard toleratingRaggedRows, row.fields.count != width else {
@@ -134,18 +123,7 @@ public struct DelimitedTable: Sendable {
         header = fields(first.element, width: width)
         headerLine = first.offset + 1
         rows = table.dropFirst().map { Row(line: $0.offset + 1, fields: fields($0.element, width: width)) }
-        var errors: [InputError] = []
-        var seen: [String: Int] = [:]
-        for field in header where !field.text.isEmpty {
-            if let earlier = seen[field.text] {
-                errors.append(
-                    InputError(
-                        .duplicateColumn, at: InputLocation(path: path, line: headerLine, column: field.column),
-                        "column \(InputError.quoted(field.text)) appears twice (first at column \(earlier))"))
-            } else {
-                seen[field.text] = field.column
-            }
-        }
+        var errors = Self.duplicateColumnErrors(header.filter { !$0.text.isEmpty }, path: path, line: headerLine)
         if rows.isEmpty {
             errors.append(
                 InputError(
@@ -153,6 +131,23 @@ public struct DelimitedTable: Sendable {
                     "expected at least one row after the header, found none"))
         }
         if !errors.isEmpty { throw InputErrorList(errors) }
+    }
+
+    /// A `duplicateColumn` error for every header name that appears a second time.
+    static func duplicateColumnErrors(_ header: [Field], path: String, line: Int) -> [InputError] {
+        var errors: [InputError] = []
+        var seen: [String: Int] = [:]
+        for field in header {
+            if let earlier = seen[field.text] {
+                errors.append(
+                    InputError(
+                        .duplicateColumn, at: InputLocation(path: path, line: line, column: field.column),
+                        "column \(InputError.quoted(field.text)) appears twice (first at column \(earlier))"))
+            } else {
+                seen[field.text] = field.column
+            }
+        }
+        return errors
     }
 
     /// The column names of a file's table, read as `init` reads them, without parsing the rows; `nil` for a
