@@ -114,6 +114,7 @@ for target in "${targets[@]}"; do
     dict=$(dictionary "$target")
     echo "== $target: ${seconds} s, corpus $(find "$corpus" -type f | wc -l) files, log $log"
     status=0
+    started=$(date +%s)
     EXOSCOPE_FUZZ_TARGET=$target SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$binary" "$corpus" \
         -max_total_time="$seconds" -max_len="$(max_len "$target")" -rss_limit_mb=2048 -timeout=10 \
         -detect_leaks=0 -print_final_stats=1 -artifact_prefix="$artifacts/" ${dict:+-dict="$dict"} \
@@ -121,7 +122,8 @@ for target in "${targets[@]}"; do
     executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
     elapsed=$(sed -n 's/.*Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
-    [ -n "$elapsed" ] || elapsed=$seconds
+    # A run that stops at a finding prints no "Done" line: its time is the wall-clock time.
+    [ -n "$elapsed" ] || elapsed=$(($(date +%s) - started))
     size=$(find "$corpus" -type f | wc -l)
     found=$(($(find "$artifacts" -type f | wc -l) - before))
     if [ "$status" != 0 ] && [ "$found" = 0 ]; then found=1; fi
