@@ -129,3 +129,12 @@ let package = Package(
         ),
     ]
 )
+
+// Fuzz targets, one per reader (Fuzz/, scripts/fuzz.sh), only when EXOSCOPE_FUZZ is set, so that `swift build` and
+// `swift test` never see them. The executable has no `main`: libFuzzer's comes in with `--sanitize fuzzer`.
+if Context.environment["EXOSCOPE_FUZZ"] != nil {
+    package.targets.append(
+        .executableTarget(
+            name: "exoscope-fuzz", dependencies: ["ExoCore", "ExoFormats"], path: "Fuzz/exoscope-fuzz",
+            swiftSettings: exoSettings))
+}

@@ -45,6 +45,7 @@ public struct ZipEntryReader {
             self.maximumInflatedBytes = try Self.maximumInflatedBytes(
                 from: ProcessInfo.processInfo.environment, displayPath: displayPath)
         }
+        try Self.checkBounds(of: data, displayPath: displayPath)
         do {
             archive = try Archive(data: data, accessMode: .read)
         } catch {

@@ -1,0 +1,67 @@
+import ExoCore
+import ExoTestSupport
+import Foundation
+import Testing
+
+@testable import ExoFormats
+
+/// The inputs the fuzz targets (`scripts/fuzz.sh`) found crashing a reader, in `Tests/Fixtures/hostile/fuzz/`.
+///
+/// Each one is now a clean `InputError`. `bench/results/fuzz.md` lists the findings with the target and the run.
+struct FuzzRegressionTests {
+    /// Zip archives whose structure points past the end of the file.
+    ///
+    /// Before: ZIPFoundation's in-memory archive
+    /// seeked past the end and trapped (`Range requires lowerBound <= upperBound` in `MemoryFile.readData`), so
+    /// `qpcr analyze`, `run`, `watch` and every `.xlsx` import died on a 22-byte file. `crash-f72bda57.rdml` is the
+    /// `rdml` target's first finding as it wrote it (a real RDML archive with its central directory offset
+    /// mutated); the others are the same fault at each offset ZIPFoundation follows, made from the fixtures
+    /// `rdml/stepone_std.rdml` and `xlsx/quantstudio-results.xlsx` by patching one field (see the fixtures'
+    /// README).
+    @Test(arguments: [
+        ("crash-f72bda57.rdml", "the central directory"),
+        ("directory-past-end.rdml", "the central directory"),
+        ("local-header-past-end.rdml", "an entry's local header"),
+        ("descriptor-past-end.rdml", "an entry's data descriptor"),
+    ])
+    func rdmlArchivePointingPastItsEndIsMalformed(fixture: String, structure: String) throws {
+        let data = try Data(contentsOf: Fixture.url("hostile/fuzz/\(fixture)"))
+        let list = #expect(throws: InputErrorList.self) {
+            try RDMLReader.read(data: data, displayPath: fixture)
+        }
+        let error = try #require(list?.errors.first)
+        #expect(list?.errors.count == 1)
+        #expect(error.kind == .malformedArchive)
+        #expect(error.location.description == fixture)
+        #expect(error.message.hasPrefix("not a readable zip archive: \(structure) is at byte "))
+        #expect(error.message.hasSuffix("past the end of the file (\(data.count) bytes)"))
+        #expect(error.hint == "export the run again; an RDML file is a zip archive holding rdml_data.xml")
+    }
+
+    /// The workbook reader says what it expected; the zip reader under it says where the archive points.
+    @Test func workbookPointingPastItsEndIsMalformed() throws {
+        let data = try Data(contentsOf: Fixture.url("hostile/fuzz/directory-past-end.xlsx"))
+        let error = #expect(throws: InputError.self) {
+            try XLSXWorkbook(data: data, displayPath: "book.xlsx")
+        }
+        #expect(error?.kind == .malformedArchive)
+        #expect(error?.location.description == "book.xlsx")
+        let zipError = #expect(throws: InputError.self) {
+            try ZipEntryReader(data: data, displayPath: "book.xlsx")
+        }
+        #expect(zipError?.kind == .malformedArchive)
+        #expect(
+            zipError?.message
+                == "not a readable zip archive: the central directory is at byte \(data.count + 1000), past the end of the file (\(data.count) bytes)"
+        )
+        #expect(zipError?.hint == "the file is truncated or damaged; copy or export it again")
+    }
+
+    /// The check refuses only what ZIPFoundation would trap on: the unaltered archives still read.
+    @Test func intactArchivesStillRead() throws {
+        let rdml = try Data(contentsOf: Fixture.url("rdml/stepone_std.rdml"))
+        #expect(try !RDMLReader.read(data: rdml, displayPath: "stepone_std.rdml").reactions.isEmpty)
+        let xlsx = try Data(contentsOf: Fixture.url("xlsx/quantstudio-results.xlsx"))
+        #expect(try !XLSXWorkbook(data: xlsx, displayPath: "book.xlsx").sheetNames.isEmpty)
+    }
+}
