@@ -65,3 +65,15 @@ struct FuzzRegressionTests {
         #expect(try !XLSXWorkbook(data: xlsx, displayPath: "book.xlsx").sheetNames.isEmpty)
     }
 }
+
+/// Found by the particle-size fuzz target: a size-bin file whose bins decrease from a huge centre trapped while
+/// the message printed the previous centre as an Int.
+struct SizeBinFuzzRegressionTests {
+    @Test func aHugeBinCentreInADecreasingRowIsAnErrorNotATrap() throws {
+        let text = "size_nm,concentration\n1e300,5\n100,6\n"
+        let error = #expect(throws: InputErrorList.self) {
+            _ = try ParticleSizeExport.read(data: Data(text.utf8), displayPath: "bins.csv")
+        }
+        #expect(error?.errors.contains { $0.message.contains("1e+300 nm") } == true)
+    }
+}

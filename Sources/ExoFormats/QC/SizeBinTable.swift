@@ -147,7 +147,8 @@ public enum SizeBinTable {
             binCentres: centres, binConcentrations: columns)
     }
 
+    /// `120` for a whole number within Int's range, the shortest decimal otherwise (`1e+300`, not a trap).
     static func format(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 }
