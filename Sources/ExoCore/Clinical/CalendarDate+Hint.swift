@@ -36,7 +36,12 @@ extension CalendarDate {
 
     private static func candidate(year: Int, month: Int, day: Int) -> CalendarDate? {
         guard (1...9999).contains(year) else { return nil }
-        return CalendarDate(iso8601: padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2))
+        return CalendarDate(iso8601: format(year: year, month: month, day: day))
+    }
+
+    /// `YYYY-MM-DD`, unchecked.
+    static func format(year: Int, month: Int, day: Int) -> String {
+        padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
     }
 
     /// `value` with leading zeros to `width` digits.
@@ -59,7 +64,7 @@ extension CalendarDate {
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        let text = Self.padded(year, 4) + "-" + Self.padded(month, 2) + "-" + Self.padded(day, 2)
+        let text = CalendarDate.format(year: year, month: month, day: day)
         // Every value the arithmetic yields is a valid Gregorian date.
         guard let date = CalendarDate(iso8601: text) else { preconditionFailure("no date for day \(days)") }
         self = date

@@ -42,12 +42,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     /// Whole days from `self` to `other`.
     public func days(to other: CalendarDate) -> Int { other.daysSinceEpoch - daysSinceEpoch }
 
-    public var description: String {
-        let pad = { (value: Int, width: Int) in
-            String(repeating: "0", count: max(0, width - String(value).count)) + String(value)
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
-    }
+    public var description: String { Self.format(year: year, month: month, day: day) }
 
     public static func < (lhs: Self, rhs: Self) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)

@@ -194,21 +194,38 @@ extension InstrumentCqExport {
     /// - Throws: `InputErrorList`, as ``read(rows:path:location:)``; the `missingColumn` error of a file whose
     ///   header matches no layout is the one for the file's most likely delimiter.
     public static func read(_ file: TextFile) throws(InputErrorList) -> InstrumentCqExport {
-        let delimiters =
-            InstrumentTextGrid.declaredDelimiter(file).map { [$0] } ?? InstrumentTextGrid.candidateDelimiters
+        if let delimiter = recognisedDelimiter(file) { return try read(file, delimiter: delimiter) }
+        // Only the rows a header is looked for in are cut, under each delimiter; the widest cut names what is missing.
         var widest: (grid: InstrumentTextGrid, width: Int)?
-        for delimiter in delimiters {
-            let grid = InstrumentTextGrid(file, delimiter: delimiter)
-            if InstrumentLayout.header(in: grid.rows) != nil {
-                return try read(rows: grid.rows, path: grid.path, location: grid.location(row:column:))
-            }
-            let width = grid.rows.prefix(InstrumentLayout.headerSearchDepth).map(\.count).max() ?? 0
+        for delimiter in delimiters(of: file) {
+            let grid = InstrumentTextGrid(file, delimiter: delimiter, lineLimit: InstrumentLayout.headerSearchDepth)
+            let width = grid.rows.map(\.count).max() ?? 0
             if width > widest?.width ?? -1 { widest = (grid, width) }
         }
         let grid = widest?.grid ?? InstrumentTextGrid(file, delimiter: UInt8(ascii: "\t"))
         throw InputErrorList([
             InstrumentLayout.unrecognisedHeader(rows: grid.rows, path: grid.path, location: grid.location(row:column:))
         ])
+    }
+
+    /// Reads the Cq table of a text export whose delimiter ``recognisedDelimiter(_:)`` found.
+    package static func read(_ file: TextFile, delimiter: UInt8) throws(InputErrorList) -> InstrumentCqExport {
+        let grid = InstrumentTextGrid(file, delimiter: delimiter)
+        return try read(rows: grid.rows, path: grid.path, location: grid.location(row:column:))
+    }
+
+    /// The delimiter under which one of the file's first rows is the header of a recognised layout, or `nil`
+    /// when the file is no instrument export; only those rows are cut, so the check is cheap on any table.
+    package static func recognisedDelimiter(_ file: TextFile) -> UInt8? {
+        delimiters(of: file).first { delimiter in
+            let head = InstrumentTextGrid(file, delimiter: delimiter, lineLimit: InstrumentLayout.headerSearchDepth)
+            return InstrumentLayout.header(in: head.rows) != nil
+        }
+    }
+
+    /// The `sep=` delimiter, or tab, semicolon and comma in that order.
+    private static func delimiters(of file: TextFile) -> [UInt8] {
+        InstrumentTextGrid.declaredDelimiter(file).map { [$0] } ?? InstrumentTextGrid.candidateDelimiters
     }
 
     /// Reads an export from disk: UTF-8, UTF-16 with a byte-order mark (Excel's "Unicode Text"), or Latin-1.

@@ -17,15 +17,16 @@ package struct InstrumentTextGrid: Sendable {
     /// The 1-based byte column where each cell starts, parallel to `rows`.
     package let columns: [[Int]]
 
-    /// Cuts every line of `file` at `delimiter`.
-    package init(_ file: TextFile, delimiter: UInt8) {
+    /// Cuts every line of `file` at `delimiter`, or only its first `lineLimit` lines (to look for a header).
+    package init(_ file: TextFile, delimiter: UInt8, lineLimit: Int = .max) {
         path = file.displayPath
         self.delimiter = delimiter
         var rows: [[String]] = []
         var columns: [[Int]] = []
-        rows.reserveCapacity(file.lines.count)
-        columns.reserveCapacity(file.lines.count)
-        for line in file.lines {
+        let lines = file.lines.prefix(lineLimit)
+        rows.reserveCapacity(lines.count)
+        columns.reserveCapacity(lines.count)
+        for line in lines {
             let cells = Self.cells(of: line, delimiter: delimiter)
             rows.append(cells.map(\.text))
             columns.append(cells.map(\.column))

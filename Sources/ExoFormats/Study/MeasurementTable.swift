@@ -197,13 +197,10 @@ public enum MeasurementTable {
         return (measurements, notes.values.sorted { $0.written < $1.written }, errors)
     }
 
-    /// A number written with a decimal point, or with one decimal comma when `decimalComma` is set.
+    /// A number written with a decimal point, or with one decimal comma when `decimalComma` is set (read as the
+    /// instrument exports read it).
     static func number(_ text: String, decimalComma: Bool) -> Double? {
-        if let value = Double(text) { return value }
-        guard decimalComma, text.utf8.filter({ $0 == UInt8(ascii: ",") }).count == 1, !text.contains(".") else {
-            return nil
-        }
-        return Double(String(text.map { $0 == "," ? "." : $0 }))
+        Double(text) ?? (decimalComma ? InstrumentTextGrid.number(text) : nil)
     }
 
     /// The hint for a Cq written as a bound (`>40`, `40+`, `> 40`) rather than a number or a not-detected mark.

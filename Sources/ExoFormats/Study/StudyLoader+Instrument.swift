@@ -52,13 +52,14 @@ extension StudyLoader {
         do throws(InputError) {
             let workbook = try XLSXWorkbook(data: data, displayPath: spec.path)
             let found = spec.sheet == nil ? try exportSheet(of: workbook) : nil
-            guard let sheet = spec.sheet ?? found ?? workbook.sheetNames.first else {
+            guard let sheet = spec.sheet ?? found?.name ?? workbook.sheetNames.first else {
                 return (
                     nil, data,
                     [InputError(.emptyTable, at: InputLocation(path: spec.path), "the workbook has no worksheet")]
                 )
             }
-            let rows = try workbook.rows(sheet: sheet)
+            let rows: [[String]]
+            if let found, found.name == sheet { rows = found.rows } else { rows = try workbook.rows(sheet: sheet) }
             let location = { (row: Int, column: Int) in
                 workbook.location(sheet: sheet, row: row + 1, column: column + 1)
             }
@@ -83,10 +84,11 @@ extension StudyLoader {
     }
 
     /// The first worksheet that holds an instrument's Cq export, when no sheet is named.
-    static func exportSheet(of workbook: XLSXWorkbook) throws(InputError) -> String? {
+    static func exportSheet(of workbook: XLSXWorkbook) throws(InputError) -> (name: String, rows: [[String]])? {
         guard workbook.sheetNames.count > 1 else { return nil }
-        for sheet in workbook.sheetNames where InstrumentLayout.header(in: try workbook.rows(sheet: sheet)) != nil {
-            return sheet
+        for sheet in workbook.sheetNames {
+            let rows = try workbook.rows(sheet: sheet)
+            if InstrumentLayout.header(in: rows) != nil { return (sheet, rows) }
         }
         return nil
     }
@@ -136,9 +138,9 @@ extension StudyLoader {
 
     /// Reads a text measurement file: an instrument export when its header is one's, otherwise a long-form table.
     static func textSource(_ file: TextFile) -> (source: MeasurementSource?, errors: [InputError]) {
-        if isInstrumentExport(file) {
+        if let delimiter = InstrumentCqExport.recognisedDelimiter(file) {
             do {
-                return (.instrument(try InstrumentCqExport.read(file)), [])
+                return (.instrument(try InstrumentCqExport.read(file, delimiter: delimiter)), [])
             } catch {
                 return (nil, error.errors)
             }
@@ -148,13 +150,6 @@ extension StudyLoader {
         } catch {
             return (nil, error.errors)
         }
-    }
-
-    /// Whether a row of the file, under tab, semicolon or comma, is the header of an instrument's Cq export.
-    static func isInstrumentExport(_ file: TextFile) -> Bool {
-        let delimiters =
-            InstrumentTextGrid.declaredDelimiter(file).map { [$0] } ?? InstrumentTextGrid.candidateDelimiters
-        return delimiters.contains { InstrumentLayout.header(in: InstrumentTextGrid(file, delimiter: $0).rows) != nil }
     }
 
     /// The measurements of an instrument Cq export: each study well (unknown, reference or calibrator task) with
