@@ -72,6 +72,17 @@ struct LabFileHintsTests {
         #expect(read.measurements.first?.value == 21.5)
     }
 
+    /// 'inf' and 'nan' parse as Doubles; they were counted as decimal-comma rows and got the comma hint.
+    @Test(arguments: ["inf", "nan", "-Infinity"])
+    func aNonFiniteValueIsNotADecimalComma(_ value: String) throws {
+        let table = try DelimitedTable(file("sample_id\tanalyte\tvalue\nS1\tmiR-21\t\(value)\n", "q.tsv"))
+        let spec = MeasurementFileSpec(
+            path: "q.tsv", assay: .qPCR, unit: .cq, location: InputLocation(path: "study.yaml"))
+        let parsed = MeasurementTable.parse(table: table, spec: spec, samples: Set([SampleID("S1")].compactMap { $0 }))
+        #expect(
+            parsed.errors.map(\.message) == ["expected a number in column 'value', found '\(value)'"])
+    }
+
     @Test(arguments: [">40", "40+", "> 40", ">40.0"])
     func aCensoredCqSaysToWriteUndetermined(_ value: String) throws {
         let table = try DelimitedTable(file("sample_id\tanalyte\tvalue\nS1\tmiR-21\t\(value)\n", "q.tsv"))

@@ -157,7 +157,7 @@ public enum MeasurementTable {
                         .invalidNumber, "value",
                         "expected a non-negative quantity, found \(InputError.quoted(valueText))")
                 }
-            } else if Self.number(valueText, decimalComma: true) != nil {
+            } else if valueText.contains(","), Self.number(valueText, decimalComma: true)?.isFinite == true {
                 // Reported once for the file below, not once per row.
                 decimalCommaRows.append(table.location(row: row, column: table.columnIndex("value")))
                 continue
