@@ -57,6 +57,30 @@ struct FuzzRegressionTests {
         #expect(zipError?.hint == "the file is truncated or damaged; copy or export it again")
     }
 
+    /// Archives whose entry's deflate stream never ends (made by `make_unterminated.py`, in the fixtures' folder).
+    ///
+    /// Before: ZIPFoundation's inflate loop read on past the entry to the end of the file and then asked for input
+    /// forever (the `rdml` and `xlsx` targets' `timeout` findings; weichsel/ZIPFoundation#389).
+    @Test func anArchiveWhoseDeflateStreamNeverEndsIsDamagedNotAHang() throws {
+        let rdml = try Data(contentsOf: Fixture.url("hostile/fuzz/unterminated-deflate.rdml"))
+        let list = #expect(throws: InputErrorList.self) {
+            try RDMLReader.read(data: rdml, displayPath: "run.rdml")
+        }
+        #expect(list?.errors.map(\.kind) == [.malformedArchive])
+        #expect(
+            list?.errors.first?.message
+                == "entry 'rdml_data.xml' cannot be decompressed: its compressed data end before the entry does")
+        let xlsx = try Data(contentsOf: Fixture.url("hostile/fuzz/unterminated-deflate.xlsx"))
+        let error = #expect(throws: InputError.self) {
+            try XLSXWorkbook(data: xlsx, displayPath: "book.xlsx")
+        }
+        #expect(error?.kind == .malformedArchive)
+        #expect(error?.location.description == "book.xlsx!xl/workbook.xml")
+        // The other entries of the same archive still read.
+        let reader = try ZipEntryReader(data: xlsx, displayPath: "book.xlsx")
+        #expect(try String(decoding: reader.data(of: "[Content_Types].xml"), as: UTF8.self).contains("<Types"))
+    }
+
     /// The check refuses only what ZIPFoundation would trap on: the unaltered archives still read.
     @Test func intactArchivesStillRead() throws {
         let rdml = try Data(contentsOf: Fixture.url("rdml/stepone_std.rdml"))

@@ -2,22 +2,36 @@ import ExoCore
 import Foundation
 
 extension ZipEntryReader {
-    /// Refuses an archive whose structure points past the end of its bytes, before ZIPFoundation reads it.
+    /// Where one entry's compressed bytes are, from its central directory header and local header.
+    struct EntrySpan {
+        /// The offset of the first compressed byte.
+        var dataOffset: Int
+        /// The number of compressed bytes the central directory declares.
+        var compressedSize: UInt64
+        /// The compression method: 0 stored, 8 deflated.
+        var method: UInt64
+        /// The general-purpose flags (bit 0: encrypted).
+        var flags: UInt64
+    }
+
+    /// Walks the archive's central directory, refusing an archive whose structure points past the end of its
+    /// bytes, and returns where each entry's data are.
     ///
     /// ZIPFoundation's in-memory archive traps (`Range requires lowerBound <= upperBound`) when it seeks past the
     /// end of the data, which a damaged or hostile archive makes it do with one wrong offset (found by the `rdml`
     /// fuzz target, Tests/Fixtures/hostile/fuzz/). This walks the same structures ZIPFoundation reads, in the same
     /// order and stopping where it stops, and checks every position it would seek to: each central directory header,
-    /// each entry's local header and its data descriptor. Archives with ZIP64 extensions are refused: their
-    /// 64-bit offsets are chosen by rules this check does not repeat, and RDML files and workbooks, far below
-    /// 4 GiB, never need them.
+    /// each entry's local header and its data descriptor. The spans it returns are in the order ZIPFoundation lists
+    /// the entries, one per entry it lists. Archives with ZIP64 extensions are refused: their 64-bit offsets are
+    /// chosen by rules this walk does not repeat, and RDML files and workbooks, far below 4 GiB, never need them.
     ///
     /// - Parameters:
     ///   - data: the archive's bytes.
     ///   - displayPath: the path as shown in messages.
+    /// - Returns: each entry's data span, in central directory order.
     /// - Throws: `InputError` of kind `malformedArchive`.
     /// - Complexity: O(n) in the size of the data (the search for the end record), O(entries) after it.
-    static func checkBounds(of data: Data, displayPath: String) throws(InputError) {
+    static func entrySpans(of data: Data, displayPath: String) throws(InputError) -> [EntrySpan] {
         let bytes = [UInt8](data)
         let count = bytes.count
         func refuse(_ what: String, at offset: UInt64) -> InputError {
@@ -35,18 +49,19 @@ extension ZipEntryReader {
         // end; without one it refuses the archive itself.
         guard count >= 22,
             let end = stride(from: count - 22, through: 0, by: -1).first(where: { has(0x0605_4B50, at: $0) })
-        else { return }
+        else { return [] }
         if has(0x0706_4B50, at: end - 20) {
             throw InputError(
                 .malformedArchive, at: InputLocation(path: displayPath),
                 "the zip archive uses ZIP64 extensions, which ExoScope does not read",
                 hint: "save or export the file again; RDML files and workbooks never need ZIP64")
         }
+        var spans: [EntrySpan] = []
         var directory = uint32(end + 16)
         for _ in 0..<uint16(end + 10) {
             guard directory <= UInt64(count) else { throw refuse("the central directory", at: directory) }
             let header = Int(directory)
-            guard header + 46 <= count, has(0x0201_4B50, at: header) else { return }
+            guard header + 46 <= count, has(0x0201_4B50, at: header) else { return spans }
             let flags = uint16(header + 8)
             let method = uint16(header + 10)
             let compressedSize = uint32(header + 20)
@@ -56,7 +71,7 @@ extension ZipEntryReader {
             let commentLength = uint16(header + 32)
             let localHeader = uint32(header + 42)
             let next = directory + 46 + nameLength + extraLength + commentLength
-            guard next <= UInt64(count) else { return }
+            guard next <= UInt64(count) else { return spans }
             if Self.hasZIP64Field(bytes, in: header + 46 + Int(nameLength), length: Int(extraLength)) {
                 throw InputError(
                     .malformedArchive, at: InputLocation(path: displayPath),
@@ -65,17 +80,22 @@ extension ZipEntryReader {
             }
             guard localHeader <= UInt64(count) else { throw refuse("an entry's local header", at: localHeader) }
             let local = Int(localHeader)
-            guard local + 30 <= count, has(0x0403_4B50, at: local) else { return }
+            guard local + 30 <= count, has(0x0403_4B50, at: local) else { return spans }
             // A local header whose name and extra field run past the end ends the walk, as in ZIPFoundation; the
             // entry's data then starts inside the file.
             let dataOffset = localHeader + 30 + uint16(local + 26) + uint16(local + 28)
-            guard dataOffset <= UInt64(count) else { return }
+            guard dataOffset <= UInt64(count) else { return spans }
             if flags & 0x08 != 0 {
                 let descriptor = dataOffset + (method != 0 ? compressedSize : uncompressedSize)
                 guard descriptor <= UInt64(count) else { throw refuse("an entry's data descriptor", at: descriptor) }
             }
+            // ZIPFoundation lists no entry from an encrypted one on.
+            guard flags & 0x01 == 0 else { return spans }
+            spans.append(
+                EntrySpan(dataOffset: Int(dataOffset), compressedSize: compressedSize, method: method, flags: flags))
             directory = next
         }
+        return spans
     }
 
     /// Whether an extra-field block holds a ZIP64 extended-information field (header id 0x0001).
