@@ -101,3 +101,38 @@ struct SizeBinFuzzRegressionTests {
         #expect(error?.errors.contains { $0.message.contains("1e+300 nm") } == true)
     }
 }
+
+/// Found by the dpcr fuzz target (2026-12-03): a QuantaSoft export whose Negatives cell held 1e300 trapped while
+/// the reader converted it to Int to check positives + negatives against the accepted droplets.
+struct PartitionFuzzRegressionTests {
+    @Test func aNegativesCountThatIsNoWholeNumberIsAnErrorNotATrap() throws {
+        let text = """
+            Well,Sample,Target,Positives,Negatives,AcceptedDroplets
+            A01,S1,miR-21,10,1e300,100
+            A02,S1,miR-21,10,2.5,100
+            A03,S1,miR-21,10,80,100
+            A04,S1,miR-21,10,90,100
+
+            """
+        let error = #expect(throws: InputErrorList.self) {
+            try PartitionExport(
+                TextFile(bytes: Array(text.utf8), url: URL(fileURLWithPath: "/dev/null"), displayPath: "p.csv"))
+        }
+        #expect(
+            error?.errors.map(\.description) == [
+                "p.csv:2:18: error: expected a whole number ≥ 0 in column 'Negatives', found '1e300'",
+                "p.csv:3:18: error: expected a whole number ≥ 0 in column 'Negatives', found '2.5'",
+                "p.csv:4:18: error: positives (10) + negatives (80) differ from the accepted partitions (100)",
+            ])
+    }
+}
+
+extension PartitionFuzzRegressionTests {
+    /// The finding as libFuzzer wrote it.
+    @Test func theFuzzFindingIsAnInputError() throws {
+        let url = Fixture.url("hostile/fuzz/crash-0b1a0fc0.dpcr.csv")
+        #expect(throws: InputErrorList.self) {
+            try PartitionExport(TextFile(url: url, displayPath: "crash.csv"))
+        }
+    }
+}

@@ -145,15 +145,19 @@ public struct PartitionExport: Sendable {
                     InputError(.invalidValue, at: location("partitions"), "no accepted partitions in this well"))
                 continue
             }
-            if hasNegatives, let negatives = text("negatives").flatMap({ Double($0) }),
-                Int(negatives) + positives != partitions
-            {
-                errors.append(
-                    InputError(
-                        .invalidValue, at: location("negatives"),
-                        "positives (\(positives)) + negatives (\(Int(negatives))) differ from the accepted partitions (\(partitions))"
-                    ))
-                continue
+            // A negatives column is checked when it holds a number; that number must then be a count (a huge or
+            // fractional one trapped the conversion, found by the `dpcr` fuzz target).
+            if hasNegatives, let raw = text("negatives"), Double(raw) != nil {
+                let negativesName = table.header[column("negatives") ?? 0].text
+                guard let negatives = count("negatives", name: negativesName) else { continue }
+                if negatives + positives != partitions {
+                    errors.append(
+                        InputError(
+                            .invalidValue, at: location("negatives"),
+                            "positives (\(positives)) + negatives (\(negatives)) differ from the accepted partitions (\(partitions))"
+                        ))
+                    continue
+                }
             }
             wells.append(
                 Well(
