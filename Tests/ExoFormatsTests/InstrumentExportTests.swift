@@ -191,6 +191,25 @@ struct InstrumentExportTests {
         #expect(error?.errors.first.map { String($0.description.prefix(message.count)) } == message)
     }
 
+    /// A copy cut off in a row was read with its last well half there (a real SDS export cut at 20,000 bytes gave
+    /// a well with its Cq and without its plate); a file ending without a line break after a whole row still reads.
+    @Test func anExportCutOffInARowIsRefused() throws {
+        let whole = try String(contentsOf: Fixture.url("instrument/quantstudio-results.csv"), encoding: .utf8)
+        let lastRow = try #require(whole.split(separator: "\n").last { $0.hasPrefix("96,H12,") })
+        let end = try #require(whole.range(of: lastRow)).upperBound
+        let cut = String(whole[..<end].dropLast(30))
+        #expect(cut.hasSuffix("NTC,FAM,NFQ-MGB,Undeter"))
+        let error = #expect(throws: InputErrorList.self) { try InstrumentCqExport.read(Self.text(cut)) }
+        #expect(error?.errors.map(\.kind) == [.wrongFieldCount])
+        #expect(
+            error?.errors.first?.message
+                == "the file ends in the middle of a row: its last row has 9 of the header's 20 cells and no line break"
+        )
+        #expect(error?.errors.first?.location.line == cut.components(separatedBy: "\n").count)
+        let withoutFinalBreak = try InstrumentCqExport.read(Self.text(String(whole[..<end])))
+        #expect(withoutFinalBreak.wells.last?.well == "H12")
+    }
+
     @Test func anUnrecognisedHeaderListsEveryLayout() throws {
         let error = #expect(throws: InputErrorList.self) {
             try InstrumentCqExport.read(Self.text("a,b,c\n1,2,3\n"))

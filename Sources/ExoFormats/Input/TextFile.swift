@@ -16,6 +16,9 @@ public struct TextFile: Sendable {
     public let byteCount: Int
     /// The lines, without line terminators; line `i` of the file is `lines[i - 1]`.
     public let lines: [Substring]
+    /// Whether the file ends with a line break (or is empty); a table whose last line does not, and is short, was
+    /// most likely cut off while being copied or written.
+    public let endsWithLineBreak: Bool
 
     /// Reads and decodes a file.
     ///
@@ -54,6 +57,7 @@ public struct TextFile: Sendable {
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
         let ranges = Self.lineRanges(body)
+        endsWithLineBreak = body.last.map { $0 == 0x0A || $0 == 0x0D } ?? true
         if let offset = Self.firstInvalidUTF8Offset(body) {
             let lineIndex = ranges.lastIndex { $0.lowerBound <= offset } ?? 0
             let lineStart = ranges.isEmpty ? body.startIndex : ranges[lineIndex].lowerBound

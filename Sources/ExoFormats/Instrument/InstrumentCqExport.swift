@@ -209,8 +209,23 @@ extension InstrumentCqExport {
     }
 
     /// Reads the Cq table of a text export whose delimiter ``recognisedDelimiter(_:)`` found.
+    ///
+    /// A file that ends without a line break in a row with fewer cells than the header was cut off (a copy or an
+    /// export that did not finish): it is refused rather than read with its last well half there.
     package static func read(_ file: TextFile, delimiter: UInt8) throws(InputErrorList) -> InstrumentCqExport {
         let grid = InstrumentTextGrid(file, delimiter: delimiter)
+        if !file.endsWithLineBreak, let header = InstrumentLayout.header(in: grid.rows),
+            let last = grid.rows.indices.last, last > header.row,
+            grid.rows[last].count < grid.rows[header.row].count
+        {
+            let (cells, width) = (grid.rows[last].count, grid.rows[header.row].count)
+            throw InputErrorList([
+                InputError(
+                    .wrongFieldCount, at: grid.location(row: last, column: cells - 1),
+                    "the file ends in the middle of a row: its last row has \(cells) of the header's \(width) cells and no line break",
+                    hint: "the file was cut off while being copied or exported; copy or export it again")
+            ])
+        }
         return try read(rows: grid.rows, path: grid.path, location: grid.location(row:column:))
     }
 
