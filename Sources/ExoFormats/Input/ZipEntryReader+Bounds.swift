@@ -10,8 +10,6 @@ extension ZipEntryReader {
         var compressedSize: UInt64
         /// The compression method: 0 stored, 8 deflated.
         var method: UInt64
-        /// The general-purpose flags (bit 0: encrypted).
-        var flags: UInt64
     }
 
     /// Walks the archive's central directory, refusing an archive whose structure points past the end of its
@@ -30,17 +28,18 @@ extension ZipEntryReader {
     ///   - displayPath: the path as shown in messages.
     /// - Returns: each entry's data span, in central directory order.
     /// - Throws: `InputError` of kind `malformedArchive`.
-    /// - Complexity: O(n) in the size of the data (the search for the end record), O(entries) after it.
+    /// - Complexity: O(1) in the size of the data (the end record is searched for in the last 65,557 bytes),
+    ///   O(entries) after it; the bytes are read in place, not copied.
     static func entrySpans(of data: Data, displayPath: String) throws(InputError) -> [EntrySpan] {
-        let bytes = [UInt8](data)
-        let count = bytes.count
+        let count = data.count
+        func byte(_ offset: Int) -> UInt64 { UInt64(data[data.startIndex + offset]) }
         func refuse(_ what: String, at offset: UInt64) -> InputError {
             InputError(
                 .malformedArchive, at: InputLocation(path: displayPath),
                 "not a readable zip archive: \(what) is at byte \(offset), past the end of the file (\(count) bytes)",
                 hint: "the file is truncated or damaged; copy or export it again")
         }
-        func uint16(_ offset: Int) -> UInt64 { UInt64(bytes[offset]) | UInt64(bytes[offset + 1]) << 8 }
+        func uint16(_ offset: Int) -> UInt64 { byte(offset) | byte(offset + 1) << 8 }
         func uint32(_ offset: Int) -> UInt64 { uint16(offset) | uint16(offset + 2) << 16 }
         func has(_ signature: UInt64, at offset: Int) -> Bool {
             offset >= 0 && offset + 4 <= count && uint32(offset) == signature
@@ -83,7 +82,7 @@ extension ZipEntryReader {
             let localHeader = uint32(header + 42)
             let next = directory + 46 + nameLength + extraLength + commentLength
             guard next <= UInt64(count) else { return spans }
-            if Self.hasZIP64Field(bytes, in: header + 46 + Int(nameLength), length: Int(extraLength)) {
+            if hasZIP64Field(in: header + 46 + Int(nameLength), length: Int(extraLength), uint16: uint16) {
                 throw InputError(
                     .malformedArchive, at: InputLocation(path: displayPath),
                     "the zip archive uses ZIP64 extensions, which ExoScope does not read",
@@ -103,19 +102,19 @@ extension ZipEntryReader {
             // ZIPFoundation lists no entry from an encrypted one on.
             guard flags & 0x01 == 0 else { return spans }
             spans.append(
-                EntrySpan(dataOffset: Int(dataOffset), compressedSize: compressedSize, method: method, flags: flags))
+                EntrySpan(dataOffset: Int(dataOffset), compressedSize: compressedSize, method: method))
             directory = next
         }
         return spans
     }
 
     /// Whether an extra-field block holds a ZIP64 extended-information field (header id 0x0001).
-    private static func hasZIP64Field(_ bytes: [UInt8], in start: Int, length: Int) -> Bool {
+    private static func hasZIP64Field(in start: Int, length: Int, uint16: (Int) -> UInt64) -> Bool {
         // As ZIPFoundation's scanForZIP64Field: blocks start before the last four bytes and end inside the field.
         var offset = start
         while offset - start < length - 4 {
-            let id = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8
-            let next = offset + 4 + (Int(bytes[offset + 2]) | Int(bytes[offset + 3]) << 8)
+            let id = uint16(offset)
+            let next = offset + 4 + Int(uint16(offset + 2))
             guard next <= start + length else { return false }
             if id == 0x0001 { return true }
             offset = next

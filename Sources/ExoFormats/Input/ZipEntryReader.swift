@@ -159,7 +159,7 @@ public struct ZipEntryReader {
         switch span.method {
         case 0:
             guard compressed.count <= cap else { throw tooLarge(location, declared: nil) }
-            content = Data(compressed)
+            content = Data(compressed.prefix(limit ?? compressed.count))
         case 8:
             let inflated = try Self.inflateRaw(compressed, cap: cap, stoppingAfter: limit, damaged: damaged)
             guard let inflated else { throw tooLarge(location, declared: nil) }
@@ -195,13 +195,13 @@ public struct ZipEntryReader {
             throw damaged("zlib could not start")
         }
         defer { inflateEnd(&stream) }
-        var input = [UInt8](compressed)
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var content = Data()
         var status = Z_OK
         var pastCap = false
-        input.withUnsafeMutableBufferPointer { input in
-            stream.next_in = input.baseAddress
+        compressed.withUnsafeBytes { input in
+            // zlib only reads through `next_in`; its header declares it mutable unless built with ZLIB_CONST.
+            stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress)
             stream.avail_in = uInt(input.count)
             buffer.withUnsafeMutableBufferPointer { output in
                 while status == Z_OK {

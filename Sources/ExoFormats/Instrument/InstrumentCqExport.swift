@@ -214,8 +214,12 @@ extension InstrumentCqExport {
     /// export that did not finish): it is refused rather than read with its last well half there.
     package static func read(_ file: TextFile, delimiter: UInt8) throws(InputErrorList) -> InstrumentCqExport {
         let grid = InstrumentTextGrid(file, delimiter: delimiter)
-        if !file.endsWithLineBreak, let header = InstrumentLayout.header(in: grid.rows),
-            let last = grid.rows.indices.last, last > header.row,
+        let location = grid.location(row:column:)
+        // Not found only when `delimiter` was not the recognised one: read(rows:) names what is missing.
+        guard let header = InstrumentLayout.header(in: grid.rows) else {
+            return try read(rows: grid.rows, path: grid.path, location: location)
+        }
+        if !file.endsWithLineBreak, let last = grid.rows.indices.last, last > header.row,
             grid.rows[last].count < grid.rows[header.row].count
         {
             let (cells, width) = (grid.rows[last].count, grid.rows[header.row].count)
@@ -226,7 +230,7 @@ extension InstrumentCqExport {
                     hint: "the file was cut off while being copied or exported; copy or export it again")
             ])
         }
-        return try read(rows: grid.rows, path: grid.path, location: grid.location(row:column:))
+        return try InstrumentLayout.read(header, rows: grid.rows, path: grid.path, location: location)
     }
 
     /// The delimiter under which one of the file's first rows is the header of a recognised layout, or `nil`
