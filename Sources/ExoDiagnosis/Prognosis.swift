@@ -27,6 +27,35 @@ public enum Prognosis {
         public var coxSamples: Int
         /// Samples left out of the Kaplan–Meier curves for a missing time, event or marker value.
         public var leftOut: Int
+
+        /// What R's `coxph` warns about (or shows as `NA`), one sentence each, naming the term: a Cox model that
+        /// could not be fitted, a term dropped as constant or collinear, a coefficient that may be infinite, a
+        /// fit out of iterations.
+        public var coxWarnings: [String] {
+            guard let cox else {
+                return [
+                    "the Cox model could not be fitted (its information matrix is singular at the estimate); no hazard ratio is given"
+                ]
+            }
+            var warnings: [String] = []
+            for (index, term) in terms.enumerated() {
+                if cox.dropped[index] {
+                    warnings.append(
+                        "Cox term \(InputError.quoted(term)) is constant or a linear combination of the terms before it and was left out (R's coxph shows NA)"
+                    )
+                } else if cox.possiblyInfinite[index] {
+                    warnings.append(
+                        "Cox term \(InputError.quoted(term)): the likelihood converged before its coefficient did, which may be infinite (the term separates events from censoring; R's coxph warns the same); its hazard ratio and p mean nothing"
+                    )
+                }
+            }
+            if !cox.converged {
+                warnings.append(
+                    "the Cox model ran out of iterations (\(CoxModel.maximumIterations)) and did not converge; its estimates are not reliable"
+                )
+            }
+            return warnings
+        }
     }
 
     /// Analyses `feature` with the follow-up columns `time` and `event` and the `covariates`, all numeric

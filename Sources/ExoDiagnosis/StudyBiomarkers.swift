@@ -265,7 +265,10 @@ public struct StudyBiomarkers: Codable, Sendable, Hashable {
             }
             let staged = rows.allSatisfy { stages[$0] != nil }
             let design = rows.map { [values[$0]] + (staged ? [(stages[$0] ?? 0) >= 3 ? 1 : 0] : []) }
-            if let cox = CoxModel.fit(observations, covariates: design) {
+            // A hazard ratio only from a fit R would not warn about (see CoxModel.Fit).
+            if let cox = CoxModel.fit(observations, covariates: design), cox.converged, !cox.dropped[0],
+                !cox.possiblyInfinite[0]
+            {
                 let (b, se) = (cox.coefficients[0], cox.standardErrors[0])
                 markers[index].hazardRatio = exp(b)
                 markers[index].hazardRatioLow = exp(b - z * se)

@@ -5,9 +5,10 @@ public import ExoFormats
 ///
 /// The case label is required; the control label is optional. Without it every other label is a control;
 /// with it, the samples carrying a third label are left out (as pROC's `roc(…, levels = c(control, case))`
-/// drops them) and counted in ``leftOut``, so that a command can say how many. A missing label (an empty field,
-/// `NA`, `NaN` or `N/A`) is not a third group: with a control label it is an error naming the sample and its
-/// line. Each group needs at least two samples (a variance needs two).
+/// drops them) and counted in ``leftOut``, so that a command can say how many. A sample whose label is missing
+/// (an empty field, `NA`, `NaN` or `N/A`) is in neither group, with or without a control label, and is counted in
+/// ``unlabelled`` (pROC drops an `NA` response and limma an `NA` group the same way). Each group needs at least
+/// two samples (a variance needs two).
 public struct TwoGroups: Sendable, Hashable {
     public let caseLabel: String
     /// The control label, or `nil` for "every other label".
@@ -17,11 +18,13 @@ public struct TwoGroups: Sendable, Hashable {
     public let controls: [Int]
     /// The samples left out for a third label, by label (empty without a control label).
     public let leftOut: [String: Int]
+    /// The number of samples left out because their label is missing.
+    public let unlabelled: Int
 
     /// Splits the matrix's samples.
     ///
-    /// - Throws: `InputErrorList` with `invalidValue` for a label that is absent, a sample without a label when
-    ///   the control label is given (each listed with its line), or a group of fewer than two samples.
+    /// - Throws: `InputErrorList` with `invalidValue` for a label that is absent or a group of fewer than two
+    ///   samples.
     public init(_ matrix: FeatureMatrix, case caseLabel: String, control controlLabel: String? = nil)
         throws(InputErrorList)
     {
@@ -41,22 +44,18 @@ public struct TwoGroups: Sendable, Hashable {
         var cases: [Int] = []
         var controls: [Int] = []
         var leftOut: [String: Int] = [:]
+        var unlabelled = 0
         for (index, label) in matrix.labels.enumerated() {
             if label == caseLabel {
                 cases.append(index)
+            } else if Self.isMissing(label) {
+                unlabelled += 1
             } else if controlLabel == nil || label == controlLabel {
                 controls.append(index)
-            } else if !Self.isMissing(label) {
+            } else {
                 leftOut[label, default: 0] += 1
-            } else if errors.count < 20 {
-                errors.append(
-                    InputError(
-                        .invalidValue, at: InputLocation(path: matrix.path, line: matrix.lines[index]),
-                        "sample \(InputError.quoted(matrix.samples[index])) has no label in column \(column) (found \(InputError.quoted(label))), so it is neither the case \(InputError.quoted(caseLabel)) nor the control \(InputError.quoted(controlLabel ?? ""))",
-                        hint: "give the sample its group, or remove its row"))
             }
         }
-        guard errors.isEmpty else { throw InputErrorList(errors) }
         for (name, label, members) in [
             ("case", caseLabel, cases), ("control", controlLabel ?? "every label but \(caseLabel)", controls),
         ] where members.count < 2 {
@@ -70,6 +69,7 @@ public struct TwoGroups: Sendable, Hashable {
         self.cases = cases
         self.controls = controls
         self.leftOut = leftOut
+        self.unlabelled = unlabelled
     }
 
     /// Whether a label (already trimmed of spaces and quotes) is a missing value: empty, `NA`, `NaN` or `N/A` in
@@ -82,12 +82,20 @@ public struct TwoGroups: Sendable, Hashable {
     public var leftOutCount: Int { leftOut.values.reduce(0, +) }
 
     /// A sentence saying which samples were left out, or `nil` when none were: "left out 28 samples labelled
-    /// neither 'Poor' nor 'Good': 'Dead' 28".
+    /// neither 'Poor' nor 'Good': 'Dead' 28", and "3 samples without a label" (counts only: the samples' names
+    /// are not printed).
     public var leftOutSummary: String? {
-        guard let controlLabel, leftOutCount > 0 else { return nil }
-        let labels = leftOut.keys.sorted().map { "\(InputError.quoted($0)) \(leftOut[$0] ?? 0)" }
-        return
-            "left out \(leftOutCount) sample\(leftOutCount == 1 ? "" : "s") labelled neither \(InputError.quoted(caseLabel)) nor \(InputError.quoted(controlLabel)): \(labels.joined(separator: ", "))"
+        var parts: [String] = []
+        if let controlLabel, leftOutCount > 0 {
+            let labels = leftOut.keys.sorted().map { "\(InputError.quoted($0)) \(leftOut[$0] ?? 0)" }
+            parts.append(
+                "\(leftOutCount) sample\(leftOutCount == 1 ? "" : "s") labelled neither \(InputError.quoted(caseLabel)) nor \(InputError.quoted(controlLabel)): \(labels.joined(separator: ", "))"
+            )
+        }
+        if unlabelled > 0 {
+            parts.append("\(unlabelled) sample\(unlabelled == 1 ? "" : "s") without a label (empty, NA, NaN or N/A)")
+        }
+        return parts.isEmpty ? nil : "left out " + parts.joined(separator: "; and ")
     }
 
     /// One feature's values in the cases and in the controls, missing values (NaN) left out.

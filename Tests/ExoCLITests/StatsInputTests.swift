@@ -111,18 +111,105 @@ struct StatsInputTests {
         #expect(cutoff.standardOutput.contains("n_case\t41\n"))
     }
 
-    /// A missing label is not a third group: with --control it stays an error at its line.
-    @Test func aMissingLabelIsStillAnErrorWithAControlLabel() throws {
+    /// A sample without a label is left out by every two-group command, with and without --control, and the
+    /// note says how many (never which: sample names stay out of standard error).
+    @Test(arguments: [
+        ["stats", "roc"], ["stats", "de"], ["stats", "cutoff", "--feature", "miR-21", "--bootstrap", "0"],
+    ])
+    func aMissingLabelIsLeftOutAndSaid(command: [String]) throws {
         let file = try Fixture.temporaryDirectory().appendingPathComponent("m.tsv")
-        try Data("sample\tgroup\tmiR-21\nS1\tt\t1\nS2\tt\t2\nS3\th\t3\nS4\th\t4\nS5\tNA\t5\nS6\tx\t6\n".utf8)
-            .write(to: file)
+        try Data(
+            "sample\tgroup\tmiR-21\nS1\tt\t1\nS2\tt\t2\nS3\th\t3\nS4\th\t4\nS5\tNA\t5\nS6\t\t6\nS7\th\t3.5\nS8\tt\t1.5\n"
+                .utf8
+        ).write(to: file)
+        for control in [[], ["--control", "h"]] {
+            let result = try exoscope(
+                Array(command.prefix(2)) + [file.path, "--label", "group", "--case", "t"] + control
+                    + command.dropFirst(2))
+            #expect(result.status == 0, "\(result.standardError)")
+            #expect(result.standardError.contains("note: left out 2 samples without a label (empty, NA, NaN or N/A)"))
+            #expect(!result.standardError.contains("S5") && !result.standardError.contains("S6"))
+            #expect(result.standardOutput.contains("\t3\t3\t") || result.standardOutput.contains("n_control\t3\n"))
+        }
+    }
+
+    /// `stats roc --unpaired`: pROC's unpaired DeLong test between two halves of aSAH
+    /// (Tests/Fixtures/stats/aSAH.unpaired.pROC.tsv, `Rscript bench/stats/asah_unpaired_reference.R Tests/Fixtures/stats`).
+    @Test func unpairedDeLongMatchesPROC() throws {
         let result = try exoscope([
-            "stats", "roc", file.path, "--label", "group", "--case", "t", "--control", "h", "--quiet",
+            "stats", "roc", Fixture.url("stats/aSAH.cohort1.tsv").path, "--label", "outcome", "--case", "Poor",
+            "--control", "Good", "--direction", "higher", "--unpaired", Fixture.url("stats/aSAH.cohort2.tsv").path,
         ])
-        #expect(result.status == 65)
+        #expect(result.status == 0, "\(result.standardError)")
+        let reference = try String(contentsOf: Fixture.url("stats/aSAH.unpaired.pROC.tsv"), encoding: .utf8)
+            .split(separator: "\n").filter { !$0.hasPrefix("#") }
+            .reduce(into: [String: Double]()) {
+                $0[String($1.split(separator: "\t")[0])] = Double($1.split(separator: "\t")[1])
+            }
+        let lines = result.standardOutput.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
         #expect(
-            result.standardError.contains(
-                "m.tsv:6: error: sample 'S5' has no label in column 'group' (found 'NA'), so it is neither the case 't' nor the control 'h'"
-            ), "\(result.standardError)")
+            lines.first
+                == [
+                    "feature", "n_case", "n_control", "auc", "n_case_2", "n_control_2", "auc_2", "difference", "t",
+                    "df", "p", "direction",
+                ])
+        #expect(lines.count == 4)
+        for row in lines.dropFirst() {
+            let marker = row[0]
+            for (column, key) in [(3, "auc"), (6, "auc_2"), (8, "t"), (9, "df"), (10, "p")] {
+                let expected = try #require(reference["\(marker).\(key)"])
+                #expect(abs((Double(row[column]) ?? .nan) - expected) < 1e-9, "\(marker) \(key)")
+            }
+        }
+    }
+
+    /// `stats survival --steps` prints survfit's steps (checked against survival 3.5.3 in lung.survival.tsv);
+    /// a separating covariate gets R's warning with its name, and --json carries it too.
+    @Test func survivalStepsWarningsAndJSON() throws {
+        let text = try String(contentsOf: Fixture.url("stats/lung.tsv"), encoding: .utf8)
+        let rows = text.split(separator: "\n").enumerated().map { index, line in
+            let status = line.split(separator: "\t")[1]
+            return (index == 0 ? "sample" : "P\(index)") + "\t" + line + "\t"
+                + (index == 0 ? "sep" : status == "2" ? "1" : "0")
+        }
+        let file = try Fixture.temporaryDirectory().appendingPathComponent("lung.tsv")
+        try Data((rows.prefix(41).joined(separator: "\n") + "\n").utf8).write(to: file)
+        let base = ["stats", "survival", file.path, "--feature", "age", "--time", "time", "--event", "status"]
+        let steps = try exoscope(base + ["--steps"])
+        #expect(steps.status == 0, "\(steps.standardError)")
+        let table = steps.standardOutput.split(separator: "\n")
+        #expect(table.first == "group\ttime\tn_risk\tn_event\tsurvival\tstd_err\tlower\tupper")
+        #expect(table.dropFirst().allSatisfy { $0.hasPrefix("low\t") || $0.hasPrefix("high\t") } && table.count > 10)
+        let separated = try exoscope(base + ["--covariates", "sep"])
+        #expect(separated.status == 0)
+        #expect(separated.standardOutput.contains(", may be infinite"))
+        #expect(
+            separated.standardError.contains(
+                "warning: Cox term 'sep': the likelihood converged before its coefficient did"))
+        let json = try exoscope(base + ["--covariates", "sep", "--json"])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        let cox = try #require(object["cox"] as? [[String: Any]])
+        #expect(cox.count == 2 && (cox[1]["possibly_infinite"] as? Bool) == true)
+        #expect((object["warnings"] as? [String])?.count == 1)
+    }
+
+    /// `stats compare --json` is JSON, and two perfect markers give pROC's z 0, p 1 with its warning.
+    @Test func compareHonoursJSONAndWarnsOnTwoPerfectMarkers() throws {
+        let file = try Fixture.temporaryDirectory().appendingPathComponent("p.tsv")
+        var text = "sample\tgroup\ta\tb\n"
+        for index in 0..<5 {
+            text += "T\(index)\tt\t\(6 + index)\t\(16 + index)\nH\(index)\th\t\(1 + index)\t\(11 + index)\n"
+        }
+        try Data(text.utf8).write(to: file)
+        let base = ["stats", "compare", file.path, "--label", "group", "--case", "t", "--features", "a,b"]
+        let plain = try exoscope(base)
+        #expect(plain.status == 0 && plain.standardOutput.contains("z 0.0, p 1.0"), "\(plain.standardOutput)")
+        #expect(plain.standardError.contains("warning: a and b both have AUC 1"))
+        let json = try exoscope(base + ["--json"])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        let pairs = try #require(object["pairs"] as? [[String: Any]])
+        #expect(pairs.count == 1 && (pairs[0]["z"] as? Double) == 0 && (pairs[0]["both_perfect"] as? Bool) == true)
     }
 }

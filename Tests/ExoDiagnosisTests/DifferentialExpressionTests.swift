@@ -100,6 +100,28 @@ struct TwoSampleTestTests {
     }
 }
 
+/// A feature with one value throughout has no Mann–Whitney p-value (R: NaN) and is not counted by BH:
+/// `t1<-c(1.2,3.4,2.2,5.1,4.4); h1<-c(0.3,1.1,0.9,2.0,1.5); t3<-c(2,2.5,3,3.5,9); h3<-c(1,4,2.1,0.5,3.3);`
+/// `p<-c(wilcox.test(t1,h1)$p.value, wilcox.test(rep(7,5),rep(7,5))$p.value, wilcox.test(t3,h3)$p.value);`
+/// `sprintf("%.17g", c(p, p.adjust(p, "BH")))` (R 4.2.2).
+struct DegenerateTestTests {
+    @Test func aConstantFeatureGetsNaNAndIsLeftOutOfBH() throws {
+        let cases = ["1.2,7,2", "3.4,7,2.5", "2.2,7,3", "5.1,7,3.5", "4.4,7,9"]
+        let controls = ["0.3,7,1", "1.1,7,4", "0.9,7,2.1", "2.0,7,0.5", "1.5,7,3.3"]
+        var text = "sample\tgroup\tf1\tconstant\tf3\n"
+        for (index, row) in cases.enumerated() { text += "T\(index)\tt\t" + row.replacing(",", with: "\t") + "\n" }
+        for (index, row) in controls.enumerated() { text += "H\(index)\th\t" + row.replacing(",", with: "\t") + "\n" }
+        let data = try MarkerROCTests.matrix(text)
+        let result = try #require(
+            DifferentialExpression.analyze(data, groups: try TwoGroups(data, case: "t"), method: .mannWhitney))
+        let p = result.rows.map(\.p)
+        let adjusted = result.rows.map(\.adjustedP)
+        #expect(abs(p[0] - 0.031746031746031744) < 1e-15 && abs(p[2] - 0.42063492063492064) < 1e-15)
+        #expect(p[1].isNaN && adjusted[1].isNaN)
+        #expect(abs(adjusted[0] - 0.063492063492063489) < 1e-15 && abs(adjusted[2] - 0.42063492063492064) < 1e-15)
+    }
+}
+
 /// The model ~ group + covariates and the fold-change intervals against limma 3.54.1
 /// (Tests/Fixtures/stats/mirna-300x40.limma-covariates.tsv, made by
 /// `Rscript bench/stats/limma_covariates_reference.R Tests/Fixtures/stats/mirna-300x40.tsv`).

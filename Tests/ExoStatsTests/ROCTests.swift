@@ -76,6 +76,22 @@ struct ROCTests {
         Self.close(joint.p, "s100b-ndka-wfns.p", reference)
     }
 
+    /// Two curves both at AUC 1: pROC's paired test gives z 0, p 1 and the interval [0, 0], its unpaired test NaN.
+    ///
+    /// pROC warns with both. `y<-c(rep(1,5),rep(0,5)); r1<-roc(y,c(6:10,1:5),direction="<");`
+    /// `r2<-roc(y,c(16:20,11:15),direction="<"); roc.test(r1,r2,method="delong")` and the same with
+    /// `paired=FALSE` (pROC 1.18.0, R 4.2.2).
+    @Test func twoPerfectCurvesGivePROCsZeroNotNaN() throws {
+        let a = try #require(ROCCurve(cases: [6, 7, 8, 9, 10], controls: [1, 2, 3, 4, 5], direction: .higherInCases))
+        let b = try #require(
+            ROCCurve(cases: [16, 17, 18, 19, 20], controls: [11, 12, 13, 14, 15], direction: .higherInCases))
+        #expect(ROCComparison.bothPerfect(a, b))
+        let paired = ROCComparison.paired(a, b)
+        #expect(paired.z == 0 && paired.p == 1 && paired.low == 0 && paired.high == 0)
+        let unpaired = ROCComparison.unpaired(a, b)
+        #expect(unpaired.t.isNaN && unpaired.degreesOfFreedom.isNaN && unpaired.p.isNaN)
+    }
+
     /// A marker lower in cases: the AUC is computed on the cases' side, never flipped to above 0.5 silently.
     @Test func directionIsFixedNotRechosen() throws {
         let cases = [1.0, 2, 3]

@@ -46,16 +46,25 @@ public enum ROCComparison {
     }
 
     /// The paired DeLong test of AUC(a) = AUC(b) (pROC `roc.test(method = "delong", paired = TRUE)`).
+    ///
+    /// When the difference and its standard deviation are both zero (two curves at AUC 1, or the same curve
+    /// twice), z is 0 and p is 1, as pROC gives them (pROC warns that such a test can mislead; see
+    /// ``bothPerfect(_:_:)``).
     public static func paired(_ a: ROCCurve, _ b: ROCCurve, level: Double = 0.95) -> PairedTest {
         let difference = a.auc - b.auc
         let sd = (a.variance + b.variance - 2 * covariance(a, b)).squareRoot()
-        let z = difference / sd
+        let z = difference == 0 && sd == 0 ? 0 : difference / sd
         let half = Normal.twoSidedCritical(level: level) * sd
         return PairedTest(
             difference: difference, z: z, p: Normal.twoSidedPValue(z), low: difference - half, high: difference + half)
     }
 
-    /// The unpaired DeLong test (pROC `roc.test(method = "delong", paired = FALSE)`).
+    /// Whether both curves separate their groups perfectly (AUC 1), where pROC warns that a test between them
+    /// "has always p.value = 1 and can be misleading".
+    public static func bothPerfect(_ a: ROCCurve, _ b: ROCCurve) -> Bool { a.auc == 1 && b.auc == 1 }
+
+    /// The unpaired DeLong test (pROC `roc.test(method = "delong", paired = FALSE)`); with both variances zero
+    /// the statistic, degrees of freedom and p-value are NaN, as pROC's.
     public static func unpaired(_ a: ROCCurve, _ b: ROCCurve) -> UnpairedTest {
         let difference = a.auc - b.auc
         let (va, vb) = (a.variance, b.variance)
@@ -63,6 +72,7 @@ public enum ROCComparison {
         let totalA = Double(a.cases.count + a.controls.count)
         let totalB = Double(b.cases.count + b.controls.count)
         let df = (va + vb) * (va + vb) / (va * va / (totalA - 1) + vb * vb / (totalB - 1))
+        guard df > 0 else { return UnpairedTest(difference: difference, t: .nan, degreesOfFreedom: .nan, p: .nan) }
         return UnpairedTest(
             difference: difference, t: t, degreesOfFreedom: df, p: StudentT(degreesOfFreedom: df).twoSidedPValue(t))
     }

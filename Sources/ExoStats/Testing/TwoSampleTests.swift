@@ -34,7 +34,8 @@ public enum TwoSampleTests {
     /// The Mann–Whitney U test (R `wilcox.test(x, y)`), W = rank sum of x − m(m+1)/2.
     ///
     /// The p-value is exact when both groups have fewer than 50 values and there are no ties (R's default);
-    /// otherwise the normal approximation with tie correction and continuity correction.
+    /// otherwise the normal approximation with tie correction and continuity correction. When every value is the
+    /// same the p-value is NaN, as R's.
     public static func mannWhitney(_ x: [Double], _ y: [Double]) -> Result? {
         guard !x.isEmpty, !y.isEmpty else { return nil }
         let m = x.count
@@ -67,7 +68,8 @@ public enum TwoSampleTests {
         let nn = Double(n)
         let z0 = w - mm * nn / 2
         let sigma = (mm * nn / 12 * ((mm + nn + 1) - tieTerm / ((mm + nn) * (mm + nn - 1)))).squareRoot()
-        guard sigma > 0 else { return Result(statistic: w, p: 1, degreesOfFreedom: nil, exact: false) }
+        // Every value tied: R's z is 0/0 and its p-value NaN, which p.adjust then leaves out of the count.
+        guard sigma > 0 else { return Result(statistic: w, p: .nan, degreesOfFreedom: nil, exact: false) }
         let correction = z0 == 0 ? 0 : (z0 > 0 ? 0.5 : -0.5)
         let z = (z0 - correction) / sigma
         return Result(statistic: w, p: Normal.twoSidedPValue(z), degreesOfFreedom: nil, exact: false)

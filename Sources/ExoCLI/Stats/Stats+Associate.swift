@@ -1,0 +1,84 @@
+import ArgumentParser
+import ExoCore
+import ExoDiagnosis
+import ExoFormats
+import ExoKnowledge
+import ExoPipeline
+import ExoStats
+import ExoStore
+import Foundation
+
+extension Exoscope.Stats {
+    /// Every feature against a clinical column.
+    struct Associate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "associate",
+            abstract: "Every feature against a clinical column: Mann–Whitney, Kruskal–Wallis, trend or Spearman.",
+            discussion: """
+                --by names the column (stage, t_stage, metastasis, age…). The test follows it unless --test names
+                one: two labels, Mann–Whitney; --order LEVELS (comma-separated, such as I,II,III,IV), the
+                Jonckheere–Terpstra trend test; numbers, Spearman's ρ; other labels, Kruskal–Wallis. Columns:
+                feature, test, n, statistic, effect, p_value, adj_p_value (Benjamini–Hochberg), missing. effect is
+                W/(n₁n₂) for Mann–Whitney (the second level against the first), ε² for Kruskal–Wallis, z for the
+                trend (positive: rising along the order) and ρ for Spearman. Samples with an empty label are left
+                out.
+                """)
+
+        @Argument(help: "The matrix file.", completion: .file())
+        var matrix: String
+
+        @Option(help: "The clinical column.")
+        var by: String
+
+        @Option(help: "The levels in order, comma-separated, for a trend test.")
+        var order: String?
+
+        @Option(help: "The test: mann-whitney, kruskal-wallis, jonckheere-terpstra or spearman.")
+        var test: TestChoice?
+
+        @OptionGroup var featureList: FeatureListOption
+
+        @OptionGroup var excluded: ExcludedColumnsOption
+
+        enum TestChoice: String, ExpressibleByArgument, CaseIterable {
+            case mannWhitney = "mann-whitney"
+            case kruskalWallis = "kruskal-wallis"
+            case trend = "jonckheere-terpstra"
+            case spearman
+        }
+
+        @Option(help: "Output format: tsv or json.")
+        var format: OutputFormat = .tsv
+
+        @OptionGroup var outputOptions: OutputOptions
+
+        func run() async throws {
+            try await withUserFacingErrors(debug: outputOptions.debug) {
+                let data = try MatrixColumnSelection.read(
+                    matrix, label: by, features: featureList.names, excluded: excluded.names)
+                if !data.annotations.isEmpty, !outputOptions.quiet, !outputOptions.json {
+                    FileHandle.standardError.write(
+                        Data(
+                            "sample information, not features: \(data.annotations.keys.sorted().joined(separator: ", "))\n"
+                                .utf8))
+                }
+                let levels = order.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+                let design = try ClinicalAssociation.design(
+                    data, order: levels, test: test.flatMap { ClinicalAssociation.Test(rawValue: $0.rawValue) })
+                let rows = ClinicalAssociation.analyze(data, design: design)
+                if outputOptions.json || format == .json {
+                    try printJSON(rows)
+                    return
+                }
+                func number(_ value: Double?) -> String { value.map { String($0) } ?? "" }
+                var output = "feature\ttest\tn\tstatistic\teffect\tp_value\tadj_p_value\tmissing\n"
+                for row in rows {
+                    output += row.feature + "\t" + row.test.rawValue + "\t\(row.n)\t" + number(row.statistic) + "\t"
+                    output += number(row.effect) + "\t" + number(row.p) + "\t" + number(row.adjustedP)
+                    output += "\t\(row.missing)\n"
+                }
+                FileHandle.standardOutput.write(Data(output.utf8))
+            }
+        }
+    }
+}
