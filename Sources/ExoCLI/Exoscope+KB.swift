@@ -23,9 +23,12 @@ extension Exoscope.KB {
                 Every criterion given must hold. --cargo takes any spelling the miRNA normaliser reads (miR-21,
                 hsa-mir-21, miR-21-5p) or another cargo's name; --tumour widens to its organ family (HCC also finds
                 "liver cancer" entries); --role matches part of a role (biomarker finds diagnostic and prognostic
-                biomarkers); --pathway part of a pathway (PTEN finds PTEN/Akt); --text words that must all appear.
+                biomarkers), or of a process role with the way the cargo acts on it (suppresses invasion);
+                --pathway part of a pathway (PTEN finds PTEN/Akt); --text words that must all appear.
                 TSV columns: id, cargo, cargo_type, tumour, specimen, role, direction, compared_with, mechanism,
-                evidence, section, reference, doi, origin.
+                evidence, section, reference, doi, origin. A process role reads with the way the cargo acts on it
+                (promotes angiogenesis, suppresses invasion, regulates proliferation); the doi column lists the DOI
+                of every reference that has one.
                 """)
 
         @Option(help: "A cargo (miRNA in any spelling, lncRNA, circRNA, protein).")
@@ -37,7 +40,7 @@ extension Exoscope.KB {
         @Option(help: "A specimen (serum, plasma, CSF, urine, tissue, cell line…).")
         var specimen: String?
 
-        @Option(help: "A role or part of one (biomarker, therapeutic target, immune evasion…).")
+        @Option(help: "A role or part of one (biomarker, therapeutic target, immune evasion, suppresses invasion…).")
         var role: String?
 
         @Option(help: "A pathway or part of one (PTEN/Akt, MAPK, PD-L1…).")
@@ -109,7 +112,7 @@ extension Exoscope.KB {
                 + entries.map { entry in
                     [
                         entry.id, entry.cargo, entry.tumour.rawValue, entry.direction.rawValue,
-                        entry.specimens.joined(separator: ","), entry.roles.map(\.rawValue).joined(separator: ", "),
+                        entry.specimens.joined(separator: ","), entry.rolePhrases.joined(separator: ", "),
                         entry.references.map(String.init).joined(separator: ","),
                     ]
                 }
@@ -128,8 +131,12 @@ extension Exoscope.KB {
             ]
             var id, cargo, cargoType, tumour, specimen, role, direction, comparedWith, mechanism, evidence: String
             var section, reference, origin: String
-            /// `null` in JSON when the source gives no DOI.
+            /// The first reference's DOI that exists; `null` in JSON when the source gives none.
             var doi: String?
+            /// The DOI of each reference in order, `null` where the source gives none.
+            var dois: [String?]
+            /// Which way the cargo changes its process roles; `null` when it has none.
+            var acts: String?
             var names: [String]
             var sentence: String
             var note: String?
@@ -140,7 +147,7 @@ extension Exoscope.KB {
                 cargoType = entry.cargoType.rawValue
                 tumour = entry.tumour.rawValue
                 specimen = entry.specimens.joined(separator: ", ")
-                role = entry.roles.map(\.rawValue).joined(separator: ", ")
+                role = entry.rolePhrases.joined(separator: ", ")
                 direction = entry.direction.rawValue
                 comparedWith = entry.comparedWith ?? ""
                 mechanism = entry.mechanism
@@ -148,6 +155,8 @@ extension Exoscope.KB {
                 section = entry.section
                 reference = entry.references.map(String.init).joined(separator: ", ")
                 doi = entry.doi
+                dois = entry.dois
+                acts = entry.acts?.rawValue
                 origin = entry.origin
                 names = entry.names
                 sentence = entry.sentence
@@ -157,13 +166,13 @@ extension Exoscope.KB {
             var fields: [String] {
                 [
                     id, cargo, cargoType, tumour, specimen, role, direction, comparedWith, mechanism, evidence, section,
-                    reference, doi ?? "", origin,
+                    reference, dois.compactMap { $0 }.joined(separator: ", "), origin,
                 ]
             }
 
             enum CodingKeys: String, CodingKey {
                 case id, cargo, tumour, specimen, role, direction, mechanism, evidence, section, reference, doi, origin
-                case names, sentence, note
+                case names, sentence, note, dois, acts
                 case cargoType = "cargo_type"
                 case comparedWith = "compared_with"
             }

@@ -8,8 +8,8 @@ import Yams
 public enum CuratedFile {
     static let entryKeys = [
         "id", "cargo", "written", "cargo_type", "tumour", "source_cell", "recipient_cell", "specimen", "roles",
-        "direction", "compared_with", "targets", "pathways", "effect", "evidence", "section", "reference", "doi",
-        "sentence", "note",
+        "acts", "direction", "compared_with", "targets", "pathways", "effect", "evidence", "section", "reference",
+        "doi", "sentence", "note",
     ]
     /// The specimens an entry may name.
     public static let specimens = [
@@ -21,8 +21,9 @@ public enum CuratedFile {
     ///
     /// - Throws: `InputErrorList` listing every problem: malformed YAML, unknown or missing keys, values outside a
     ///   vocabulary (with the nearest valid value), a miRNA name miRBase does not know, a DOI that is not one
-    ///   (`none` needs a note), a repeated id, and a duplicate entry (same cargo, tumour, direction, roles and
-    ///   reference as an earlier one).
+    ///   (`none` needs a note), not one DOI for each reference, a process role without `acts` (or `acts` without a
+    ///   process role), a repeated id, and a duplicate entry (same cargo, tumour, direction, roles and reference as
+    ///   an earlier one).
     public static func parse(_ text: String, path: String, catalog: MiRNACatalog = .bundled) throws(InputErrorList)
         -> [KnowledgeEntry]
     {
@@ -69,7 +70,7 @@ public enum CuratedFile {
             let claim = [
                 parsed.names.joined(separator: "|"), parsed.tumour.rawValue, parsed.direction.rawValue,
                 parsed.comparedWith ?? "", parsed.specimens.joined(separator: ","),
-                parsed.roles.map(\.rawValue).sorted().joined(separator: ","),
+                parsed.rolePhrases.sorted().joined(separator: ","),
                 parsed.references.map(String.init).joined(separator: ","), parsed.sentence,
             ].joined(separator: "\t")
             if let earlier = seenClaims[claim] {
@@ -112,31 +113,13 @@ public enum CuratedFile {
         let specimens = closedList(&entry, "specimen", spellings: Self.specimens) { text in
             Self.specimens.first { $0.lowercased() == text.lowercased() }
         }
+        let acts = Self.acts(&entry, roles: roles)
         let references = Self.references(&entry)
         let effect = entry.string("effect", required: true)
         let section = entry.string("section", required: true)
         let sentence = entry.string("sentence", required: true)
         let note = entry.string("note")
-        let doiText = entry.string("doi", required: true)
-        var doi: String?
-        if let doiText, let node = entry.value("doi") {
-            if doiText.lowercased() == "none" {
-                if note == nil {
-                    entry.errors.append(
-                        InputError(
-                            .missingKey, at: entry.location(of: node),
-                            "'doi: none' needs a 'note' saying why the reference has no DOI"))
-                }
-            } else if doiText.wholeMatch(of: /10\.[0-9]{4,9}\/\S+/) != nil {
-                doi = doiText
-            } else {
-                entry.errors.append(
-                    InputError(
-                        .invalidValue, at: entry.location(of: node),
-                        "expected a DOI such as 10.1016/j.ceb.2009.03.007 (or none), found \(InputError.quoted(doiText))",
-                        hint: doiText.range(of: "10.").map { "did you mean '\(doiText[$0.lowerBound...])'?" }))
-            }
-        }
+        let dois = Self.dois(&entry, references: references, hasNote: note != nil)
         var names: [String] = []
         if let cargo, let type {
             if type == .miRNA {
@@ -162,10 +145,90 @@ public enum CuratedFile {
         return KnowledgeEntry(
             id: id, cargo: cargo, written: written, cargoType: type, names: names, tumour: tumour,
             sourceCell: entry.string("source_cell"), recipientCell: entry.string("recipient_cell"),
-            specimens: specimens, roles: roles, direction: direction, comparedWith: entry.string("compared_with"),
+            specimens: specimens, roles: roles, acts: acts, direction: direction,
+            comparedWith: entry.string("compared_with"),
             targets: strings(&entry, "targets").map(\.0), pathways: strings(&entry, "pathways").map(\.0),
-            effect: effect, evidence: evidence, section: section, references: references, doi: doi,
+            effect: effect, evidence: evidence, section: section, references: references, dois: dois,
             sentence: sentence, note: note, origin: "curated")
+    }
+
+    /// `acts: promotes` (or suppresses, regulates): required when a role is a process, refused when none is.
+    static func acts(_ entry: inout YAMLMapping, roles: [KnowledgeRole]) -> KnowledgeAction? {
+        let acts = entry.vocabulary("acts", KnowledgeAction.self)
+        let processes = roles.filter(\.isProcess).map(\.rawValue)
+        if let node = entry.value("acts"), processes.isEmpty, !roles.isEmpty {
+            entry.errors.append(
+                InputError(
+                    .invalidValue, at: entry.location(of: node),
+                    "'acts' says which way the cargo changes a process, and none of this entry's roles is one",
+                    hint: "remove 'acts'"))
+        } else if entry.value("acts") == nil, !processes.isEmpty {
+            entry.errors.append(
+                InputError(
+                    .missingKey, at: entry.selfLocation,
+                    "missing key 'acts', which says whether the cargo promotes, suppresses or regulates its process roles (\(processes.joined(separator: ", ")))",
+                    hint: "add 'acts: promotes' (or suppresses, regulates) as the source says"))
+        }
+        return acts
+    }
+
+    /// `doi: "10.…"` for one reference, a list with one DOI (or `none`) for each reference in order for several,
+    /// and `none` when there is no reference; every `none` needs a note.
+    static func dois(_ entry: inout YAMLMapping, references: [Int], hasNote: Bool) -> [String?] {
+        guard let node = entry.value("doi") else {
+            entry.errors.append(
+                InputError(.missingKey, at: entry.selfLocation, "missing required key 'doi'", hint: "add 'doi: …'"))
+            return []
+        }
+        let items: [Node] = if case .sequence(let sequence) = node { Array(sequence) } else { [node] }
+        var dois: [String?] = []
+        var none = false
+        for item in items {
+            guard case .scalar(let scalar) = item else {
+                entry.errors.append(
+                    InputError(
+                        .wrongType, at: entry.location(of: item),
+                        "expected a DOI (or none) for 'doi', found \(YAMLMapping.describe(item))"))
+                continue
+            }
+            let text = scalar.string
+            if text.lowercased() == "none" {
+                none = true
+                dois.append(nil)
+            } else if text.wholeMatch(of: /10\.[0-9]{4,9}\/\S+/) != nil {
+                dois.append(text)
+            } else {
+                entry.errors.append(
+                    InputError(
+                        .invalidValue, at: entry.location(of: item),
+                        "expected a DOI such as 10.1016/j.ceb.2009.03.007 (or none), found \(InputError.quoted(text))",
+                        hint: text.range(of: "10.").map { "did you mean '\(text[$0.lowerBound...])'?" }))
+            }
+        }
+        if none, !hasNote {
+            entry.errors.append(
+                InputError(
+                    .missingKey, at: entry.location(of: node),
+                    "'doi: none' needs a 'note' saying why the reference has no DOI"))
+        }
+        if references.isEmpty {
+            if dois.contains(where: { $0 != nil }) {
+                entry.errors.append(
+                    InputError(
+                        .invalidValue, at: entry.location(of: node), "a DOI without a reference number",
+                        hint: "add the review's reference number to 'reference', or write 'doi: none'"))
+            }
+            return []
+        }
+        if items.count != references.count {
+            let numbers = references.map(String.init).joined(separator: ", ")
+            entry.errors.append(
+                InputError(
+                    .invalidValue, at: entry.location(of: node),
+                    "expected \(references.count) DOIs in 'doi', one (or none) for each reference (\(numbers)), found \(items.count)",
+                    hint: "list every cited work's DOI in the order of 'reference'"))
+        }
+        return dois
     }
 
     /// A list of scalars (a missing key is empty), each with its node for error locations.

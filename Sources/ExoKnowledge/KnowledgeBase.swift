@@ -33,7 +33,8 @@ public struct KnowledgeBase: Sendable {
         /// A tumour; its organ family matches too.
         public var tumour: Tumour?
         public var specimen: String?
-        /// A role's name or part of it (`biomarker` finds diagnostic and prognostic biomarkers).
+        /// A role's name or part of it (`biomarker` finds diagnostic and prognostic biomarkers), or of a process role
+        /// with the way the cargo acts on it (`suppresses invasion`, `suppresses`).
         public var role: String?
         /// Part of a pathway's name (`PTEN` finds PTEN/Akt).
         public var pathway: String?
@@ -73,7 +74,7 @@ public struct KnowledgeBase: Sendable {
             {
                 return false
             }
-            if let role, !entry.roles.contains(where: { $0.rawValue.lowercased().contains(role) }) { return false }
+            if let role, !entry.rolePhrases.contains(where: { $0.lowercased().contains(role) }) { return false }
             if let pathway = query.pathway?.lowercased(),
                 !entry.pathways.contains(where: { $0.lowercased().contains(pathway) })
             {
@@ -101,7 +102,7 @@ public struct KnowledgeBase: Sendable {
     /// Every searchable field of an entry, lower-cased.
     static func text(of entry: KnowledgeEntry) -> String {
         ([entry.cargo, entry.written, entry.tumour.rawValue, entry.effect, entry.sentence, entry.note ?? ""]
-            + entry.names + entry.targets + entry.pathways + entry.specimens + entry.roles.map(\.rawValue)
+            + entry.names + entry.targets + entry.pathways + entry.specimens + entry.rolePhrases
             + [entry.sourceCell ?? "", entry.recipientCell ?? "", entry.comparedWith ?? ""])
             .joined(separator: " ").lowercased()
     }

@@ -18,6 +18,9 @@ public struct KnowledgeEntry: Sendable, Hashable, Codable {
     public var recipientCell: String?
     public var specimens: [String]
     public var roles: [KnowledgeRole]
+    /// Which way the cargo changes the processes among its roles (proliferation, metastasis, angiogenesis…), as the
+    /// source states it; `nil` when no role is a process (biomarkers, markers, therapeutic uses).
+    public var acts: KnowledgeAction?
     public var direction: KnowledgeDirection
     public var comparedWith: String?
     public var targets: [String]
@@ -28,19 +31,68 @@ public struct KnowledgeEntry: Sendable, Hashable, Codable {
     /// The review's section, or the source's record.
     public var section: String
     public var references: [Int]
-    /// The DOI of the (first) reference; `nil` when the source gives none (then `note` says so).
-    public var doi: String?
+    /// The DOI of each reference, in the order of `references`; `nil` where the source's reference list prints none
+    /// (then `note` says so).
+    public var dois: [String?]
     /// The source sentence the entry came from, for checking.
     public var sentence: String
     public var note: String?
     /// Where the entry comes from: `curated` (the review, by hand) or the name of an imported table.
     public var origin: String
 
+    /// The DOI of the first reference that has one.
+    public var doi: String? { dois.lazy.compactMap { $0 }.first }
+
+    /// The roles as phrases, each process role with the way the cargo acts on it (`suppresses invasion`).
+    public var rolePhrases: [String] {
+        roles.map { role in
+            if role.isProcess, let acts { "\(acts.rawValue) \(role.rawValue)" } else { role.rawValue }
+        }
+    }
+
     /// "PTEN → PTEN/Akt" style mechanism: targets and pathways, or the effect when neither is named.
     public var mechanism: String {
         let parts = [targets.joined(separator: ", "), pathways.joined(separator: ", ")].filter { !$0.isEmpty }
         return parts.isEmpty ? effect : parts.joined(separator: "; ") + ": " + effect
     }
+}
+
+extension KnowledgeEntry {
+    /// Decodes an entry; tables imported before entries had `dois` and `acts` still read (their `doi` was always
+    /// empty, as imported entries cite no reference).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        cargo = try container.decode(String.self, forKey: .cargo)
+        written = try container.decode(String.self, forKey: .written)
+        cargoType = try container.decode(CargoType.self, forKey: .cargoType)
+        names = try container.decode([String].self, forKey: .names)
+        tumour = try container.decode(Tumour.self, forKey: .tumour)
+        sourceCell = try container.decodeIfPresent(String.self, forKey: .sourceCell)
+        recipientCell = try container.decodeIfPresent(String.self, forKey: .recipientCell)
+        specimens = try container.decode([String].self, forKey: .specimens)
+        roles = try container.decode([KnowledgeRole].self, forKey: .roles)
+        acts = try container.decodeIfPresent(KnowledgeAction.self, forKey: .acts)
+        direction = try container.decode(KnowledgeDirection.self, forKey: .direction)
+        comparedWith = try container.decodeIfPresent(String.self, forKey: .comparedWith)
+        targets = try container.decode([String].self, forKey: .targets)
+        pathways = try container.decode([String].self, forKey: .pathways)
+        effect = try container.decode(String.self, forKey: .effect)
+        evidence = try container.decode(Evidence.self, forKey: .evidence)
+        section = try container.decode(String.self, forKey: .section)
+        references = try container.decode([Int].self, forKey: .references)
+        dois = try container.decodeIfPresent([String?].self, forKey: .dois) ?? []
+        sentence = try container.decode(String.self, forKey: .sentence)
+        note = try container.decodeIfPresent(String.self, forKey: .note)
+        origin = try container.decode(String.self, forKey: .origin)
+    }
+}
+
+/// Which way a cargo changes the processes it takes part in (its roles that are processes).
+public enum KnowledgeAction: String, Vocabulary, Codable {
+    case promotes, suppresses
+    /// The source says the cargo regulates or takes part in the process, not which way.
+    case regulates
 }
 
 /// What kind of molecule the cargo is.
@@ -75,16 +127,22 @@ public enum Evidence: String, Vocabulary, Codable {
 public enum KnowledgeRole: String, Vocabulary, Codable {
     case diagnosticBiomarker = "diagnostic biomarker"
     case prognosticBiomarker = "prognostic biomarker"
+    /// The cargo's level differs with the tumour's stage (TNM stage, T or M category), without a study of outcome.
+    case diseaseStage = "disease stage"
     /// Named by the source as an opening for biomarker development, without a study of it as one.
     case candidateBiomarker = "candidate biomarker"
     case therapeuticTarget = "therapeutic target"
     case therapeuticCargo = "therapeutic cargo"
+    /// Exosomes or vesicles as carriers that deliver drugs or therapeutic molecules.
+    case deliveryVehicle = "delivery vehicle"
     case drugResistance = "drug resistance"
     case immuneEvasion = "immune evasion"
     case angiogenesis
     case metabolism
     case emt = "EMT"
     case proliferation
+    /// Survival of tumour cells against apoptosis (suppressing it is inducing apoptosis).
+    case survival = "cell survival"
     case metastasis
     case invasion
     case tumourMicroenvironment = "tumour microenvironment"
@@ -100,6 +158,17 @@ public enum KnowledgeRole: String, Vocabulary, Codable {
 
     /// Whether the role is a biomarker of any kind (`--role biomarker`).
     public var isBiomarker: Bool { rawValue.hasSuffix("biomarker") }
+
+    /// Whether the role is a process a cargo promotes, suppresses or regulates (the entry's `acts` says which),
+    /// rather than a use or a marker.
+    public var isProcess: Bool {
+        switch self {
+        case .drugResistance, .immuneEvasion, .angiogenesis, .metabolism, .emt, .proliferation, .survival,
+            .metastasis, .invasion, .tumourMicroenvironment:
+            true
+        default: false
+        }
+    }
 }
 
 /// The tumour a claim is about, with the families queries widen to (asking for HCC finds "liver cancer" claims

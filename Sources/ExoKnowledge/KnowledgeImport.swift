@@ -223,9 +223,9 @@ public enum KnowledgeImport {
         ) -> KnowledgeEntry {
             KnowledgeEntry(
                 id: "", cargo: cargo, written: cargo, cargoType: type, names: names, tumour: tumour, sourceCell: nil,
-                recipientCell: nil, specimens: [], roles: roles, direction: direction, comparedWith: nil,
+                recipientCell: nil, specimens: [], roles: roles, acts: nil, direction: direction, comparedWith: nil,
                 targets: targets, pathways: [], effect: effect, evidence: .database, section: section,
-                references: [], doi: nil, sentence: sentence, note: note, origin: origin)
+                references: [], dois: [], sentence: sentence, note: note, origin: origin)
         }
         switch source {
         case .exocartaMiRNA, .vesiclepediaMiRNA:

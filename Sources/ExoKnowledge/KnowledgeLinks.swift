@@ -44,7 +44,7 @@ public struct KnowledgeLink: Sendable, Hashable {
         let grouped = Dictionary(grouping: inTumour) { "\($0.direction.rawValue) in \($0.tumour.rawValue)" }
         return grouped.keys.sorted().map { key in
             let entries = grouped[key] ?? []
-            let roles = Array(Set(entries.flatMap { $0.roles.map(\.rawValue) })).sorted().joined(separator: ", ")
+            let roles = Array(Set(entries.flatMap(\.rolePhrases))).sorted().joined(separator: ", ")
             return "\(key): \(roles) [\(entries.map(\.id).joined(separator: ", "))]"
         }.joined(separator: "; ")
     }

@@ -176,20 +176,36 @@ struct ExitCodeTests {
         #expect(lines.contains { $0.hasPrefix("paired_s100b_vs_wfns\t") && $0.contains("z -2.20898359144") })
     }
 
-    @Test func kbSearchListsTheReviewsHCCBiomarkersAndImportsTables() throws {
-        let hcc = try exoscope(["kb", "--tumour", "HCC", "--role", "biomarker", "--format", "tsv"])
-        #expect(hcc.status == 0)
-        let lines = hcc.standardOutput.split(separator: "\n")
+    @Test func kbSearchListsTheReviewsBiomarkersAndImportsTables() throws {
+        let gbm = try exoscope(["kb", "--tumour", "GBM", "--role", "biomarker", "--format", "tsv"])
+        #expect(gbm.status == 0)
+        let lines = gbm.standardOutput.split(separator: "\n")
         #expect(
             lines.first
                 == "id\tcargo\tcargo_type\ttumour\tspecimen\trole\tdirection\tcompared_with\tmechanism\tevidence\tsection\treference\tdoi\torigin"
         )
         let cargo = Set(lines.dropFirst().map { String($0.split(separator: "\t")[1]) })
-        #expect(cargo.isSuperset(of: ["miR-665", "miR-210", "miR-3174", "circCCAR1", "circTMEM45A"]))
+        #expect(cargo == ["miR-21", "miR-451"])
+        #expect(
+            lines.contains {
+                $0.hasPrefix("R034\t")
+                    && $0.contains(
+                        "\t10.3390/cancers16040823, 10.18632/oncotarget.4699, 10.1371/journal.pone.0078115\t")
+            })
+        // The review calls none of its HCC cargo a biomarker.
+        let hcc = try exoscope(["kb", "--tumour", "HCC", "--role", "biomarker", "--format", "tsv"])
+        #expect(hcc.status == 0 && hcc.standardOutput.split(separator: "\n").count == 1)
+        let suppressors = try exoscope(["kb", "--role", "suppresses invasion", "--format", "tsv"])
+        #expect(suppressors.standardOutput.contains("R054\tmiR-503\tmiRNA\tbreast cancer\t\tsuppresses invasion\t"))
         #expect(try exoscope(["kb", "--tumour", "HCCC"]).status == 64)
         let json = try exoscope(["kb", "--cargo", "hsa-mir-4458", "--json"])
         #expect(json.status == 0 && !json.standardOutput.contains("\"doi\" : \"\""), "ref. 17 has no DOI: omitted")
         #expect(json.standardOutput.contains("\"id\" : \"R012\""))
+        let rows = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [[String: Any]])
+        let r012 = try #require(rows.first { $0["id"] as? String == "R012" })
+        #expect((r012["dois"] as? [Any])?.count == 1 && (r012["dois"] as? [Any])?.first is NSNull, "ref. 17: null")
+        #expect(r012["acts"] == nil && rows.contains { $0["acts"] as? String == "suppresses" })
         // An imported HMDD table is searched with --include and labelled with its source.
         let folder = try Fixture.temporaryDirectory()
         let table = folder.appendingPathComponent("alldata.txt")

@@ -106,4 +106,18 @@ struct KnowledgeImportTests {
         #expect(report.entries.map(\.cargo) == ["A1BG", "CD63"] && report.entries[1].cargoType == .protein)
         #expect(report.problems.map(\.message) == ["no gene symbol"])
     }
+
+    @Test func tablesImportedBeforeEntriesHadDOIListsStillRead() throws {
+        let written = """
+            [{"id": "alldata.txt:2", "cargo": "hsa-mir-21", "written": "hsa-mir-21", "cargoType": "miRNA",
+              "names": ["hsa-miR-21-5p"], "tumour": "hepatocellular carcinoma", "specimens": [],
+              "roles": ["diagnostic biomarker"], "direction": "up", "targets": [], "pathways": [], "effect": "Up.",
+              "evidence": "database", "section": "PMID 1", "references": [], "doi": null, "sentence": "Up.",
+              "origin": "hmdd"}]
+            """
+        let entries = try JSONDecoder().decode([KnowledgeEntry].self, from: Data(written.utf8))
+        #expect(entries.count == 1 && entries[0].dois.isEmpty && entries[0].doi == nil && entries[0].acts == nil)
+        let again = try JSONDecoder().decode([KnowledgeEntry].self, from: try JSONEncoder().encode(entries))
+        #expect(again == entries)
+    }
 }

@@ -17,6 +17,8 @@ struct KnowledgeQueryTests {
         #expect(base.search(.init(tumour: .liverCancer)).map(\.id) == ["R002"], "liver cancer finds HCC")
         #expect(base.search(.init(tumour: .glioma)).map(\.id) == ["R001"], "glioma finds glioblastoma")
         #expect(base.search(.init(role: "biomarker")).map(\.id) == ["R001"])
+        #expect(base.search(.init(role: "promotes immune evasion")).map(\.id) == ["R002"])
+        #expect(base.search(.init(role: "suppresses")).isEmpty)
         #expect(base.search(.init(pathway: "pten")).map(\.id) == ["R001"])
         #expect(base.search(.init(specimen: "csf")).map(\.id) == ["R001"])
         #expect(base.search(.init(direction: .up)).map(\.id) == ["R001"])
