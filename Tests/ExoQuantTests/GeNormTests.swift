@@ -1,6 +1,7 @@
 import ExoCore
 import ExoQuant
 import ExoTestSupport
+import Foundation
 import Testing
 
 struct GeNormTests {
@@ -68,5 +69,84 @@ struct NormalizationAdvisorTests {
         let advice = NormalizationAdvisor.recommend(unstable, spikeIns: ["spike"], references: ["R1", "R2"])
         #expect(advice.normalization == .spikeIn("spike"))
         #expect(advice.reason.contains("≥ 0.5"))
+    }
+}
+
+/// geNorm against NormqPCR's `selectHKs(method = "geNorm")` and `stabMeasureM` (NormqPCRReferenceTests.swift
+/// says where the numbers come from and the tolerance): every M at every step, mean M, V_n/n+1, the exclusion
+/// order and the ranking, for the five tissues, all 85 geNorm samples, and Colon and Bladder without groups.
+struct GeNormNormqPCRTests {
+    static func check(_ folder: URL, subsets expected: Int) throws -> NormqPCRReference.Agreement {
+        typealias Table = NormqPCRReference.Table
+        let m = try Table(folder.appendingPathComponent("genorm_M.tsv"))
+        let steps = try Table(folder.appendingPathComponent("genorm_steps.tsv"))
+        let variation = try Table(folder.appendingPathComponent("genorm_V.tsv"))
+        let ranking = try Table(folder.appendingPathComponent("genorm_ranking.tsv"))
+        var agreement = NormqPCRReference.Agreement()
+        var subsets: [[String]] = []
+        for row in m.rows where !subsets.contains([row[0], row[1]]) { subsets.append([row[0], row[1]]) }
+        #expect(subsets.count == expected)
+        for key in subsets {
+            let (dataset, subset) = (key[0], key[1])
+            let data = try NormqPCRReference.Dataset(folder, dataset).subset(subset)
+            let result = try #require(GeNorm.analyze(data.cqMatrix, genes: data.genes))
+            #expect(result.samplesUsed == data.samples.count, "\(subset): duplicate sample names?")
+            #expect(result.stepStabilities.count == data.genes.count - 1)
+            // Every M of every step; the excluded gene and its M.
+            for row in m.rows where row[0] == dataset && row[1] == subset {
+                let (step, size, gene) = (try #require(Int(row[2])), try #require(Int(row[3])), row[4])
+                let stepM = result.stepStabilities[step - 1]
+                #expect(stepM.count == size, "\(subset) step \(step)")
+                agreement.check(stepM[gene], row[5], "\(subset) step \(step) M[\(gene)]")
+                if row[6] == "TRUE" {
+                    #expect(result.order[step - 1] == gene, "\(subset) step \(step) excludes \(gene)")
+                    agreement.check(result.stabilities[step - 1], row[5], "\(subset) step \(step) excluded M")
+                }
+            }
+            // Mean M per step and the V written beside it (V_n/n+1 for the n + 1 genes of the step).
+            for row in steps.rows where row[0] == dataset && row[1] == subset {
+                let (step, size) = (try #require(Int(row[2])), try #require(Int(row[3])))
+                let stepM = Array(result.stepStabilities[step - 1].values)
+                agreement.check(stepM.reduce(0, +) / Double(stepM.count), row[4], "\(subset) step \(step) mean M")
+                if !row[5].isEmpty { #expect(result.order[step - 1] == row[5], "\(subset) step \(step)") }
+                if !row[7].isEmpty {
+                    agreement.check(result.pairwiseVariation[size - 1], row[7], "\(subset) \(row[6])")
+                }
+            }
+            let variations = variation.rows.filter { $0[0] == dataset && $0[1] == subset }
+            #expect(variations.count == result.pairwiseVariation.count)
+            for row in variations {
+                agreement.check(result.pairwiseVariation[try #require(Int(row[3]))], row[4], "\(subset) \(row[2])")
+            }
+            // The last two share M; NormqPCR lists them in column order with label 1, ExoScope in exclusion order.
+            let last = Set(result.stepStabilities[data.genes.count - 2].values)
+            #expect(last.count == 1 && Set(result.stabilities.suffix(2)) == last, "\(subset) last M")
+            let bestFirst = Array(result.order.reversed())
+            let positions = ranking.rows.filter { $0[0] == dataset && $0[1] == subset }
+            #expect(positions.count == data.genes.count)
+            for row in positions {
+                let position = try #require(Int(row[2]))
+                #expect(row[3] == (position <= 2 ? "1" : row[2]), "\(subset) rank label")
+                if position <= 2 {
+                    #expect(Set(bestFirst.prefix(2)).contains(row[4]), "\(subset) best pair has \(row[4])")
+                } else {
+                    #expect(bestFirst[position - 1] == row[4], "\(subset) position \(position)")
+                }
+            }
+        }
+        return agreement
+    }
+
+    @Test(.needsNormqPCRSharedData)
+    func everyStepMatchesNormqPCROnThePublishedSets() throws {
+        let agreement = try Self.check(try #require(NormqPCRReference.sharedFolder), subsets: 8)
+        #expect(agreement.compared > 600)
+        print(agreement.summary("geNorm vs NormqPCR, 8 subsets"))
+    }
+
+    /// The Colon rows, committed so that a fresh clone runs this check too.
+    @Test func everyStepMatchesNormqPCROnTheCommittedColonSet() throws {
+        let agreement = try Self.check(NormqPCRReference.fixtureFolder, subsets: 1)
+        #expect(agreement.compared > 100)
     }
 }

@@ -30,6 +30,9 @@ public enum GeNorm {
         public let stabilities: [Double]
         /// M of every candidate with all genes included, for a chart.
         public let initialStability: [String: Double]
+        /// M of every gene still in the set at each exclusion step, from all candidates (the first, equal to
+        /// `initialStability`) down to the last two (which share one M); `candidates − 1` steps.
+        public let stepStabilities: [[String: Double]]
         /// V_n/n+1 for n = 2 … candidates − 1, keyed by n.
         public let pairwiseVariation: [Int: Double]
         /// The smallest n with V_n/n+1 < 0.15, or the number of candidates when none is.
@@ -67,8 +70,10 @@ public enum GeNorm {
         var remaining = genes
         var order: [String] = []
         var stabilities: [Double] = []
+        var steps: [[String: Double]] = []
         while remaining.count > 2 {
             let m = stability(remaining)
+            steps.append(m)
             // The least stable gene; ties go to the later gene in the candidate order.
             guard
                 let worst = remaining.max(by: {
@@ -80,6 +85,7 @@ public enum GeNorm {
             remaining.removeAll { $0 == worst }
         }
         let last = pairwise(remaining[0], remaining[1])
+        steps.append([remaining[0]: last, remaining[1]: last])
         order += remaining
         stabilities += [last, last]
         // Most stable first, for the normalisation factors.
@@ -95,7 +101,8 @@ public enum GeNorm {
         }
         let optimal = variation.keys.sorted().first { (variation[$0] ?? 1) < 0.15 } ?? genes.count
         return Result(
-            order: order, stabilities: stabilities, initialStability: initial, pairwiseVariation: variation,
+            order: order, stabilities: stabilities, initialStability: initial, stepStabilities: steps,
+            pairwiseVariation: variation,
             optimalNumber: optimal, samplesUsed: samples.count)
     }
 

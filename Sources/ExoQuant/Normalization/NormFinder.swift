@@ -23,8 +23,9 @@ import ExoStats
 ///   lower is more stable. The best pair minimises the same quantity for the mean of two genes.
 ///
 /// Without groups (or with one), the stability is the intragroup SD σ_i over all samples. This follows the
-/// authors' R code (version of 2015), checked to its printed digits in NormFinderTests; docs/qpcr.md gives
-/// the details and the one place ExoScope differs (the ungrouped best pair).
+/// authors' R code (version of 2015), checked to its printed digits in NormFinderTests, and agrees with NormqPCR
+/// 1.33.0 to 1e-12 where NormqPCR follows that code; docs/qpcr.md gives the details and the places ExoScope
+/// differs (NormqPCR clamps a negative variance estimate to 0; the ungrouped best pair).
 public enum NormFinder {
     /// One candidate's results.
     public struct Gene: Sendable, Hashable {
@@ -35,6 +36,12 @@ public enum NormFinder {
         public var groupDifference: Double?
         /// The pooled intragroup SD √(Σ_g (n_g − 1)σ²_ig / (n − G)).
         public var groupSD: Double
+        /// Per group (in `Result.groups` order): the shrunk intergroup difference d_ig · γ²/(γ² + σ²_ig/n_g)
+        /// (empty without groups).
+        public var differences: [Double] = []
+        /// Per group: the variance term of the shrunk difference, σ²_ig/n_g + γ²(σ²_ig/n_g)/(γ² + σ²_ig/n_g),
+        /// so that ρ_i is the mean over groups of |difference| + √variance (empty without groups).
+        public var variances: [Double] = []
     }
 
     /// The two genes whose mean is most stable, and its stability.
@@ -105,16 +112,21 @@ public enum NormFinder {
         for i in 0..<k {
             var stability = 0.0
             var pooled = 0.0
+            var shrunkDifferences: [Double] = []
+            var shrunkVariances: [Double] = []
             for h in 0..<levels.count {
                 let (difference, variance) = shrunk(i, h)
                 stability += abs(difference) + variance.squareRoot()
                 pooled += Double(members[h].count - 1) * variances[h][i]
+                shrunkDifferences.append(difference)
+                shrunkVariances.append(variance)
             }
             let largest = d[i].map { abs($0) }.max() ?? 0
             result.append(
                 Gene(
                     name: genes[i], stability: stability / g, groupDifference: 2 * largest,
-                    groupSD: (pooled / pooledDegrees).squareRoot()))
+                    groupSD: (pooled / pooledDegrees).squareRoot(), differences: shrunkDifferences,
+                    variances: shrunkVariances))
         }
         // Candidates for the pair: stability below the limit, at least the four most stable (ties included).
         let sorted = result.map(\.stability).sorted()
@@ -124,15 +136,9 @@ public enum NormFinder {
             candidates = (0..<k).filter { result[$0].stability <= fourth }
         }
         var best: Pair?
-        let spread = (kk / (kk - 2)).squareRoot()
         for (position, a) in candidates.enumerated() {
             for b in candidates[(position + 1)...] {
-                let value = mean(
-                    (0..<levels.count).map { h in
-                        let (da, va) = shrunk(a, h)
-                        let (db, vb) = shrunk(b, h)
-                        return 0.5 * spread * abs(da + db) + 0.5 * (va + vb).squareRoot()
-                    })
+                let value = averaged([result[a], result[b]], candidates: k)
                 if value < best?.stability ?? .infinity {
                     best = Pair(first: genes[a], second: genes[b], stability: value)
                 }
@@ -140,6 +146,22 @@ public enum NormFinder {
         }
         result = stableOrder(result)
         return Result(genes: result, groups: levels, betweenGroupVariance: gamma2, bestPair: best, samplesUsed: n)
+    }
+
+    /// The stability of the mean of `members` as one normaliser.
+    ///
+    /// For i of the k candidates (2 ≤ i < k): the mean over groups of |mean of their shrunk differences| ·
+    /// √(k/(k − i)) + √(mean of their variance terms / i). For two genes this is the authors' pair measure.
+    static func averaged(_ members: [Gene], candidates k: Int) -> Double {
+        let i = Double(members.count)
+        let spread = (Double(k) / (Double(k) - i)).squareRoot()
+        let groups = members.first?.differences.count ?? 0
+        let terms = (0..<groups).map { h in
+            let difference = members.reduce(0) { $0 + $1.differences[h] } / i
+            let variance = members.reduce(0) { $0 + $1.variances[h] } / i
+            return abs(difference) * spread + (variance / i).squareRoot()
+        }
+        return mean(terms)
     }
 
     /// Without groups: σ_i over all samples, and the pair whose mean has the smallest σ among the genes with σ
@@ -201,6 +223,52 @@ public enum NormFinder {
     static func stableOrder(_ genes: [Gene]) -> [Gene] {
         genes.enumerated().sorted { ($0.element.stability, $0.offset) < ($1.element.stability, $1.offset) }.map(
             \.element)
+    }
+}
+
+extension NormFinder.Result {
+    /// One step of ``stepwise(upTo:)``: the gene added and the stability of the mean of the genes chosen so far.
+    public struct Step: Sendable, Hashable {
+        public var gene: String
+        public var stability: Double
+    }
+
+    /// The stability of the mean of the named candidates as one normaliser.
+    ///
+    /// For i of the k candidates (2 ≤ i < k): the mean over groups of |mean shrunk difference| · √(k/(k − i)) +
+    /// √(mean variance term / i). For two genes it is the authors' pair measure (``bestPair``). `nil` without
+    /// groups, for an unknown or repeated name, or for fewer than two or all k genes.
+    public func averageStability(of names: [String]) -> Double? {
+        let members = names.compactMap { name in genes.first { $0.name == name } }
+        guard !groups.isEmpty, members.count == names.count, Set(names).count == names.count, names.count >= 2,
+            names.count < genes.count
+        else { return nil }
+        return NormFinder.averaged(members, candidates: genes.count)
+    }
+
+    /// Stepwise selection of an averaged normaliser (with groups).
+    ///
+    /// The most stable gene by ρ, then at each step the gene whose addition gives the most stable mean
+    /// (``averageStability(of:)``; a tie goes to the gene listed first in `genes`), up to `count` genes and at
+    /// most k − 1. This is the greedy search of NormqPCR's `selectHKs(method = "NormFinder")`, which its
+    /// vignette traces to the "average control gene" of Andersen et al.'s supplement; the authors' own code
+    /// instead scores every pair of its candidates (``bestPair``), so the first two genes here are that pair
+    /// only when it contains the most stable gene. Empty without groups.
+    public func stepwise(upTo count: Int) -> [Step] {
+        guard !groups.isEmpty, let first = genes.first else { return [] }
+        var chosen = [first]
+        var steps = [Step(gene: first.name, stability: first.stability)]
+        while chosen.count < min(count, genes.count - 1) {
+            var best: (gene: NormFinder.Gene, stability: Double)?
+            for gene in genes where !chosen.contains(where: { $0.name == gene.name }) {
+                let value = NormFinder.averaged(chosen + [gene], candidates: genes.count)
+                if value < best?.stability ?? .infinity { best = (gene, value) }
+            }
+            guard let best else { break }
+            chosen.append(best.gene)
+            steps.append(Step(gene: best.gene.name, stability: best.stability))
+        }
+        return steps
     }
 }
 
