@@ -155,9 +155,7 @@ extension Exoscope.DPCR {
                             "ci_low", "ci_high", "flags",
                         ].joined(separator: "\t"))
                     for row in rows {
-                        let numbers = [row.lambda, row.copiesPerMicroliter, row.ciLow, row.ciHigh].map {
-                            $0.map { String($0) } ?? ""
-                        }
+                        let numbers = [row.lambda, row.copiesPerMicroliter, row.ciLow, row.ciHigh].map(TSV.number)
                         print(
                             ([
                                 row.file, row.well, row.sample, row.target, String(row.positives),

@@ -71,12 +71,15 @@ extension Exoscope.QC {
         /// How many files ahead the kernel is asked to read.
         static let readAhead = 16
 
-        /// Asks the kernel to start reading a file into the page cache (`posix_fadvise` WILLNEED); a hint only.
+        /// Asks the kernel to start reading a file into the page cache (`posix_fadvise` WILLNEED on Linux); a
+        /// hint only, and nothing where the call does not exist (macOS has no `posix_fadvise`).
         static func prefetch(_ path: String) {
-            let descriptor = open(path, O_RDONLY)
-            guard descriptor >= 0 else { return }
-            _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_WILLNEED)
-            close(descriptor)
+            #if os(Linux)
+                let descriptor = open(path, O_RDONLY)
+                guard descriptor >= 0 else { return }
+                _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_WILLNEED)
+                close(descriptor)
+            #endif
         }
 
         /// The rows of one file: its average, or one per capture.
@@ -109,15 +112,18 @@ extension Exoscope.QC {
 
         /// One TSV line, in the order of `header`.
         static func line(_ row: Row) -> String {
-            func number(_ value: Double?) -> String { value.map { String($0) } ?? "" }
             let s = row.summary
             let h = s.histogram
             return [
-                row.file, row.capture, row.software, String(row.captures), number(row.dilution),
-                number(s.concentration), number(s.mean), number(s.mode), number(s.sd), number(s.d10), number(s.d50),
-                number(s.d90), number(s.span), number(h?.fractionInRange), number(h?.concentrationInRange),
-                number(s.captureCV), s.source.rawValue, number(h?.concentration), number(h?.mean), number(h?.mode),
-                number(h?.sd), number(h?.d10), number(h?.d50), number(h?.d90), row.warnings.joined(separator: "; "),
+                row.file, row.capture, row.software, String(row.captures), TSV.number(row.dilution),
+                TSV.number(s.concentration), TSV.number(s.mean), TSV.number(s.mode), TSV.number(s.sd),
+                TSV.number(s.d10), TSV.number(s.d50),
+                TSV.number(s.d90), TSV.number(s.span), TSV.number(h?.fractionInRange),
+                TSV.number(h?.concentrationInRange),
+                TSV.number(s.captureCV), s.source.rawValue, TSV.number(h?.concentration), TSV.number(h?.mean),
+                TSV.number(h?.mode),
+                TSV.number(h?.sd), TSV.number(h?.d10), TSV.number(h?.d50), TSV.number(h?.d90),
+                row.warnings.joined(separator: "; "),
             ].joined(separator: "\t") + "\n"
         }
 

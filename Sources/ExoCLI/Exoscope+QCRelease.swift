@@ -196,18 +196,18 @@ extension Exoscope.QC {
                     try printJSON(comparison)
                     return
                 }
-                func number(_ value: Double?) -> String { value.map { String($0) } ?? "" }
                 var output = "source\tlots\tmean\tsd\n"
                 for group in comparison.groups {
-                    output += "\(group.source)\t\(group.lots.count)\t\(group.mean)\t\(number(group.sd))\n"
+                    output += "\(group.source)\t\(group.lots.count)\t\(group.mean)\t\(TSV.number(group.sd))\n"
                 }
                 output += "\nfirst\tsecond\tdifference\tlow\thigh\tp\thedges_g\tg_low\tg_high\n"
                 for contrast in comparison.contrasts {
                     output +=
                         [
-                            contrast.first, contrast.second, String(contrast.difference), number(contrast.low),
-                            number(contrast.high), number(contrast.p), number(contrast.hedgesG), number(contrast.gLow),
-                            number(contrast.gHigh),
+                            contrast.first, contrast.second, String(contrast.difference), TSV.number(contrast.low),
+                            TSV.number(contrast.high), TSV.number(contrast.p), TSV.number(contrast.hedgesG),
+                            TSV.number(contrast.gLow),
+                            TSV.number(contrast.gHigh),
                         ].joined(separator: "\t") + "\n"
                 }
                 FileHandle.standardOutput.write(Data(output.utf8))
@@ -342,7 +342,7 @@ extension Exoscope.QC {
                         [
                             estimate.condition, estimate.lot ?? "", String(estimate.n), String(estimate.intercept),
                             String(estimate.slope),
-                            estimate.crossing.map { String($0) } ?? "", String(estimate.extrapolationLimit),
+                            TSV.number(estimate.crossing), String(estimate.extrapolationLimit),
                             String(estimate.shelfLife),
                             estimate.limitedByExtrapolation ? "extrapolation limit" : "confidence bound",
                         ].joined(separator: "\t") + "\n"

@@ -114,14 +114,13 @@ extension Exoscope.QPCR {
                             "ncopy_assumes",
                         ].joined(separator: "\t"))
                     for row in rows {
-                        let number = { (value: Double?) in value.map { String($0) } ?? "" }
                         print(
                             [
-                                row.file, row.run, row.well, row.sample, row.sampleType, row.target, number(row.cq),
-                                number(row.efficiency), number(row.n0), row.amplified ? "true" : "false",
-                                row.flags.joined(separator: ";"), number(row.meanEfficiency), number(row.r2),
-                                number(row.baseline), String(row.windowPoints), number(row.ncopy),
-                                number(row.individualNcopy), row.ncopyAssumes.joined(separator: ";"),
+                                row.file, row.run, row.well, row.sample, row.sampleType, row.target, TSV.number(row.cq),
+                                TSV.number(row.efficiency), TSV.number(row.n0), row.amplified ? "true" : "false",
+                                row.flags.joined(separator: ";"), TSV.number(row.meanEfficiency), TSV.number(row.r2),
+                                TSV.number(row.baseline), String(row.windowPoints), TSV.number(row.ncopy),
+                                TSV.number(row.individualNcopy), row.ncopyAssumes.joined(separator: ";"),
                             ].joined(separator: "\t"))
                     }
                 }
@@ -324,7 +323,7 @@ extension Exoscope.QPCR {
                         print(
                             [
                                 row.file, row.instrument, row.plate ?? "", row.well, row.sample, row.target, row.task,
-                                String(row.replicate), row.cq.map { String($0) } ?? "", row.cqAsWritten,
+                                String(row.replicate), TSV.number(row.cq), row.cqAsWritten,
                                 row.omitted ? "true" : "false", row.cqCell,
                             ].joined(separator: "\t"))
                     }

@@ -109,10 +109,9 @@ extension Exoscope {
                     return
                 }
                 var output = "sample\tprobability\tlow\thigh\tcall\tnear_cut\trefusal\tqc_override\n"
-                func number(_ value: Double?) -> String { value.map { String($0) } ?? "" }
                 for score in scores {
-                    output += score.sample + "\t" + number(score.probability) + "\t" + number(score.low) + "\t"
-                    output += number(score.high) + "\t" + (score.call ?? "") + "\t"
+                    output += score.sample + "\t" + TSV.number(score.probability) + "\t" + TSV.number(score.low) + "\t"
+                    output += TSV.number(score.high) + "\t" + (score.call ?? "") + "\t"
                     output += (score.nearCut.map { String($0) } ?? "") + "\t" + (score.refusal ?? "") + "\t"
                     output += (score.qcOverride ?? "") + "\n"
                 }

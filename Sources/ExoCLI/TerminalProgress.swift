@@ -1,5 +1,6 @@
 import ExoPipeline
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -18,12 +19,11 @@ struct TerminalProgress: PipelineProgress {
     }
 
     /// Totals per stage, shared between calls (the sink is a value type passed into the pipeline).
-    private final class Totals: @unchecked Sendable {
-        private let lock = NSLock()
-        private var values: [String: Int] = [:]
+    private final class Totals: Sendable {
+        private let values = Mutex<[String: Int]>([:])
         subscript(stage: String) -> Int? {
-            get { lock.withLock { values[stage] } }
-            set { lock.withLock { values[stage] = newValue } }
+            get { values.withLock { $0[stage] } }
+            set { values.withLock { $0[stage] = newValue } }
         }
     }
 

@@ -1,21 +1,21 @@
-import ArgumentParser
+package import ArgumentParser
 import ExoCore
-import ExoStore
+package import ExoStore
 import Foundation
 
 /// sysexits(3) codes ExoScope uses, documented in the README.
-enum ExitStatus {
-    static let usage = ExitCode(64)
-    static let dataError = ExitCode(65)
-    static let noInput = ExitCode(66)
-    static let cannotCreate = ExitCode(73)
-    static let ioError = ExitCode(74)
-    static let temporaryFailure = ExitCode(75)
+package enum ExitStatus {
+    package static let usage = ExitCode(64)
+    package static let dataError = ExitCode(65)
+    package static let noInput = ExitCode(66)
+    package static let cannotCreate = ExitCode(73)
+    package static let ioError = ExitCode(74)
+    package static let temporaryFailure = ExitCode(75)
 
     /// The code of a store failure: a busy database may work later (75), a read-only one is output that cannot be
     /// written (73), a full disk or a failing one is an I/O error (74), a file that is not a database is bad input
     /// (65).
-    static func of(_ error: StoreError) -> ExitCode {
+    package static func of(_ error: StoreError) -> ExitCode {
         switch error {
         case .cannotOpen, .diskFull, .ioFailure: ioError
         case .notFound: noInput
@@ -45,6 +45,10 @@ func withUserFacingErrors<T>(debug: Bool = false, _ body: () async throws -> T) 
     } catch let error as CLIError {
         printError("error: \(error.message)")
         throw error.code
+    } catch let error as ValidationError {
+        // A check of the arguments that needed the input first: a usage error like any other (64).
+        printError("error: \(error.message)")
+        throw ExitStatus.usage
     } catch let error as ExitCode {
         throw error
     } catch let error as CocoaError where error.code == .fileWriteNoPermission || error.code == .fileWriteUnknown {

@@ -169,7 +169,7 @@ struct QCCommandTests {
         let lines = gated.standardOutput.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines[0] == "sample\tprobability\tlow\thigh\tcall\tnear_cut\trefusal\tqc_override")
         #expect(lines[1].hasPrefix("LC001-S1\t0.") && lines[1].hasSuffix("\t\t"))
-        #expect(lines[2] == "LC002-S1\t\t\t\t\t\tEV preparation failed QC in the study (preparation-qc)\t")
+        #expect(lines[2] == "LC002-S1\tNA\tNA\tNA\t\t\tEV preparation failed QC in the study (preparation-qc)\t")
         #expect(
             try exoscope(["score", model, samples.path, "--override-qc", "clinician request, repeat pending"]).status
                 == 64)
@@ -190,7 +190,8 @@ struct QCCommandTests {
         withColumn += "NEW-1\tserum\tfail" + String(repeating: "\t8", count: kept.count) + "\n"
         try Data(withColumn.utf8).write(to: samples)
         let column = try exoscope(["score", model, samples.path, "--study", folder.path, "--override-qc", reason])
-        #expect(column.standardOutput.split(separator: "\n")[1] == "NEW-1\t\t\t\t\t\tQC status 'fail', not a pass\t")
+        #expect(
+            column.standardOutput.split(separator: "\n")[1] == "NEW-1\tNA\tNA\tNA\t\t\tQC status 'fail', not a pass\t")
         // A verdict stored before the study's files changed is never used; nor is a database that does not exist.
         let spec = folder.appendingPathComponent("qc/specification.yaml")
         try Data((try String(contentsOf: spec, encoding: .utf8) + "# edited\n").utf8).write(to: spec)

@@ -212,4 +212,14 @@ struct StatsInputTests {
         let pairs = try #require(object["pairs"] as? [[String: Any]])
         #expect(pairs.count == 1 && (pairs[0]["z"] as? Double) == 0 && (pairs[0]["both_perfect"] as? Bool) == true)
     }
+
+    /// A check of the arguments made once the input is read is still a usage error (64), never "internal error".
+    @Test func aValidationErrorInsideACommandIsAUsageError() throws {
+        let result = try exoscope([
+            "stats", "compare", Fixture.url("stats/aSAH.matrix.tsv").path, "--label", "outcome", "--case", "Poor",
+            "--features", "s100b,s100b",
+        ])
+        #expect(result.status == 64)
+        #expect(result.standardError == "error: name two or more different features.\n")
+    }
 }

@@ -70,11 +70,10 @@ extension Exoscope.Stats {
                     try printJSON(rows)
                     return
                 }
-                func number(_ value: Double?) -> String { value.map { String($0) } ?? "" }
                 var output = "feature\ttest\tn\tstatistic\teffect\tp_value\tadj_p_value\tmissing\n"
                 for row in rows {
-                    output += row.feature + "\t" + row.test.rawValue + "\t\(row.n)\t" + number(row.statistic) + "\t"
-                    output += number(row.effect) + "\t" + number(row.p) + "\t" + number(row.adjustedP)
+                    output += row.feature + "\t" + row.test.rawValue + "\t\(row.n)\t" + TSV.number(row.statistic) + "\t"
+                    output += TSV.number(row.effect) + "\t" + TSV.number(row.p) + "\t" + TSV.number(row.adjustedP)
                     output += "\t\(row.missing)\n"
                 }
                 FileHandle.standardOutput.write(Data(output.utf8))

@@ -138,12 +138,12 @@ extension Exoscope.Stats {
                     "feature\tlog_fc\tave_expr\tt\tp_value\tadj_p_value\tb\tn_case\tn_control\tmissing\tci_low\tci_high"
                     + (tumour == nil ? "\n" : "\tknown\tcontradicts\n")
                 output.reserveCapacity(result.rows.count * 160)
-                func number(_ value: Double) -> String { value.isFinite ? String(value) : "" }
                 for row in result.rows {
-                    output += row.feature + "\t" + number(row.logFC) + "\t" + number(row.averageExpression) + "\t"
-                    output += number(row.t) + "\t" + number(row.p) + "\t" + number(row.adjustedP) + "\t"
-                    output += number(row.b) + "\t\(row.cases)\t\(row.controls)\t\(row.missing)\t"
-                    output += number(row.low) + "\t" + number(row.high)
+                    output +=
+                        row.feature + "\t" + TSV.number(row.logFC) + "\t" + TSV.number(row.averageExpression) + "\t"
+                    output += TSV.number(row.t) + "\t" + TSV.number(row.p) + "\t" + TSV.number(row.adjustedP) + "\t"
+                    output += TSV.number(row.b) + "\t\(row.cases)\t\(row.controls)\t\(row.missing)\t"
+                    output += TSV.number(row.low) + "\t" + TSV.number(row.high)
                     if let tumour {
                         let observed: KnowledgeDirection? =
                             row.adjustedP < 0.05 ? (row.logFC > 0 ? .up : .down) : nil

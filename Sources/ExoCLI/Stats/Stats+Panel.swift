@@ -119,7 +119,7 @@ extension Exoscope.Stats {
                 var output = "feature\tcoefficient\tselection_frequency" + (tumour == nil ? "\n" : "\tknown\n")
                 for member in members {
                     output += member.feature + "\t\(member.coefficient)\t"
-                    output += member.selectionFrequency.map { String($0) } ?? ""
+                    output += TSV.number(member.selectionFrequency)
                     if let tumour {
                         output += "\t" + KnowledgeColumns.columns(member.feature, tumour: tumour, observed: nil).0
                     }

@@ -103,11 +103,10 @@ extension Exoscope.Stats {
                 }
                 var output = "feature\tn_case\tn_control\tauc\tci_low\tci_high\tdirection\tmissing\tnote\n"
                 output.reserveCapacity(rows.count * 96)
-                func number(_ value: Double?) -> String { value.map { String($0) } ?? "" }
                 for row in rows {
                     output += row.feature
                     output += "\t\(row.cases)\t\(row.controls)\t"
-                    output += number(row.auc) + "\t" + number(row.low) + "\t" + number(row.high) + "\t"
+                    output += TSV.number(row.auc) + "\t" + TSV.number(row.low) + "\t" + TSV.number(row.high) + "\t"
                     output += row.direction.rawValue + "\t\(row.missing)\t" + (row.note ?? "") + "\n"
                 }
                 FileHandle.standardOutput.write(Data(output.utf8))
@@ -153,14 +152,13 @@ extension Exoscope.Stats {
                 try printJSON(table)
                 return
             }
-            func number(_ value: Double?) -> String { value.map { String($0) } ?? "NA" }
             var output =
                 "feature\tn_case\tn_control\tauc\tn_case_2\tn_control_2\tauc_2\tdifference\tt\tdf\tp\tdirection\n"
             for row in table {
-                output += "\(row.feature)\t\(row.nCase)\t\(row.nControl)\t\(number(row.auc))\t\(row.nCaseSecond)\t"
+                output += "\(row.feature)\t\(row.nCase)\t\(row.nControl)\t\(TSV.number(row.auc))\t\(row.nCaseSecond)\t"
                 output +=
-                    "\(row.nControlSecond)\t\(number(row.aucSecond))\t\(number(row.difference))\t\(number(row.t))\t"
-                output += "\(number(row.df))\t\(number(row.p))\t\(row.direction)\n"
+                    "\(row.nControlSecond)\t\(TSV.number(row.aucSecond))\t\(TSV.number(row.difference))\t\(TSV.number(row.t))\t"
+                output += "\(TSV.number(row.df))\t\(TSV.number(row.p))\t\(row.direction)\n"
             }
             FileHandle.standardOutput.write(Data(output.utf8))
         }

@@ -125,11 +125,10 @@ extension Exoscope.Stats {
                 try printJSON(rows)
                 return
             }
-            func number(_ value: Double?) -> String { value.map { String($0) } ?? "NA" }
             var output = "group\ttime\tn_risk\tn_event\tsurvival\tstd_err\tlower\tupper\n"
             for row in rows {
                 output += "\(row.group)\t\(row.time)\t\(row.nRisk)\t\(row.nEvent)\t\(row.survival)\t"
-                output += "\(number(row.stdErr))\t\(number(row.lower))\t\(number(row.upper))\n"
+                output += "\(TSV.number(row.stdErr))\t\(TSV.number(row.lower))\t\(TSV.number(row.upper))\n"
             }
             FileHandle.standardOutput.write(Data(output.utf8))
         }
