@@ -50,9 +50,7 @@ let package = Package(
             ],
             swiftSettings: exoSettings
         ),
-        // The numerics are optimised in debug builds too: the agreement tests run whole λ paths and resamples,
-        // which take minutes unoptimised and seconds optimised.
-        .target(name: "ExoStats", swiftSettings: exoSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "ExoStats", swiftSettings: exoSettings),
         .target(name: "ExoQuant", dependencies: ["ExoCore", "ExoFormats", "ExoStats"], swiftSettings: exoSettings),
         .target(name: "ExoQC", dependencies: ["ExoCore", "ExoFormats", "ExoStats"], swiftSettings: exoSettings),
         .target(
@@ -82,7 +80,8 @@ let package = Package(
             name: "ExoCLI",
             dependencies: [
                 "ExoCore", "ExoFormats", "ExoStats", "ExoQuant", "ExoStore", "ExoPipeline", "ExoDiagnosis",
-                "ExoKnowledge", "ExoQC", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ExoKnowledge", "ExoQC", "ExoReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: exoSettings
         ),
@@ -91,32 +90,40 @@ let package = Package(
         .testTarget(name: "ExoCoreTests", dependencies: ["ExoCore", "ExoTestSupport"], swiftSettings: exoSettings),
         .testTarget(
             name: "ExoFormatsTests",
-            dependencies: ["ExoFormats", "ExoTestSupport"],
+            dependencies: [
+                "ExoFormats", "ExoCore", "ExoTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: exoSettings
         ),
         .testTarget(name: "ExoStatsTests", dependencies: ["ExoStats", "ExoTestSupport"], swiftSettings: exoSettings),
         .testTarget(
-            name: "ExoQuantTests", dependencies: ["ExoQuant", "ExoFormats", "ExoTestSupport"],
+            name: "ExoQuantTests", dependencies: ["ExoQuant", "ExoCore", "ExoFormats", "ExoStats", "ExoTestSupport"],
             swiftSettings: exoSettings),
         .testTarget(
-            name: "ExoQCTests", dependencies: ["ExoQC", "ExoFormats", "ExoTestSupport"], swiftSettings: exoSettings),
+            name: "ExoQCTests", dependencies: ["ExoQC", "ExoCore", "ExoFormats", "ExoTestSupport"],
+            swiftSettings: exoSettings),
         .testTarget(
             name: "ExoKnowledgeTests", dependencies: ["ExoKnowledge", "ExoCore", "ExoTestSupport"],
             swiftSettings: exoSettings),
         .testTarget(
-            name: "ExoDiagnosisTests", dependencies: ["ExoDiagnosis", "ExoFormats", "ExoStats", "ExoTestSupport"],
+            name: "ExoDiagnosisTests",
+            dependencies: ["ExoDiagnosis", "ExoCore", "ExoFormats", "ExoStats", "ExoTestSupport"],
             swiftSettings: exoSettings),
         .testTarget(
-            name: "ExoMonitorTests", dependencies: ["ExoMonitor", "ExoStats", "ExoTestSupport"],
+            name: "ExoMonitorTests", dependencies: ["ExoMonitor", "ExoCore", "ExoStats", "ExoTestSupport"],
             swiftSettings: exoSettings),
         .testTarget(
             name: "ExoStoreTests",
-            dependencies: ["ExoStore", "ExoTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ExoStore", "ExoCore", "ExoTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: exoSettings),
         .testTarget(name: "ExoReportTests", dependencies: ["ExoReport", "ExoTestSupport"], swiftSettings: exoSettings),
         .testTarget(
             name: "ExoPipelineTests",
-            dependencies: ["ExoPipeline", "ExoDiagnosis", "ExoMonitor", "ExoTestSupport"],
+            dependencies: [
+                "ExoPipeline", "ExoCore", "ExoFormats", "ExoStats", "ExoQuant", "ExoDiagnosis", "ExoMonitor",
+                "ExoStore",
+                "ExoTestSupport",
+            ],
             swiftSettings: exoSettings
         ),
         .testTarget(

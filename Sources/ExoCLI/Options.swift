@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+package import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -52,7 +52,7 @@ struct StudyArgument: ParsableArguments {
 /// The operating-system user running the command, for the audit log: `$EXOSCOPE_ACTOR`, else `$USER`, else
 /// `$LOGNAME`, else the account name of the process's user id (cron jobs and containers often set neither
 /// variable), and `unknown` only when the user id has no account either.
-func currentActor(environment: [String: String] = ProcessInfo.processInfo.environment, uid: uid_t = getuid())
+package func currentActor(environment: [String: String] = ProcessInfo.processInfo.environment, uid: uid_t = getuid())
     -> String
 {
     for name in ["EXOSCOPE_ACTOR", "USER", "LOGNAME"] {
@@ -62,7 +62,7 @@ func currentActor(environment: [String: String] = ProcessInfo.processInfo.enviro
 }
 
 /// The account name of a user id from the password database (`getpwuid_r`), or `nil` when it has none.
-func accountName(uid: uid_t) -> String? {
+package func accountName(uid: uid_t) -> String? {
     var buffer = [CChar](repeating: 0, count: 16_384)
     let name = buffer.withUnsafeMutableBufferPointer { storage -> String? in
         var entry = passwd()

@@ -1,6 +1,6 @@
 public import ExoCore
 public import ExoFormats
-public import ExoStats
+import ExoStats
 import Foundation
 
 /// Every feature of a matrix against one clinical column: stage, T, N, M, metastasis, age or any other.

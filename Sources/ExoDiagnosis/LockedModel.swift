@@ -1,6 +1,6 @@
 public import ExoCore
 public import ExoFormats
-public import ExoStats
+import ExoStats
 public import Foundation
 
 /// A locked diagnostic model: a panel frozen with everything needed to apply it the same way to new samples.
@@ -21,6 +21,12 @@ public struct LockedModel: Codable, Sendable, Hashable {
     public struct Analyte: Codable, Sendable, Hashable {
         public var feature: String
         public var coefficient: Double
+
+        /// Creates an analyte.
+        public init(feature: String, coefficient: Double) {
+            self.feature = feature
+            self.coefficient = coefficient
+        }
     }
 
     /// How the model was made.
@@ -38,6 +44,24 @@ public struct LockedModel: Codable, Sendable, Hashable {
         public var nestedAUC: Double?
         public var nestedAUCLow: Double?
         public var nestedAUCHigh: Double?
+
+        /// Creates the training record.
+        public init(
+            samples: Int, cases: Int, alpha: Double, lambda: Double, folds: Int, repeats: Int, seed: UInt64,
+            inputSHA256: String, nestedAUC: Double? = nil, nestedAUCLow: Double? = nil, nestedAUCHigh: Double? = nil
+        ) {
+            self.samples = samples
+            self.cases = cases
+            self.alpha = alpha
+            self.lambda = lambda
+            self.folds = folds
+            self.repeats = repeats
+            self.seed = seed
+            self.inputSHA256 = inputSHA256
+            self.nestedAUC = nestedAUC
+            self.nestedAUCLow = nestedAUCLow
+            self.nestedAUCHigh = nestedAUCHigh
+        }
 
         enum CodingKeys: String, CodingKey {
             case samples, cases, alpha, lambda, folds, repeats, seed
@@ -73,6 +97,27 @@ public struct LockedModel: Codable, Sendable, Hashable {
     public var training: Training
     /// SHA-256 of the model's canonical JSON without this field; set by `locked()`.
     public var sha256: String?
+
+    /// Creates an unlocked model (``sha256`` is set by `locked()`) in the current format.
+    public init(
+        name: String, intendedSpecimen: String, normalisation: String, positiveClass: String, negativeClass: String,
+        intercept: Double, analytes: [Analyte], cutPoint: Double, cutPointRule: String, requiresQC: Bool,
+        intervalLevel: Double, replicates: [[Double]], training: Training
+    ) {
+        self.name = name
+        self.intendedSpecimen = intendedSpecimen
+        self.normalisation = normalisation
+        self.positiveClass = positiveClass
+        self.negativeClass = negativeClass
+        self.intercept = intercept
+        self.analytes = analytes
+        self.cutPoint = cutPoint
+        self.cutPointRule = cutPointRule
+        self.requiresQC = requiresQC
+        self.intervalLevel = intervalLevel
+        self.replicates = replicates
+        self.training = training
+    }
 
     enum CodingKeys: String, CodingKey {
         case format, name, normalisation, intercept, analytes, replicates, training, sha256

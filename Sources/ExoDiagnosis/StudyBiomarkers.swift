@@ -1,6 +1,6 @@
-public import ExoCore
+import ExoCore
 public import ExoFormats
-public import ExoStats
+import ExoStats
 import Foundation
 
 /// The biomarker analysis of a study's case–control arm: every miRNA's differential expression and ROC, a

@@ -1,4 +1,4 @@
-public import ExoCore
+import ExoCore
 
 /// A patient's combined call at one timepoint: progression when any monitored series progresses, else response when
 /// any responds, else stable; not evaluable when none can be judged.

@@ -1,11 +1,10 @@
 import ArgumentParser
+import ExoCLI
 import ExoStore
 import ExoTestSupport
 import Foundation
 import GRDB
 import Testing
-
-@testable import ExoCLI
 
 #if canImport(Glibc)
     import Glibc

@@ -1,9 +1,8 @@
 import ExoCore
+import ExoFormats
 import ExoTestSupport
 import Foundation
 import Testing
-
-@testable import ExoFormats
 
 /// The inputs the fuzz targets (`scripts/fuzz.sh`) found crashing a reader, in `Tests/Fixtures/hostile/fuzz/`.
 ///

@@ -1,9 +1,8 @@
 import ExoCore
+import ExoFormats
 import ExoTestSupport
 import Foundation
 import Testing
-
-@testable import ExoFormats
 
 /// The hostile RDML corpus of `Tests/Fixtures/hostile/` (made by `scripts/make-hostile-fixtures.py`).
 ///

@@ -1,8 +1,7 @@
 import ExoCore
+import ExoFormats
 import Foundation
 import Testing
-
-@testable import ExoFormats
 
 /// The live protocol reader: the fast path for reading lines agrees with Foundation's parser on every line, and
 /// every refused line says what is wrong and where.

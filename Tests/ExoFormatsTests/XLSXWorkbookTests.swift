@@ -1,10 +1,9 @@
 import ExoCore
+import ExoFormats
 import ExoTestSupport
 import Foundation
 import Testing
 import ZIPFoundation
-
-@testable import ExoFormats
 
 /// The `.xlsx` reader on the workbooks of `Tests/Fixtures/xlsx/` (made by `scripts/make-xlsx-fixtures.py`).
 struct XLSXWorkbookTests {

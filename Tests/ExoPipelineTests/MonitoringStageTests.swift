@@ -1,4 +1,5 @@
 import ExoCore
+import ExoDiagnosis
 import ExoFormats
 import ExoMonitor
 import ExoPipeline
@@ -6,8 +7,6 @@ import ExoStore
 import ExoTestSupport
 import Foundation
 import Testing
-
-@testable import ExoDiagnosis
 
 /// The monitoring stage on the demo's monitoring arm: every patient's call is the generator's truth, with its
 /// evidence on the patient's page.

@@ -1,9 +1,9 @@
 import CLibXML2
-import ExoCore
-import Foundation
+package import ExoCore
+package import Foundation
 
 /// Receives the events of an ``XMLEventParser`` while the XML streams past.
-protocol XMLEventHandler: AnyObject {
+package protocol XMLEventHandler: AnyObject {
     /// A start tag: its local name, its namespace URI and its attributes (by local name).
     func start(name: String, namespace: String?, attributes: [String: String])
     /// An end tag, by local name.
@@ -25,9 +25,9 @@ protocol XMLEventHandler: AnyObject {
 /// - a reference to an entity that is not declared — which libxml2 only warns about, and drops, when the
 ///   document names an external DTD — is an error too, so `9&junk;500` never reads as `9500`.
 /// The five predefined entities (`&amp;`, `&lt;` …) and character references are read as usual.
-final class XMLEventParser {
+package final class XMLEventParser {
     /// Why the parse stopped before the document's end.
-    enum Failure {
+    package enum Failure {
         /// The document uses an entity feature ExoScope refuses; the error says where and why.
         case refused(InputError)
         /// libxml2 found the document not well formed.
@@ -35,7 +35,7 @@ final class XMLEventParser {
     }
 
     /// Bytes fed to libxml2 per call.
-    static let defaultChunkSize = 1 << 20
+    package static let defaultChunkSize = 1 << 20
 
     /// The path shown in locations (`file.rdml!rdml_data.xml`).
     let displayPath: String
@@ -45,7 +45,7 @@ final class XMLEventParser {
     private var refusal: InputError?
 
     /// Prepares to parse `xml`.
-    init(xml: Data, displayPath: String) {
+    package init(xml: Data, displayPath: String) {
         self.xml = xml
         self.displayPath = displayPath
     }
@@ -58,7 +58,7 @@ final class XMLEventParser {
     /// - Returns: why the parse failed, or `nil` when the document is well formed.
     /// - Complexity: O(n) in the document's length; memory beyond the document is libxml2's buffer of
     ///   about one chunk plus the longest tag.
-    func parse(handler: any XMLEventHandler, chunkSize: Int = defaultChunkSize) -> Failure? {
+    package func parse(handler: any XMLEventHandler, chunkSize: Int = defaultChunkSize) -> Failure? {
         precondition(chunkSize > 0 && chunkSize <= Int(Int32.max), "chunk size \(chunkSize) out of range")
         var sax = Self.saxHandler()
         let opaque = Unmanaged.passUnretained(self).toOpaque()

@@ -1,4 +1,4 @@
-public import ExoCore
+package import ExoCore
 import Foundation
 
 /// The lines of a delimited text export cut into cells, each cell remembering its line and byte column.

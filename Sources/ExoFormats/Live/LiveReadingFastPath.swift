@@ -1,4 +1,4 @@
-public import ExoCore
+import ExoCore
 
 #if canImport(Glibc)
     import Glibc

@@ -11,9 +11,9 @@ import Foundation
 ///
 /// Element names arrive without namespace prefix; character data is kept as bytes and numbers are parsed
 /// with `strtod`, so the millions of `<cyc>`/`<fluor>` elements of a chip run cost no `String` work.
-final class RDMLBuilder: XMLEventHandler {
+package final class RDMLBuilder: XMLEventHandler {
     let displayPath: String
-    var document: RDMLDocument
+    package var document: RDMLDocument
     var errors: [InputError] = []
     /// A problem that makes the rest of the document meaningless (not RDML, unknown version).
     var fatal: InputError?
@@ -38,9 +38,9 @@ final class RDMLBuilder: XMLEventHandler {
     private var counts: RDMLPartitions.Counts?
 
     /// The parser the events come from, for positions and to stop it.
-    weak var parser: XMLEventParser?
+    package weak var parser: XMLEventParser?
 
-    init(path: String, entry: String?, displayPath: String) {
+    package init(path: String, entry: String?, displayPath: String) {
         self.displayPath = displayPath
         document = RDMLDocument(version: "", path: path, entry: entry, dyes: [], samples: [], targets: [], runs: [])
         currentDye = nil
@@ -56,7 +56,7 @@ final class RDMLBuilder: XMLEventHandler {
     private func stop() { parser?.stop() }
 
     /// A start tag: its local name, its namespace and its attributes.
-    func start(name: String, namespace: String?, attributes: [String: String]) {
+    package func start(name: String, namespace: String?, attributes: [String: String]) {
         let parent = stack.last
         stack.append(name)
         textBytes.removeAll(keepingCapacity: true)
@@ -129,7 +129,7 @@ final class RDMLBuilder: XMLEventHandler {
     }
 
     /// Character data of the current element.
-    func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
+    package func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
         textBytes.append(contentsOf: bytes)
     }
 
@@ -137,7 +137,7 @@ final class RDMLBuilder: XMLEventHandler {
     private var text: String { String(decoding: textBytes, as: UTF8.self).trimmingWhitespace() }
 
     /// An end tag.
-    func end(name: String) {
+    package func end(name: String) {
         stack.removeLast()
         let parent = stack.last
         if parent == nil, name == "rdml" { isComplete = true }

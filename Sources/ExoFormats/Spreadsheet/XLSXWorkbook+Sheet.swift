@@ -146,7 +146,7 @@ extension XLSXWorkbook {
 
     /// The 1-based row and column of an A1-style reference (`B7` → (7, 2)), or `nil` when it is not one or
     /// lies outside Excel's sheet.
-    static func cellReference(_ reference: String) -> (row: Int, column: Int)? {
+    package static func cellReference(_ reference: String) -> (row: Int, column: Int)? {
         var column = 0
         var row = 0
         var letters = 0
@@ -169,7 +169,7 @@ extension XLSXWorkbook {
 
     /// A number as the shortest decimal text that reads back as the same `Double`; whole numbers below
     /// 10^15 without a fractional part (`24`, not `24.0`).
-    static func numberText(_ value: Double) -> String {
+    package static func numberText(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return value.description
     }
@@ -180,7 +180,7 @@ extension XLSXWorkbook {
     /// (kept from Lotus 1-2-3), so later serials count from 1899-12-30. In the 1904 system serial 0 is
     /// 1904-01-01. Serials before the first day or after 9999-12-31 (2958465, or 2957003 in the 1904 system)
     /// are not dates: `nil`.
-    static func isoDate(serial: Double, uses1904Dates: Bool) -> String? {
+    package static func isoDate(serial: Double, uses1904Dates: Bool) -> String? {
         let day = serial.rounded(.down)
         guard day >= (uses1904Dates ? 0 : 1), day <= (uses1904Dates ? 2_957_003 : 2_958_465) else { return nil }
         let days = Int(day)

@@ -1,4 +1,4 @@
-public import ExoCore
+import ExoCore
 import Foundation
 
 extension StudyLoader {

@@ -1,4 +1,4 @@
-public import ExoCore
+import ExoCore
 public import ExoFormats
 public import ExoStore
 public import Foundation

@@ -1,5 +1,5 @@
 public import ExoCore
-public import ExoFormats
+import ExoFormats
 public import ExoQuant
 public import ExoStore
 public import Foundation

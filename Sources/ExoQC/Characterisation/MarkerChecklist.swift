@@ -1,4 +1,4 @@
-public import ExoCore
+import ExoCore
 public import ExoFormats
 
 /// The MISEV characterisation of one preparation: which marker categories were tested and found, whether single

@@ -1,5 +1,5 @@
 public import ExoFormats
-public import ExoStats
+import ExoStats
 import Foundation
 
 /// A shelf-life estimate from a stability study by ICH Q1E (Evaluation of Stability Data, 2003, Appendix B):

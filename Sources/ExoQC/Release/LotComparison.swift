@@ -1,4 +1,4 @@
-public import ExoStats
+import ExoStats
 import Foundation
 
 /// Lots from different producer cells (MSC, dendritic cell, NK, CAR-T) compared on one potency or safety read-out:
