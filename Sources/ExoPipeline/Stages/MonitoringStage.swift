@@ -189,62 +189,26 @@ enum MonitoringStage {
         return values
     }
 
-    /// The SD of each monitored analyte's −ΔCq from technical replicates: the pooled within-sample SD of its Cq and
-    /// of the spike-in's, each over the typical replicate count.
+    /// The analytical SD of each monitored analyte's −ΔCq (ExoMonitor's estimate from the technical replicates), with
+    /// the spike-in's variation added when the study normalises to it.
     static func analyticalSD(
         _ measurements: [SampleMeasurement], metadata: StudyMetadata, analytes: [String]? = nil
     ) -> [String: Double] {
-        func pooled(_ analyte: String) -> (variance: Double, replicates: Double)? {
-            let groups = Dictionary(
-                grouping: measurements.filter {
-                    $0.analyte.name == analyte && $0.unit == .cq && $0.value != nil
-                        && !$0.flags.contains(.belowDetection)
-                }, by: \.sample
-            ).values.map { $0.compactMap(\.value) }.filter { $0.count > 1 }
-            var sum = 0.0
-            var df = 0.0
-            for group in groups {
-                let mean = group.reduce(0, +) / Double(group.count)
-                sum += group.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-                df += Double(group.count - 1)
-            }
-            guard df > 0 else { return nil }
-            return (sum / df, Double(groups.reduce(0) { $0 + $1.count }) / Double(groups.count))
-        }
-        let normaliser = metadata.normalization == "spike-in" ? metadata.spikeIns.first.flatMap(pooled) : nil
-        var result: [String: Double] = [:]
-        for analyte in analytes ?? metadata.monitored {
-            guard let own = pooled(analyte) else { continue }
-            let variance = own.variance / own.replicates + (normaliser.map { $0.variance / $0.replicates } ?? 0)
-            result[analyte] = variance.squareRoot()
-        }
-        return result
+        MonitoringVariation.analyticalSD(
+            measurements, analytes: analytes ?? metadata.monitored,
+            normaliser: metadata.normalization == "spike-in" ? metadata.spikeIns.first : nil)
     }
 
-    /// SD_I² = the pooled within-patient variance of stable patients' values (sample-sheet response SD) minus the
-    /// analytical variance, when there are such patients with two or more values.
+    /// The within-subject SD from the patients marked stable in the sample sheet (response SD), with its source;
+    /// `nil` when no stable patient has two values of a monitored analyte.
     static func estimateWithinSubject(
         _ serial: [Sample], values: [String: [String: [MonitoredValue]]], analytical: [String: Double]
     ) -> (sd: Double, source: String)? {
         let stable = Set(serial.filter { $0.clinical.response == .stableDisease }.map(\.patient.rawValue))
-        var sum = 0.0
-        var df = 0.0
-        var analyticalSum = 0.0
-        for (analyte, byPatient) in values {
-            for patient in stable {
-                let list = (byPatient[patient] ?? []).compactMap(\.value)
-                guard list.count > 1 else { continue }
-                let mean = list.reduce(0, +) / Double(list.count)
-                sum += list.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-                df += Double(list.count - 1)
-                analyticalSum += Double(list.count - 1) * pow(analytical[analyte] ?? 0, 2)
-            }
+        guard let sd = MonitoringVariation.withinSubjectSD(values, patients: stable, analyticalSD: analytical) else {
+            return nil
         }
-        guard df > 0 else { return nil }
-        return (
-            max(0, (sum - analyticalSum) / df).squareRoot(),
-            "estimated from \(stable.count) stable patient\(stable.count == 1 ? "" : "s") (response SD)"
-        )
+        return (sd, "estimated from \(stable.count) stable patient\(stable.count == 1 ? "" : "s") (response SD)")
     }
 
     /// Each patient's locked-panel score over time: the model's log-odds of its positive class from the sample's
