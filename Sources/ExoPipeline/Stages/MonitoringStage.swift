@@ -70,16 +70,50 @@ enum MonitoringStage {
     static func view(_ stored: StoredResult) throws -> StudyReportInput.MonitoringView {
         let result = try JSONDecoder().decode(Result.self, from: Data(stored.json.utf8))
         return StudyReportInput.MonitoringView(
-            series: result.series,
+            series: result.series.map(view),
             patients: result.patients.map { patient in
                 (
                     patient.patient, patient.treatment,
-                    patient.calls,
+                    patient.calls.map {
+                        .init(sample: $0.sample, day: $0.day, call: view($0.call), drivers: $0.drivers)
+                    },
                     (patient.events ?? []).map { (day: $0.day, label: $0.label) }
                 )
             },
             withinSubject: "\(result.withinSubjectSD) cycles (\(result.withinSubjectSource))", notes: result.notes,
             provenance: stored.provenance)
+    }
+
+    /// One series in the report's terms.
+    static func view(_ series: ResponseSeries) -> StudyReportInput.MonitoringView.Series {
+        let scale: StudyReportInput.MonitoringView.ReferenceChange.Scale =
+            switch series.rcv.scale {
+            case .cq: .cq
+            case .logOdds: .logOdds
+            case .logNormal: .logNormal
+            }
+        return StudyReportInput.MonitoringView.Series(
+            patient: series.patient, analyte: series.analyte, higherIsBetter: series.higherIsBetter,
+            directionSource: series.directionSource,
+            rcv: .init(
+                scale: scale, analytical: series.rcv.analytical, up: series.rcv.up,
+                probability: series.rcv.probability, oneSided: series.rcv.oneSided),
+            calls: series.calls.map {
+                .init(sample: $0.sample, day: $0.day, call: view($0.call), value: $0.value, evidence: $0.evidence)
+            },
+            trend: series.trend.map { .init(slope: $0.slope, low: $0.low, high: $0.high) },
+            trendWindow: series.trendWindow)
+    }
+
+    /// A response class in the report's terms.
+    static func view(_ call: ResponseClass) -> StudyReportInput.MonitoringView.Call {
+        switch call {
+        case .baseline: .baseline
+        case .response: .response
+        case .stable: .stable
+        case .progression: .progression
+        case .notEvaluable: .notEvaluable
+        }
     }
 
     /// Analyses the study's serial samples; a `String` when the stage cannot run, saying why.
