@@ -118,7 +118,7 @@ enum MonitoringStage {
 
     /// Analyses the study's serial samples; a `String` when the stage cannot run, saying why.
     static func analyze(
-        samples: [Sample], measurements: [SampleMeasurement], normalization: StudyReportInput.NormalizationView?,
+        samples: [Sample], measurements: [SampleMeasurement], normalization: NormalizationStage.Result?,
         metadata: StudyMetadata
     ) -> Swift.Result<Result, Skipped> {
         let settings = metadata.monitoring ?? MonitoringSettings()
@@ -194,7 +194,7 @@ enum MonitoringStage {
 
     /// Per analyte and patient, each serial sample's −ΔCq (higher = more), or why it cannot be judged.
     static func monitoredValues(
-        _ serial: [Sample], measurements: [SampleMeasurement], normalization: StudyReportInput.NormalizationView,
+        _ serial: [Sample], measurements: [SampleMeasurement], normalization: NormalizationStage.Result,
         metadata: StudyMetadata, analytes: [String]? = nil
     ) -> [String: [String: [MonitoredValue]]] {
         let flags = Dictionary(grouping: measurements, by: { "\($0.sample.rawValue)\t\($0.analyte.name)" })
@@ -213,7 +213,7 @@ enum MonitoringStage {
                 } else if found.isEmpty {
                     reason = "not measured"
                 }
-                let deltaCq = normalization.deltaCq[analyte]?[sample.id]
+                let deltaCq = normalization.deltaCq[analyte]?[sample.id.rawValue]
                 values[analyte, default: [:]][sample.patient.rawValue, default: []].append(
                     MonitoredValue(
                         sample: sample.id.rawValue, day: Double(sample.timepoint.dayOffset ?? 0),
@@ -230,7 +230,7 @@ enum MonitoringStage {
     ) -> [String: Double] {
         MonitoringVariation.analyticalSD(
             measurements, analytes: analytes ?? metadata.monitored,
-            normaliser: metadata.normalization == "spike-in" ? metadata.spikeIns.first : nil)
+            normaliser: metadata.normalization == .spikeIn ? metadata.spikeIns.first : nil)
     }
 
     /// The within-subject SD from the patients marked stable in the sample sheet (response SD), with its source;
@@ -253,7 +253,7 @@ enum MonitoringStage {
     /// tumour) is better. A sample misses its score when any member cannot be judged, with that member's reason.
     static func panelSeries(
         _ text: String, serial: [Sample], measurements: [SampleMeasurement],
-        normalization: StudyReportInput.NormalizationView, metadata: StudyMetadata, withinSubjectSD: Double
+        normalization: NormalizationStage.Result, metadata: StudyMetadata, withinSubjectSD: Double
     ) -> Swift.Result<[ResponseSeries], Skipped> {
         guard let model = try? JSONDecoder().decode(LockedModel.self, from: Data(text.utf8)) else {
             return .failure(Skipped(reason: "monitoring.panel: the locked model cannot be read"))
