@@ -59,7 +59,7 @@ let package = Package(
             swiftSettings: exoSettings
         ),
         .target(
-            name: "ExoReport", dependencies: ["ExoCore", "ExoFormats", "ExoStats", "ExoQC"], swiftSettings: exoSettings),
+            name: "ExoReport", dependencies: ["ExoCore", "ExoFormats", "ExoStats"], swiftSettings: exoSettings),
         .target(
             name: "ExoDiagnosis", dependencies: ["ExoCore", "ExoFormats", "ExoStats"], swiftSettings: exoSettings),
         .target(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExoCore
 import ExoFormats
+import ExoPipeline
 import ExoQC
 import ExoReport
 import ExoStats
@@ -54,7 +55,8 @@ extension Exoscope.QC {
                 let assessed = try Self.assess(specification: specification, lots: lots, markers: markers, key: key)
                 if let certificate {
                     let page = StudyReport.certificate(
-                        assessed.assessments, provenance: assessed.provenance,
+                        assessed.assessments.map(StudyReportInput.EVQCView.Preparation.init),
+                        provenance: assessed.provenance,
                         issued: String(ISO8601DateFormatter().string(from: Date()).prefix(10)),
                         histograms: assessed.histograms)
                     try Data(page.render().utf8).write(to: URL(fileURLWithPath: certificate), options: .atomic)

@@ -187,9 +187,17 @@ public enum Pipeline {
                 inputHashes: Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.sha256) })),
             generatedAt: String(studyCounts.lastImport?.prefix(19) ?? ""))
         input.qpcr = qpcrTargets
-        input.normalization = normalizationView(
-            metadata: metadata, measurements: measurements, amplificationFactors: amplificationFactors(curves),
-            groups: Dictionary(samples.map { ($0.id, $0.group.rawValue) }, uniquingKeysWith: { first, _ in first }))
+        // The stored normalisation of these inputs; computed here, not stored, for a database that has none (stored
+        // before normalisation was a stage) or whose files changed since.
+        let storedNormalization = try await store.result(study: studyID, kind: NormalizationStage.kind)
+        if let storedNormalization, storedNormalization.inputDigest == NormalizationStage.digest(files: files) {
+            input.normalization = NormalizationStage.view(try NormalizationStage.decode(storedNormalization))
+        } else {
+            input.normalization = NormalizationStage.compute(
+                metadata: metadata, measurements: measurements, amplificationFactors: amplificationFactors(curves),
+                groups: sampleGroups(samples)
+            ).map(NormalizationStage.view)
+        }
         if let stored = try await store.result(study: studyID, kind: EVQCStage.kind) {
             input.evQC = try EVQCStage.view(stored)
         }
@@ -213,6 +221,49 @@ public enum Pipeline {
         return html
     }
 
+    /// Each sample's sample-sheet group, the groups NormFinder's stability accounts for.
+    static func sampleGroups(_ samples: [Sample]) -> [SampleID: String] {
+        Dictionary(samples.map { ($0.id, $0.group.rawValue) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The normalisation stage on a stored study: the study's normalisation of its Cq values, the data's
+    /// recommendation and the stability of candidate references, stored with provenance unless an identical result
+    /// is stored already; returns the stage's outcome line.
+    public static func normalize(
+        studyID: String, store: any Store, actor: String, progress: any PipelineProgress = SilentProgress()
+    ) async throws -> String {
+        progress.begin(NormalizationStage.kind, total: nil)
+        let outcome = try await normalizationResult(studyID: studyID, store: store, actor: actor).outcome
+        progress.finish(NormalizationStage.kind, outcome: outcome)
+        return outcome
+    }
+
+    /// The stored normalisation of a study's current inputs, with the stage's outcome line.
+    ///
+    /// Computed and stored first when there is none; `nil` (and why) when the study has no Cq values.
+    static func normalizationResult(studyID: String, store: any Store, actor: String) async throws -> (
+        result: NormalizationStage.Result?, outcome: String
+    ) {
+        let files = try await store.inputFiles(study: studyID)
+        if let stored = try await store.result(study: studyID, kind: NormalizationStage.kind),
+            stored.inputDigest == NormalizationStage.digest(files: files)
+        {
+            let result = try NormalizationStage.decode(stored)
+            return (result, "unchanged: " + NormalizationStage.outcome(result))
+        }
+        let record = try await store.study(id: studyID)
+        let metadata = try JSONDecoder().decode(StudyMetadata.self, from: Data(record.definitionJSON.utf8))
+        guard
+            let result = NormalizationStage.compute(
+                metadata: metadata, measurements: try await store.measurements(study: studyID),
+                amplificationFactors: amplificationFactors(try await store.curves(study: studyID)),
+                groups: sampleGroups(try await store.samples(study: studyID)))
+        else { return (nil, "skipped: no Cq values") }
+        let outcome = try await NormalizationStage.run(
+            study: studyID, store: store, result: result, files: files, actor: actor)
+        return (result, outcome)
+    }
+
     /// Each analysed assay's amplification factor: the median over runs of LinRegPCR's mean PCR efficiency.
     static func amplificationFactors(_ curves: [StoredCurve]) -> [String: Double] {
         Dictionary(grouping: curves.filter(\.amplified), by: \.target).compactMapValues { curves in
@@ -221,73 +272,6 @@ public enum Pipeline {
                     $0.compactMap(\.meanEfficiency).first
                 })
         }.filter { $0.value > 1 }
-    }
-
-    /// The study's normalisation, the data's recommendation and the normalised ΔCq of every other analyte,
-    /// efficiency-corrected with `amplificationFactors` when the analyte and its normalisers all have one; and
-    /// the stability of candidate references: geNorm over the study's references, NormFinder (with the sample
-    /// sheet's groups) over every endogenous analyte detected in every sample.
-    static func normalizationView(
-        metadata: StudyMetadata, measurements: [SampleMeasurement], amplificationFactors: [String: Double] = [:],
-        groups: [SampleID: String] = [:]
-    ) -> StudyReportInput.NormalizationView? {
-        let matrix = CqMatrix(measurements)
-        guard !matrix.analytes.isEmpty else { return nil }
-        let choice = metadata.normalization ?? (metadata.spikeIns.isEmpty ? "none" : "spike-in")
-        let chosen: Normalization? =
-            switch choice {
-            case "spike-in": metadata.spikeIns.first.map { .spikeIn($0) }
-            case "references": metadata.references.isEmpty ? nil : .references(metadata.references)
-            case "global-mean": .globalMean(maximumCq: 35)
-            default: nil
-            }
-        let advice = NormalizationAdvisor.recommend(
-            matrix, spikeIns: metadata.spikeIns, references: metadata.references)
-        let stability = GeNorm.analyze(matrix, genes: metadata.references)
-        let endogenous = matrix.analytes.filter { analyte in
-            !metadata.spikeIns.contains(analyte) && matrix.samples.allSatisfy { matrix[$0, analyte] != nil }
-        }
-        let normFinder = NormFinder.analyze(matrix, genes: endogenous, groups: groups)
-        let normalisers = Set(metadata.spikeIns + (choice == "references" ? metadata.references : []))
-        var deltaCq: [String: [SampleID: Double]] = [:]
-        var usedFactors: [String: Double] = [:]
-        if let chosen {
-            let normaliserAnalytes = chosen.analytes(in: matrix)
-            let corrected = normaliserAnalytes.allSatisfy { amplificationFactors[$0] != nil }
-            for analyte in matrix.analytes where !normalisers.contains(analyte) {
-                if corrected, amplificationFactors[analyte] != nil {
-                    deltaCq[analyte] = chosen.deltaCq(
-                        matrix, analyte: analyte, amplificationFactors: amplificationFactors)
-                    for name in normaliserAnalytes + [analyte] { usedFactors[name] = amplificationFactors[name] }
-                } else {
-                    deltaCq[analyte] = chosen.deltaCq(matrix, analyte: analyte)
-                }
-            }
-        }
-        return StudyReportInput.NormalizationView(
-            chosen: chosen.map(describe) ?? "none (raw Cq)", recommended: advice.normalization.map(describe) ?? "none",
-            reason: advice.reason,
-            stability: (stability?.initialStability ?? [:]).sorted { $0.value < $1.value }.map { ($0.key, $0.value) },
-            pairwiseVariation: (stability?.pairwiseVariation ?? [:]).sorted { $0.key < $1.key }.map {
-                ($0.key, $0.value)
-            },
-            deltaCq: deltaCq, amplificationFactors: usedFactors.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
-            normFinder: normFinder.map { result in
-                .init(
-                    groups: result.groups,
-                    genes: result.genes.map { ($0.name, $0.stability, $0.groupDifference) },
-                    bestPair: result.bestPair.map { ($0.first, $0.second, $0.stability) },
-                    references: metadata.references)
-            })
-    }
-
-    /// "spike-in cel-miR-39-3p", "references hsa-miR-16-5p, hsa-miR-23a-3p", "global mean".
-    static func describe(_ normalization: Normalization) -> String {
-        switch normalization {
-        case .spikeIn(let name): "spike-in \(name)"
-        case .references(let names): "references \(names.joined(separator: ", "))"
-        case .globalMean: "global mean"
-        }
     }
 
     /// The report's curve data per target: at most 48 curves each (samples first, then standards and controls),
@@ -338,9 +322,7 @@ public enum Pipeline {
         let gate = try BiomarkerStage.PreparationGate(
             stored: try await store.result(study: studyID, kind: EVQCStage.kind))
         let samples = try await store.samples(study: studyID)
-        let normalization = normalizationView(
-            metadata: metadata, measurements: try await store.measurements(study: studyID),
-            amplificationFactors: amplificationFactors(try await store.curves(study: studyID)))
+        let normalization = try await normalizationResult(studyID: studyID, store: store, actor: actor).result
         let input: BiomarkerStage.Input
         switch BiomarkerStage.input(samples: samples, normalization: normalization, gate: gate) {
         case .success(let prepared): input = prepared
@@ -363,9 +345,7 @@ public enum Pipeline {
         let record = try await store.study(id: studyID)
         let metadata = try JSONDecoder().decode(StudyMetadata.self, from: Data(record.definitionJSON.utf8))
         let measurements = try await store.measurements(study: studyID)
-        let normalization = normalizationView(
-            metadata: metadata, measurements: measurements,
-            amplificationFactors: amplificationFactors(try await store.curves(study: studyID)))
+        let normalization = try await normalizationResult(studyID: studyID, store: store, actor: actor).result
         let outcome: String
         switch MonitoringStage.analyze(
             samples: try await store.samples(study: studyID), measurements: measurements,
@@ -456,6 +436,7 @@ public enum Pipeline {
         case .imported(let summary): importText = summary.isNewStudy ? "imported" : "reimported"
         }
         let preparations = try await assessPreparations(study, store: store, actor: actor, progress: progress)
+        _ = try await normalize(studyID: study.definition.id, store: store, actor: actor, progress: progress)
         let biomarkers = try await analyzeBiomarkers(
             studyID: study.definition.id, store: store, actor: actor, progress: progress)
         let monitoring = try await analyzeMonitoring(

@@ -21,7 +21,9 @@ struct StudyMetadata: Codable, Sendable {
     var measurementFiles: [MeasurementFile]
     var treatmentEvent: String
     /// The study's normalisation choice (`spike-in`, `references`, `global-mean`, `none`).
-    var normalization: String?
+    var normalization: NormalizationChoice?
+    /// The global mean's Cq cut-off (absent in studies stored before it was configurable, which used 35).
+    var globalMeanMaximumCq: Double?
     /// How each non-canonical miRNA name was read.
     var nameResolutions: [String]
     /// The monitoring settings (absent in studies stored before they existed).
@@ -47,7 +49,8 @@ struct StudyMetadata: Codable, Sendable {
         panelModel = definition.monitoring.panel.flatMap {
             try? String(contentsOf: study.directory.appendingPathComponent($0), encoding: .utf8)
         }
-        normalization = definition.normalization.rawValue
+        normalization = definition.normalization
+        globalMeanMaximumCq = definition.globalMeanMaximumCq
         nameResolutions = study.nameResolutions.map(\.explanation)
     }
 }

@@ -1,6 +1,5 @@
 public import ExoCore
 public import ExoFormats
-public import ExoQC
 import Foundation
 
 extension StudyReportInput {
@@ -41,20 +40,261 @@ extension StudyReportInput {
             }
         }
 
+        /// One preparation's QC verdict as the report shows it: the criteria with reasons and remedies, the MISEV
+        /// characterisation, the quantities and the transparency score.
+        public struct Preparation: Sendable {
+            /// A preparation's overall result.
+            public enum Verdict: String, Sendable, Hashable {
+                case pass
+                case fail
+                case notCharacterised = "not characterised"
+            }
+
+            /// One acceptance criterion's result.
+            public struct Criterion: Sendable {
+                public var criterion: String
+                public var requirement: String
+                public var shown: String
+                /// The outcome's name (`pass`, `fail`, `not measured`, `skipped`).
+                public var outcome: String
+                /// Whether the outcome stops release.
+                public var blocks: Bool
+                public var reason: String
+                public var remedy: String?
+
+                /// Creates a criterion's row.
+                public init(
+                    criterion: String, requirement: String, shown: String, outcome: String, blocks: Bool,
+                    reason: String, remedy: String?
+                ) {
+                    self.criterion = criterion
+                    self.requirement = requirement
+                    self.shown = shown
+                    self.outcome = outcome
+                    self.blocks = blocks
+                    self.reason = reason
+                    self.remedy = remedy
+                }
+            }
+
+            /// One MISEV marker category: what was detected and what was tested but not detected.
+            public struct MarkerCategory: Sendable {
+                public var label: String
+                public var detected: [String]
+                public var notDetected: [String]
+
+                /// Creates a category's row.
+                public init(label: String, detected: [String], notDetected: [String]) {
+                    self.label = label
+                    self.detected = detected
+                    self.notDetected = notDetected
+                }
+            }
+
+            /// The quantities of the preparations table (`nil` when not measured).
+            public struct Summary: Sendable {
+                public var particlesPerMl: Double?
+                public var modeNm: Double?
+                public var fractionInRange: Double?
+                public var particlesPerMicrogram: Double?
+                public var rnaNanogramsPerBillionParticles: Double?
+                public var transparencyPercent: Double?
+
+                /// Creates the row's quantities.
+                public init(
+                    particlesPerMl: Double?, modeNm: Double?, fractionInRange: Double?, particlesPerMicrogram: Double?,
+                    rnaNanogramsPerBillionParticles: Double?, transparencyPercent: Double?
+                ) {
+                    self.particlesPerMl = particlesPerMl
+                    self.modeNm = modeNm
+                    self.fractionInRange = fractionInRange
+                    self.particlesPerMicrogram = particlesPerMicrogram
+                    self.rnaNanogramsPerBillionParticles = rnaNanogramsPerBillionParticles
+                    self.transparencyPercent = transparencyPercent
+                }
+            }
+
+            /// Sample or lot id.
+            public var key: String
+            /// The producing cell source of a lot.
+            public var source: String?
+            public var specimen: String?
+            /// The size export's software.
+            public var software: String?
+            public var captures: Int
+            public var specification: String
+            public var specificationVersion: String
+            /// The small-EV range, nm (lower, upper).
+            public var sizeRange: [Double]
+            public var verdict: Verdict
+            /// Whether no criterion blocks (an uncharacterised preparation passes unless the study requires
+            /// characterisation).
+            public var passed: Bool
+            public var criteria: [Criterion]
+            public var summary: Summary
+            /// Webber & Clayton's purity band's name, when particles per µg are known.
+            public var purityBand: String?
+            /// Every metric and read-out, by name.
+            public var metrics: [String: Double]
+            public var markerCategories: [MarkerCategory]
+            /// What the marker characterisation lacks, in words.
+            public var markerGaps: [String]
+            /// The EV-METRIC transparency score, %, and the applicable items not reported.
+            public var transparencyPercent: Double
+            public var transparencyMissing: [(number: Int, title: String)]
+            /// The instrument's warnings that are not OK.
+            public var warnings: [String]
+
+            /// Whether the preparation has a characterisation row or a marker result.
+            public var isCharacterised: Bool { verdict != .notCharacterised }
+            /// The blocking criteria.
+            public var failures: [Criterion] { criteria.filter(\.blocks) }
+
+            /// Creates a preparation's view.
+            public init(
+                key: String, source: String?, specimen: String?, software: String?, captures: Int,
+                specification: String, specificationVersion: String, sizeRange: [Double], verdict: Verdict,
+                passed: Bool, criteria: [Criterion], summary: Summary, purityBand: String?, metrics: [String: Double],
+                markerCategories: [MarkerCategory], markerGaps: [String], transparencyPercent: Double,
+                transparencyMissing: [(number: Int, title: String)], warnings: [String]
+            ) {
+                self.key = key
+                self.source = source
+                self.specimen = specimen
+                self.software = software
+                self.captures = captures
+                self.specification = specification
+                self.specificationVersion = specificationVersion
+                self.sizeRange = sizeRange
+                self.verdict = verdict
+                self.passed = passed
+                self.criteria = criteria
+                self.summary = summary
+                self.purityBand = purityBand
+                self.metrics = metrics
+                self.markerCategories = markerCategories
+                self.markerGaps = markerGaps
+                self.transparencyPercent = transparencyPercent
+                self.transparencyMissing = transparencyMissing
+                self.warnings = warnings
+            }
+        }
+
+        /// A reference material's Levey–Jennings chart.
+        public struct ControlChart: Sendable {
+            /// One run on the chart.
+            public struct Point: Sendable {
+                public var run: String
+                public var value: Double
+                /// The Westgard rules the run breaks (`1-2s`, `1-3s`, …).
+                public var violations: [String]
+                /// Whether a broken rule rejects the run (1-2s only warns).
+                public var rejects: Bool
+                /// `reject`, `warning` or `in control`.
+                public var status: String
+
+                /// Creates a point.
+                public init(run: String, value: Double, violations: [String], rejects: Bool, status: String) {
+                    self.run = run
+                    self.value = value
+                    self.violations = violations
+                    self.rejects = rejects
+                    self.status = status
+                }
+            }
+
+            public var attribute: String
+            public var material: String?
+            public var mean: Double
+            public var sd: Double
+            public var baselineRuns: Int
+            /// Whether fewer runs than asked set the mean and SD.
+            public var shortBaseline: Bool
+            public var points: [Point]
+
+            /// Creates a chart.
+            public init(
+                attribute: String, material: String?, mean: Double, sd: Double, baselineRuns: Int,
+                shortBaseline: Bool, points: [Point]
+            ) {
+                self.attribute = attribute
+                self.material = material
+                self.mean = mean
+                self.sd = sd
+                self.baselineRuns = baselineRuns
+                self.shortBaseline = shortBaseline
+                self.points = points
+            }
+        }
+
+        /// One attribute's stability measurements under one storage condition (and lot), with the shelf-life fit.
+        public struct StabilitySeries: Sendable {
+            /// The ICH Q1E regression and the shelf life it gives.
+            public struct Fit: Sendable {
+                public var slope: Double
+                public var minimum: Double?
+                public var maximum: Double?
+                /// When the confidence bound meets the limit, months (`nil` beyond 240).
+                public var crossing: Double?
+                public var extrapolationLimit: Double
+                public var shelfLife: Double
+                public var limitedByExtrapolation: Bool
+                /// The regression mean and its one-sided confidence bound (the lower one against a minimum, else
+                /// the upper one) at each plotted time, months.
+                public var curve: [(time: Double, mean: Double, bound: Double)]
+
+                /// Creates the fit's view.
+                public init(
+                    slope: Double, minimum: Double?, maximum: Double?, crossing: Double?, extrapolationLimit: Double,
+                    shelfLife: Double, limitedByExtrapolation: Bool,
+                    curve: [(time: Double, mean: Double, bound: Double)]
+                ) {
+                    self.slope = slope
+                    self.minimum = minimum
+                    self.maximum = maximum
+                    self.crossing = crossing
+                    self.extrapolationLimit = extrapolationLimit
+                    self.shelfLife = shelfLife
+                    self.limitedByExtrapolation = limitedByExtrapolation
+                    self.curve = curve
+                }
+            }
+
+            public var condition: String
+            public var lot: String?
+            public var attribute: String
+            public var times: [Double]
+            public var values: [Double]
+            /// `nil` when the study gives no limit for the attribute.
+            public var fit: Fit?
+
+            /// Creates a series.
+            public init(
+                condition: String, lot: String?, attribute: String, times: [Double], values: [Double], fit: Fit?
+            ) {
+                self.condition = condition
+                self.lot = lot
+                self.attribute = attribute
+                self.times = times
+                self.values = values
+                self.fit = fit
+            }
+        }
+
         public var specification: String
         public var specificationVersion: String
         public var sizeRange: ClosedRange<Double>
-        public var assessments: [PreparationAssessment]
+        public var assessments: [Preparation]
         public var histograms: [Histogram]
-        public var controlCharts: [LeveyJennings]
-        public var stability: [ShelfLife.Series]
+        public var controlCharts: [ControlChart]
+        public var stability: [StabilitySeries]
         public var provenance: Provenance
 
         /// Creates the view.
         public init(
             specification: String, specificationVersion: String, sizeRange: ClosedRange<Double>,
-            assessments: [PreparationAssessment], histograms: [Histogram], controlCharts: [LeveyJennings],
-            stability: [ShelfLife.Series], provenance: Provenance
+            assessments: [Preparation], histograms: [Histogram], controlCharts: [ControlChart],
+            stability: [StabilitySeries], provenance: Provenance
         ) {
             self.specification = specification
             self.specificationVersion = specificationVersion
@@ -77,7 +317,7 @@ extension StudyReport {
     }
 
     /// A preparation's verdict as a table cell.
-    static func verdictCell(_ verdict: PreparationAssessment.Verdict) -> String {
+    static func verdictCell(_ verdict: StudyReportInput.EVQCView.Preparation.Verdict) -> String {
         switch verdict {
         case .pass: "<span class=\"ok\">pass</span>"
         case .fail: "<span class=\"warn\">fail</span>"
@@ -135,15 +375,15 @@ extension StudyReport {
                 "transparency %", "failed criteria",
             ],
             rows: view.assessments.map { assessment in
-                let metric = { (name: QCMetric) in qcNumber(assessment.metrics[name.rawValue]) }
+                let summary = assessment.summary
                 return [
                     assessment.passed
                         ? HTML.escape(assessment.key)
                         : "<a href=\"#prep-\(HTML.escape(assessment.key))\">\(HTML.escape(assessment.key))</a>",
                     verdictCell(assessment.verdict),
-                    metric(.concentrationPerMl), metric(.modeNm), metric(.fractionInRange),
-                    metric(.particlesPerMicrogram), assessment.purityBand?.rawValue ?? "–",
-                    metric(.rnaPerBillionParticles), metric(.transparencyScore),
+                    qcNumber(summary.particlesPerMl), qcNumber(summary.modeNm), qcNumber(summary.fractionInRange),
+                    qcNumber(summary.particlesPerMicrogram), assessment.purityBand ?? "–",
+                    qcNumber(summary.rnaNanogramsPerBillionParticles), qcNumber(summary.transparencyPercent),
                     assessment.failures.map(\.criterion).joined(separator: "; "),
                 ]
             }, numericColumns: [2, 3, 4, 5, 7, 8], rawColumns: [0, 1])
@@ -184,9 +424,9 @@ extension StudyReport {
             series: series, shaded: view.sizeRange)
     }
 
-    static func purityPlot(_ assessments: [PreparationAssessment]) -> XYPlot {
+    static func purityPlot(_ assessments: [StudyReportInput.EVQCView.Preparation]) -> XYPlot {
         let points = assessments.enumerated().compactMap { index, assessment -> (Double, Double, Bool)? in
-            guard let ratio = assessment.metrics[QCMetric.particlesPerMicrogram.rawValue], ratio > 0 else { return nil }
+            guard let ratio = assessment.summary.particlesPerMicrogram, ratio > 0 else { return nil }
             return (Double(index + 1), log10(ratio), assessment.passed)
         }
         return XYPlot(
@@ -205,7 +445,9 @@ extension StudyReport {
     }
 
     /// One failed preparation on one page: why it failed and what would make it pass.
-    static func preparationPage(_ assessment: PreparationAssessment, view: StudyReportInput.EVQCView) -> String {
+    static func preparationPage(
+        _ assessment: StudyReportInput.EVQCView.Preparation, view: StudyReportInput.EVQCView
+    ) -> String {
         let key = HTML.escape(assessment.key)
         let border = assessment.passed ? "#2f9e6b" : "#d0602b"
         var html =
@@ -227,9 +469,9 @@ extension StudyReport {
             rows: assessment.criteria.map { result in
                 [
                     HTML.escape(result.criterion), HTML.escape(result.requirement), HTML.escape(result.shown),
-                    result.outcome.blocks
-                        ? "<span class=\"warn\">\(result.outcome.rawValue)</span>"
-                        : "<span class=\"ok\">\(result.outcome.rawValue)</span>",
+                    result.blocks
+                        ? "<span class=\"warn\">\(result.outcome)</span>"
+                        : "<span class=\"ok\">\(result.outcome)</span>",
                     HTML.escape(result.reason), HTML.escape(result.remedy ?? ""),
                 ]
             }, rawColumns: [0, 1, 2, 3, 4, 5])
@@ -254,20 +496,20 @@ extension StudyReport {
         html += "</div><h4>MISEV characterisation</h4>"
         html += HTML.table(
             header: ["category", "detected", "tested, not detected"],
-            rows: assessment.checklist.categories.map {
+            rows: assessment.markerCategories.map {
                 [$0.label, $0.detected.joined(separator: ", "), $0.notDetected.joined(separator: ", ")]
             })
-        if !assessment.checklist.gaps.isEmpty {
-            html += "<ul>" + assessment.checklist.gaps.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"
+        if !assessment.markerGaps.isEmpty {
+            html += "<ul>" + assessment.markerGaps.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"
         }
         html += "<h4>Quantities</h4>"
         html += HTML.table(
             header: ["metric", "value"],
             rows: assessment.metrics.sorted { $0.key < $1.key }.map { [$0.key, qcNumber($0.value)] },
             numericColumns: [1])
-        let missing = assessment.transparency.missing.map { "\($0.number). \($0.title)" }
+        let missing = assessment.transparencyMissing.map { "\($0.number). \($0.title)" }
         html +=
-            "<p class=\"note\">Transparency (EV-METRIC items): \(qcNumber(assessment.transparency.percent)) %"
+            "<p class=\"note\">Transparency (EV-METRIC items): \(qcNumber(assessment.transparencyPercent)) %"
             + (missing.isEmpty ? "" : "; not reported: \(HTML.escape(missing.joined(separator: ", ")))") + ".</p>"
         if !assessment.warnings.isEmpty {
             html +=
@@ -276,13 +518,13 @@ extension StudyReport {
         return html + "</article>"
     }
 
-    static func controlCharts(_ charts: [LeveyJennings]) -> String {
+    static func controlCharts(_ charts: [StudyReportInput.EVQCView.ControlChart]) -> String {
         var html = "<h3>Reference material: Levey–Jennings charts</h3><div class=\"plots\">"
         for chart in charts {
             let scale = chart.mean >= 1e5 ? 1e9 : 1
             let unit = scale == 1 ? "" : " (10⁹)"
             let colors = chart.points.map { point in
-                point.violations.contains(where: \.rejects)
+                point.rejects
                     ? "#c23b7a" : point.violations.isEmpty ? "#1f6fb2" : "#b8860b"
             }
             var references: [XYPlot.Reference] = [.init(y: chart.mean / scale, label: "mean", color: "#2f9e6b")]
@@ -299,7 +541,7 @@ extension StudyReport {
                         color: "#9fb6cc", line: true, dots: true, width: 0.8, dotColors: colors)
                 ], references: references)
             let flagged = chart.points.filter { !$0.violations.isEmpty }.map {
-                "\($0.run): \($0.violations.map(\.rawValue).joined(separator: ", ")) (\($0.status))"
+                "\($0.run): \($0.violations.joined(separator: ", ")) (\($0.status))"
             }
             html += figure(
                 plot,
@@ -313,7 +555,7 @@ extension StudyReport {
         return html + "</div>"
     }
 
-    static func stabilitySection(_ series: [ShelfLife.Series]) -> String {
+    static func stabilitySection(_ series: [StudyReportInput.EVQCView.StabilitySeries]) -> String {
         var html = "<h3>Stability and shelf life (ICH Q1E)</h3><div class=\"plots\">"
         var rows: [[String]] = []
         var attributes: [String] = []
@@ -331,18 +573,13 @@ extension StudyReport {
                     XYPlot.Series(
                         label: label, points: zip(item.times, item.values).map { ($0, $1 / scale) },
                         color: color, line: false, dots: true))
-                if let shelf = item.shelfLife {
-                    let end = max(item.times.max() ?? 0, min(shelf.shelfLife, shelf.extrapolationLimit))
-                    let grid = stride(from: 0.0, through: end, by: max(end / 40, 0.05)).map { $0 }
+                if let shelf = item.fit {
+                    plotSeries.append(
+                        XYPlot.Series(points: shelf.curve.map { ($0.time, $0.mean / scale) }, color: color, width: 1))
                     plotSeries.append(
                         XYPlot.Series(
-                            points: grid.map { ($0, (shelf.intercept + shelf.slope * $0) / scale) }, color: color,
-                            width: 1))
-                    let bound = grid.map { time -> (x: Double, y: Double) in
-                        let b = shelf.bounds(at: time)
-                        return (time, (shelf.minimum != nil ? b.lower : b.upper) / scale)
-                    }
-                    plotSeries.append(XYPlot.Series(points: bound, color: color, width: 1, dashed: true))
+                            points: shelf.curve.map { ($0.time, $0.bound / scale) }, color: color, width: 1,
+                            dashed: true))
                     if shelf.crossing != nil, !shelf.limitedByExtrapolation {
                         markers.append(
                             (shelf.shelfLife, "\(label) \(formatNumber(shelf.shelfLife, decimals: 1)) mo"))
@@ -393,7 +630,7 @@ extension StudyReport {
     ///   - histograms: each lot's size distribution, for its size plot.
     /// - Returns: the certificate page.
     public static func certificate(
-        _ assessments: [PreparationAssessment], provenance: Provenance, issued: String,
+        _ assessments: [StudyReportInput.EVQCView.Preparation], provenance: Provenance, issued: String,
         histograms: [StudyReportInput.EVQCView.Histogram] = []
     ) -> ReportPage {
         let specification = assessments.first.map { "\($0.specification) (version \($0.specificationVersion))" } ?? "–"

@@ -1,13 +1,125 @@
 public import ExoCore
-public import ExoMonitor
-import ExoStats
 import Foundation
 
 extension StudyReportInput {
-    /// The monitoring stage's result: each analyte's series with its calls, and each patient's combined calls.
+    /// The monitoring stage's result as the report shows it.
+    ///
+    /// Each analyte's series with its calls, and each patient's combined calls; built by the pipeline from the stored
+    /// monitoring result.
     public struct MonitoringView: Sendable {
-        /// One patient's combined call at one timepoint (ExoMonitor's own value).
-        public typealias Timepoint = PatientTimepoint
+        /// A molecular response class, in the order of the swimmer plot's legend.
+        public enum Call: String, Sendable, Hashable, CaseIterable {
+            case baseline
+            case response = "molecular response"
+            case stable
+            case progression = "molecular progression"
+            case notEvaluable = "not evaluable"
+        }
+
+        /// One patient's combined call at one timepoint.
+        public struct Timepoint: Sendable {
+            public var sample: String
+            public var day: Double
+            public var call: Call
+            /// The series (miRNAs, panels) that decided it.
+            public var drivers: [String]
+
+            /// Creates a timepoint.
+            public init(sample: String, day: Double, call: Call, drivers: [String]) {
+                self.sample = sample
+                self.day = day
+                self.call = call
+                self.drivers = drivers
+            }
+        }
+
+        /// The reference change value a series is judged against.
+        public struct ReferenceChange: Sendable {
+            /// The scale of the values: cycles, a locked panel's log-odds, or ratios of quantities.
+            public enum Scale: Sendable, Hashable, CaseIterable {
+                case cq
+                case logOdds
+                case logNormal
+            }
+
+            public var scale: Scale
+            /// SD_A in the scale's terms.
+            public var analytical: Double
+            /// The upper limit: the critical difference, or the largest insignificant rise.
+            public var up: Double
+            public var probability: Double
+            public var oneSided: Bool
+
+            /// Creates the value.
+            public init(scale: Scale, analytical: Double, up: Double, probability: Double, oneSided: Bool) {
+                self.scale = scale
+                self.analytical = analytical
+                self.up = up
+                self.probability = probability
+                self.oneSided = oneSided
+            }
+        }
+
+        /// One timepoint of one series, with its evidence.
+        public struct SeriesCall: Sendable {
+            public var sample: String
+            public var day: Double
+            public var call: Call
+            public var value: Double?
+            public var evidence: String
+
+            /// Creates a call.
+            public init(sample: String, day: Double, call: Call, value: Double?, evidence: String) {
+                self.sample = sample
+                self.day = day
+                self.call = call
+                self.value = value
+                self.evidence = evidence
+            }
+        }
+
+        /// A series' recent trend per 4 weeks with its interval.
+        public struct Trend: Sendable {
+            public var slope: Double
+            public var low: Double?
+            public var high: Double?
+
+            /// Creates a trend.
+            public init(slope: Double, low: Double?, high: Double?) {
+                self.slope = slope
+                self.low = low
+                self.high = high
+            }
+        }
+
+        /// One patient's series of one miRNA or panel.
+        public struct Series: Sendable {
+            public var patient: String
+            public var analyte: String
+            public var higherIsBetter: Bool
+            /// Why this direction means better.
+            public var directionSource: String
+            public var rcv: ReferenceChange
+            public var calls: [SeriesCall]
+            public var trend: Trend?
+            /// How many of the latest values the trend uses.
+            public var trendWindow: Int
+
+            /// Creates a series.
+            public init(
+                patient: String, analyte: String, higherIsBetter: Bool, directionSource: String, rcv: ReferenceChange,
+                calls: [SeriesCall], trend: Trend?, trendWindow: Int
+            ) {
+                self.patient = patient
+                self.analyte = analyte
+                self.higherIsBetter = higherIsBetter
+                self.directionSource = directionSource
+                self.rcv = rcv
+                self.calls = calls
+                self.trend = trend
+                self.trendWindow = trendWindow
+            }
+        }
 
         /// An alert raised on a monitored patient, as the report shows it.
         public struct Alert: Sendable {
@@ -35,7 +147,7 @@ extension StudyReportInput {
             }
         }
 
-        public var series: [ResponseSeries]
+        public var series: [Series]
         public var patients:
             [(patient: String, treatment: String?, calls: [Timepoint], events: [(day: Double, label: String)])]
         public var withinSubject: String
@@ -46,7 +158,7 @@ extension StudyReportInput {
 
         /// Creates the view.
         public init(
-            series: [ResponseSeries],
+            series: [Series],
             patients: [(
                 patient: String, treatment: String?, calls: [Timepoint], events: [(day: Double, label: String)]
             )],
@@ -62,7 +174,7 @@ extension StudyReportInput {
 }
 
 extension StudyReport {
-    static let callColors: [ResponseClass: String] = [
+    static let callColors: [StudyReportInput.MonitoringView.Call: String] = [
         .baseline: "#5f6b7a", .response: "#2f9e6b", .stable: "#1f6fb2", .progression: "#c23b7a",
         .notEvaluable: "#b8860b",
     ]
@@ -157,7 +269,7 @@ extension StudyReport {
                 "<text x=\"\(x(tick))\" y=\"\(axis)\" text-anchor=\"middle\" font-size=\"10\">\(formatNumber(tick))</text>"
         }
         var legendX = left
-        for call in ResponseClass.allCases {
+        for call in StudyReportInput.MonitoringView.Call.allCases {
             svg += "<circle cx=\"\(legendX)\" cy=\"\(axis + 12)\" r=\"5\" fill=\"\(callColors[call] ?? "#000")\"/>"
             svg += "<text x=\"\(legendX + 8)\" y=\"\(axis + 16)\" font-size=\"10\">\(call.rawValue)</text>"
             legendX += call == .progression ? 130 : call == .response ? 120 : 75
@@ -171,7 +283,7 @@ extension StudyReport {
             patient: String, treatment: String?, calls: [StudyReportInput.MonitoringView.Timepoint],
             events: [(day: Double, label: String)]
         ),
-        series: [ResponseSeries], alerts: [StudyReportInput.MonitoringView.Alert] = []
+        series: [StudyReportInput.MonitoringView.Series], alerts: [StudyReportInput.MonitoringView.Alert] = []
     ) -> String {
         let id = HTML.escape(patient.patient)
         let current = patient.calls.last { $0.call != .baseline }?.call ?? .notEvaluable
@@ -181,7 +293,7 @@ extension StudyReport {
             "<h3>Patient \(id)\(patient.treatment.map { " · \(HTML.escape($0))" } ?? ""): \(current.rawValue)</h3><div class=\"plots\">"
         let colors = GroupComparisonPlot.palette
         // One plot per scale: miRNAs in cycles, locked-panel scores in log-odds.
-        for scale in [ReferenceChangeValue.Scale.cq, .logOdds, .logNormal] {
+        for scale in StudyReportInput.MonitoringView.ReferenceChange.Scale.allCases {
             var plotSeries: [XYPlot.Series] = []
             var band = 0.0
             for (index, item) in series.enumerated() where item.rcv.scale == scale {

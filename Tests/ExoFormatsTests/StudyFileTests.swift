@@ -16,6 +16,23 @@ struct StudyFileTests {
         #expect(definition.sampleSheet == "samples.tsv")
         #expect(definition.treatmentEvent == "treatment start")
         #expect(definition.measurements.isEmpty)
+        #expect(definition.normalization == NormalizationChoice.none)
+        #expect(definition.globalMeanMaximumCq == 35)
+    }
+
+    @Test func theGlobalMeanCutOffIsAPositiveNumberOfCycles() throws {
+        let set = try #require(
+            try parse("schema: 1\nid: S-1\ntitle: T\nnormalization: global-mean\nglobalMeanMaximumCq: 32.5\n")
+                .definition)
+        #expect(set.normalization == .globalMean && set.globalMeanMaximumCq == 32.5)
+        #expect(
+            try parse("schema: 1\nid: S-1\ntitle: T\nglobalMeanMaximumCq: 0\n").errors.map(\.description) == [
+                "study.yaml:4:22: error: the global mean's Cq cut-off must be > 0 cycles, found '0.0'\n  hint: the largest Cq counted as reliably detected, such as 35"
+            ])
+        #expect(
+            try parse("schema: 1\nid: S-1\ntitle: T\nglobalMeanMaximumCq: high\n").errors.map(\.kind) == [
+                .invalidNumber
+            ])
     }
 
     @Test func columnsAreUTF8BytesEvenAfterNonASCIIText() throws {

@@ -31,6 +31,9 @@ public struct StudyDefinition: Sendable, Hashable {
     public var references: [Analyte]
     /// How Cq values are normalised before comparison.
     public var normalization: NormalizationChoice
+    /// The Cq cut-off of the global mean (`globalMeanMaximumCq:`): the miRNAs with a Cq at or below it in every
+    /// sample make up the mean, with `normalization: global-mean` and in the data's recommendation.
+    public var globalMeanMaximumCq = NormalizationChoice.defaultGlobalMeanMaximumCq
     /// Sample-sheet columns the study adds beyond the documented ones.
     public var extraColumns: [String]
     /// The event that `day` offsets count from.
@@ -203,10 +206,15 @@ public enum NormalizationChoice: String, Vocabulary, Codable {
     case spikeIn = "spike-in"
     /// ΔCq against the mean Cq of `analytes.references`.
     case references
-    /// ΔCq against the mean of every miRNA with Cq ≤ 35 in all samples.
+    /// ΔCq against the mean of every miRNA with a Cq at or below `globalMeanMaximumCq` (default 35) in all samples.
     case globalMean = "global-mean"
     /// Raw Cq.
     case none
+
+    /// The default Cq cut-off of the global mean, 35 cycles.
+    ///
+    /// The limit of reliable detection Mestdagh et al. used (Genome Biol 2009;10:R64, doi:10.1186/gb-2009-10-6-r64).
+    public static let defaultGlobalMeanMaximumCq = 35.0
 }
 
 /// The volumes between the EV RNA and one PCR, from study.yaml's `dilution:` mapping (all in µL).

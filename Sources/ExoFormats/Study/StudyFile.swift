@@ -8,7 +8,8 @@ public enum StudyFile {
     /// Keys allowed at the top level.
     public static let topLevelKeys = [
         "schema", "id", "title", "description", "tumour", "specimen", "sampleSheet", "measurements", "analytes",
-        "extraColumns", "treatmentEvent", "normalization", "qc", "monitoring", "runs", "sampleMap", "targetMap",
+        "extraColumns", "treatmentEvent", "normalization", "globalMeanMaximumCq", "qc", "monitoring", "runs",
+        "sampleMap", "targetMap",
         "dataFolders",
     ]
     /// Keys allowed in each `measurements` entry.
@@ -81,6 +82,7 @@ public enum StudyFile {
             top.value("sampleSheet").map { top.location(of: $0) } ?? InputLocation(path: path, line: 1, column: 1)
         let treatmentEvent = top.string("treatmentEvent") ?? "treatment start"
         let normalization = top.vocabulary("normalization", NormalizationChoice.self)
+        let globalMeanMaximumCq = globalMeanCutOff(in: &top)
         let extraColumns = top.sequence("extraColumns").compactMap { node -> String? in
             guard let text = node.string else {
                 top.errors.append(
@@ -181,7 +183,8 @@ public enum StudyFile {
                 sampleSheet: sampleSheet, sampleSheetLocation: sampleSheetLocation, measurements: measurements,
                 monitored: monitored, spikeIns: spikeIns,
                 references: references,
-                normalization: normalization ?? (spikeIns.isEmpty ? .none : .spikeIn), extraColumns: extraColumns,
+                normalization: normalization ?? (spikeIns.isEmpty ? .none : .spikeIn),
+                globalMeanMaximumCq: globalMeanMaximumCq, extraColumns: extraColumns,
                 treatmentEvent: treatmentEvent,
                 nameResolutions: notes, qc: qc, monitoring: monitoring, runs: runs, instrumentNames: instrumentNames,
                 dataFolders: dataFolders),
@@ -246,6 +249,22 @@ public enum StudyFile {
         top.errors += runs.errors
         return RunsFolder(
             folder: folder, partitionVolumeNanoliters: volume, dilution: dilution, location: top.location(of: node))
+    }
+
+    /// The `globalMeanMaximumCq` of study.yaml, or the default 35; errors are recorded.
+    private static func globalMeanCutOff(in top: inout YAMLMapping) -> Double {
+        guard let cutOff = top.number("globalMeanMaximumCq"), let node = top.value("globalMeanMaximumCq") else {
+            return NormalizationChoice.defaultGlobalMeanMaximumCq
+        }
+        guard cutOff > 0 else {
+            top.errors.append(
+                InputError(
+                    .invalidValue, at: top.location(of: node),
+                    "the global mean's Cq cut-off must be > 0 cycles, found \(InputError.quoted(String(cutOff)))",
+                    hint: "the largest Cq counted as reliably detected, such as 35"))
+            return NormalizationChoice.defaultGlobalMeanMaximumCq
+        }
+        return cutOff
     }
 
     /// The `monitoring:` mapping, or the defaults; errors are recorded.

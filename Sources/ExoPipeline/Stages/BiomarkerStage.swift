@@ -81,7 +81,7 @@ enum BiomarkerStage {
     /// (its preparation failed QC, or is not characterised where the study requires it) is left out rather than
     /// represented by a later one. A preparation that is not characterised is otherwise kept, and the notes say so.
     static func input(
-        samples: [Sample], normalization: StudyReportInput.NormalizationView?, gate: PreparationGate = .init()
+        samples: [Sample], normalization: NormalizationStage.Result?, gate: PreparationGate = .init()
     ) -> Result<Input, Skipped> {
         guard let normalization, !normalization.deltaCq.isEmpty else {
             return .failure(
@@ -117,7 +117,7 @@ enum BiomarkerStage {
         }
         let features = normalization.deltaCq.keys.sorted()
         let values = features.map { analyte in
-            first.map { sample in normalization.deltaCq[analyte]?[sample.id].map { -$0 } ?? .nan }
+            first.map { sample in normalization.deltaCq[analyte]?[sample.id.rawValue].map { -$0 } ?? .nan }
         }
         let matrix = FeatureMatrix(
             path: "study", samples: first.map(\.id.rawValue), labels: first.map(\.group.rawValue), labelColumn: "group",

@@ -105,10 +105,12 @@ enum EVQCStage {
         return StudyReportInput.EVQCView(
             specification: result.specification, specificationVersion: result.specificationVersion,
             sizeRange: (result.sizeRange.first ?? 30)...(result.sizeRange.last ?? 150),
-            assessments: result.assessments,
+            assessments: result.assessments.map(StudyReportInput.EVQCView.Preparation.init),
             histograms: result.histograms.map {
                 .init(key: $0.key, centres: $0.centres, pooled: $0.pooled, captures: $0.captures)
-            }, controlCharts: result.controlCharts, stability: result.stability, provenance: stored.provenance)
+            }, controlCharts: result.controlCharts.map(StudyReportInput.EVQCView.ControlChart.init),
+            stability: result.stability.map(StudyReportInput.EVQCView.StabilitySeries.init),
+            provenance: stored.provenance)
     }
 
     /// The stored result.

@@ -70,11 +70,13 @@ enum MonitoringStage {
     static func view(_ stored: StoredResult) throws -> StudyReportInput.MonitoringView {
         let result = try JSONDecoder().decode(Result.self, from: Data(stored.json.utf8))
         return StudyReportInput.MonitoringView(
-            series: result.series,
+            series: result.series.map(view),
             patients: result.patients.map { patient in
                 (
                     patient.patient, patient.treatment,
-                    patient.calls,
+                    patient.calls.map {
+                        .init(sample: $0.sample, day: $0.day, call: view($0.call), drivers: $0.drivers)
+                    },
                     (patient.events ?? []).map { (day: $0.day, label: $0.label) }
                 )
             },
@@ -82,9 +84,41 @@ enum MonitoringStage {
             provenance: stored.provenance)
     }
 
+    /// One series in the report's terms.
+    static func view(_ series: ResponseSeries) -> StudyReportInput.MonitoringView.Series {
+        let scale: StudyReportInput.MonitoringView.ReferenceChange.Scale =
+            switch series.rcv.scale {
+            case .cq: .cq
+            case .logOdds: .logOdds
+            case .logNormal: .logNormal
+            }
+        return StudyReportInput.MonitoringView.Series(
+            patient: series.patient, analyte: series.analyte, higherIsBetter: series.higherIsBetter,
+            directionSource: series.directionSource,
+            rcv: .init(
+                scale: scale, analytical: series.rcv.analytical, up: series.rcv.up,
+                probability: series.rcv.probability, oneSided: series.rcv.oneSided),
+            calls: series.calls.map {
+                .init(sample: $0.sample, day: $0.day, call: view($0.call), value: $0.value, evidence: $0.evidence)
+            },
+            trend: series.trend.map { .init(slope: $0.slope, low: $0.low, high: $0.high) },
+            trendWindow: series.trendWindow)
+    }
+
+    /// A response class in the report's terms.
+    static func view(_ call: ResponseClass) -> StudyReportInput.MonitoringView.Call {
+        switch call {
+        case .baseline: .baseline
+        case .response: .response
+        case .stable: .stable
+        case .progression: .progression
+        case .notEvaluable: .notEvaluable
+        }
+    }
+
     /// Analyses the study's serial samples; a `String` when the stage cannot run, saying why.
     static func analyze(
-        samples: [Sample], measurements: [SampleMeasurement], normalization: StudyReportInput.NormalizationView?,
+        samples: [Sample], measurements: [SampleMeasurement], normalization: NormalizationStage.Result?,
         metadata: StudyMetadata
     ) -> Swift.Result<Result, Skipped> {
         let settings = metadata.monitoring ?? MonitoringSettings()
@@ -160,7 +194,7 @@ enum MonitoringStage {
 
     /// Per analyte and patient, each serial sample's −ΔCq (higher = more), or why it cannot be judged.
     static func monitoredValues(
-        _ serial: [Sample], measurements: [SampleMeasurement], normalization: StudyReportInput.NormalizationView,
+        _ serial: [Sample], measurements: [SampleMeasurement], normalization: NormalizationStage.Result,
         metadata: StudyMetadata, analytes: [String]? = nil
     ) -> [String: [String: [MonitoredValue]]] {
         let flags = Dictionary(grouping: measurements, by: { "\($0.sample.rawValue)\t\($0.analyte.name)" })
@@ -179,7 +213,7 @@ enum MonitoringStage {
                 } else if found.isEmpty {
                     reason = "not measured"
                 }
-                let deltaCq = normalization.deltaCq[analyte]?[sample.id]
+                let deltaCq = normalization.deltaCq[analyte]?[sample.id.rawValue]
                 values[analyte, default: [:]][sample.patient.rawValue, default: []].append(
                     MonitoredValue(
                         sample: sample.id.rawValue, day: Double(sample.timepoint.dayOffset ?? 0),
@@ -189,62 +223,26 @@ enum MonitoringStage {
         return values
     }
 
-    /// The SD of each monitored analyte's −ΔCq from technical replicates: the pooled within-sample SD of its Cq and
-    /// of the spike-in's, each over the typical replicate count.
+    /// The analytical SD of each monitored analyte's −ΔCq (ExoMonitor's estimate from the technical replicates), with
+    /// the spike-in's variation added when the study normalises to it.
     static func analyticalSD(
         _ measurements: [SampleMeasurement], metadata: StudyMetadata, analytes: [String]? = nil
     ) -> [String: Double] {
-        func pooled(_ analyte: String) -> (variance: Double, replicates: Double)? {
-            let groups = Dictionary(
-                grouping: measurements.filter {
-                    $0.analyte.name == analyte && $0.unit == .cq && $0.value != nil
-                        && !$0.flags.contains(.belowDetection)
-                }, by: \.sample
-            ).values.map { $0.compactMap(\.value) }.filter { $0.count > 1 }
-            var sum = 0.0
-            var df = 0.0
-            for group in groups {
-                let mean = group.reduce(0, +) / Double(group.count)
-                sum += group.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-                df += Double(group.count - 1)
-            }
-            guard df > 0 else { return nil }
-            return (sum / df, Double(groups.reduce(0) { $0 + $1.count }) / Double(groups.count))
-        }
-        let normaliser = metadata.normalization == "spike-in" ? metadata.spikeIns.first.flatMap(pooled) : nil
-        var result: [String: Double] = [:]
-        for analyte in analytes ?? metadata.monitored {
-            guard let own = pooled(analyte) else { continue }
-            let variance = own.variance / own.replicates + (normaliser.map { $0.variance / $0.replicates } ?? 0)
-            result[analyte] = variance.squareRoot()
-        }
-        return result
+        MonitoringVariation.analyticalSD(
+            measurements, analytes: analytes ?? metadata.monitored,
+            normaliser: metadata.normalization == .spikeIn ? metadata.spikeIns.first : nil)
     }
 
-    /// SD_I² = the pooled within-patient variance of stable patients' values (sample-sheet response SD) minus the
-    /// analytical variance, when there are such patients with two or more values.
+    /// The within-subject SD from the patients marked stable in the sample sheet (response SD), with its source;
+    /// `nil` when no stable patient has two values of a monitored analyte.
     static func estimateWithinSubject(
         _ serial: [Sample], values: [String: [String: [MonitoredValue]]], analytical: [String: Double]
     ) -> (sd: Double, source: String)? {
         let stable = Set(serial.filter { $0.clinical.response == .stableDisease }.map(\.patient.rawValue))
-        var sum = 0.0
-        var df = 0.0
-        var analyticalSum = 0.0
-        for (analyte, byPatient) in values {
-            for patient in stable {
-                let list = (byPatient[patient] ?? []).compactMap(\.value)
-                guard list.count > 1 else { continue }
-                let mean = list.reduce(0, +) / Double(list.count)
-                sum += list.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-                df += Double(list.count - 1)
-                analyticalSum += Double(list.count - 1) * pow(analytical[analyte] ?? 0, 2)
-            }
+        guard let sd = MonitoringVariation.withinSubjectSD(values, patients: stable, analyticalSD: analytical) else {
+            return nil
         }
-        guard df > 0 else { return nil }
-        return (
-            max(0, (sum - analyticalSum) / df).squareRoot(),
-            "estimated from \(stable.count) stable patient\(stable.count == 1 ? "" : "s") (response SD)"
-        )
+        return (sd, "estimated from \(stable.count) stable patient\(stable.count == 1 ? "" : "s") (response SD)")
     }
 
     /// Each patient's locked-panel score over time: the model's log-odds of its positive class from the sample's
@@ -255,7 +253,7 @@ enum MonitoringStage {
     /// tumour) is better. A sample misses its score when any member cannot be judged, with that member's reason.
     static func panelSeries(
         _ text: String, serial: [Sample], measurements: [SampleMeasurement],
-        normalization: StudyReportInput.NormalizationView, metadata: StudyMetadata, withinSubjectSD: Double
+        normalization: NormalizationStage.Result, metadata: StudyMetadata, withinSubjectSD: Double
     ) -> Swift.Result<[ResponseSeries], Skipped> {
         guard let model = try? JSONDecoder().decode(LockedModel.self, from: Data(text.utf8)) else {
             return .failure(Skipped(reason: "monitoring.panel: the locked model cannot be read"))

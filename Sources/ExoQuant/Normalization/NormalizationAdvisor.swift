@@ -1,7 +1,7 @@
 /// Recommends a normalisation for exosomal miRNA qPCR from the data, with the reason.
 ///
 /// Rules, in order (MIQE and the miRNA literature):
-/// 1. Twenty or more miRNAs with a Cq ≤ 35 in every sample: the **global mean** (Mestdagh et al. 2009,
+/// 1. Twenty or more miRNAs with a Cq ≤ the cut-off (default 35) in every sample: the **global mean** (Mestdagh et al. 2009,
 ///    doi:10.1186/gb-2009-10-6-r64, found it best for profiling panels of that size).
 /// 2. At least two endogenous references whose two most stable members have geNorm M < 0.5 (the
 ///    threshold for homogeneous samples, Hellemans et al. 2007, doi:10.1186/gb-2007-8-2-r19): the **references**.
@@ -21,16 +21,22 @@ public enum NormalizationAdvisor {
     ///   - matrix: mean Cq per sample and analyte.
     ///   - spikeIns: spike-in analyte names of the study.
     ///   - references: endogenous reference candidates of the study.
+    ///   - maximumCq: the global mean's Cq cut-off (the study's `globalMeanMaximumCq`).
     /// - Returns: the advice.
-    public static func recommend(_ matrix: CqMatrix, spikeIns: [String], references: [String]) -> Advice {
+    public static func recommend(
+        _ matrix: CqMatrix, spikeIns: [String], references: [String], globalMeanMaximumCq maximumCq: Double = 35
+    ) -> Advice {
         let expressed = matrix.analytes.filter { analyte in
-            !spikeIns.contains(analyte) && matrix.samples.allSatisfy { (matrix[$0, analyte] ?? .infinity) <= 35 }
+            !spikeIns.contains(analyte)
+                && matrix.samples.allSatisfy { (matrix[$0, analyte] ?? .infinity) <= maximumCq }
         }
         if expressed.count >= 20 {
+            let cutOff =
+                maximumCq == maximumCq.rounded() && maximumCq < 1e9 ? String(Int(maximumCq)) : String(maximumCq)
             return Advice(
-                normalization: .globalMean(maximumCq: 35),
+                normalization: .globalMean(maximumCq: maximumCq),
                 reason:
-                    "\(expressed.count) miRNAs have a Cq ≤ 35 in every sample; the global mean is the most robust normaliser for panels of 20 or more"
+                    "\(expressed.count) miRNAs have a Cq ≤ \(cutOff) in every sample; the global mean is the most robust normaliser for panels of 20 or more"
             )
         }
         if references.count >= 2, let stability = GeNorm.analyze(matrix, genes: references),
