@@ -315,8 +315,7 @@ public enum Pipeline {
         studyID: String, store: any Store, actor: String, progress: any PipelineProgress = SilentProgress()
     ) async throws -> String {
         progress.begin(BiomarkerStage.kind, total: nil)
-        let record = try await store.study(id: studyID)
-        let metadata = try JSONDecoder().decode(StudyMetadata.self, from: Data(record.definitionJSON.utf8))
+        _ = try await store.study(id: studyID)
         // Patients whose chosen sample's EV preparation failed QC are left out of discovery (their values carry
         // preparation-qc); another sample of theirs never takes its place.
         let gate = try BiomarkerStage.PreparationGate(
