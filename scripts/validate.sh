@@ -5,4 +5,6 @@ cd "$(dirname "$0")/.."
 git ls-files -z '*.swift' | xargs -0 swift format format --in-place
 git diff --exit-code -- '*.swift'
 git ls-files -z '*.swift' | xargs -0 swift format lint --strict
-swift test
+scripts/check-layering.sh
+swift build -c release --build-tests --explicit-target-dependency-import-check error
+swift test -c release

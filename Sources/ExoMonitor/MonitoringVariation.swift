@@ -62,7 +62,7 @@ public enum MonitoringVariation {
                         $0.analyte.name == analyte && $0.unit == .cq && $0.value != nil
                             && !$0.flags.contains(.belowDetection)
                     }, by: \.sample
-                ).values.map { $0.compactMap(\.value) })
+                ).sorted { $0.key < $1.key }.map { $0.value.compactMap(\.value) })
         }
         let normaliserVariance = normaliser.flatMap(pooled)
         var result: [String: Double] = [:]
@@ -95,8 +95,10 @@ public enum MonitoringVariation {
         var sum = 0.0
         var df = 0.0
         var analyticalSum = 0.0
-        for (analyte, byPatient) in values {
-            for patient in patients {
+        // Sorted, so that the sums run in one order and the result is the same to the last bit in every process
+        // (a dictionary's and a set's order change from one process to the next).
+        for (analyte, byPatient) in values.sorted(by: { $0.key < $1.key }) {
+            for patient in patients.sorted() {
                 let list = (byPatient[patient] ?? []).compactMap(\.value)
                 guard list.count > 1 else { continue }
                 let mean = list.reduce(0, +) / Double(list.count)

@@ -121,7 +121,8 @@ enum NormalizationStage {
         return Result(
             choice: choice, globalMeanMaximumCq: maximumCq, chosen: chosen.map(describe) ?? "none (raw Cq)",
             recommended: advice.normalization.map(describe) ?? "none", reason: advice.reason,
-            stability: (stability?.initialStability ?? [:]).sorted { $0.value < $1.value }.map {
+            // Ties (two references with the same M, as with only two) in name order, the same in every process.
+            stability: (stability?.initialStability ?? [:]).sorted { ($0.value, $0.key) < ($1.value, $1.key) }.map {
                 .init(gene: $0.key, m: $0.value)
             },
             pairwiseVariation: (stability?.pairwiseVariation ?? [:]).sorted { $0.key < $1.key }.map {
