@@ -53,7 +53,7 @@ public struct ReportPage: Sendable {
         body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;color:#1d2733;background:#f7f8fa}
         header{background:#16324f;color:#fff;padding:1.2rem 2rem}header h1{margin:0;font-size:1.5rem}
         .subtitle{margin:.3rem 0 0;opacity:.85}nav{padding:.5rem 2rem;background:#e8edf3}
-        nav ol{margin:0;padding-left:1.2rem;display:flex;flex-wrap:wrap;gap:1.5rem}
+        nav ol{margin:0;padding-left:0;display:flex;flex-wrap:wrap;gap:.4rem 1.5rem;list-style-position:inside}
         main{padding:1rem 2rem;max-width:1200px}section{background:#fff;border-radius:6px;padding:1rem 1.5rem;
         margin:1rem 0;box-shadow:0 1px 2px rgba(0,0,0,.08)}h2{margin-top:0;font-size:1.2rem;color:#16324f}
         table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}th,td{border-bottom:1px solid #dde3ea;
@@ -61,5 +61,8 @@ public struct ReportPage: Sendable {
         .plots{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0}figcaption{font-size:.8rem;color:#4a5866;max-width:420px}
         .note{font-size:.85rem;color:#4a5866}.ok{color:#1b7f3b}.warn{color:#a15c00}.scroll{max-height:420px;overflow:auto}
         code{background:#f0f3f7;padding:0 .2rem;border-radius:3px}
+        @media print{body{background:#fff}nav{display:none}main{padding:0;max-width:none}
+        section{box-shadow:none;padding:0;margin:0 0 1rem}.scroll{max-height:none;overflow:visible}
+        thead{display:table-header-group}tr,figure{break-inside:avoid}}
         """
 }
