@@ -99,23 +99,31 @@ public struct MonitoringAlert: Sendable, Hashable {
     ///   - patient: the patient's pseudonym.
     ///   - timepoints: the patient's combined calls.
     ///   - series: the patient's series.
-    /// - Returns: a progression alert per progression timepoint, a QC alert per timepoint with a series not evaluable
-    ///   for a QC reason.
+    /// - Returns: one progression alert per progression episode, raised at its first timepoint with the evidence
+    ///   there (an episode runs from a progression call until a response or stable call; a baseline or a timepoint
+    ///   that cannot be judged does not end it), and a QC alert per timepoint with a series not evaluable for a QC
+    ///   reason.
     public static func alerts(patient: String, timepoints: [PatientTimepoint], series: [ResponseSeries])
         -> [MonitoringAlert]
     {
         var alerts: [MonitoringAlert] = []
+        var inEpisode = false
         for timepoint in timepoints {
             let evidence = series.compactMap { series -> (String, ResponseCall)? in
                 series.calls.first { $0.sample == timepoint.sample }.map { (series.analyte, $0) }
             }
             let day = "day \(Int(timepoint.day)): "
-            if timepoint.call == .progression {
+            if timepoint.call == .progression, !inEpisode {
                 let text = evidence.filter { timepoint.drivers.contains($0.0) }.map { "\($0.0): \($0.1.evidence)" }
                 alerts.append(
                     MonitoringAlert(
                         patient: patient, sample: timepoint.sample, kind: .progression,
-                        evidence: day + text.joined(separator: "; ")))
+                        evidence: "progression from " + day + text.joined(separator: "; ")))
+            }
+            switch timepoint.call {
+            case .progression: inEpisode = true
+            case .response, .stable: inEpisode = false
+            default: break
             }
             let failedQC = evidence.filter { _, call in
                 call.call == .notEvaluable

@@ -125,11 +125,11 @@ public struct ResponseSeries: Sendable, Hashable, Codable {
                 if significant(fromBest) < 0 {
                     call.call = .progression
                     call.evidence =
-                        "worse than the best value so far by \(Self.format(fromBest, rcv.scale)), beyond \(limits)"
+                        "worse than the best value so far by \(Self.size(fromBest, rcv.scale)), beyond \(limits)"
                 } else if significant(fromBaseline) > 0 {
                     call.call = .response
                     call.evidence =
-                        "better than baseline by \(Self.format(fromBaseline, rcv.scale)), beyond \(limits)"
+                        "better than baseline by \(Self.size(fromBaseline, rcv.scale)), beyond \(limits)"
                 } else {
                     call.call = .stable
                     call.evidence =
@@ -151,6 +151,15 @@ public struct ResponseSeries: Sendable, Hashable, Codable {
         switch rcv.scale {
         case .cq, .logOdds: "the reference change of ±\(format(rcv.up, rcv.scale).dropFirst())"
         case .logNormal: "the reference change of \(format(rcv.up, .logNormal)) / \(format(rcv.down, .logNormal))"
+        }
+    }
+
+    /// The size of a change that the sentence already calls better or worse: "1.5 cycles", not "-1.5 cycles"; a
+    /// log-normal change keeps its signed percentage (a fall and a rise of the same size differ in percent).
+    static func size(_ change: Double, _ scale: ReferenceChangeValue.Scale) -> String {
+        switch scale {
+        case .cq, .logOdds: String(format(abs(change), scale).drop(while: { $0 == "+" }))
+        case .logNormal: format(change, scale)
         }
     }
 

@@ -92,8 +92,8 @@ struct ResponseCallTests {
         #expect(calls.map(\.call) == [.baseline, .stable, .response, .response, .progression])
         #expect(
             calls[4].evidence
-                == "worse than the best value so far by -1.5 cycles, beyond the reference change of ±0.89 cycles")
-        #expect(calls[2].evidence == "better than baseline by +1.2 cycles, beyond the reference change of ±0.89 cycles")
+                == "worse than the best value so far by 1.5 cycles, beyond the reference change of ±0.89 cycles")
+        #expect(calls[2].evidence == "better than baseline by 1.2 cycles, beyond the reference change of ±0.89 cycles")
         // Lower is better (miR-21): the mirror image gives the same calls.
         let mirrored = try Self.series(
             [(0, 0), (28, -0.3), (56, -1.2), (84, -2.0), (112, -0.5)], higherIsBetter: false)
@@ -114,7 +114,7 @@ struct ResponseCallTests {
         #expect(series.calls.map(\.call) == [.baseline, .response, .response, .progression])
         #expect(
             series.calls[3].evidence
-                == "worse than the best value so far by -1.6 log-odds, beyond the reference change of ±1.3 log-odds")
+                == "worse than the best value so far by 1.6 log-odds, beyond the reference change of ±1.3 log-odds")
     }
 
     @Test func unjudgeableTimepointsSayWhy() throws {
@@ -176,8 +176,29 @@ struct PatientCallTests {
         #expect(alerts.map(\.kind) == [.progression, .qcFailure])
         #expect(
             alerts[0].evidence
-                == "day 28: hsa-miR-4458: worse than the best value so far by -1.5 cycles, beyond the reference change of ±0.89 cycles"
+                == "progression from day 28: hsa-miR-4458: worse than the best value so far by 1.5 cycles, beyond the reference change of ±0.89 cycles"
         )
         #expect(alerts[1].evidence == "day 56: hsa-miR-4458: EV preparation failed QC (preparation-qc)")
+    }
+
+    /// One alert per progression episode: two progression calls in a row raise one alert, at the first; a stable
+    /// call ends the episode and the next progression raises a second.
+    @Test func oneAlertPerProgressionEpisode() throws {
+        let rcv = try ReferenceChangeValue(scale: .cq, analytical: 0.2, withinSubject: 0.25)
+        let days = [0.0, 28, 56, 84, 112]
+        let values = [0.0, -1.5, -1.6, 0.1, -1.5]
+        let series = ResponseSeries(
+            patient: "P1", analyte: "hsa-miR-4458",
+            values: zip(days, values).enumerated().map { index, point in
+                MonitoredValue(sample: "V\(index + 1)", day: point.0, value: point.1)
+            }, higherIsBetter: true, directionSource: "test", rcv: rcv)
+        let timepoints = PatientTimepoint.combine([series])
+        #expect(timepoints.map(\.call) == [.baseline, .progression, .progression, .stable, .progression])
+        let alerts = MonitoringAlert.alerts(patient: "P1", timepoints: timepoints, series: [series])
+        #expect(alerts.map(\.sample) == ["V2", "V5"])
+        #expect(alerts.allSatisfy { $0.kind == .progression })
+        #expect(
+            alerts[1].evidence.hasPrefix(
+                "progression from day 112: hsa-miR-4458: worse than the best value so far by 1.6 cycles"))
     }
 }

@@ -1,4 +1,5 @@
 import ExoCore
+import ExoFormats
 import ExoPipeline
 import ExoStore
 import ExoTestSupport
