@@ -282,8 +282,15 @@ public enum Pipeline {
                 curve.sampleType == "std"
                     ? .standard : (["ntc", "nac", "nrt", "ntp"].contains(curve.sampleType) ? .control : .sample)
             }
-            let samples = curves.filter { role($0) == .sample }.prefix(36)
-            let others = curves.filter { role($0) != .sample }.prefix(12)
+            // At most 36 sample curves and 12 others are drawn, flagged ones first so that none is hidden; the
+            // caption says how many of how many.
+            let isFlagged = { (curve: StoredCurve) in !curve.flags.filter { $0 != "no plateau" }.isEmpty }
+            let drawn = { (members: [StoredCurve], limit: Int) in
+                let flagged = members.filter(isFlagged)
+                return flagged + members.filter { !isFlagged($0) }.prefix(max(0, limit - flagged.count))
+            }
+            let samples = drawn(curves.filter { role($0) == .sample }, 36)
+            let others = drawn(curves.filter { role($0) != .sample }, 12)
             let standards = curves.filter { $0.sampleType == "std" && ($0.quantity ?? 0) > 0 }
             var standard: StudyReportInput.QPCRTarget.Standard?
             if let fit = StandardCurve(
@@ -303,7 +310,7 @@ public enum Pipeline {
                 },
                 windowLower: first?.windowLower, windowUpper: first?.windowUpper, threshold: first?.threshold,
                 meanEfficiency: curves.compactMap(\.meanEfficiency).first, amplified: curves.filter(\.amplified).count,
-                flagged: curves.filter { !$0.flags.filter { $0 != "no plateau" }.isEmpty }.count, standard: standard)
+                flagged: curves.filter(isFlagged).count, standard: standard, total: curves.count)
         }
     }
 

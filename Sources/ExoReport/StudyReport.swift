@@ -25,6 +25,8 @@ public struct StudyReportInput: Sendable {
         public var meanEfficiency: Double?
         public var amplified: Int
         public var flagged: Int
+        /// The target's curves in the run, drawn or not (`curves` may be a subset).
+        public var total: Int
         /// The fitted standard curve: its points, slope, intercept, R², efficiency and interval, limit of detection.
         public var standard: Standard?
 
@@ -56,8 +58,10 @@ public struct StudyReportInput: Sendable {
         /// Creates a target's curve data.
         public init(
             target: String, curves: [AmplificationPlot.Curve], windowLower: Double?, windowUpper: Double?,
-            threshold: Double?, meanEfficiency: Double?, amplified: Int, flagged: Int, standard: Standard?
+            threshold: Double?, meanEfficiency: Double?, amplified: Int, flagged: Int, standard: Standard?,
+            total: Int? = nil
         ) {
+            self.total = total ?? curves.count
             self.target = target
             self.curves = curves
             self.windowLower = windowLower
@@ -262,13 +266,21 @@ public enum StudyReport {
         ])
         let gated = input.measurements.filter { $0.flags.contains(.preparationQC) }
         if !gated.isEmpty {
+            // Values and samples: "16 values of 1 sample", not "16 of 1 samples".
+            let samples = Set(gated.map(\.sample)).count
             rows.append([
                 "Values of failed EV preparations (preparation-qc)",
-                "\(gated.count) of \(Set(gated.map(\.sample)).count) samples",
+                "\(gated.count) value\(gated.count == 1 ? "" : "s") of \(samples) sample\(samples == 1 ? "" : "s")",
             ])
         }
         body += HTML.table(header: ["", "count"], rows: rows, numericColumns: [1])
         return ReportPage.Section(id: "summary", title: "Study summary", body: body)
+    }
+
+    /// "; 48 of 282 drawn: every flagged curve, then the first of the others" when the plot shows a subset.
+    static func drawn(_ target: StudyReportInput.QPCRTarget) -> String {
+        guard target.curves.count < target.total else { return "" }
+        return "; \(target.curves.count) of \(target.total) drawn: every flagged curve, then the first of the others"
     }
 
     /// NormFinder's ten most stable candidates and the study's references wherever they rank, with the best pair.
@@ -390,7 +402,7 @@ public enum StudyReport {
             let efficiency =
                 target.meanEfficiency.map { "mean efficiency \(formatNumber($0, decimals: 3))" } ?? "no mean efficiency"
             body +=
-                "<figure>\(plot.svg())<figcaption>\(HTML.escape(target.target)): \(target.curves.count) curves, \(target.amplified) amplified, \(target.flagged) flagged; \(efficiency).</figcaption></figure>"
+                "<figure>\(plot.svg())<figcaption>\(HTML.escape(target.target)): \(target.total) curves, \(target.amplified) amplified, \(target.flagged) flagged; \(efficiency)\(drawn(target)).</figcaption></figure>"
             if let standard = target.standard {
                 let curve = StandardCurvePlot(
                     title: "\(target.target) standard curve", points: standard.points, slope: standard.slope,
