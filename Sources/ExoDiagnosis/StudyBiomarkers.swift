@@ -48,6 +48,10 @@ public struct StudyBiomarkers: Codable, Sendable, Hashable {
         public var lowCount: Int
         public var highCount: Int
         public var logRankP: Double
+        /// Each group's follow-up, (months, 1 for an event or 0 when censored) in time order, for the censor marks
+        /// and the numbers at risk (absent in results stored before they were kept).
+        public var lowFollowUp: [[Double]]?
+        public var highFollowUp: [[Double]]?
     }
 
     /// An ROC curve with its bootstrap band, for plotting.
@@ -258,9 +262,14 @@ public struct StudyBiomarkers: Codable, Sendable, Hashable {
                     let steps = { (group: [Survival.Observation]) in
                         [[0.0, 1.0]] + Survival.kaplanMeier(group).map { [$0.time, $0.survival] }
                     }
+                    let followUp = { (group: [Survival.Observation]) in
+                        group.sorted { ($0.time, $0.event ? 1 : 0) < ($1.time, $1.event ? 1 : 0) }
+                            .map { [$0.time, $0.event ? 1 : 0] }
+                    }
                     best = SurvivalCurves(
                         feature: markers[index].feature, low: steps(low), high: steps(high), lowCount: low.count,
-                        highCount: high.count, logRankP: test.p)
+                        highCount: high.count, logRankP: test.p, lowFollowUp: followUp(low),
+                        highFollowUp: followUp(high))
                 }
             }
             let staged = rows.allSatisfy { stages[$0] != nil }

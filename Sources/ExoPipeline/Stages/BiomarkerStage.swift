@@ -238,12 +238,15 @@ enum BiomarkerStage {
                         curves: [
                             .init(
                                 label: "at or below median (n = \(curves.lowCount))",
-                                steps: curves.low.map { ($0[0], $0[1]) }),
+                                steps: curves.low.map { ($0[0], $0[1]) },
+                                followUp: (curves.lowFollowUp ?? []).map { ($0[0], $0[1] == 1) }),
                             .init(
                                 label: "above median (n = \(curves.highCount))",
-                                steps: curves.high.map { ($0[0], $0[1]) }),
+                                steps: curves.high.map { ($0[0], $0[1]) },
+                                followUp: (curves.highFollowUp ?? []).map { ($0[0], $0[1] == 1) }),
                         ]),
-                    "Kaplan–Meier, cases with follow-up; log-rank p = \(String(format: "%.2g", curves.logRankP))."
+                    "Kaplan–Meier, cases with follow-up; + marks a censored patient, the table below the axis the"
+                        + " patients at risk; log-rank p = \(String(format: "%.2g", curves.logRankP))."
                 )
             },
             notes: result.notes, provenance: stored.provenance)

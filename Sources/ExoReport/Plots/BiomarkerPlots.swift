@@ -163,18 +163,32 @@ extension SVGFrame {
     }
 }
 
-/// Kaplan–Meier curves as step functions, with the number in each group.
+/// Kaplan–Meier curves as step functions, with the number in each group, a mark at every censoring time and the
+/// numbers at risk under the time axis.
 public struct SurvivalPlot: Sendable {
     /// One group's curve.
     public struct Curve: Sendable {
         public var label: String
         /// (time, survival) at the start and at every event time.
         public var steps: [(Double, Double)]
+        /// Every subject's follow-up time and whether it ended in an event (empty: no marks, no numbers at risk).
+        public var followUp: [(time: Double, event: Bool)]
 
         /// Creates a curve.
-        public init(label: String, steps: [(Double, Double)]) {
+        public init(label: String, steps: [(Double, Double)], followUp: [(time: Double, event: Bool)] = []) {
             self.label = label
             self.steps = steps
+            self.followUp = followUp
+        }
+
+        /// The survival just after `time` (the step function, right-continuous).
+        func survival(at time: Double) -> Double {
+            steps.last { $0.0 <= time }?.1 ?? 1
+        }
+
+        /// The subjects still followed at `time` (follow-up ending at or after it).
+        func atRisk(at time: Double) -> Int {
+            followUp.filter { $0.time >= time }.count
         }
     }
 
@@ -189,13 +203,28 @@ public struct SurvivalPlot: Sendable {
         self.curves = curves
     }
 
-    /// The SVG element, 420 × 300 px.
+    /// The SVG element, 420 px wide; 300 px tall, and a row per curve more for the numbers at risk.
     public func svg() -> String {
-        let frame = SVGFrame(width: 420, height: 300, left: 52, right: 14, top: 28, bottom: 40)
-        let end = max(curves.flatMap { $0.steps.map(\.0) }.max() ?? 1, 1)
+        let withRisk = curves.contains { !$0.followUp.isEmpty }
+        let riskRows = withRisk ? Double(curves.count + 1) * 13 : 0
+        let frame = SVGFrame(width: 420, height: 300 + riskRows, left: 52, right: 14, top: 28, bottom: 40 + riskRows)
+        let end = max(curves.flatMap { $0.steps.map(\.0) + $0.followUp.map(\.time) }.max() ?? 1, 1)
         let x = LinearScale(domain: 0...end, range: (frame.left, frame.width - frame.right))
         let y = LinearScale(domain: 0...1, range: frame.yRange(inverted: false))
         var svg = frame.open(title: title) + frame.yAxis(y, label: "survival") + frame.xAxis(x, label: timeLabel)
+        if withRisk {
+            // Numbers at risk at each tick, one row per curve in its colour, between the tick labels and the axis
+            // title.
+            let top = frame.height - frame.bottom + 30
+            svg += "<text x=\"4\" y=\"\(top)\" font-size=\"9\" fill=\"#4a5866\">at risk</text>"
+            for (index, curve) in curves.enumerated() {
+                let color = GroupComparisonPlot.palette[index % GroupComparisonPlot.palette.count]
+                for tick in x.ticks() {
+                    svg +=
+                        "<text x=\"\(x(tick))\" y=\"\(top + 13 * Double(index + 1))\" text-anchor=\"middle\" font-size=\"9\" fill=\"\(color)\">\(curve.atRisk(at: tick))</text>"
+                }
+            }
+        }
         for (index, curve) in curves.enumerated() {
             let color = GroupComparisonPlot.palette[index % GroupComparisonPlot.palette.count]
             var points: [String] = []
@@ -208,6 +237,12 @@ public struct SurvivalPlot: Sendable {
             points.append("\(x(end)),\(y(previous))")
             svg +=
                 "<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>"
+            // A censored subject: a short vertical tick on the curve at its last follow-up.
+            for time in Set(curve.followUp.filter { !$0.event }.map(\.time)).sorted() {
+                let (px, py) = (x(time), y(curve.survival(at: time)))
+                svg +=
+                    "<line x1=\"\(px)\" y1=\"\(py - 4)\" x2=\"\(px)\" y2=\"\(py + 4)\" stroke=\"\(color)\" stroke-width=\"1.5\"/>"
+            }
             svg +=
                 "<text x=\"\(x(end) - 4)\" y=\"\(y(0.95 - 0.07 * Double(index)))\" text-anchor=\"end\" font-size=\"10\" fill=\"\(color)\">\(HTML.escape(curve.label))</text>"
         }
