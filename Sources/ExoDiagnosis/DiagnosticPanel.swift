@@ -289,7 +289,7 @@ public struct Calibration: Sendable, Hashable {
             zip(probabilities, outcome).reduce(0) { $0 + ($1.0 - ($1.1 ? 1 : 0)) * ($1.0 - ($1.1 ? 1 : 0)) }
             / Double(max(probabilities.count, 1))
         let fit = PenalizedLogisticPath(
-            columns: [logOdds], outcome: outcome, options: .init(lambdas: [0], tolerance: 1e-14))
+            columns: [logOdds], outcome: outcome, options: .init(lambdas: [0], tolerance: 1e-14, kktTolerance: 1e-12))
         slope = fit?.coefficients[0][0] ?? .nan
         // Newton's method for a in Σ (yᵢ − σ(a + ηᵢ)) = 0.
         var a = 0.0

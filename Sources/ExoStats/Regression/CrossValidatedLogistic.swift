@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
@@ -14,7 +13,8 @@ import Synchronization
 /// first, and its held-out samples scored by their mean binomial deviance −2(y log p̂ + (1 − y) log(1 − p̂)), p̂ kept
 /// within [10⁻⁵, 1 − 10⁻⁵]. The curve is the fold-size-weighted mean over folds with its standard error, and
 /// the chosen λ is the one with the smallest mean (`minimumStep`) or the largest within one standard error of
-/// it (`oneStandardErrorStep`). Folds are fitted in parallel.
+/// it (`oneStandardErrorStep`). The path on all samples and the folds' paths are fitted in parallel, one job
+/// each, on threads of their own (`ComputeThreads`, one per core; no GCD, so it may be called from async code).
 public struct CrossValidatedLogisticPath: Sendable {
     /// The path on all samples.
     public let path: PenalizedLogisticPath
@@ -35,25 +35,28 @@ public struct CrossValidatedLogisticPath: Sendable {
         options: PenalizedLogisticPath.Options = .init()
     ) {
         let rows = rows ?? Array(outcome.indices)
-        guard let path = PenalizedLogisticPath(columns: columns, outcome: outcome, rows: rows, options: options)
-        else { return nil }
         let foldCount = (folds.max() ?? 0) + 1
-        let curves = Mutex([[Double]?](repeating: nil, count: foldCount))
-        DispatchQueue.concurrentPerform(iterations: foldCount) { fold in
-            let training = zip(rows, folds).filter { $0.1 != fold }.map(\.0)
+        let training = (0..<foldCount).map { fold in zip(rows, folds).filter { $0.1 != fold }.map(\.0) }
+        // Job 0 is the path on all samples, job k the path without fold k − 1.
+        let fits = Mutex([PenalizedLogisticPath?](repeating: nil, count: foldCount + 1))
+        ComputeThreads.run(jobs: foldCount + 1) { job in
+            guard job == 0 || training[job - 1].count < rows.count else { return }
+            let fit = PenalizedLogisticPath(
+                columns: columns, outcome: outcome, rows: job == 0 ? rows : training[job - 1], options: options)
+            fits.withLock { $0[job] = fit }
+        }
+        let fitted = fits.withLock { $0 }
+        guard let path = fitted[0] else { return nil }
+        let raw = (0..<foldCount).map { fold -> [Double]? in
             let held = zip(rows, folds).filter { $0.1 == fold }.map(\.0)
-            guard !held.isEmpty,
-                let fit = PenalizedLogisticPath(columns: columns, outcome: outcome, rows: training, options: options)
-            else { return }
-            let curve = path.lambdas.map { lambda in
+            guard !held.isEmpty, let fit = fitted[fold + 1] else { return nil }
+            return path.lambdas.map { lambda in
                 let model = fit.interpolated(at: lambda)
                 let eta = PenalizedLogisticPath.linearPredictor(
                     intercept: model.intercept, coefficients: model.coefficients, columns: columns, rows: held)
                 return zip(held, eta).reduce(0.0) { $0 + Self.deviance(outcome[$1.0], $1.1) } / Double(held.count)
             }
-            curves.withLock { $0[fold] = curve }
         }
-        let raw = curves.withLock { $0 }
         var weights: [Double] = []
         var table: [[Double]] = []
         for fold in 0..<foldCount {

@@ -13,9 +13,19 @@
 /// from λ_max (the smallest λ with every coefficient zero, divided by max(α, 0.001)) down to 0.01 λ_max when
 /// there are fewer samples than predictors and 0.0001 λ_max otherwise, stopping early once the fit explains
 /// 99.9 % of the null deviance or gains less than 0.001 % of it in a step. Each λ starts from the previous
-/// solution, works only on the predictors the sequential strong rule (Tibshirani et al. 2012) keeps, and checks
-/// the optimality (KKT) conditions of all others before it moves on. docs/statistics.md gives the agreement
-/// with glmnet 4.1.
+/// solution, works only on the predictors the sequential strong rule (Tibshirani et al. 2012) keeps, and moves on
+/// only once the optimality (Karush–Kuhn–Tucker) conditions of the whole objective hold to `kktTolerance`:
+/// with gⱼ the gradient of the mean log-likelihood for standardised predictor j,
+/// |gⱼ − λα sign βⱼ − λ(1 − α)βⱼ| ≤ ε for every non-zero βⱼ, |gⱼ| ≤ λα + ε for every zero one (those outside
+/// the strong set join it and the step is solved again), and |Σ residuals| / N ≤ ε for the intercept. To get
+/// there, iteratively reweighted least squares with coordinate descent runs until the violation is below 10⁻⁶
+/// and no predictor of the strong set is left to join; Newton's method on the non-zero coefficients (their
+/// signs fixed, the exact Hessian) then converges quadratically to ε, the descent going on a hundred times
+/// tighter wherever a Newton step would change a sign. docs/statistics.md gives the agreement with glmnet 4.1.
+///
+/// - Complexity: per λ, O(N · s) for each sweep over the s predictors the descent works on, O(N · a²) for each
+///   Newton step with a non-zero coefficients, and O(N · p) for each check of the predictors outside the strong
+///   set.
 public struct PenalizedLogisticPath: Sendable {
     /// How the path is fitted.
     public struct Options: Sendable, Hashable {
@@ -27,20 +37,32 @@ public struct PenalizedLogisticPath: Sendable {
         public var lambdaMinRatio: Double?
         /// A decreasing sequence of λ to use instead of the default path (then the path never stops early).
         public var lambdas: [Double]?
-        /// Convergence: a sweep ends the iterations once no coefficient moves by more than this, measured as
-        /// the weighted variance of its change in the linear predictor (glmnet's `thresh`, per sample).
+        /// The coordinate descent's first stopping threshold (glmnet's `thresh`, per sample).
+        ///
+        /// A sweep ends the descent on a quadratic approximation once no coefficient moves by more than this,
+        /// measured as the weighted variance of its change in the linear predictor. It only sets where the
+        /// descent starts: convergence is decided by `kktTolerance`, the threshold following the violation
+        /// left (at most (violation / 10)²).
         public var tolerance: Double
+        /// The convergence criterion ε: the largest violation of the optimality (KKT) conditions at each λ.
+        ///
+        /// It is in units of the gradient of the mean log-likelihood per standard deviation of a predictor (see
+        /// the type's description). The default 10⁻¹¹ keeps the coefficients within 10⁻⁶ of glmnet's exact
+        /// minimiser on real p > n data, where near separation a violation of 10⁻¹⁰ can still move a
+        /// coefficient by 2 · 10⁻⁶ (docs/statistics.md); rounding sets a floor of about N · 10⁻¹⁶.
+        public var kktTolerance: Double
 
         /// Creates options; the defaults are the lasso on glmnet's path.
         public init(
             alpha: Double = 1, lambdaCount: Int = 100, lambdaMinRatio: Double? = nil, lambdas: [Double]? = nil,
-            tolerance: Double = 1e-10
+            tolerance: Double = 1e-7, kktTolerance: Double = 1e-11
         ) {
             self.alpha = alpha
             self.lambdaCount = lambdaCount
             self.lambdaMinRatio = lambdaMinRatio
             self.lambdas = lambdas
             self.tolerance = tolerance
+            self.kktTolerance = kktTolerance
         }
     }
 
@@ -54,6 +76,10 @@ public struct PenalizedLogisticPath: Sendable {
     public let devianceRatios: [Double]
     /// −2 × the log-likelihood of the intercept-only model, summed over the samples.
     public let nullDeviance: Double
+    /// The largest violation of the optimality (KKT) conditions at each step, on the scale of `kktTolerance`
+    /// (at most it unless rounding prevents it; the first step of the default path is the intercept-only
+    /// model, optimal at λ_max only for α = 1).
+    public let optimalityGaps: [Double]
 
     /// Fits the path; `nil` when the samples are all of one class.
     ///
@@ -75,6 +101,7 @@ public struct PenalizedLogisticPath: Sendable {
         var intercepts: [Double] = []
         var coefficients: [[Double]] = []
         var ratios: [Double] = []
+        var gaps: [Double] = []
         var previous = userLambdas?.first ?? lambdaMax
         for step in 0..<count {
             let lambda =
@@ -82,8 +109,11 @@ public struct PenalizedLogisticPath: Sendable {
                 ?? (count == 1 ? lambdaMax : lambdaMax * pow(ratio, Double(step) / Double(count - 1)))
             // glmnet's default path starts at the intercept-only model (its first λ is "infinite"), which for
             // α < 1 differs slightly from the fit at λ_max.
+            var gap = solver.optimalityGap(lambda: lambda, alpha: alpha)
             if userLambdas != nil || step > 0 {
-                solver.fit(lambda: lambda, previous: previous, alpha: alpha, tolerance: options.tolerance)
+                gap = solver.fit(
+                    lambda: lambda, previous: previous, alpha: alpha, tolerance: options.tolerance,
+                    kktTolerance: options.kktTolerance)
             }
             previous = lambda
             let (intercept, beta) = solver.originalScale()
@@ -92,6 +122,7 @@ public struct PenalizedLogisticPath: Sendable {
             intercepts.append(intercept)
             coefficients.append(beta)
             ratios.append(devianceRatio)
+            gaps.append(gap)
             guard userLambdas == nil, step >= 4 else { continue }
             if devianceRatio > 0.999 || devianceRatio - ratios[step - 1] < 1e-5 { break }
         }
@@ -100,6 +131,7 @@ public struct PenalizedLogisticPath: Sendable {
         self.coefficients = coefficients
         self.devianceRatios = ratios
         self.nullDeviance = nullDeviance * n
+        self.optimalityGaps = gaps
     }
 
     /// The number of non-zero coefficients at a step.
@@ -165,9 +197,15 @@ final class LogisticCoordinateDescent {
     let residual: UnsafeMutablePointer<Double>
     /// Σ wᵢxᵢⱼ² / N of the predictors being solved.
     let curvature: UnsafeMutablePointer<Double>
-    /// |gradient| of every predictor at the current solution.
+    /// The gradient of the mean log-likelihood for every predictor at the current solution (for those not in
+    /// the set being solved, as of the last check).
     let gradient: UnsafeMutablePointer<Double>
     var everActive: [Bool]
+    /// The coefficients at the start of an IRLS step, to bring `eta` up to date once at its end.
+    let startBeta: UnsafeMutablePointer<Double>
+
+    /// The violation the descent settles for while predictors may still join the set it works on.
+    static let looseTarget = 1e-6
 
     /// glmnet's bound on fitted probabilities (`pmin`), which keeps the weights positive.
     static let probabilityBound = 1e-9
@@ -207,6 +245,8 @@ final class LogisticCoordinateDescent {
         curvature.initialize(repeating: 0, count: p)
         gradient = .allocate(capacity: max(p, 1))
         gradient.initialize(repeating: 0, count: p)
+        startBeta = .allocate(capacity: max(p, 1))
+        startBeta.initialize(repeating: 0, count: p)
         eta = .allocate(capacity: max(n, 1))
         probability = .allocate(capacity: max(n, 1))
         weight = .allocate(capacity: max(n, 1))
@@ -216,7 +256,9 @@ final class LogisticCoordinateDescent {
     }
 
     deinit {
-        for buffer in [x, y, beta, curvature, gradient, eta, probability, weight, residual] { buffer.deallocate() }
+        for buffer in [x, y, beta, curvature, gradient, startBeta, eta, probability, weight, residual] {
+            buffer.deallocate()
+        }
     }
 
     var caseFraction: Double {
@@ -236,7 +278,7 @@ final class LogisticCoordinateDescent {
 
     func gradientMaximum() -> Double {
         var largest = 0.0
-        for j in 0..<p where !constant[j] { largest = max(largest, gradient[j]) }
+        for j in 0..<p where !constant[j] { largest = max(largest, abs(gradient[j])) }
         return largest
     }
 
@@ -258,43 +300,138 @@ final class LogisticCoordinateDescent {
         }
     }
 
-    /// |∂/∂βⱼ| of the mean log-likelihood for every predictor.
-    func updateGradient() {
+    /// ∂/∂βⱼ of the mean log-likelihood, Σ xᵢⱼ(yᵢ − pᵢ) / N, for every predictor not in `skipped`, with
+    /// `residual` set to y − p.
+    func updateGradient(skipping skipped: [Bool]? = nil) {
         for i in 0..<n { residual[i] = y[i] - probability[i] }
         let scale = 1 / Double(n)
-        for j in 0..<p where !constant[j] { gradient[j] = abs(dotProduct(x + j * n, residual, n)) * scale }
+        for j in 0..<p where !constant[j] && skipped?[j] != true {
+            gradient[j] = dotProduct(x + j * n, residual, n) * scale
+        }
     }
 
-    /// Solves at λ, starting from the current solution.
-    func fit(lambda: Double, previous: Double, alpha: Double, tolerance: Double) {
-        let cut = alpha * (2 * lambda - previous)
-        var set: [Int] = []
-        var inSet = [Bool](repeating: false, count: p)
-        for j in 0..<p where !constant[j] && (everActive[j] || gradient[j] >= cut) {
-            set.append(j)
-            inSet[j] = true
+    /// The largest violation of the optimality conditions at λ among `members` (all predictors when `nil`) and
+    /// the intercept, their gradients brought up to date; `residual` must hold y − p (updateGradient sets it).
+    func optimalityGap(lambda: Double, alpha: Double, members: [Int]? = nil) -> Double {
+        let scale = 1 / Double(n)
+        var sum = 0.0
+        for i in 0..<n { sum += residual[i] }
+        var gap = abs(sum) * scale
+        let penalty = lambda * alpha
+        let ridge = lambda * (1 - alpha)
+        func violation(_ j: Int) -> Double {
+            let g = gradient[j]
+            let b = beta[j]
+            return b == 0 ? max(0, abs(g) - penalty) : abs(g - (b > 0 ? penalty : -penalty) - ridge * b)
         }
-        while true {
-            solve(on: set, lambda: lambda, alpha: alpha, tolerance: tolerance)
-            updateGradient()
-            var violated = false
-            for j in 0..<p where !constant[j] && !inSet[j] && gradient[j] > lambda * alpha {
-                set.append(j)
-                inSet[j] = true
-                violated = true
+        if let members {
+            for j in members {
+                gradient[j] = dotProduct(x + j * n, residual, n) * scale
+                gap = max(gap, violation(j))
             }
-            if !violated { break }
+        } else {
+            for j in 0..<p where !constant[j] { gap = max(gap, violation(j)) }
         }
-        for j in set where beta[j] != 0 { everActive[j] = true }
+        return gap
     }
 
-    /// Iteratively reweighted least squares, each quadratic approximation solved by coordinate descent over
-    /// `set`: sweeps over all of it, then over its non-zero members until they settle, until a full sweep
-    /// changes nothing.
-    func solve(on set: [Int], lambda: Double, alpha: Double, tolerance: Double) {
+    /// Solves at λ, starting from the current solution, until the optimality conditions hold to
+    /// `kktTolerance` (or rounding stops all progress); returns the largest violation left.
+    ///
+    /// The descent works on the predictors that have been non-zero at an earlier λ; a predictor of the strong
+    /// set (the sequential strong rule's survivors at this λ) joins it once its gradient breaks the conditions,
+    /// and any other predictor after that, each time followed by a new descent, as glmnet does. While
+    /// predictors may still join, the descent stops at the violation `looseTarget`; once none of the strong set
+    /// is left to join, Newton's method (`newton`) takes the non-zero coefficients to ε, and where it fails the
+    /// descent goes on to a hundred times smaller violations before Newton is tried again.
+    func fit(lambda: Double, previous: Double, alpha: Double, tolerance: Double, kktTolerance: Double) -> Double {
+        let penalty = lambda * alpha
+        let cut = alpha * (2 * lambda - previous)
+        var strong: [Int] = []
+        var inStrong = [Bool](repeating: false, count: p)
+        var work: [Int] = []
+        var inWork = [Bool](repeating: false, count: p)
+        for j in 0..<p where !constant[j] {
+            if everActive[j] {
+                work.append(j)
+                inWork[j] = true
+            }
+            if everActive[j] || abs(gradient[j]) >= cut {
+                strong.append(j)
+                inStrong[j] = true
+            }
+        }
+        var gap = Double.infinity
+        let scale = 1 / Double(n)
+        // Whether the strong set has been checked since the last predictor joined: until then the descent only
+        // goes to the loose target, as more predictors may join.
+        var settled = false
+        for _ in 0..<200 {
+            if settled {
+                // Newton's method from the loose solution; where it fails, the descent gets a hundred times
+                // closer first.
+                var target = max(kktTolerance, Self.looseTarget)
+                while true {
+                    if let polished = newton(on: work, lambda: lambda, alpha: alpha, target: kktTolerance) {
+                        gap = polished
+                        break
+                    }
+                    target = max(target * 1e-2, kktTolerance)
+                    gap = solve(on: work, lambda: lambda, alpha: alpha, tolerance: tolerance, target: target)
+                    if gap <= kktTolerance || target == kktTolerance { break }
+                }
+            } else {
+                let target = max(kktTolerance, Self.looseTarget)
+                gap = solve(on: work, lambda: lambda, alpha: alpha, tolerance: tolerance, target: target)
+            }
+            var added = false
+            for j in strong where !inWork[j] {
+                gradient[j] = dotProduct(x + j * n, residual, n) * scale
+                guard abs(gradient[j]) > penalty else { continue }
+                gap = max(gap, abs(gradient[j]) - penalty)
+                work.append(j)
+                inWork[j] = true
+                added = true
+            }
+            if added {
+                settled = false
+                continue
+            }
+            if gap > kktTolerance, !settled {
+                settled = true
+                continue
+            }
+            updateGradient(skipping: inStrong)
+            for j in 0..<p where !constant[j] && !inStrong[j] && abs(gradient[j]) > penalty {
+                gap = max(gap, abs(gradient[j]) - penalty)
+                strong.append(j)
+                inStrong[j] = true
+                work.append(j)
+                inWork[j] = true
+                added = true
+            }
+            if !added { break }
+            settled = false
+        }
+        for j in work where beta[j] != 0 { everActive[j] = true }
+        return gap
+    }
+
+    /// Iteratively reweighted least squares over `set` until its optimality conditions and the intercept's hold
+    /// to `target`; returns the largest violation left, with `residual` set to y − p and the gradients of `set`
+    /// up to date.
+    ///
+    /// Each quadratic approximation is solved by coordinate descent: sweeps over all of `set`, then over its
+    /// non-zero members until they settle, until a full sweep moves no coefficient by more than the threshold
+    /// (the weighted variance of its change in the linear predictor). The threshold starts at `tolerance` and
+    /// follows the violation left after each step, at most (violation / 10)², so the early approximations are
+    /// solved loosely and the last ones to the precision the conditions need (an inexact Newton method).
+    func solve(on set: [Int], lambda: Double, alpha: Double, tolerance: Double, target: Double) -> Double {
         let penalty = lambda * alpha
         let ridge = lambda * (1 - alpha)
         let inverseN = 1 / Double(n)
+        var threshold = tolerance
+        var gap = Double.infinity
         for _ in 0..<1000 {
             var weightSum = 0.0
             for i in 0..<n {
@@ -305,13 +442,8 @@ final class LogisticCoordinateDescent {
             }
             weightSum *= inverseN
             let startIntercept = intercept
-            let start = set.map { beta[$0] }
-            for j in set {
-                let column = x + j * n
-                var sum = 0.0
-                for i in 0..<n { sum += weight[i] * column[i] * column[i] }
-                curvature[j] = sum * inverseN
-            }
+            for j in set { startBeta[j] = beta[j] }
+            for j in set { curvature[j] = weightedSquareSum(x + j * n, weight, n) * inverseN }
             // One sweep over `members` and the intercept; returns the largest weighted squared change.
             func sweep(_ members: [Int]) -> Double {
                 var largest = 0.0
@@ -324,34 +456,155 @@ final class LogisticCoordinateDescent {
                     guard new != old else { continue }
                     let change = new - old
                     beta[j] = new
-                    for i in 0..<n {
-                        residual[i] -= change * weight[i] * column[i]
-                        eta[i] += change * column[i]
-                    }
+                    for i in 0..<n { residual[i] -= change * weight[i] * column[i] }
                     largest = max(largest, curvature[j] * change * change)
                 }
                 var sum = 0.0
                 for i in 0..<n { sum += residual[i] }
                 let change = sum * inverseN / weightSum
                 intercept += change
-                for i in 0..<n {
-                    residual[i] -= change * weight[i]
-                    eta[i] += change
-                }
+                for i in 0..<n { residual[i] -= change * weight[i] }
                 return max(largest, weightSum * change * change)
             }
-            while sweep(set) >= tolerance {
+            while sweep(set) >= threshold {
                 var active = set.filter { beta[$0] != 0 }
-                while sweep(active) >= tolerance { active = active.filter { beta[$0] != 0 } }
+                while sweep(active) >= threshold { active = active.filter { beta[$0] != 0 } }
             }
-            updateProbabilities()
-            var moved = weightSum * (intercept - startIntercept) * (intercept - startIntercept)
-            for (position, j) in set.enumerated() {
-                let change = beta[j] - start[position]
+            // The linear predictor follows the coefficients once per step rather than at every update.
+            let interceptChange = intercept - startIntercept
+            for i in 0..<n { eta[i] += interceptChange }
+            var moved = weightSum * interceptChange * interceptChange
+            for j in set where beta[j] != startBeta[j] {
+                let change = beta[j] - startBeta[j]
+                let column = x + j * n
+                for i in 0..<n { eta[i] += change * column[i] }
                 moved = max(moved, curvature[j] * change * change)
             }
-            if moved < tolerance { break }
+            updateProbabilities()
+            for i in 0..<n { residual[i] = y[i] - probability[i] }
+            gap = optimalityGap(lambda: lambda, alpha: alpha, members: set)
+            // Below 10⁻⁴⁰ the descent cannot move a coefficient any more: rounding has the last word.
+            if gap <= target || (moved == 0 && threshold <= 1e-40) { break }
+            threshold = max(min(moved < threshold ? threshold * 1e-2 : threshold, 1e-2 * gap * gap), 1e-40)
         }
+        return gap
+    }
+
+    /// Newton's method on the non-zero members of `set` and the intercept, their signs held fixed, until the
+    /// optimality conditions of `set` hold to `target`; returns the violation left, or `nil` (the descent takes
+    /// over from wherever it stopped) when a coefficient would change sign, the Hessian is not positive
+    /// definite, or a step fails to halve the violation.
+    ///
+    /// Where the conditions are smooth (no coefficient at zero changes), they are the gradient equations of the
+    /// log-likelihood with the penalty's constant slope, and Newton's method converges quadratically, where
+    /// coordinate descent on correlated predictors gains a digit only every twenty or so sweeps.
+    ///
+    /// - Complexity: O(N · a²) per step for a non-zero coefficients (the weighted Gram matrix), plus O(a³).
+    func newton(on set: [Int], lambda: Double, alpha: Double, target: Double) -> Double? {
+        let active = set.filter { beta[$0] != 0 }
+        let m = active.count + 1
+        guard m <= n else { return nil }
+        let penalty = lambda * alpha
+        let ridge = lambda * (1 - alpha)
+        let inverseN = 1 / Double(n)
+        var weighted = [Double](repeating: 0, count: n * active.count)
+        var hessian = [Double](repeating: 0, count: m * m)
+        var step = [Double](repeating: 0, count: m)
+        for i in 0..<n { residual[i] = y[i] - probability[i] }
+        var gap = optimalityGap(lambda: lambda, alpha: alpha, members: set)
+        for _ in 0..<10 {
+            var weightSum = 0.0
+            var residualSum = 0.0
+            for i in 0..<n {
+                let q = probability[i]
+                weight[i] = q * (1 - q)
+                residual[i] = y[i] - q
+                weightSum += weight[i]
+                residualSum += residual[i]
+            }
+            // The gradient of the objective (−step) and its Hessian, index 0 the intercept.
+            step[0] = residualSum * inverseN
+            hessian[0] = weightSum * inverseN
+            weighted.withUnsafeMutableBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                for (position, j) in active.enumerated() {
+                    let column = x + j * n
+                    let destination = base + position * n
+                    var sum = 0.0
+                    for i in 0..<n {
+                        destination[i] = weight[i] * column[i]
+                        sum += destination[i]
+                    }
+                    hessian[position + 1] = sum * inverseN
+                    hessian[(position + 1) * m] = sum * inverseN
+                    let b = beta[j]
+                    step[position + 1] =
+                        dotProduct(column, residual, n) * inverseN - (b > 0 ? penalty : -penalty) - ridge * b
+                    for other in 0...position {
+                        let value = dotProduct(destination, x + active[other] * n, n) * inverseN
+                        hessian[(position + 1) * m + other + 1] = value
+                        hessian[(other + 1) * m + position + 1] = value
+                    }
+                    hessian[(position + 1) * m + position + 1] += ridge
+                }
+            }
+            guard Self.choleskySolve(&hessian, &step, m) else { return nil }
+            for (position, j) in active.enumerated() {
+                let new = beta[j] + step[position + 1]
+                guard (new > 0) == (beta[j] > 0), new != 0 else { return nil }
+            }
+            func move(by sign: Double) {
+                intercept += sign * step[0]
+                for i in 0..<n { eta[i] += sign * step[0] }
+                for (position, j) in active.enumerated() {
+                    let change = sign * step[position + 1]
+                    beta[j] += change
+                    let column = x + j * n
+                    for i in 0..<n { eta[i] += change * column[i] }
+                }
+                updateProbabilities()
+                for i in 0..<n { residual[i] = y[i] - probability[i] }
+            }
+            move(by: 1)
+            let previous = gap
+            gap = optimalityGap(lambda: lambda, alpha: alpha, members: set)
+            if gap <= target { return gap }
+            guard gap < 0.5 * previous else {
+                // A step that does not help is taken back, so the descent goes on from the better point.
+                move(by: -1)
+                _ = optimalityGap(lambda: lambda, alpha: alpha, members: set)
+                return nil
+            }
+        }
+        return nil
+    }
+
+    /// Solves A z = b in place for a symmetric positive-definite m × m matrix (row-major) by Cholesky
+    /// factorisation; `false` when a pivot is not positive.
+    static func choleskySolve(_ a: inout [Double], _ b: inout [Double], _ m: Int) -> Bool {
+        for k in 0..<m {
+            var pivot = a[k * m + k]
+            for l in 0..<k { pivot -= a[k * m + l] * a[k * m + l] }
+            guard pivot > 0, pivot.isFinite else { return false }
+            let root = pivot.squareRoot()
+            a[k * m + k] = root
+            for r in (k + 1)..<max(m, k + 1) {
+                var value = a[r * m + k]
+                for l in 0..<k { value -= a[r * m + l] * a[k * m + l] }
+                a[r * m + k] = value / root
+            }
+        }
+        for r in 0..<m {
+            var value = b[r]
+            for l in 0..<r { value -= a[r * m + l] * b[l] }
+            b[r] = value / a[r * m + r]
+        }
+        for r in stride(from: m - 1, through: 0, by: -1) {
+            var value = b[r]
+            for l in (r + 1)..<max(m, r + 1) { value -= a[l * m + r] * b[l] }
+            b[r] = value / a[r * m + r]
+        }
+        return true
     }
 
     /// The intercept and coefficients on the original scale.
@@ -383,6 +636,27 @@ func dotProduct(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int
     var sum = lanes.sum()
     while i < n {
         sum += a[i] * b[i]
+        i += 1
+    }
+    return sum
+}
+
+/// Σ wᵢaᵢ² over n values, four lanes at a time (the twin of `dotProduct`, for the curvatures).
+@inline(__always)
+func weightedSquareSum(_ a: UnsafePointer<Double>, _ w: UnsafePointer<Double>, _ n: Int) -> Double {
+    var lanes = SIMD4<Double>()
+    var i = 0
+    let rawA = UnsafeRawPointer(a)
+    let rawW = UnsafeRawPointer(w)
+    let stride = MemoryLayout<Double>.stride
+    while i + 4 <= n {
+        let values = rawA.loadUnaligned(fromByteOffset: i * stride, as: SIMD4<Double>.self)
+        lanes += rawW.loadUnaligned(fromByteOffset: i * stride, as: SIMD4<Double>.self) * values * values
+        i += 4
+    }
+    var sum = lanes.sum()
+    while i < n {
+        sum += w[i] * a[i] * a[i]
         i += 1
     }
     return sum
