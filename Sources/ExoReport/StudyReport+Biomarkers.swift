@@ -208,7 +208,8 @@ extension StudyReport {
         if !view.stageValues.isEmpty {
             body += "<div class=\"plots\">"
             for (feature, groups) in view.stageValues {
-                let plot = GroupComparisonPlot(title: feature, yLabel: "expression (−ΔCq)", groups: groups)
+                let plot = GroupComparisonPlot(
+                    title: feature, yLabel: "expression (−ΔCq, higher = more)", groups: groups)
                 body += "<figure>\(plot.svg())<figcaption>\(HTML.escape(feature)) by stage.</figcaption></figure>"
             }
             body += "</div>"

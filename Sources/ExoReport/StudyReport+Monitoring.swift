@@ -311,7 +311,8 @@ extension StudyReport {
                 XYPlot(
                     title: "\(patient.patient): \(panel ? "panel score" : "change") from baseline",
                     xLabel: "day from treatment start",
-                    yLabel: panel ? "score − baseline (log-odds)" : "−ΔCq − baseline (cycles)", series: plotSeries,
+                    yLabel: panel ? "score − baseline (log-odds)" : "−ΔCq − baseline (cycles, higher = more)",
+                    series: plotSeries,
                     references: [
                         .init(y: band, label: "+RCV"), .init(y: 0, label: "baseline"), .init(y: -band, label: "−RCV"),
                     ],

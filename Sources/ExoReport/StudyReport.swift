@@ -371,8 +371,9 @@ public enum StudyReport {
             func group(_ label: String, _ predicate: (Sample) -> Bool) -> GroupComparisonPlot.Group {
                 .init(
                     label: label,
-                    values: values.filter { samples[$0.key].map(predicate) ?? false }.sorted { $0.key < $1.key }.map(
-                        \.value))
+                    values: values.filter { samples[$0.key].map(predicate) ?? false }.sorted { $0.key < $1.key }.map {
+                        -$0.value
+                    })
             }
             let groups = [
                 group("control") { $0.group == .control },
@@ -380,8 +381,9 @@ public enum StudyReport {
                 group("case III–IV") { $0.group == .case && $0.clinical.stage?.isLate == true },
             ].filter { !$0.values.isEmpty }
             guard !groups.isEmpty else { continue }
+            // One sign convention in every plot: −ΔCq, so that higher is more miRNA.
             let plot = GroupComparisonPlot(
-                title: analyte, yLabel: "ΔCq (higher = less)", groups: groups, invertedY: true)
+                title: analyte, yLabel: "expression (−ΔCq, higher = more)", groups: groups)
             body +=
                 "<figure>\(plot.svg())<figcaption>\(HTML.escape(analyte)) normalised (\(HTML.escape(view.chosen))), each patient's first sample.</figcaption></figure>"
         }

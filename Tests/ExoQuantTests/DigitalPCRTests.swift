@@ -114,8 +114,11 @@ struct DigitalPCRTests {
         #expect(probe.well == "A01" && probe.positives == 2143 && probe.partitions == 19953)
         let result = DigitalPCRQuantifier(partitionVolumeNanoliters: 0.85).quantify(positives: 2143, partitions: 19953)
         #expect(String(format: "%.2f", result.copiesPerMicroliter ?? 0) == "133.67")
-        // Wilson (the default) is slightly wider than QuantaSoft's Wald near p = 0.1 and never leaves [0, ∞).
-        #expect(result.copiesPerMicroliterLow > 128.0 && (result.copiesPerMicroliterHigh ?? 0) > 139.3)
+        // Wilson (the default), both ends, against R 4.2.2:
+        // `ci <- prop.test(2143, 19953, correct = FALSE)$conf.int; sprintf("%.17g", -log(1 - ci) / 0.00085)`.
+        let high = try #require(result.copiesPerMicroliterHigh)
+        #expect(abs(result.copiesPerMicroliterLow - 128.11983244532189) < 1e-9 * 128.11983244532189)
+        #expect(abs(high - 139.44643600489329) < 1e-9 * 139.44643600489329)
     }
 
     @Test func edgeCasesAreFlaggedNotSilent() {

@@ -28,7 +28,9 @@ struct PenalizedLogisticRealDataTests {
             let fields = line.split(separator: ",")
             outcomeBySample[String(fields[0])] = fields[2] == "1"
         }
-        let outcome = try header.map { try #require(outcomeBySample[$0]) }
+        let outcome = try header.map { sample in
+            try #require(outcomeBySample[sample] as Bool?, "no label for \(sample)")
+        }
         var columns: [[Double]] = []
         var names: [String] = []
         for line in lines.dropFirst() {
@@ -52,7 +54,8 @@ struct PenalizedLogisticRealDataTests {
             var beta: [String: Double] = [:]
             for pair in fields.dropFirst(7) {
                 let parts = pair.split(separator: "=")
-                beta[String(parts[0])] = try #require(Double(parts[1]))
+                // A coefficient that does not read as a number becomes NaN, which fails every comparison below.
+                beta[String(parts[0])] = Double(parts[1]) ?? .nan
             }
             let numbers = fields[1...5].map { Double($0) ?? .nan }
             paths[numbers[0], default: []].append((numbers[2], numbers[3], numbers[4], beta))

@@ -28,12 +28,16 @@ struct ROCTests {
         return (curves, reference)
     }
 
-    static func close(_ value: Double, _ key: String, _ reference: [String: Double], _ tolerance: Double = 1e-9) {
+    static func close(
+        _ value: Double, _ key: String, _ reference: [String: Double], _ tolerance: Double = 1e-9,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         guard let expected = reference[key] else {
-            Issue.record("no reference value \(key)")
+            Issue.record("no reference value \(key)", sourceLocation: sourceLocation)
             return
         }
-        #expect(abs(value - expected) <= tolerance, "\(key): \(value) vs pROC \(expected)")
+        #expect(
+            abs(value - expected) <= tolerance, "\(key): \(value) vs pROC \(expected)", sourceLocation: sourceLocation)
     }
 
     @Test func aucVarianceIntervalAndYoudenMatchPROC() throws {

@@ -29,12 +29,17 @@ struct RankTestsTests {
         return levels.map { level in zip(values, groups).filter { $0.1 == level }.map(\.0) }
     }
 
-    static func close(_ value: Double?, _ key: String, _ reference: [String: Double], relative: Double = 1e-12) {
+    static func close(
+        _ value: Double?, _ key: String, _ reference: [String: Double], relative: Double = 1e-12,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         guard let value, let expected = reference[key] else {
-            Issue.record("no value or reference for \(key)")
+            Issue.record("no value or reference for \(key)", sourceLocation: sourceLocation)
             return
         }
-        #expect(abs(value - expected) <= relative * max(abs(expected), 1e-300), "\(key): \(value) vs R \(expected)")
+        #expect(
+            abs(value - expected) <= relative * max(abs(expected), 1e-300), "\(key): \(value) vs R \(expected)",
+            sourceLocation: sourceLocation)
     }
 
     @Test func matchRsKruskalTestCorTestAndTheJonckheereTerpstraDefinition() throws {

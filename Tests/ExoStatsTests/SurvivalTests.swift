@@ -17,12 +17,17 @@ struct SurvivalTests {
             .filter { !$0.hasPrefix("#") }.map { $0.split(separator: "\t").map(String.init) }
     }
 
-    static func close(_ value: Double, _ text: String, _ label: String, tolerance: Double = 1e-9) {
+    static func close(
+        _ value: Double, _ text: String, _ label: String, tolerance: Double = 1e-9,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         guard let expected = Double(text) else {
-            Issue.record("\(label): no number in \(text)")
+            Issue.record("\(label): no number in \(text)", sourceLocation: sourceLocation)
             return
         }
-        #expect(abs(value - expected) <= tolerance * max(1, abs(expected)), "\(label): \(value) vs R \(expected)")
+        #expect(
+            abs(value - expected) <= tolerance * max(1, abs(expected)), "\(label): \(value) vs R \(expected)",
+            sourceLocation: sourceLocation)
     }
 
     @Test func kaplanMeierAndLogRankMatchSurvival() throws {
