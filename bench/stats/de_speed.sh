@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
 # Moderated t: `exoscope stats de` against limma (Debian r-bioc-limma; lmFit + eBayes + topTable via
-# limma_reference.R), on the same files, one after the other, whole process. Agreement on a seeded
-# 2,600 miRNA × 200 sample matrix, speed on 2,600 × 1,000. Writes bench/results/de-limma.md.
+# limma_reference.R): agreement on a seeded 2,600 miRNA × 200 sample matrix. Writes
+# bench/results/de-limma-agreement.md. The speed comparison is peer_speed.sh's (bench/results/de-limma.md).
 source "$(dirname "$0")/setup.sh"
 install_r_package r-bioc-limma limma
 small=$work/m2600x200.tsv
-large=$work/m2600x1000.tsv
 [ -f "$small" ] || python3 bench/stats/make_matrix.py "$small" 2600 200 20261128
-[ -f "$large" ] || python3 bench/stats/make_matrix.py "$large" 2600 1000 20261127
 "$exoscope" stats de "$small" --label group --case tumour --control healthy --quiet > "$work/de200.exoscope.tsv"
 Rscript bench/stats/limma_reference.R "$small" tumour healthy > "$work/de200.limma.tsv"
 agreement=$(python3 - "$work/de200.exoscope.tsv" "$work/de200.limma.tsv" <<'PY'
@@ -22,23 +20,14 @@ for f, r in ref.items():
 print(f"{len(ref)} features; largest relative difference " + ", ".join(f"{k} {v:.1e}" for k, v in worst.items()))
 PY
 )
-exo_s=$(time_of "$work/de1000.exoscope.tsv" "$exoscope" stats de "$large" --label group --case tumour --control healthy --quiet)
-limma_s=$(time_of "$work/de1000.limma.tsv" Rscript bench/stats/limma_reference.R "$large" tumour healthy)
 {
-    echo "# Moderated t: ExoScope against limma"
+    echo "# Moderated t: ExoScope against limma, agreement"
     echo
     echo "Made by \`bench/stats/de_speed.sh\` on $(date -u +%Y-%m-%d). Machine: $(nproc) cores, $(uname -m)."
     echo "Versions: ExoScope $("$exoscope" --version | cut -d' ' -f2), limma $(Rscript -e 'cat(as.character(packageVersion("limma")))') on $(Rscript -e 'cat(R.version.string)')."
-    echo "Inputs: \`bench/stats/make_matrix.py\`, 2,600 × 200 (seed 20261128) and 2,600 × 1,000 (seed 20261127), half tumour."
+    echo "Input: \`bench/stats/make_matrix.py\` 2,600 × 200 (seed 20261128), half tumour."
     echo "limma: \`limma_reference.R\` (read.delim, lmFit on ~group, eBayes, topTable); ExoScope: \`exoscope stats de\`."
     echo
-    echo "**Agreement** (2,600 × 200): $agreement."
-    echo
-    echo "**Speed** (2,600 × 1,000, $(du -h "$large" | cut -f1) TSV, whole process, run once each, one after the other):"
-    echo
-    echo "| tool | seconds | ExoScope faster by |"
-    echo "|---|---|---|"
-    echo "| \`exoscope stats de\` | $exo_s | – |"
-    echo "| limma (\`limma_reference.R\`) | $limma_s | $(python3 -c "print(f'{$limma_s / $exo_s:.1f}')")× |"
-} > bench/results/de-limma.md
-cat bench/results/de-limma.md
+    echo "**Agreement**: $agreement."
+} > bench/results/de-limma-agreement.md
+cat bench/results/de-limma-agreement.md
