@@ -1,5 +1,4 @@
 import ExoCore
-import ExoFormats
 import ExoPipeline
 import ExoStore
 import ExoTestSupport
@@ -24,10 +23,10 @@ struct PrintedReportTests {
         try DemoStudy().write(to: study)
         let database = folder.appendingPathComponent("exoscope.sqlite").path
         let report = folder.appendingPathComponent("report.html")
-        _ = try await Pipeline.run(
+        let summary = try await Pipeline.run(
             studyDirectory: study, store: try await SQLiteStore(path: database), databasePath: database,
             reportURL: report, actor: "test")
-        let samples = try await SQLiteStore(path: database).samples(study: Pipeline.validate(study).definition.id)
+        let samples = try await SQLiteStore(path: database).samples(study: summary.studyID)
         #expect(samples.count == 140)
 
         let executable = try #require(Chromium.executable)

@@ -83,9 +83,9 @@ public enum CoxModel {
         let columns = kept.indices.filter { kept[$0] }
         let p = columns.count
         let x = centred.map { row in columns.map { row[$0] } }
-        /// Spreads the kept columns' values over every covariate, NaN for the dropped ones.
-        func expand(_ values: [Double], fill: Double = .nan) -> [Double] {
-            var all = [Double](repeating: fill, count: allCount)
+        /// Spreads the kept columns' values over every covariate, `fill` for the dropped ones.
+        func expand<Value>(_ values: [Value], fill: Value) -> [Value] {
+            var all = [Value](repeating: fill, count: allCount)
             for (index, column) in columns.enumerated() { all[column] = values[index] }
             return all
         }
@@ -206,9 +206,10 @@ public enum CoxModel {
         }
         let z = zip(beta, standardErrors).map { $0 / $1 }
         return Fit(
-            coefficients: expand(beta), standardErrors: expand(standardErrors), z: expand(z),
-            p: expand(z.map(Normal.twoSidedPValue)), initialLogLikelihood: initial,
+            coefficients: expand(beta, fill: .nan), standardErrors: expand(standardErrors, fill: .nan),
+            z: expand(z, fill: .nan), p: expand(z.map(Normal.twoSidedPValue), fill: .nan),
+            initialLogLikelihood: initial,
             logLikelihood: current.logLikelihood, iterations: iterations, converged: converged, dropped: dropped,
-            possiblyInfinite: expand(infinite.map { $0 ? 1 : 0 }, fill: 0).map { $0 == 1 })
+            possiblyInfinite: expand(infinite, fill: false))
     }
 }
