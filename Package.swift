@@ -50,7 +50,7 @@ let package = Package(
             ],
             swiftSettings: exoSettings
         ),
-        .target(name: "ExoStats", swiftSettings: exoSettings),
+        .target(name: "ExoStats", dependencies: ["ExoCore"], swiftSettings: exoSettings),
         .target(name: "ExoQuant", dependencies: ["ExoCore", "ExoFormats", "ExoStats"], swiftSettings: exoSettings),
         .target(name: "ExoQC", dependencies: ["ExoCore", "ExoFormats", "ExoStats"], swiftSettings: exoSettings),
         .target(

@@ -112,7 +112,7 @@ public enum ClinicalAssociation {
     /// Tests every feature, in parallel.
     public static func analyze(_ matrix: FeatureMatrix, design: Design) -> [Row] {
         let results = ConcurrentSlots<Row>(count: matrix.features.count)
-        DispatchQueue.concurrentPerform(iterations: matrix.features.count) { feature in
+        ComputeThreads.run(jobs: matrix.features.count) { feature in
             results[feature] = row(matrix.features[feature], matrix.values[feature], design: design)
         }
         var rows = results.values

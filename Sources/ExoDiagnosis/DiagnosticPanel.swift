@@ -159,14 +159,15 @@ public enum DiagnosticPanel {
         let validation =
             options.repeats > 0
             ? validate(matrix, outcome: outcome, rows: rows, options: options, pathOptions: pathOptions) : nil
+        let model = curve.model(at: step)
         let members = matrix.features.indices.map { feature in
             Member(
-                feature: matrix.features[feature], coefficient: curve.path.coefficients[step][feature],
+                feature: matrix.features[feature], coefficient: model.coefficients[feature],
                 selectionFrequency: validation.map { $0.frequencies[feature] })
         }
         return Result(
             options: options, rows: rows, samples: rows.map { matrix.samples[$0] }, outcome: rows.map { outcome[$0] },
-            leftOut: all.count - rows.count, intercept: curve.path.intercepts[step], members: members,
+            leftOut: all.count - rows.count, intercept: model.intercept, members: members,
             lambda: curve.path.lambdas[step], lambdaMinimum: curve.path.lambdas[curve.minimumStep],
             lambdaOneStandardError: curve.path.lambdas[curve.oneStandardErrorStep], curve: curve,
             validation: validation?.summary)
@@ -200,9 +201,11 @@ public enum DiagnosticPanel {
                         columns: matrix.values, outcome: outcome, rows: training, folds: inner, options: pathOptions)
                 else { return nil }
                 let step = options.rule == .minimum ? cv.minimumStep : cv.oneStandardErrorStep
-                let eta = cv.path.linearPredictor(at: step, columns: matrix.values, rows: held)
+                let model = cv.model(at: step)
+                let eta = PenalizedLogisticPath.linearPredictor(
+                    intercept: model.intercept, coefficients: model.coefficients, columns: matrix.values, rows: held)
                 for (position, value) in zip(heldPositions, eta) { panel[position] = logistic(value) }
-                for (feature, beta) in cv.path.coefficients[step].enumerated() where beta != 0 {
+                for (feature, beta) in model.coefficients.enumerated() where beta != 0 {
                     selections[feature] += 1
                 }
                 models += 1

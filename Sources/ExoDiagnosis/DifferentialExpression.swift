@@ -69,7 +69,7 @@ public enum DifferentialExpression {
         let count = matrix.features.count
         let slots = ConcurrentSlots<Row>(count: count)
         let total = groups.sampleCount
-        DispatchQueue.concurrentPerform(iterations: count) { feature in
+        ComputeThreads.run(jobs: count) { feature in
             let (cases, controls) = groups.present(matrix.values[feature])
             let test =
                 method == .welch ? TwoSampleTests.welch(cases, controls) : TwoSampleTests.mannWhitney(cases, controls)
@@ -104,7 +104,7 @@ public enum DifferentialExpression {
     public static func analyze(_ matrix: FeatureMatrix, groups: TwoGroups) -> Result? {
         let count = matrix.features.count
         let fits = ConcurrentSlots<(ModeratedT.Fit, Double, Int, Int)>(count: count)
-        DispatchQueue.concurrentPerform(iterations: count) { feature in
+        ComputeThreads.run(jobs: count) { feature in
             let (cases, controls) = groups.present(matrix.values[feature])
             let present = cases.count + controls.count
             let average = present == 0 ? Double.nan : (cases.reduce(0, +) + controls.reduce(0, +)) / Double(present)
@@ -154,7 +154,7 @@ public enum DifferentialExpression {
         let included = Set(design.included)
         let count = matrix.features.count
         let fits = ConcurrentSlots<(ModeratedT.Fit, Double, Int, Int)>(count: count)
-        DispatchQueue.concurrentPerform(iterations: count) { feature in
+        ComputeThreads.run(jobs: count) { feature in
             let y = matrix.values[feature].enumerated().map { included.contains($0.offset) ? $0.element : .nan }
             let model = WeightedLeastSquares(y: y, design: design.rows, weights: weights?[feature])
             let present = y.filter { !$0.isNaN }

@@ -45,7 +45,7 @@ public enum MarkerROC {
         _ matrix: FeatureMatrix, groups: TwoGroups, direction: DirectionChoice = .auto, level: Double = 0.95
     ) -> [Row] {
         let results = ConcurrentSlots<Row>(count: matrix.features.count)
-        DispatchQueue.concurrentPerform(iterations: matrix.features.count) { feature in
+        ComputeThreads.run(jobs: matrix.features.count) { feature in
             results[feature] = row(
                 name: matrix.features[feature], values: matrix.values[feature], groups: groups,
                 direction: direction, level: level)

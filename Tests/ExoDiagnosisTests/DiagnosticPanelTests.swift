@@ -23,7 +23,7 @@ struct DiagnosticPanelTests {
         #expect(result.validation == again.validation)
         let step = result.curve.oneStandardErrorStep
         #expect(result.lambda == result.curve.path.lambdas[step])
-        #expect(result.members.map(\.coefficient) == result.curve.path.coefficients[step])
+        #expect(result.members.map(\.coefficient) == result.curve.model(at: step).coefficients)
         #expect(result.lambdaOneStandardError >= result.lambdaMinimum)
         #expect(!result.selected.isEmpty && result.selected.count < 60)
         let validation = try #require(result.validation)

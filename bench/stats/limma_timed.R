@@ -3,15 +3,10 @@
 # Usage: Rscript bench/stats/limma_timed.R MATRIX.tsv CASE CONTROL > out.tsv
 # Prints the table (feature, log_fc, t, p_value, adj_p_value) and, on standard error, "timing read R compute C".
 suppressMessages(library(limma))
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE))), "read_matrix.R"))
 args <- commandArgs(trailingOnly = TRUE)
 started <- proc.time()[["elapsed"]]
-header <- strsplit(readLines(args[1], n = 1), "\t")[[1]]
-classes <- c("character", "character", rep("numeric", length(header) - 2))
-d <- if (requireNamespace("data.table", quietly = TRUE)) {
-  data.table::fread(args[1], sep = "\t", header = TRUE, data.table = FALSE, check.names = FALSE, colClasses = classes)
-} else {
-  read.delim(args[1], check.names = FALSE, colClasses = classes)
-}
+d <- read_labelled_matrix(args[1])
 read <- proc.time()[["elapsed"]]
 keep <- d$group %in% c(args[2], args[3])
 x <- t(as.matrix(d[keep, setdiff(names(d), c("sample", "group"))]))

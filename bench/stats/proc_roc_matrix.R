@@ -3,15 +3,10 @@
 # Reads the file the fastest documented way (data.table::fread, when installed; else read.delim with colClasses)
 # and prints the seconds spent reading and computing to standard error: "timing read R compute C".
 suppressMessages(library(pROC))
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE))), "read_matrix.R"))
 args <- commandArgs(trailingOnly = TRUE)
 started <- proc.time()[["elapsed"]]
-header <- strsplit(readLines(args[1], n = 1), "\t")[[1]]
-if (requireNamespace("data.table", quietly = TRUE)) {
-  d <- data.table::fread(args[1], sep = "\t", header = TRUE, data.table = FALSE, check.names = FALSE,
-                         colClasses = c("character", "character", rep("numeric", length(header) - 2)))
-} else {
-  d <- read.delim(args[1], check.names = FALSE, colClasses = c("character", "character", rep("numeric", length(header) - 2)))
-}
+d <- read_labelled_matrix(args[1])
 read <- proc.time()[["elapsed"]]
 features <- setdiff(names(d), c("sample", "group"))
 out <- character(length(features))

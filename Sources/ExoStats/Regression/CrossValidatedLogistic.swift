@@ -1,3 +1,4 @@
+import ExoCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -13,11 +14,18 @@ import Synchronization
 /// first, and its held-out samples scored by their mean binomial deviance −2(y log p̂ + (1 − y) log(1 − p̂)), p̂ kept
 /// within [10⁻⁵, 1 − 10⁻⁵]. The curve is the fold-size-weighted mean over folds with its standard error, and
 /// the chosen λ is the one with the smallest mean (`minimumStep`) or the largest within one standard error of
-/// it (`oneStandardErrorStep`). The path on all samples and the folds' paths are fitted in parallel, one job
+/// it (`oneStandardErrorStep`). Every path converges to `foldKKTTolerance`, as the curve needs only the held-out
+/// deviance and the λ values; `model(at:)` converges the model at a chosen step to `kktTolerance`. The path on all
+/// samples and the folds' paths are fitted in parallel, one job
 /// each, on threads of their own (`ComputeThreads`, one per core; no GCD, so it may be called from async code).
 public struct CrossValidatedLogisticPath: Sendable {
-    /// The path on all samples.
+    /// The path on all samples, converged to `foldKKTTolerance`.
     public let path: PenalizedLogisticPath
+    /// What the path was fitted on, for `model(at:)`.
+    let columns: [[Double]]
+    let outcome: [Bool]
+    let rows: [Int]
+    let options: PenalizedLogisticPath.Options
     /// The cross-validated mean deviance at each λ of the path.
     public let meanDeviance: [Double]
     /// Its standard error.
@@ -41,8 +49,10 @@ public struct CrossValidatedLogisticPath: Sendable {
         let fits = Mutex([PenalizedLogisticPath?](repeating: nil, count: foldCount + 1))
         ComputeThreads.run(jobs: foldCount + 1) { job in
             guard job == 0 || training[job - 1].count < rows.count else { return }
+            var loose = options
+            loose.kktTolerance = options.foldKKTTolerance
             let fit = PenalizedLogisticPath(
-                columns: columns, outcome: outcome, rows: job == 0 ? rows : training[job - 1], options: options)
+                columns: columns, outcome: outcome, rows: job == 0 ? rows : training[job - 1], options: loose)
             fits.withLock { $0[job] = fit }
         }
         let fitted = fits.withLock { $0 }
@@ -79,10 +89,20 @@ public struct CrossValidatedLogisticPath: Sendable {
         let minimum = means.firstIndex { $0 <= smallest } ?? 0
         let bound = means[minimum] + errors[minimum]
         self.path = path
+        self.columns = columns
+        self.outcome = outcome
+        self.rows = rows
+        self.options = options
         meanDeviance = means
         standardError = errors
         minimumStep = minimum
         oneStandardErrorStep = means.firstIndex { $0 <= bound } ?? minimum
+    }
+
+    /// The model at a step of the path on all samples, converged to `kktTolerance` (the model to report).
+    public func model(at step: Int) -> (intercept: Double, coefficients: [Double]) {
+        let model = path.converged(at: step, columns: columns, outcome: outcome, rows: rows, options: options)
+        return (model.intercept, model.coefficients)
     }
 
     /// One sample's binomial deviance at log-odds `eta`, the probability kept within [10⁻⁵, 1 − 10⁻⁵].

@@ -1,5 +1,5 @@
-/// Preallocated result slots that concurrent iterations (`DispatchQueue.concurrentPerform`) fill by index,
-/// each index written by exactly one iteration, so no lock is needed.
+/// Preallocated result slots that parallel jobs (`ComputeThreads.run`) fill by index, each index written by
+/// exactly one job, so no lock is needed; read them once `run` has returned.
 public final class ConcurrentSlots<Element: Sendable>: @unchecked Sendable {
     private let storage: UnsafeMutableBufferPointer<Element?>
 
