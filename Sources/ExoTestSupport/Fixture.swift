@@ -11,6 +11,18 @@ public enum Fixture {
         repositoryRoot.appendingPathComponent("Tests/Fixtures").appendingPathComponent(relative)
     }
 
+    /// A reference table under `Tests/Fixtures/` (tab-separated, `#` lines are comments) as rows of fields.
+    public static func referenceRows(_ relative: String) throws -> [[String]] {
+        try String(contentsOf: url(relative), encoding: .utf8).split(separator: "\n")
+            .filter { !$0.hasPrefix("#") }
+            .map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    /// The numbers after the first two fields of the reference row that starts with `kind` and `key`.
+    public static func referenceNumbers(_ rows: [[String]], _ kind: String, _ key: String) -> [Double]? {
+        rows.first { $0.count >= 2 && $0[0] == kind && $0[1] == key }.map { $0.dropFirst(2).compactMap { Double($0) } }
+    }
+
     /// A fresh, empty temporary folder, unique per call.
     public static func temporaryDirectory(_ label: String = "exoscope-test") throws -> URL {
         let url = FileManager.default.temporaryDirectory

@@ -157,3 +157,37 @@ struct HostileInputTests {
         #expect(error.location.description == "run.rdml!rdml_data.xml")
     }
 }
+
+/// A matrix too large for the memory left is refused, with the sizes, before its values are allocated; before,
+/// a 2 GB matrix was killed by the kernel part-way with no message.
+struct MatrixMemoryTests {
+    static let text = "sample\tgroup\tmiR-1\tmiR-2\tmiR-3\nS1\ttumour\t1.5\t2\t3\nS2\thealthy\t1\t2\t4\n"
+
+    static func parse(availableMemory: UInt64?) throws(InputErrorList) -> FeatureMatrix {
+        let bytes = Array(text.utf8)
+        return try bytes.withUnsafeBufferPointer { buffer throws(InputErrorList) in
+            try FeatureMatrix.parse(
+                buffer, path: "big.tsv", delimiter: UInt8(ascii: "\t"), labelColumn: "group",
+                availableMemory: availableMemory)
+        }
+    }
+
+    @Test func aMatrixNeedingMoreMemoryThanIsLeftIsRefusedWithTheSizes() throws {
+        // 2 samples × 3 features: 2 · 3 · 16 + 2 · 64 = 224 bytes needed.
+        let list = #expect(throws: InputErrorList.self) { try Self.parse(availableMemory: 223) }
+        let error = try #require(list?.errors.first)
+        #expect(error.kind == .tooLargeForMemory)
+        #expect(error.location.description == "big.tsv")
+        #expect(error.message == "2 samples × 3 features need about 1 MiB of memory to read, and 1 MiB is available")
+        #expect(error.hint?.contains("--features") == true)
+        // Exactly enough is enough, and no budget means no check.
+        #expect(try Self.parse(availableMemory: 224).values == [[1.5, 1], [2, 2], [3, 4]])
+        #expect(try Self.parse(availableMemory: nil).samples == ["S1", "S2"])
+    }
+
+    @Test func theBudgetIsReadFromThisMachine() throws {
+        let available = try #require(MemoryBudget.available())
+        #expect(available > 1 << 20 && available <= ProcessInfo.processInfo.physicalMemory)
+        #expect(MemoryBudget.describe(3 << 30) == "3.0 GiB" && MemoryBudget.describe(1) == "1 MiB")
+    }
+}

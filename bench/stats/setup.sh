@@ -1,8 +1,9 @@
-# Sourced by the statistics benchmarks: strict mode, the repository root, the work folder, a release build
+# Sourced by the statistics and pipeline benchmarks: strict mode, the repository root, the work folder
+# (.build-bench/$bench_topic, default stats), a release build
 # of exoscope ($exoscope), R packages from Debian (install_r_package PACKAGE LIBRARY) and time_of.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-work=${EXOSCOPE_BENCH_WORK:-$PWD/.build-bench/stats}
+work=${EXOSCOPE_BENCH_WORK:-$PWD/.build-bench/${bench_topic:-stats}}
 mkdir -p "$work" bench/results
 swift build -c release --product exoscope >/dev/null
 exoscope=$(swift build -c release --show-bin-path)/exoscope

@@ -30,6 +30,8 @@ public struct InputError: Error, Sendable, Equatable, Codable, CustomStringConve
         case malformedArchive
         /// A zip entry inflates past the configured size cap (a zip bomb, or a genuine file above the cap).
         case archiveTooLarge
+        /// An input would need more memory to read than the machine has left.
+        case tooLargeForMemory
         /// A zip entry's content does not match the CRC-32 its archive records (altered or damaged).
         case checksumMismatch
         case missingEntry

@@ -199,9 +199,12 @@ public struct FeatureMatrix: Sendable {
         self.lines = lines
     }
 
-    static func parse(
+    /// Parses a matrix from its bytes; `availableMemory` (bytes, `MemoryBudget.available()` by default, no check
+    /// when `nil`) is what the values may take: a matrix needing more is refused before it is allocated.
+    package static func parse(
         _ bytes: UnsafeBufferPointer<UInt8>, path: String, delimiter: UInt8, labelColumn: String?,
-        textColumns: [String] = [], detectText: Bool = false, selection: Selection = .all
+        textColumns: [String] = [], detectText: Bool = false, selection: Selection = .all,
+        availableMemory: UInt64? = MemoryBudget.available()
     ) throws(InputErrorList) -> FeatureMatrix {
         var position = 0
         var line = 0
@@ -327,6 +330,18 @@ public struct FeatureMatrix: Sendable {
         var featureOf = [Int](repeating: -1, count: names.count)
         for (position, column) in featureColumns.enumerated() { featureOf[column] = position }
         let width = featureColumns.count
+        // The values are held twice while the rows become columns (8 bytes each), plus the sample names.
+        let needed = UInt64(rows.count) * UInt64(width) * 16 + UInt64(rows.count) * 64
+        if let availableMemory, needed > availableMemory {
+            throw InputErrorList([
+                InputError(
+                    .tooLargeForMemory, at: InputLocation(path: path),
+                    "\(rows.count) samples × \(width) features need about \(MemoryBudget.describe(needed)) of memory to read, and \(MemoryBudget.describe(availableMemory)) is available",
+                    hint:
+                        "read only the features you need (--features), split the matrix by samples, or run on a machine with more memory"
+                )
+            ])
+        }
         let flat = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, rows.count * width))
         defer { flat.deallocate() }
         let chunkCount = min(rows.count, ProcessInfo.processInfo.activeProcessorCount * 4)
@@ -337,7 +352,7 @@ public struct FeatureMatrix: Sendable {
         nonisolated(unsafe) let input = bytes
         nonisolated(unsafe) let output = flat
         let rowList = rows
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+        ComputeThreads.run(jobs: chunkCount) { chunk in
             var result = RowChunk()
             let first = chunk * rowList.count / chunkCount
             let last = (chunk + 1) * rowList.count / chunkCount

@@ -13,6 +13,7 @@ public enum MeasurementTable {
         "Sample": "sample_id", "sample": "sample_id", "Sample Name": "sample_id", "Target": "analyte",
         "target": "analyte",
         "Target Name": "analyte", "Cq": "value", "cq": "value", "Ct": "value", "CT": "value", "Ct Mean": "value",
+        "Replicate": "replicate",
     ]
     /// Value spellings that mean "the assay ran and found nothing" (flagged below detection).
     public static let notDetectedSpellings: Set<String> = [

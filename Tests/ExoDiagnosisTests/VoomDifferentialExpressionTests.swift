@@ -5,32 +5,14 @@ import ExoTestSupport
 import Foundation
 import Testing
 
-/// R's lowess and limma's voom + lmFit + eBayes (Tests/Fixtures/stats/counts-200x24.voom.tsv, made by
+/// `exoscope stats de --counts`: limma's voom + lmFit + eBayes on a count matrix read from its file
+/// (Tests/Fixtures/stats/counts-200x24.voom.tsv, made by
 /// `Rscript bench/stats/voom_reference.R Tests/Fixtures/stats/counts-200x24.tsv`, limma 3.54.1).
-struct VoomTests {
-    static func reference() throws -> [[String]] {
-        try String(contentsOf: Fixture.url("stats/counts-200x24.voom.tsv"), encoding: .utf8).split(separator: "\n")
-            .filter { !$0.hasPrefix("#") }.map {
-                $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            }
-    }
+struct VoomDifferentialExpressionTests {
+    static func reference() throws -> [[String]] { try Fixture.referenceRows("stats/counts-200x24.voom.tsv") }
 
     static func numbers(_ rows: [[String]], _ kind: String, _ key: String) throws -> [Double] {
-        try #require(rows.first { $0[0] == kind && $0[1] == key }).dropFirst(2).compactMap { Double($0) }
-    }
-
-    @Test func lowessMatchesRsLowessOnCars() throws {
-        let rows = try Self.reference()
-        let speed = try Self.numbers(rows, "cars_speed", "")
-        let distance = try Self.numbers(rows, "cars_dist", "")
-        for (span, key) in [(2.0 / 3, "0.66666666666666663"), (0.25, "0.25")] {
-            let smoothed = Lowess.smooth(x: speed, y: distance, f: span)
-            let expected = try Self.numbers(rows, "lowess", key)
-            #expect(smoothed.y.count == expected.count)
-            for (value, target) in zip(smoothed.y, expected) {
-                #expect(abs(value - target) < 1e-10 * max(1, abs(target)))
-            }
-        }
+        try #require(Fixture.referenceNumbers(rows, kind, key))
     }
 
     @Test func voomWeightsAndModeratedTableMatchLimma() throws {
