@@ -238,12 +238,31 @@ extension StudyReport {
         return ReportPage.Section(id: "monitoring", title: "Treatment monitoring", body: body)
     }
 
-    /// Rows of patients, a marker per visit coloured by its call.
+    /// Rows of patients, a marker per visit coloured by its call, the day axis and a legend of the calls under it.
+    ///
+    /// The left column is as wide as the longest patient label; the legend wraps to further rows when it is wider
+    /// than the plot.
     static func swimmer(_ view: StudyReportInput.MonitoringView) -> String {
         let rowHeight = 22.0
-        let left = 150.0
         let width = 700.0
-        let height = 50 + rowHeight * Double(view.patients.count)
+        let labels = view.patients.map { patient in
+            (patient.patient, patient.treatment.map { " " + $0 } ?? "")
+        }
+        let left = min(width / 2, max(150, 16 + TextWidth.widest(labels.map { $0.0 + $0.1 }, fontSize: 10)))
+        let calls = StudyReportInput.MonitoringView.Call.allCases
+        // Legend entries: a dot and its call, laid out in rows from the plot's left edge.
+        var legend: [(x: Double, row: Int)] = []
+        var (legendX, legendRow) = (left, 0)
+        for call in calls {
+            let entry = 8 + TextWidth.of(call.rawValue, fontSize: 10) + 18
+            if legendX + entry > width - 4, legendX > left {
+                (legendX, legendRow) = (left, legendRow + 1)
+            }
+            legend.append((legendX, legendRow))
+            legendX += entry
+        }
+        let axis = 34 + rowHeight * Double(view.patients.count)
+        let height = axis + 10 + 16 * Double(legendRow + 1) + 4
         let days = view.patients.flatMap { $0.calls.map(\.day) }
         let x = LinearScale(covering: days + [0], range: (left, width - 20))
         var svg =
@@ -253,7 +272,7 @@ extension StudyReport {
         for (row, patient) in view.patients.enumerated() {
             let y = 34 + rowHeight * Double(row)
             svg +=
-                "<text x=\"4\" y=\"\(y + 4)\" font-size=\"10\"><a href=\"#patient-\(HTML.escape(patient.patient))\">\(HTML.escape(patient.patient))</a> \(HTML.escape(patient.treatment ?? ""))</text>"
+                "<text x=\"4\" y=\"\(y + 4)\" font-size=\"10\"><a href=\"#patient-\(HTML.escape(patient.patient))\">\(HTML.escape(patient.patient))</a>\(HTML.escape(labels[row].1))</text>"
             if let first = patient.calls.first?.day, let last = patient.calls.last?.day {
                 svg +=
                     "<line x1=\"\(x(first))\" x2=\"\(x(last))\" y1=\"\(y)\" y2=\"\(y)\" stroke=\"#cfd8e3\" stroke-width=\"8\"/>"
@@ -263,16 +282,14 @@ extension StudyReport {
                     "<circle cx=\"\(x(call.day))\" cy=\"\(y)\" r=\"6\" fill=\"\(callColors[call.call] ?? "#000")\"><title>\(HTML.escape(call.sample)): \(call.call.rawValue)</title></circle>"
             }
         }
-        let axis = 34 + rowHeight * Double(view.patients.count)
         for tick in x.ticks() {
             svg +=
                 "<text x=\"\(x(tick))\" y=\"\(axis)\" text-anchor=\"middle\" font-size=\"10\">\(formatNumber(tick))</text>"
         }
-        var legendX = left
-        for call in StudyReportInput.MonitoringView.Call.allCases {
-            svg += "<circle cx=\"\(legendX)\" cy=\"\(axis + 12)\" r=\"5\" fill=\"\(callColors[call] ?? "#000")\"/>"
-            svg += "<text x=\"\(legendX + 8)\" y=\"\(axis + 16)\" font-size=\"10\">\(call.rawValue)</text>"
-            legendX += call == .progression ? 130 : call == .response ? 120 : 75
+        for (call, place) in zip(calls, legend) {
+            let y = axis + 22 + 16 * Double(place.row)
+            svg += "<circle cx=\"\(place.x)\" cy=\"\(y - 4)\" r=\"5\" fill=\"\(callColors[call] ?? "#000")\"/>"
+            svg += "<text x=\"\(place.x + 8)\" y=\"\(y)\" font-size=\"10\">\(call.rawValue)</text>"
         }
         return svg + "</svg>"
     }

@@ -42,36 +42,6 @@ struct HostileReportTests {
     }
 }
 
-/// Headless Chromium, when installed.
-enum Chromium {
-    /// `chromium` (Debian), `chromium-browser` or `google-chrome` on the `PATH`.
-    static let executable: URL? = {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for name in ["chromium", "chromium-browser", "google-chrome"] {
-            for folder in path.split(separator: ":") {
-                let url = URL(fileURLWithPath: String(folder)).appendingPathComponent(name)
-                if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-            }
-        }
-        return nil
-    }()
-
-    /// The DOM of `page` after it loaded and ran for three seconds of virtual time, as Chromium serialises it.
-    static func dumpDOM(_ page: URL) throws -> String {
-        let executable = try #require(executable)
-        let profile = try Fixture.temporaryDirectory("exoscope-chromium")
-        defer { try? FileManager.default.removeItem(at: profile) }
-        let result = try CommandResult.run(
-            URL(fileURLWithPath: "/usr/bin/timeout"),
-            [
-                "60", executable.path, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=3000",
-                "--user-data-dir=\(profile.path)", "--dump-dom", page.absoluteString,
-            ])
-        try #require(result.status == 0, "chromium exited \(result.status): \(result.standardError.suffix(2000))")
-        return result.standardOutput
-    }
-}
-
 /// A strict reading of an HTML page as ExoScope writes it and as Chromium serialises its DOM: start tags with
 /// quoted attributes, end tags, text with character references, `<style>` as raw text.
 ///

@@ -33,12 +33,14 @@ public struct VolcanoPlot: Sendable {
 
     /// The SVG element, 460 × 320 px.
     public func svg() -> String {
-        let frame = SVGFrame(width: 460, height: 320, left: 52, right: 14, top: 28, bottom: 40)
         let shown = points.filter { $0.logFC.isFinite && $0.p > 0 && $0.p.isFinite }
         let heights = shown.map { -log10($0.p) }
+        let yDomain = LinearScale(covering: [0] + heights, range: (0, 1))
+        let frame = SVGFrame(width: 460, height: 320, left: 52, right: 14, top: 28, bottom: 40)
+            .fitting(yTicks: yDomain.ticks())
         let reach = max(shown.map { abs($0.logFC) }.max() ?? 1, 0.5)
         let x = LinearScale(domain: -reach...reach, range: (frame.left, frame.width - frame.right))
-        let y = LinearScale(covering: [0] + heights, range: frame.yRange(inverted: false))
+        let y = yDomain.rescaled(to: frame.yRange(inverted: false))
         var svg =
             frame.open(title: title) + frame.yAxis(y, label: "−log10 p") + frame.xAxis(x, label: "log2 fold change")
         svg +=
@@ -52,8 +54,10 @@ public struct VolcanoPlot: Sendable {
                 "<circle cx=\"\(x(point.logFC))\" cy=\"\(y(height))\" r=\"3\" fill=\"\(color)\" fill-opacity=\"0.8\">"
             svg += "<title>\(HTML.escape(point.label))</title></circle>"
             if labelled.contains(point.label) {
+                // Beside the point, on the side where the label stays inside the plot.
+                let right = x(point.logFC) + 5 + TextWidth.of(point.label, fontSize: 9) <= frame.width - 2
                 svg +=
-                    "<text x=\"\(x(point.logFC) + 5)\" y=\"\(y(height) - 4)\" font-size=\"9\">\(HTML.escape(point.label))</text>"
+                    "<text x=\"\(x(point.logFC) + (right ? 5 : -5))\" y=\"\(y(height) - 4)\"\(right ? "" : " text-anchor=\"end\"") font-size=\"9\">\(HTML.escape(point.label))</text>"
             }
         }
         return svg + "</svg>"
