@@ -309,34 +309,50 @@ extension StudyReport {
         html +=
             "<h3>Patient \(id)\(patient.treatment.map { " · \(HTML.escape($0))" } ?? ""): \(current.rawValue)</h3><div class=\"plots\">"
         let colors = GroupComparisonPlot.palette
-        // One plot per scale: miRNAs in cycles, locked-panel scores in log-odds.
+        // One plot per scale (miRNAs in cycles, locked-panel scores in log-odds) and per direction: a miRNA that
+        // falls with disease and one that rises are never drawn on one axis, where "up" would mean better for one and
+        // worse for the other. Every axis keeps −ΔCq (higher = more) and says which way is better.
         for scale in StudyReportInput.MonitoringView.ReferenceChange.Scale.allCases {
-            var plotSeries: [XYPlot.Series] = []
-            var band = 0.0
-            for (index, item) in series.enumerated() where item.rcv.scale == scale {
-                guard let baseline = item.calls.first(where: { $0.call == .baseline })?.value else { continue }
-                band = max(band, item.rcv.up)
-                let points = item.calls.compactMap { call in call.value.map { (call.day, $0 - baseline) } }
-                plotSeries.append(
-                    XYPlot.Series(
-                        label: item.analyte, points: points, color: colors[index % colors.count], dots: true,
-                        dotColors: item.calls.filter { $0.value != nil }.map { callColors[$0.call] ?? "#000" }))
+            var directions: [Bool] = []
+            for item in series where item.rcv.scale == scale && !directions.contains(item.higherIsBetter) {
+                directions.append(item.higherIsBetter)
             }
-            guard !plotSeries.isEmpty else { continue }
-            let panel = scale == .logOdds
-            html += figure(
-                XYPlot(
-                    title: "\(patient.patient): \(panel ? "panel score" : "change") from baseline",
-                    xLabel: "day from treatment start",
-                    yLabel: panel ? "score − baseline (log-odds)" : "−ΔCq − baseline (cycles, higher = more)",
-                    series: plotSeries,
-                    references: [
-                        .init(y: band, label: "+RCV"), .init(y: 0, label: "baseline"), .init(y: -band, label: "−RCV"),
-                    ],
-                    markers: patient.events.isEmpty
-                        ? [(0, "treatment start")] : patient.events.map { ($0.day, $0.label) }),
-                "Dots coloured by each \(panel ? "score's" : "miRNA's") call; dashed lines: the baseline and ± the reference change value."
-            )
+            for higherIsBetter in directions {
+                var plotSeries: [XYPlot.Series] = []
+                var band = 0.0
+                for (index, item) in series.enumerated()
+                where item.rcv.scale == scale && item.higherIsBetter == higherIsBetter {
+                    guard let baseline = item.calls.first(where: { $0.call == .baseline })?.value else { continue }
+                    band = max(band, item.rcv.up)
+                    let points = item.calls.compactMap { call in call.value.map { (call.day, $0 - baseline) } }
+                    plotSeries.append(
+                        XYPlot.Series(
+                            label: item.analyte, points: points, color: colors[index % colors.count], dots: true,
+                            dotColors: item.calls.filter { $0.value != nil }.map { callColors[$0.call] ?? "#000" }))
+                }
+                guard !plotSeries.isEmpty else { continue }
+                let panel = scale == .logOdds
+                let better = higherIsBetter ? "better" : "worse"
+                html += figure(
+                    XYPlot(
+                        title:
+                            "\(patient.patient): \(panel ? "panel score" : "change") from baseline, higher is \(better)",
+                        xLabel: "day from treatment start",
+                        yLabel: panel
+                            ? "score − baseline (log-odds; higher = \(better))"
+                            : "−ΔCq − baseline (cycles; higher = more = \(better))",
+                        series: plotSeries,
+                        references: [
+                            .init(y: band, label: "+RCV"), .init(y: 0, label: "baseline"),
+                            .init(y: -band, label: "−RCV"),
+                        ],
+                        markers: patient.events.isEmpty
+                            ? [(0, "treatment start")] : patient.events.map { ($0.day, $0.label) }),
+                    "\(panel ? "Panel scores" : "miRNAs") for which higher is \(better) (the reference change table says why); dots "
+                        + "coloured by each \(panel ? "score's" : "miRNA's") call; dashed lines: the baseline and ± the reference "
+                        + "change value."
+                )
+            }
         }
         html += "</div>"
         var rows: [[String]] = []
