@@ -121,7 +121,7 @@ let package = Package(
             name: "ExoPipelineTests",
             dependencies: [
                 "ExoPipeline", "ExoCore", "ExoFormats", "ExoStats", "ExoQuant", "ExoDiagnosis", "ExoMonitor",
-                "ExoStore",
+                "ExoStore", "ExoReport",
                 "ExoTestSupport",
             ],
             swiftSettings: exoSettings
