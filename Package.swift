@@ -124,6 +124,7 @@ let package = Package(
                 "ExoStore", "ExoReport",
                 "ExoTestSupport",
             ],
+            exclude: ["Golden"],
             swiftSettings: exoSettings
         ),
         .testTarget(
