@@ -271,8 +271,9 @@ extension StudyReport {
             "<text x=\"\(width / 2)\" y=\"16\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"600\">Molecular response by patient</text>"
         for (row, patient) in view.patients.enumerated() {
             let y = 34 + rowHeight * Double(row)
+            let size = SVGFrame.fontSize(labels[row].0 + labels[row].1, fitting: left - 12, preferred: 10)
             svg +=
-                "<text x=\"4\" y=\"\(y + 4)\" font-size=\"10\"><a href=\"#patient-\(HTML.escape(patient.patient))\">\(HTML.escape(patient.patient))</a>\(HTML.escape(labels[row].1))</text>"
+                "<text x=\"4\" y=\"\(y + 4)\" font-size=\"\(formatNumber(size, decimals: 1))\"><a href=\"#patient-\(HTML.escape(patient.patient))\">\(HTML.escape(patient.patient))</a>\(HTML.escape(labels[row].1))</text>"
             if let first = patient.calls.first?.day, let last = patient.calls.last?.day {
                 svg +=
                     "<line x1=\"\(x(first))\" x2=\"\(x(last))\" y1=\"\(y)\" y2=\"\(y)\" stroke=\"#cfd8e3\" stroke-width=\"8\"/>"

@@ -42,6 +42,18 @@ struct ReportLayoutTests {
         #expect(check.overlaps.isEmpty, "\(check.overlaps.map(\.description).joined(separator: "\n"))")
     }
 
+    /// Hundreds of characters of hostile text in a title, a legend, a treatment event or a patient's row still stay
+    /// inside their plot and off other text: a label longer than its room is set smaller, never cut.
+    @Test func everyTextOfTheHostilePagesLiesInsideItsPlot() async throws {
+        for page in try await HostileReportTests.written.value.pages {
+            let check = try ReportLayoutCheck.run(try String(contentsOf: page.url, encoding: .utf8))
+            #expect(check.plots >= 3, "\(page.name): measured \(check.plots) plots")
+            #expect(check.outside.isEmpty, "\(page.name): \(check.outside.map(\.description).joined(separator: "\n"))")
+            #expect(
+                check.overlaps.isEmpty, "\(page.name): \(check.overlaps.map(\.description).joined(separator: "\n"))")
+        }
+    }
+
     /// The check itself finds what it is for: a label running past the right edge, a title above the top, a rotated
     /// axis title past the left edge and two labels on top of each other, and nothing in a text that fits.
     @Test func theCheckFindsTextOutsideItsPlotAndTextOverText() throws {

@@ -29,15 +29,22 @@ struct SVGFrame {
         return frame
     }
 
+    /// `fontSize`, or the largest size below it (to 0.1 px) at which `text` is at most `room` wide.
+    static func fontSize(_ text: String, fitting room: Double, preferred fontSize: Double, bold: Bool = false) -> Double
+    {
+        let natural = TextWidth.of(text, fontSize: fontSize, bold: bold)
+        guard natural > room + 0.01 else { return fontSize }  // a hundredth of a pixel for rounding
+        return max(0.1, (fontSize * max(room, 0) / natural * 10).rounded(.down) / 10)
+    }
+
     /// The x at which to draw `text` anchored in the middle, as close to `centre` as keeps it inside `bounds`; and the
     /// font size, `fontSize` or smaller when the text is wider than `bounds`.
     static func place(
         _ text: String, centredAt centre: Double, within bounds: ClosedRange<Double>, fontSize: Double,
         bold: Bool = false
     ) -> (x: Double, fontSize: Double) {
-        let room = bounds.upperBound - bounds.lowerBound
-        let natural = TextWidth.of(text, fontSize: fontSize, bold: bold)
-        let size = natural > room ? (fontSize * room / natural * 10).rounded(.down) / 10 : fontSize
+        let size = Self.fontSize(
+            text, fitting: bounds.upperBound - bounds.lowerBound, preferred: fontSize, bold: bold)
         let half = TextWidth.of(text, fontSize: size, bold: bold) / 2
         let x = min(max(centre, bounds.lowerBound + half), bounds.upperBound - half)
         return ((x * 10).rounded() / 10, size)

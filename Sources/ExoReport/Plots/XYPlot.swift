@@ -80,18 +80,27 @@ public struct XYPlot: Sendable {
     public func svg() -> String {
         // Pixel coordinates to 0.1 px: the plots stay sharp and the report small.
         func px(_ value: Double) -> String { String(format: "%.1f", value) }
+        // A label's font size: `preferred`, or smaller where the label is wider than `room`.
+        func size(_ label: String, _ room: Double, _ preferred: Double) -> String {
+            formatNumber(SVGFrame.fontSize(label, fitting: room, preferred: preferred), decimals: 1)
+        }
         let labelled = series.filter { $0.label != nil }
-        let referenceColumn = references.isEmpty ? 0 : 8 + TextWidth.widest(references.map(\.label), fontSize: 9)
-        let legendColumn =
+        var referenceColumn = references.isEmpty ? 0 : 8 + TextWidth.widest(references.map(\.label), fontSize: 9)
+        var legendColumn =
             labelled.isEmpty ? 0 : 10 + 18 + TextWidth.widest(labelled.map { $0.label ?? "" }, fontSize: 10) + 4
+        // Together at most half the width; a label too long for its column is set smaller.
+        if referenceColumn + legendColumn > width / 2 {
+            referenceColumn = min(referenceColumn, legendColumn == 0 ? width / 2 : width / 4)
+            legendColumn = min(legendColumn, width / 2 - referenceColumn)
+        }
         let xs =
             series.flatMap { $0.points.map(\.x) } + markers.map(\.x)
             + (shaded.map { [$0.lowerBound, $0.upperBound] } ?? [])
         let ys = series.flatMap { $0.points.map(\.y) } + references.map(\.y)
         let yDomain = LinearScale(covering: ys, range: (0, 1))
         let frame = SVGFrame(
-            width: width, height: height, left: 58, right: min(width / 2, max(14, referenceColumn + legendColumn)),
-            top: 28, bottom: 40
+            width: width, height: height, left: 58, right: max(14, referenceColumn + legendColumn), top: 28,
+            bottom: 40
         ).fitting(yTicks: yDomain.ticks())
         let plotRight = frame.width - frame.right
         let x = LinearScale(covering: xs, range: (frame.left, plotRight))
@@ -112,7 +121,7 @@ public struct XYPlot: Sendable {
             svg +=
                 "<line x1=\"\(frame.left)\" x2=\"\(plotRight)\" y1=\"\(position)\" y2=\"\(position)\" stroke=\"\(reference.color)\" stroke-dasharray=\"4 3\"/>"
             svg +=
-                "<text x=\"\(plotRight + 4)\" y=\"\(px(baseline))\" font-size=\"9\" fill=\"\(reference.color)\">\(HTML.escape(reference.label))</text>"
+                "<text x=\"\(plotRight + 4)\" y=\"\(px(baseline))\" font-size=\"\(size(reference.label, referenceColumn - 8, 9))\" fill=\"\(reference.color)\">\(HTML.escape(reference.label))</text>"
         }
         // Marker labels one row each from the top, beside their line on whichever side keeps them in the plot.
         for (index, marker) in markers.enumerated() {
@@ -120,9 +129,10 @@ public struct XYPlot: Sendable {
             svg +=
                 "<line x1=\"\(position)\" x2=\"\(position)\" y1=\"\(frame.top)\" y2=\"\(frame.height - frame.bottom)\" stroke=\"#a15c00\" stroke-dasharray=\"3 3\"/>"
             let labelWidth = TextWidth.of(marker.label, fontSize: 9)
-            let fitsRight = position + 3 + labelWidth <= plotRight || position - 3 - labelWidth < frame.left
+            let (rightRoom, leftRoom) = (plotRight - position - 3, position - 3 - frame.left)
+            let fitsRight = labelWidth <= rightRoom || (labelWidth > leftRoom && rightRoom >= leftRoom)
             svg +=
-                "<text x=\"\(px(fitsRight ? position + 3 : position - 3))\" y=\"\(frame.top + 10 + 11 * Double(index))\"\(fitsRight ? "" : " text-anchor=\"end\"") font-size=\"9\" fill=\"#a15c00\">\(HTML.escape(marker.label))</text>"
+                "<text x=\"\(px(fitsRight ? position + 3 : position - 3))\" y=\"\(frame.top + 10 + 11 * Double(index))\"\(fitsRight ? "" : " text-anchor=\"end\"") font-size=\"\(size(marker.label, fitsRight ? rightRoom : leftRoom, 9))\" fill=\"#a15c00\">\(HTML.escape(marker.label))</text>"
         }
         for item in series {
             if item.line, item.points.count > 1 {
@@ -143,7 +153,7 @@ public struct XYPlot: Sendable {
             svg +=
                 "<line x1=\"\(legendX)\" x2=\"\(legendX + 14)\" y1=\"\(legendY)\" y2=\"\(legendY)\" stroke=\"\(item.color)\" stroke-width=\"2\"/>"
             svg +=
-                "<text x=\"\(legendX + 18)\" y=\"\(legendY + 4)\" font-size=\"10\">\(HTML.escape(item.label ?? ""))</text>"
+                "<text x=\"\(legendX + 18)\" y=\"\(legendY + 4)\" font-size=\"\(size(item.label ?? "", legendColumn - 32, 10))\">\(HTML.escape(item.label ?? ""))</text>"
         }
         return svg + "</svg>"
     }
