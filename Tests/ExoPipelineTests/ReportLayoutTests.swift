@@ -1,3 +1,4 @@
+import ExoReport
 import ExoTestSupport
 import Foundation
 import Testing
@@ -52,6 +53,22 @@ struct ReportLayoutTests {
             #expect(
                 check.overlaps.isEmpty, "\(page.name): \(check.overlaps.map(\.description).joined(separator: "\n"))")
         }
+    }
+
+    /// Six significant miRNAs in one spot of a volcano plot: each label finds a free place beside its point.
+    @Test func crowdedVolcanoLabelsNeitherLeaveThePlotNorCoverEachOther() throws {
+        let points =
+            (0..<6).map { index in
+                VolcanoPlot.Point(
+                    label: "hsa-miR-\(100 + index)-5p", logFC: 1.2 + 0.01 * Double(index),
+                    p: 1e-8 * (1 + 0.05 * Double(index)), adjustedP: 1e-6)
+            } + [VolcanoPlot.Point(label: "hsa-let-7a-5p", logFC: -0.1, p: 0.5, adjustedP: 0.6)]
+        let plot = VolcanoPlot(title: "Crowded", points: points).svg()
+        let page = ReportPage(title: "t", subtitle: "s", sections: [.init(id: "volcano", title: "V", body: plot)])
+        let check = try ReportLayoutCheck.run(page.render())
+        #expect(check.plots == 1 && check.texts >= 6 + 1 + 2)
+        #expect(check.outside.isEmpty, "\(check.outside.map(\.description).joined(separator: "\n"))")
+        #expect(check.overlaps.isEmpty, "\(check.overlaps.map(\.description).joined(separator: "\n"))")
     }
 
     /// The check itself finds what it is for: a label running past the right edge, a title above the top, a rotated
