@@ -121,9 +121,10 @@ let package = Package(
             name: "ExoPipelineTests",
             dependencies: [
                 "ExoPipeline", "ExoCore", "ExoFormats", "ExoStats", "ExoQuant", "ExoDiagnosis", "ExoMonitor",
-                "ExoStore",
+                "ExoStore", "ExoReport",
                 "ExoTestSupport",
             ],
+            exclude: ["Golden"],
             swiftSettings: exoSettings
         ),
         .testTarget(

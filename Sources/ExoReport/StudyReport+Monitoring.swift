@@ -238,12 +238,31 @@ extension StudyReport {
         return ReportPage.Section(id: "monitoring", title: "Treatment monitoring", body: body)
     }
 
-    /// Rows of patients, a marker per visit coloured by its call.
+    /// Rows of patients, a marker per visit coloured by its call, the day axis and a legend of the calls under it.
+    ///
+    /// The left column is as wide as the longest patient label; the legend wraps to further rows when it is wider
+    /// than the plot.
     static func swimmer(_ view: StudyReportInput.MonitoringView) -> String {
         let rowHeight = 22.0
-        let left = 150.0
         let width = 700.0
-        let height = 50 + rowHeight * Double(view.patients.count)
+        let labels = view.patients.map { patient in
+            (patient.patient, patient.treatment.map { " " + $0 } ?? "")
+        }
+        let left = min(width / 2, max(150, 16 + TextWidth.widest(labels.map { $0.0 + $0.1 }, fontSize: 10)))
+        let calls = StudyReportInput.MonitoringView.Call.allCases
+        // Legend entries: a dot and its call, laid out in rows from the plot's left edge.
+        var legend: [(x: Double, row: Int)] = []
+        var (legendX, legendRow) = (left, 0)
+        for call in calls {
+            let entry = 8 + TextWidth.of(call.rawValue, fontSize: 10) + 18
+            if legendX + entry > width - 4, legendX > left {
+                (legendX, legendRow) = (left, legendRow + 1)
+            }
+            legend.append((legendX, legendRow))
+            legendX += entry
+        }
+        let axis = 34 + rowHeight * Double(view.patients.count)
+        let height = axis + 10 + 16 * Double(legendRow + 1) + 4
         let days = view.patients.flatMap { $0.calls.map(\.day) }
         let x = LinearScale(covering: days + [0], range: (left, width - 20))
         var svg =
@@ -252,8 +271,9 @@ extension StudyReport {
             "<text x=\"\(width / 2)\" y=\"16\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"600\">Molecular response by patient</text>"
         for (row, patient) in view.patients.enumerated() {
             let y = 34 + rowHeight * Double(row)
+            let size = SVGFrame.fontSize(labels[row].0 + labels[row].1, fitting: left - 12, preferred: 10)
             svg +=
-                "<text x=\"4\" y=\"\(y + 4)\" font-size=\"10\"><a href=\"#patient-\(HTML.escape(patient.patient))\">\(HTML.escape(patient.patient))</a> \(HTML.escape(patient.treatment ?? ""))</text>"
+                "<text x=\"4\" y=\"\(y + 4)\" font-size=\"\(formatNumber(size, decimals: 1))\"><a href=\"#patient-\(HTML.escape(patient.patient))\">\(HTML.escape(patient.patient))</a>\(HTML.escape(labels[row].1))</text>"
             if let first = patient.calls.first?.day, let last = patient.calls.last?.day {
                 svg +=
                     "<line x1=\"\(x(first))\" x2=\"\(x(last))\" y1=\"\(y)\" y2=\"\(y)\" stroke=\"#cfd8e3\" stroke-width=\"8\"/>"
@@ -263,16 +283,14 @@ extension StudyReport {
                     "<circle cx=\"\(x(call.day))\" cy=\"\(y)\" r=\"6\" fill=\"\(callColors[call.call] ?? "#000")\"><title>\(HTML.escape(call.sample)): \(call.call.rawValue)</title></circle>"
             }
         }
-        let axis = 34 + rowHeight * Double(view.patients.count)
         for tick in x.ticks() {
             svg +=
                 "<text x=\"\(x(tick))\" y=\"\(axis)\" text-anchor=\"middle\" font-size=\"10\">\(formatNumber(tick))</text>"
         }
-        var legendX = left
-        for call in StudyReportInput.MonitoringView.Call.allCases {
-            svg += "<circle cx=\"\(legendX)\" cy=\"\(axis + 12)\" r=\"5\" fill=\"\(callColors[call] ?? "#000")\"/>"
-            svg += "<text x=\"\(legendX + 8)\" y=\"\(axis + 16)\" font-size=\"10\">\(call.rawValue)</text>"
-            legendX += call == .progression ? 130 : call == .response ? 120 : 75
+        for (call, place) in zip(calls, legend) {
+            let y = axis + 22 + 16 * Double(place.row)
+            svg += "<circle cx=\"\(place.x)\" cy=\"\(y - 4)\" r=\"5\" fill=\"\(callColors[call] ?? "#000")\"/>"
+            svg += "<text x=\"\(place.x + 8)\" y=\"\(y)\" font-size=\"10\">\(call.rawValue)</text>"
         }
         return svg + "</svg>"
     }
@@ -292,34 +310,50 @@ extension StudyReport {
         html +=
             "<h3>Patient \(id)\(patient.treatment.map { " · \(HTML.escape($0))" } ?? ""): \(current.rawValue)</h3><div class=\"plots\">"
         let colors = GroupComparisonPlot.palette
-        // One plot per scale: miRNAs in cycles, locked-panel scores in log-odds.
+        // One plot per scale (miRNAs in cycles, locked-panel scores in log-odds) and per direction: a miRNA that
+        // falls with disease and one that rises are never drawn on one axis, where "up" would mean better for one and
+        // worse for the other. Every axis keeps −ΔCq (higher = more) and says which way is better.
         for scale in StudyReportInput.MonitoringView.ReferenceChange.Scale.allCases {
-            var plotSeries: [XYPlot.Series] = []
-            var band = 0.0
-            for (index, item) in series.enumerated() where item.rcv.scale == scale {
-                guard let baseline = item.calls.first(where: { $0.call == .baseline })?.value else { continue }
-                band = max(band, item.rcv.up)
-                let points = item.calls.compactMap { call in call.value.map { (call.day, $0 - baseline) } }
-                plotSeries.append(
-                    XYPlot.Series(
-                        label: item.analyte, points: points, color: colors[index % colors.count], dots: true,
-                        dotColors: item.calls.filter { $0.value != nil }.map { callColors[$0.call] ?? "#000" }))
+            var directions: [Bool] = []
+            for item in series where item.rcv.scale == scale && !directions.contains(item.higherIsBetter) {
+                directions.append(item.higherIsBetter)
             }
-            guard !plotSeries.isEmpty else { continue }
-            let panel = scale == .logOdds
-            html += figure(
-                XYPlot(
-                    title: "\(patient.patient): \(panel ? "panel score" : "change") from baseline",
-                    xLabel: "day from treatment start",
-                    yLabel: panel ? "score − baseline (log-odds)" : "−ΔCq − baseline (cycles, higher = more)",
-                    series: plotSeries,
-                    references: [
-                        .init(y: band, label: "+RCV"), .init(y: 0, label: "baseline"), .init(y: -band, label: "−RCV"),
-                    ],
-                    markers: patient.events.isEmpty
-                        ? [(0, "treatment start")] : patient.events.map { ($0.day, $0.label) }),
-                "Dots coloured by each \(panel ? "score's" : "miRNA's") call; dashed lines: the baseline and ± the reference change value."
-            )
+            for higherIsBetter in directions {
+                var plotSeries: [XYPlot.Series] = []
+                var band = 0.0
+                for (index, item) in series.enumerated()
+                where item.rcv.scale == scale && item.higherIsBetter == higherIsBetter {
+                    guard let baseline = item.calls.first(where: { $0.call == .baseline })?.value else { continue }
+                    band = max(band, item.rcv.up)
+                    let points = item.calls.compactMap { call in call.value.map { (call.day, $0 - baseline) } }
+                    plotSeries.append(
+                        XYPlot.Series(
+                            label: item.analyte, points: points, color: colors[index % colors.count], dots: true,
+                            dotColors: item.calls.filter { $0.value != nil }.map { callColors[$0.call] ?? "#000" }))
+                }
+                guard !plotSeries.isEmpty else { continue }
+                let panel = scale == .logOdds
+                let better = higherIsBetter ? "better" : "worse"
+                html += figure(
+                    XYPlot(
+                        title:
+                            "\(patient.patient): \(panel ? "panel score" : "change") from baseline, higher is \(better)",
+                        xLabel: "day from treatment start",
+                        yLabel: panel
+                            ? "score − baseline (log-odds; higher = \(better))"
+                            : "−ΔCq − baseline (cycles; higher = more = \(better))",
+                        series: plotSeries,
+                        references: [
+                            .init(y: band, label: "+RCV"), .init(y: 0, label: "baseline"),
+                            .init(y: -band, label: "−RCV"),
+                        ],
+                        markers: patient.events.isEmpty
+                            ? [(0, "treatment start")] : patient.events.map { ($0.day, $0.label) }),
+                    "\(panel ? "Panel scores" : "miRNAs") for which higher is \(better) (the reference change table says why); dots "
+                        + "coloured by each \(panel ? "score's" : "miRNA's") call; dashed lines: the baseline and ± the reference "
+                        + "change value."
+                )
+            }
         }
         html += "</div>"
         var rows: [[String]] = []

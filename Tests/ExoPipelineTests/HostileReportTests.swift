@@ -1,9 +1,12 @@
+import ExoFormats
+import ExoReport
 import ExoTestSupport
 import Foundation
 import Testing
 
 /// Issue 14: report.html and the release certificate carry hostile text in every field as text, and no script in
-/// it runs when a browser opens them.
+/// it runs when a browser opens them; the only script a page may hold is ExoScope's own table sorter, recognised by
+/// its id and the SHA-256 of its text (issue 15).
 ///
 /// The pages are written once (``HostileStudy``) and checked twice: by a strict reading of the markup ExoScope
 /// wrote, and by headless Chromium, whose DOM after three seconds of virtual time is read the same way.
@@ -19,6 +22,27 @@ struct HostileReportTests {
             let lost = page.payloads.filter { !scan.contains($0.text) }.map(\.description)
             #expect(lost.isEmpty, "\(page.name) lost these fields as text: \(lost)")
         }
+    }
+
+    /// ExoScope's script passes only as itself: its id, its text to the byte, once.
+    ///
+    /// Any other script, a handler attribute or a `javascript:` link is still found.
+    @Test func onlyExoScopesOwnScriptIsAllowed() throws {
+        func problems(_ body: String) -> [String] { MarkupScan("<html><body>\(body)</body></html>").problems }
+        let own = "<script id=\"\(ReportPage.sortScriptID)\">\(ReportPage.sortScript)</script>"
+        #expect(FileDigest.sha256Hex(Array(ReportPage.sortScript.utf8)) == MarkupScan.exoscopeScript.sha256)
+        #expect(ReportPage.sortScriptID == MarkupScan.exoscopeScript.id)
+        #expect(problems(own).isEmpty)
+        #expect(problems(own + own) == ["ExoScope's script a second time"])
+        #expect(
+            problems("<script id=\"\(ReportPage.sortScriptID)\">\(ReportPage.sortScript);alert(1)</script>").count == 1)
+        #expect(
+            problems("<script id=\"\(ReportPage.sortScriptID)\" x=\"1\">\(ReportPage.sortScript)</script>").count == 1)
+        #expect(problems("<script>\(ReportPage.sortScript)</script>").count == 1)
+        #expect(problems("<script>alert(1)</script>").count == 1)
+        #expect(problems("<p onclick=\"alert(1)\">x</p>").count == 1)
+        #expect(problems("<a href=\"javascript:alert(1)\">x</a>").count == 1)
+        #expect(problems("<svg><a href=\"#p\">x</a></svg>").isEmpty)
     }
 
     @Test(
@@ -42,42 +66,13 @@ struct HostileReportTests {
     }
 }
 
-/// Headless Chromium, when installed.
-enum Chromium {
-    /// `chromium` (Debian), `chromium-browser` or `google-chrome` on the `PATH`.
-    static let executable: URL? = {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for name in ["chromium", "chromium-browser", "google-chrome"] {
-            for folder in path.split(separator: ":") {
-                let url = URL(fileURLWithPath: String(folder)).appendingPathComponent(name)
-                if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-            }
-        }
-        return nil
-    }()
-
-    /// The DOM of `page` after it loaded and ran for three seconds of virtual time, as Chromium serialises it.
-    static func dumpDOM(_ page: URL) throws -> String {
-        let executable = try #require(executable)
-        let profile = try Fixture.temporaryDirectory("exoscope-chromium")
-        defer { try? FileManager.default.removeItem(at: profile) }
-        let result = try CommandResult.run(
-            URL(fileURLWithPath: "/usr/bin/timeout"),
-            [
-                "60", executable.path, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=3000",
-                "--user-data-dir=\(profile.path)", "--dump-dom", page.absoluteString,
-            ])
-        try #require(result.status == 0, "chromium exited \(result.status): \(result.standardError.suffix(2000))")
-        return result.standardOutput
-    }
-}
-
 /// A strict reading of an HTML page as ExoScope writes it and as Chromium serialises its DOM: start tags with
 /// quoted attributes, end tags, text with character references, `<style>` as raw text.
 ///
 /// Whatever a hostile string could have turned into is a problem: a `<` that starts no tag, an unquoted or
 /// strangely named attribute, an element that loads or runs something (`script`, `img`, `iframe`, …), an event
-/// handler attribute, an `href` that is not a fragment, a `src`, a character reference ExoScope does not write.
+/// handler attribute, an `href` that is not a fragment, a `src`, a character reference ExoScope does not write. The one
+/// script allowed is ExoScope's table sorter, exactly (``exoscopeScript``).
 struct MarkupScan {
     struct Element {
         let name: String
@@ -174,15 +169,39 @@ struct MarkupScan {
             check(attribute: attribute, value: value, of: name)
             attributes.append((attribute, value))
         }
-        if Self.forbiddenElements.contains(name) { problems.append("a <\(name)> element") }
+        if Self.forbiddenElements.contains(name), name != "script" { problems.append("a <\(name)> element") }
         elements.append(Element(name: name, attributes: attributes))
         index += 1
         if name == "style" || name == "script" {
             let end = Self.find("</\(name)", scalars, from: index) ?? scalars.count
-            if name == "style" { text += String(String.UnicodeScalarView(scalars[index..<end])) }
+            let content = String(String.UnicodeScalarView(scalars[index..<end]))
+            if name == "style" { text += content }
+            if name == "script" { checkScript(attributes: attributes, content: content) }
             return end
         }
         return index
+    }
+
+    /// The id and SHA-256 of the one script ExoScope writes (`ReportPage.sortScript`, which sorts long tables).
+    ///
+    /// Pinned here, not read from ExoReport, so that a change to the script fails this test until its new text has
+    /// been reviewed and its digest written here (`sha256sum` of the script's text).
+    static let exoscopeScript = (
+        id: "exoscope-sort-tables", sha256: "0224f0fd9adf5e98ce13bb00bf0f3dfd5a0bbf02e8ca3dbc50b99adb0ef3b798"
+    )
+
+    /// Any script is a problem, except one: ExoScope's own, with exactly its id and exactly its text, once.
+    private mutating func checkScript(attributes: [(name: String, value: String)], content: String) {
+        let digest = FileDigest.sha256Hex(Array(content.utf8))
+        let isExoScopes =
+            attributes.count == 1 && attributes[0].name == "id" && attributes[0].value == Self.exoscopeScript.id
+            && digest == Self.exoscopeScript.sha256
+        if !isExoScopes {
+            let shown = attributes.map { "\($0.name)=\"\($0.value)\"" }.joined(separator: " ")
+            problems.append("a <script \(shown)> element (SHA-256 \(digest.prefix(16))…): \(content.prefix(80))")
+        } else if elements.filter({ $0.name == "script" }).count > 1 {
+            problems.append("ExoScope's script a second time")
+        }
     }
 
     /// Character references left in the decoded text: markup escaped twice (no payload holds `&`).

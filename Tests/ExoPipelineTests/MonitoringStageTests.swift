@@ -111,8 +111,16 @@ struct MonitoringStageTests {
         }
         let html = try await Pipeline.report(studyID: id, from: store)
         let article = try #require(reportArticle("patient-MT007", in: html))
-        #expect(article.contains("MT007: panel score from baseline"))
-        #expect(article.contains("score − baseline (log-odds)"))
+        #expect(article.contains("MT007: panel score from baseline, higher is worse"))
+        #expect(article.contains("score − baseline (log-odds; higher = worse)"))
+        // miR-4458 falls with disease and miR-21 rises: never on one axis, each axis saying which way is better.
+        let plots = article.components(separatedBy: "<figure>").dropFirst()
+        let better = try #require(plots.first { $0.contains("MT007: change from baseline, higher is better") })
+        let worse = try #require(plots.first { $0.contains("MT007: change from baseline, higher is worse") })
+        #expect(better.contains(">hsa-miR-4458</text>") && !better.contains("hsa-miR-21-5p"))
+        #expect(worse.contains(">hsa-miR-21-5p</text>") && !worse.contains("hsa-miR-4458"))
+        #expect(better.contains("−ΔCq − baseline (cycles; higher = more = better)"))
+        #expect(worse.contains("−ΔCq − baseline (cycles; higher = more = worse)"))
         #expect(article.contains("panel two-miRNA fixture trend over the last 4 values (Theil–Sen)"))
         #expect(html.contains("two-miRNA fixture") && html.contains("(sha256 ") && html.contains("a fall is better"))
     }

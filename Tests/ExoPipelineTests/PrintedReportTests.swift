@@ -18,26 +18,19 @@ struct PrintedReportTests {
             "chromium or pdftotext is not installed (apt-get install chromium poppler-utils): the report was not printed"
         ))
     func aPrintedDemoReportContainsEverySampleRow() async throws {
-        let folder = try Fixture.temporaryDirectory("exoscope-printed-report")
-        let study = folder.appendingPathComponent("study")
-        try DemoStudy().write(to: study)
-        let database = folder.appendingPathComponent("exoscope.sqlite").path
-        let report = folder.appendingPathComponent("report.html")
-        let summary = try await Pipeline.run(
-            studyDirectory: study, store: try await SQLiteStore(path: database), databasePath: database,
-            reportURL: report, actor: "test")
-        let samples = try await SQLiteStore(path: database).samples(study: summary.studyID)
+        let demo = try await DemoReport.written.value
+        let samples = try await SQLiteStore(path: demo.database).samples(study: demo.studyID)
         #expect(samples.count == 140)
 
         let executable = try #require(Chromium.executable)
-        let pdf = folder.appendingPathComponent("report.pdf")
+        let pdf = demo.folder.appendingPathComponent("report.pdf")
         let profile = try Fixture.temporaryDirectory("exoscope-chromium")
         defer { try? FileManager.default.removeItem(at: profile) }
         let printed = try CommandResult.run(
             URL(fileURLWithPath: "/usr/bin/timeout"),
             [
                 "120", executable.path, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                "--user-data-dir=\(profile.path)", "--print-to-pdf=\(pdf.path)", report.absoluteString,
+                "--user-data-dir=\(profile.path)", "--print-to-pdf=\(pdf.path)", demo.report.absoluteString,
             ])
         try #require(printed.status == 0, "chromium exited \(printed.status): \(printed.standardError.suffix(2000))")
         let text = try CommandResult.run(try #require(Self.pdftotext), ["-layout", pdf.path, "-"]).standardOutput

@@ -8,11 +8,16 @@ public enum HTML {
     /// Escapes `&`, `<`, `>`, `"` and `'`.
     public static func escape(_ text: String) -> String { text.escapedForMarkup() }
 
+    /// Tables with more rows than this are sortable by a click on a header (``ReportPage/sortScript``).
+    public static let sortableRowCount = 20
+
     /// A table with a header row; cells are escaped, except in `rawColumns` (markup built by ExoScope itself).
+    ///
+    /// A table of more than ``sortableRowCount`` rows is marked `class="sortable"`, for the page's sort script.
     public static func table(
         header: [String], rows: [[String]], numericColumns: Set<Int> = [], rawColumns: Set<Int> = []
     ) -> String {
-        var html = "<table><thead><tr>"
+        var html = rows.count > sortableRowCount ? "<table class=\"sortable\"><thead><tr>" : "<table><thead><tr>"
         for (index, name) in header.enumerated() {
             html += numericColumns.contains(index) ? "<th class=\"num\">" : "<th>"
             html += escape(name) + "</th>"

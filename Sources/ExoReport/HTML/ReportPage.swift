@@ -1,4 +1,5 @@
-/// A self-contained HTML page: inline CSS, inline SVG, no scripts or network requests.
+/// A self-contained HTML page: inline CSS, inline SVG, no network requests, and no script but ExoScope's own
+/// ``sortScript`` (only on pages with a sortable table).
 public struct ReportPage: Sendable {
     /// One section with an anchor for the table of contents.
     public struct Section: Sendable {
@@ -46,8 +47,59 @@ public struct ReportPage: Sendable {
             html +=
                 "<section id=\"\(HTML.escape(section.id))\"><h2>\(HTML.escape(section.title))</h2>\(section.body)</section>"
         }
-        return html + "</main></body></html>\n"
+        html += "</main>"
+        if sections.contains(where: { $0.body.contains("<table class=\"sortable\">") }) {
+            html += "<script id=\"\(Self.sortScriptID)\">\(Self.sortScript)</script>"
+        }
+        return html + "</body></html>\n"
     }
+
+    /// The `id` of the page's one `<script>` element.
+    package static let sortScriptID = "exoscope-sort-tables"
+
+    /// Sorts a table marked `sortable` by the column whose header is clicked; a second click reverses the order.
+    ///
+    /// A column whose every non-missing cell starts with a number ("−" read as a minus; "1.5e9", "12 %", "0.81–0.93"
+    /// by their first number) sorts numerically, any other by text with digits compared as numbers ("MT2" before
+    /// "MT10"). Missing cells ("", "–", "—", "NA") go last in either direction; ties keep the table's order.
+    /// Rows are only reordered, never hidden, so a printed page still shows every row. No external asset, no
+    /// `eval`, no markup built from cell text.
+    package static let sortScript = #"""
+        (function () {
+        "use strict";
+        var missing = ["", "\u2013", "\u2014", "NA", "nan"];
+        var number = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?/i;
+        function key(row, column) {
+          var cell = row.cells[column];
+          var text = cell ? cell.textContent.trim().replace(/\u2212/g, "-") : "";
+          var match = number.exec(text);
+          return { text: text, missing: missing.indexOf(text) >= 0, value: match ? parseFloat(match[0]) : NaN };
+        }
+        document.querySelectorAll("table.sortable").forEach(function (table) {
+          var headers = table.querySelectorAll("thead th");
+          headers.forEach(function (header, column) {
+            header.title = "Sort by this column";
+            header.addEventListener("click", function () {
+              var body = table.tBodies[0];
+              var rows = Array.prototype.slice.call(body.rows).map(function (row, index) {
+                return { row: row, index: index, key: key(row, column) };
+              });
+              var numeric = rows.every(function (entry) { return entry.key.missing || !isNaN(entry.key.value); });
+              var sign = header.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+              headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
+              header.setAttribute("aria-sort", sign === 1 ? "ascending" : "descending");
+              rows.sort(function (a, b) {
+                if (a.key.missing !== b.key.missing) { return a.key.missing ? 1 : -1; }
+                var order = a.key.missing ? 0 : numeric ? a.key.value - b.key.value
+                  : a.key.text.localeCompare(b.key.text, undefined, { numeric: true });
+                return order !== 0 ? sign * order : a.index - b.index;
+              });
+              rows.forEach(function (entry) { body.appendChild(entry.row); });
+            });
+          });
+        });
+        })();
+        """#
 
     static let css = """
         body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;color:#1d2733;background:#f7f8fa}
@@ -60,7 +112,8 @@ public struct ReportPage: Sendable {
         padding:.25rem .6rem;text-align:left}th{background:#f0f3f7}.num{text-align:right;font-variant-numeric:tabular-nums}
         .plots{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0}figcaption{font-size:.8rem;color:#4a5866;max-width:420px}
         .note{font-size:.85rem;color:#4a5866}.ok{color:#1b7f3b}.warn{color:#a15c00}.scroll{max-height:420px;overflow:auto}
-        code{background:#f0f3f7;padding:0 .2rem;border-radius:3px}
+        code{background:#f0f3f7;padding:0 .2rem;border-radius:3px}table.sortable th{cursor:pointer}
+        th[aria-sort=ascending]::after{content:" \\25B2"}th[aria-sort=descending]::after{content:" \\25BC"}
         @media print{body{background:#fff}nav{display:none}main{padding:0;max-width:none}
         section{box-shadow:none;padding:0;margin:0 0 1rem}.scroll{max-height:none;overflow:visible}
         thead{display:table-header-group}tr,figure{break-inside:avoid}}

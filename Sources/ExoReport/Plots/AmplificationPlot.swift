@@ -43,26 +43,24 @@ public struct AmplificationPlot: Sendable {
 
     /// The SVG element, 460 × 300 px.
     public func svg() -> String {
-        let frame = SVGFrame(width: 460, height: 300, left: 58, right: 12, top: 28, bottom: 40)
         let cycles = curves.map(\.fluorescence.count).max() ?? 1
         let logValues = curves.flatMap { $0.fluorescence.compactMap { $0.flatMap { $0 > 0 ? log10($0) : nil } } }
         let top = logValues.max() ?? 1
         let bottom = max(logValues.min() ?? 0, (threshold.map(log10) ?? top) - 3)
+        let yDomain = LinearScale(covering: [bottom, top], range: (0, 1))
+        let frame = SVGFrame(width: 460, height: 300, left: 58, right: 12, top: 28, bottom: 40)
+            .fitting(yTicks: yDomain.ticks())
         let x = LinearScale(covering: [1, Double(cycles)], range: (frame.left, frame.width - frame.right))
-        let y = LinearScale(covering: [bottom, top], range: frame.yRange(inverted: false))
-        var svg = frame.open(title: title) + frame.yAxis(y, label: "log10 fluorescence (baseline-corrected)")
+        let y = yDomain.rescaled(to: frame.yRange(inverted: false))
+        var svg =
+            frame.open(title: title) + frame.yAxis(y, label: "log10 fluorescence (baseline-corrected)")
+            + frame.xAxis(x, label: "cycle")
         if let low = windowLower, let high = windowUpper, low > 0, high > 0 {
             let y1 = y(max(log10(high), bottom))
             let y2 = y(max(log10(low), bottom))
             svg +=
                 "<rect x=\"\(frame.left)\" y=\"\(min(y1, y2))\" width=\"\(frame.width - frame.right - frame.left)\" height=\"\(abs(y2 - y1))\" fill=\"#2f9e6b\" fill-opacity=\"0.1\"/>"
         }
-        for tick in x.ticks() {
-            svg +=
-                "<text x=\"\(x(tick))\" y=\"\(frame.height - frame.bottom + 16)\" text-anchor=\"middle\" font-size=\"10\">\(formatNumber(tick))</text>"
-        }
-        svg +=
-            "<text x=\"\((frame.width + frame.left - frame.right) / 2)\" y=\"\(frame.height - 6)\" text-anchor=\"middle\" font-size=\"11\">cycle</text>"
         for curve in curves {
             let color = curve.role == .control ? "#9aa5b1" : (curve.role == .standard ? "#d0602b" : "#1f6fb2")
             var path = ""

@@ -33,28 +33,53 @@ public struct VolcanoPlot: Sendable {
 
     /// The SVG element, 460 × 320 px.
     public func svg() -> String {
-        let frame = SVGFrame(width: 460, height: 320, left: 52, right: 14, top: 28, bottom: 40)
         let shown = points.filter { $0.logFC.isFinite && $0.p > 0 && $0.p.isFinite }
         let heights = shown.map { -log10($0.p) }
+        let yDomain = LinearScale(covering: [0] + heights, range: (0, 1))
+        let frame = SVGFrame(width: 460, height: 320, left: 52, right: 14, top: 28, bottom: 40)
+            .fitting(yTicks: yDomain.ticks())
         let reach = max(shown.map { abs($0.logFC) }.max() ?? 1, 0.5)
         let x = LinearScale(domain: -reach...reach, range: (frame.left, frame.width - frame.right))
-        let y = LinearScale(covering: [0] + heights, range: frame.yRange(inverted: false))
+        let y = yDomain.rescaled(to: frame.yRange(inverted: false))
         var svg =
             frame.open(title: title) + frame.yAxis(y, label: "−log10 p") + frame.xAxis(x, label: "log2 fold change")
         svg +=
             "<line x1=\"\(x(0))\" x2=\"\(x(0))\" y1=\"\(frame.top)\" y2=\"\(frame.height - frame.bottom)\" stroke=\"#c5ccd5\"/>"
         let labelled = Set(
             shown.filter { $0.adjustedP < falseDiscoveryRate }.sorted { $0.p < $1.p }.prefix(6).map(\.label))
+        // Label boxes already drawn: each label takes the first free place beside its point (the side that stays in
+        // the plot first, then the other, then a row higher or lower, up to six), so labels never cover each other.
+        var taken: [(left: Double, right: Double, top: Double, bottom: Double)] = []
         for (point, height) in zip(shown, heights) {
             let significant = point.adjustedP < falseDiscoveryRate
             let color = !significant ? "#9aa5b1" : point.logFC > 0 ? "#b3261e" : "#1f6fb2"
-            svg +=
-                "<circle cx=\"\(x(point.logFC))\" cy=\"\(y(height))\" r=\"3\" fill=\"\(color)\" fill-opacity=\"0.8\">"
+            let (cx, cy) = (x(point.logFC), y(height))
+            svg += "<circle cx=\"\(cx)\" cy=\"\(cy)\" r=\"3\" fill=\"\(color)\" fill-opacity=\"0.8\">"
             svg += "<title>\(HTML.escape(point.label))</title></circle>"
-            if labelled.contains(point.label) {
-                svg +=
-                    "<text x=\"\(x(point.logFC) + 5)\" y=\"\(y(height) - 4)\" font-size=\"9\">\(HTML.escape(point.label))</text>"
+            guard labelled.contains(point.label) else { continue }
+            let width = TextWidth.of(point.label, fontSize: 9)
+            let rightFirst = cx + 5 + width <= frame.width - 2
+            let candidates = [0.0, -11, 11, -22, 22, -33, 33, -44, 44, -55, 55, -66, 66].flatMap { dy in
+                [rightFirst, !rightFirst].map { toRight in (toRight: toRight, baseline: cy - 4 + dy) }
             }
+            func box(_ place: (toRight: Bool, baseline: Double)) -> (
+                left: Double, right: Double, top: Double, bottom: Double
+            ) {
+                let left = place.toRight ? cx + 5 : cx - 5 - width
+                return (left, left + width, place.baseline - SVGFrame.ascent * 9, place.baseline + SVGFrame.descent * 9)
+            }
+            let place =
+                candidates.first { candidate in
+                    let b = box(candidate)
+                    return b.left >= 2 && b.right <= frame.width - 2 && b.top >= frame.top - 6
+                        && b.bottom <= frame.height - frame.bottom
+                        && !taken.contains {
+                            $0.left < b.right && b.left < $0.right && $0.top < b.bottom && b.top < $0.bottom
+                        }
+                } ?? candidates[0]
+            taken.append(box(place))
+            svg +=
+                "<text x=\"\(cx + (place.toRight ? 5 : -5))\" y=\"\(place.baseline)\"\(place.toRight ? "" : " text-anchor=\"end\"") font-size=\"9\">\(HTML.escape(point.label))</text>"
         }
         return svg + "</svg>"
     }

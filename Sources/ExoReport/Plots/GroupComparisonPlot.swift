@@ -43,10 +43,11 @@ public struct GroupComparisonPlot: Sendable {
 
     /// The SVG element, 420 × 300 px.
     public func svg() -> String {
+        let yDomain = LinearScale(
+            covering: groups.flatMap(\.values) + (referenceLine.map { [$0.value] } ?? []), range: (0, 1))
         let frame = SVGFrame(width: 420, height: 300, left: 58, right: 12, top: 28, bottom: 46)
-        let y = LinearScale(
-            covering: groups.flatMap(\.values) + (referenceLine.map { [$0.value] } ?? []),
-            range: frame.yRange(inverted: invertedY))
+            .fitting(yTicks: yDomain.ticks())
+        let y = yDomain.rescaled(to: frame.yRange(inverted: invertedY))
         let band = (frame.width - frame.left - frame.right) / Double(max(groups.count, 1))
         let (left, height, bottom) = (frame.left, frame.height, frame.bottom)
         var svg = frame.open(title: title) + frame.yAxis(y, label: yLabel)

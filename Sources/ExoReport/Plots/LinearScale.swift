@@ -20,6 +20,11 @@ struct LinearScale {
         self.range = range
     }
 
+    /// The same domain over another pixel interval (once the margins are known).
+    func rescaled(to range: (start: Double, end: Double)) -> LinearScale {
+        LinearScale(domain: domain, range: range)
+    }
+
     /// The pixel position of `value`.
     func callAsFunction(_ value: Double) -> Double {
         let fraction = (value - domain.lowerBound) / (domain.upperBound - domain.lowerBound)

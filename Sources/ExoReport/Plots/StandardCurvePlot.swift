@@ -16,17 +16,14 @@ public struct StandardCurvePlot: Sendable {
 
     /// The SVG element, 420 × 300 px.
     public func svg() -> String {
-        let frame = SVGFrame(width: 420, height: 300, left: 58, right: 12, top: 28, bottom: 40)
         let xs = points.map(\.log10Quantity)
+        let yDomain = LinearScale(covering: points.map(\.cq), range: (0, 1))
+        let frame = SVGFrame(width: 420, height: 300, left: 58, right: 12, top: 28, bottom: 40)
+            .fitting(yTicks: yDomain.ticks())
         let x = LinearScale(covering: xs, range: (frame.left, frame.width - frame.right))
-        let y = LinearScale(covering: points.map(\.cq), range: frame.yRange(inverted: false))
-        var svg = frame.open(title: title) + frame.yAxis(y, label: "Cq")
-        for tick in x.ticks() {
-            svg +=
-                "<text x=\"\(x(tick))\" y=\"\(frame.height - frame.bottom + 16)\" text-anchor=\"middle\" font-size=\"10\">\(formatNumber(tick))</text>"
-        }
-        svg +=
-            "<text x=\"\((frame.width + frame.left - frame.right) / 2)\" y=\"\(frame.height - 6)\" text-anchor=\"middle\" font-size=\"11\">log10 copies per reaction</text>"
+        let y = yDomain.rescaled(to: frame.yRange(inverted: false))
+        var svg =
+            frame.open(title: title) + frame.yAxis(y, label: "Cq") + frame.xAxis(x, label: "log10 copies per reaction")
         if let low = xs.min(), let high = xs.max() {
             svg +=
                 "<line x1=\"\(x(low))\" x2=\"\(x(high))\" y1=\"\(y(intercept + slope * low))\" y2=\"\(y(intercept + slope * high))\" stroke=\"#5f6b7a\"/>"

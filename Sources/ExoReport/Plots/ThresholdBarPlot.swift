@@ -26,10 +26,12 @@ public struct ThresholdBarPlot: Sendable {
     /// The SVG element, at most 440 px wide and 260 px high; bars start at zero.
     public func svg() -> String {
         let width = min(440, 140 + 64 * Double(max(bars.count, 1)))
-        let frame = SVGFrame(width: width, height: 260, left: 58, right: 64, top: 28, bottom: 56)
         let finite = bars.map(\.value).filter(\.isFinite)
         let top = max(finite.max() ?? 0, threshold) * 1.15
-        let y = LinearScale(domain: 0...(top > 0 ? top : 1), range: frame.yRange(inverted: false))
+        let yDomain = LinearScale(domain: 0...(top > 0 ? top : 1), range: (0, 1))
+        let frame = SVGFrame(width: width, height: 260, left: 58, right: 64, top: 28, bottom: 56)
+            .fitting(yTicks: yDomain.ticks())
+        let y = yDomain.rescaled(to: frame.yRange(inverted: false))
         var svg = frame.open(title: title) + frame.yAxis(y, label: yLabel)
         let slot = (frame.width - frame.left - frame.right) / Double(max(bars.count, 1))
         for (index, bar) in bars.enumerated() {

@@ -27,20 +27,14 @@ public struct TrajectoryPlot: Sendable {
 
     /// The SVG element, 520 × 300 px, with a legend on the right.
     public func svg() -> String {
+        let yDomain = LinearScale(covering: series.flatMap { $0.points.map(\.value) }, range: (0, 1))
         let frame = SVGFrame(width: 520, height: 300, left: 58, right: 110, top: 28, bottom: 40)
-        let (width, height, left, right, top, bottom) = (
-            frame.width, frame.height, frame.left, frame.right, frame.top, frame.bottom
-        )
-        let x = LinearScale(covering: series.flatMap { $0.points.map(\.day) }, range: (left, width - right))
-        let y = LinearScale(
-            covering: series.flatMap { $0.points.map(\.value) }, range: frame.yRange(inverted: invertedY))
-        var svg = frame.open(title: title) + frame.yAxis(y, label: yLabel)
-        for tick in x.ticks() {
-            svg +=
-                "<text x=\"\(x(tick))\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\" font-size=\"10\">\(formatNumber(tick))</text>"
-        }
-        svg +=
-            "<text x=\"\((width - right + left) / 2)\" y=\"\(height - 6)\" text-anchor=\"middle\" font-size=\"11\">day from treatment start</text>"
+            .fitting(yTicks: yDomain.ticks())
+        let (width, right, top) = (frame.width, frame.right, frame.top)
+        let x = LinearScale(covering: series.flatMap { $0.points.map(\.day) }, range: (frame.left, width - right))
+        let y = yDomain.rescaled(to: frame.yRange(inverted: invertedY))
+        var svg =
+            frame.open(title: title) + frame.yAxis(y, label: yLabel) + frame.xAxis(x, label: "day from treatment start")
         for (index, line) in series.enumerated() {
             let color = GroupComparisonPlot.palette[index % GroupComparisonPlot.palette.count]
             let path = line.points.map { "\(x($0.day)),\(y($0.value))" }.joined(separator: " ")
