@@ -1,5 +1,6 @@
 package import ArgumentParser
 import ExoCore
+package import ExoPipeline
 package import ExoStore
 import Foundation
 
@@ -24,6 +25,17 @@ package enum ExitStatus {
         case .readOnly: cannotCreate
         }
     }
+
+    /// The code of an operation's failure: a usage error (64), input not found (66), output that cannot be created
+    /// (73) or input data that cannot be used (65).
+    package static func of(_ error: OperationError) -> ExitCode {
+        switch error {
+        case .usage: usage
+        case .notFound: noInput
+        case .cannotCreate: cannotCreate
+        case .invalidData: dataError
+        }
+    }
 }
 
 /// Runs `body`; user-fixable failures become one stderr message and a sysexits code.
@@ -42,9 +54,9 @@ func withUserFacingErrors<T>(debug: Bool = false, _ body: () async throws -> T) 
     } catch let error as StoreError {
         printError("error: \(error.description)")
         throw ExitStatus.of(error)
-    } catch let error as CLIError {
+    } catch let error as OperationError {
         printError("error: \(error.message)")
-        throw error.code
+        throw ExitStatus.of(error)
     } catch let error as ValidationError {
         // A check of the arguments that needed the input first: a usage error like any other (64).
         printError("error: \(error.message)")
@@ -64,12 +76,6 @@ func withUserFacingErrors<T>(debug: Bool = false, _ body: () async throws -> T) 
             debug ? "internal error: \(String(reflecting: error))" : "internal error (run with --debug for details)")
         throw ExitCode.failure
     }
-}
-
-/// A command-level failure with its own message and exit code.
-struct CLIError: Error {
-    let message: String
-    let code: ExitCode
 }
 
 extension CocoaError {

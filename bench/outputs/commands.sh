@@ -49,6 +49,7 @@ head -300 "$record/chip-simulate/stdout" >partial.ndjson
 c live-ingest-partial --copy in/live-study --stdin partial.ndjson -- live ingest --study @/live-study --timings @/timings.tsv
 mkdir -p inbox && cp "$F/qpcr/quantification_methods.rdml" inbox/ 2>/dev/null || true
 c watch-once --copy in/live-study -- watch inbox --study @/live-study --once --settle 0
+c watch-once-json --copy in/live-study -- watch inbox --study @/live-study --once --settle 0 --json
 
 # Knowledge base.
 c kb -- kb
@@ -64,6 +65,7 @@ c kb-bad-direction -- kb --direction sideways
 for table in in/knowledge/*; do
     c "kb-import-$(basename "$table")" -- kb import "$table" --output @/entries.json
 done
+c kb-import-json -- kb import in/knowledge/alldata.txt --output @/entries.json --json
 c kb-include -- kb --cargo miR-21 --tumour HCC --include out/kb-import-alldata.txt/entries.json --format tsv
 c kb-include-bad -- kb --include "$S/lung.tsv"
 
