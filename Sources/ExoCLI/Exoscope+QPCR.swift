@@ -93,7 +93,7 @@ extension Exoscope.QPCR {
         @OptionGroup var outputOptions: OutputOptions
 
         func run() async throws {
-            try await withUserFacingErrors(debug: outputOptions.debug) {
+            try await withUserFacingErrors(debug: outputOptions.debug, quiet: outputOptions.quiet) {
                 let result = try QuantOperations.cq(.init(files: files))
                 printMessages(result.recognised, quiet: outputOptions.quiet)
                 try printTable(result.table, json: outputOptions.json || format == .json)

@@ -42,9 +42,14 @@ package enum ExitStatus {
 ///
 /// The only place
 /// where errors become text.
-func withUserFacingErrors<T>(debug: Bool = false, _ body: () async throws -> T) async throws -> T {
+///
+/// An operation's ``NotedFailure`` prints its messages first (unless `quiet`), then its error.
+func withUserFacingErrors<T>(debug: Bool = false, quiet: Bool = false, _ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
+    } catch let failure as NotedFailure {
+        printMessages(failure.messages, quiet: quiet)
+        return try await withUserFacingErrors(debug: debug, quiet: quiet) { throw failure.error }
     } catch let error as InputErrorList {
         printError(error.description)
         throw error.errors.allSatisfy({ $0.kind == .fileNotFound }) ? ExitStatus.noInput : ExitStatus.dataError

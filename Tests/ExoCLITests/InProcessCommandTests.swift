@@ -484,7 +484,7 @@ struct InProcessCommandTests {
     }
 
     /// A simulated chip run streamed into `live ingest` in process: every reading acknowledged, the run finished;
-    /// `watch --once` on an empty folder imports nothing.
+    /// `watch --once` imports nothing from an empty folder and the finished export of a second run from a full one.
     @Test func chipSimulateLiveIngestAndWatch() async throws {
         let folder = try LiveCommandTests.study()
         let simulated = await exoscope(inProcess: ["chip", "simulate", "--study", folder.path, "--seed", "5"])
@@ -503,6 +503,19 @@ struct InProcessCommandTests {
             "watch", inbox.path, "--study", folder.path, "--once", "--settle", "0",
         ])
         #expect(watched.status == 0 && watched.standardOutput.isEmpty)
+        // A finished run exported into the folder is imported and analysed; --json prints what the scan did.
+        let rdml = inbox.appendingPathComponent("CHIP-9.rdml").path
+        let exported = await exoscope(inProcess: [
+            "chip", "simulate", "--study", folder.path, "--seed", "9", "--rdml", rdml,
+        ])
+        #expect(exported.status == 0)
+        let imported = try #require(
+            try await exoscope(inProcess: [
+                "watch", inbox.path, "--study", folder.path, "--once", "--settle", "0", "--json",
+            ]).json() as? [String: Any])
+        #expect(imported["imported"] as? [String] == ["CHIP-9.rdml"])
+        let summary = try #require(imported["summary"] as? [String: Any])
+        #expect(summary["studyID"] as? String == "LIVE-CLI" && summary["samples"] as? Int == 12)
     }
 
     // MARK: - usage errors

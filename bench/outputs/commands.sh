@@ -50,6 +50,10 @@ c live-ingest-partial --copy in/live-study --stdin partial.ndjson -- live ingest
 mkdir -p inbox && cp "$F/qpcr/quantification_methods.rdml" inbox/ 2>/dev/null || true
 c watch-once --copy in/live-study -- watch inbox --study @/live-study --once --settle 0
 c watch-once-json --copy in/live-study -- watch inbox --study @/live-study --once --settle 0 --json
+c chip-simulate-rdml-live --copy in/live-study -- chip simulate --study @/live-study --seed 9 --rdml @/CHIP-9.rdml
+mkdir -p inbox2 && cp out/chip-simulate-rdml-live/CHIP-9.rdml inbox2/
+c watch-import --copy in/live-study -- watch inbox2 --study @/live-study --once --settle 0
+c watch-import-json --copy in/live-study -- watch inbox2 --study @/live-study --once --settle 0 --json
 
 # Knowledge base.
 c kb -- kb
@@ -81,6 +85,7 @@ lc480=("$D"/qpcr_instrument_exports/LC480_Example.txt "$D"/qpcr_instrument_expor
 c qpcr-analyze-not-rdml -- qpcr analyze "$S/lung.tsv"
 c qpcr-cq -- qpcr cq "$F"/instrument/*.csv "$F"/instrument/*.txt
 c qpcr-cq-json -- qpcr cq --json "$F"/instrument/*.csv
+c qpcr-cq-good-and-bad -- qpcr cq "$F/instrument/quantstudio-results.csv" "$S/lung.tsv"
 c qpcr-cq-format-json -- qpcr cq --format json -q "$F/instrument/quantstudio-results.csv"
 for file in "$D"/qpcr_instrument_exports/*.txt; do
     [ -f "$file" ] && c "qpcr-cq-$(basename "$file")" -- qpcr cq "$file"
@@ -153,6 +158,10 @@ c stats-compare-json -- stats compare "$S/aSAH.matrix.tsv" "${aSAH[@]}" --featur
 c stats-compare-perfect -- stats compare in/perfect.tsv --label group --case t --features a,b
 c stats-compare-perfect-json -- stats compare in/perfect.tsv --label group --case t --features a,b --json
 c stats-roc-unpaired-perfect -- stats roc in/perfect.tsv --label group --case t --unpaired in/perfect.tsv
+c stats-compare-note-then-error -- stats compare "$S/aSAH.missing-labels.tsv" "${aSAH[@]}" --features s100b,s100b
+c stats-de-note-then-error -- stats de "$S/aSAH.missing-labels.tsv" "${aSAH[@]}" --covariates nope
+c stats-cutoff-note-then-error -- stats cutoff "$S/aSAH.missing-labels.tsv" "${aSAH[@]}" --feature wfns --threshold 1 --bootstrap 0 --control Nobody
+c stats-associate-note-then-error -- stats associate "$S/aSAH.matrix.tsv" --by outcome --order Good,Poor,Lost
 c stats-compare-one -- stats compare "$S/aSAH.matrix.tsv" "${aSAH[@]}" --features s100b,s100b
 c stats-compare-generated -- stats compare in/gen/matrix.tsv --label group --case tumour --features hsa-miR-1-5p,hsa-miR-2-5p,hsa-miR-3-5p --direction higher
 c stats-cutoff -- stats cutoff "$S/aSAH.matrix.tsv" "${aSAH[@]}" --feature s100b --bootstrap 200

@@ -53,7 +53,8 @@ extension Exoscope.Stats {
         @OptionGroup var outputOptions: OutputOptions
 
         func run() async throws {
-            try await withUserFacingErrors(debug: outputOptions.debug) {
+            try await withUserFacingErrors(debug: outputOptions.debug, quiet: outputOptions.quiet || outputOptions.json)
+            {
                 let result = try StatsOperations.associate(
                     .init(
                         path: matrix, by: by, order: MatrixColumnSelection.list(order),
@@ -61,8 +62,7 @@ extension Exoscope.Stats {
                         features: featureList.names, excluded: excluded.names))
                 if !result.annotations.isEmpty, !outputOptions.json {
                     printMessages(
-                        ["sample information, not features: \(result.annotations.joined(separator: ", "))"],
-                        quiet: outputOptions.quiet)
+                        [StatsOperations.annotationNote(result.annotations)], quiet: outputOptions.quiet)
                 }
                 try printTable(result.table, json: outputOptions.json || format == .json)
             }

@@ -32,7 +32,7 @@ extension Exoscope.Stats {
         @OptionGroup var outputOptions: OutputOptions
 
         func run() async throws {
-            try await withUserFacingErrors(debug: outputOptions.debug) {
+            try await withUserFacingErrors(debug: outputOptions.debug, quiet: outputOptions.quiet) {
                 let result = try StatsOperations.compare(
                     .init(
                         input: input.input, features: MatrixColumnSelection.list(features) ?? [],

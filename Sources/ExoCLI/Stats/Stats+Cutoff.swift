@@ -88,7 +88,7 @@ extension Exoscope.Stats {
         }
 
         func run() async throws {
-            try await withUserFacingErrors(debug: outputOptions.debug) {
+            try await withUserFacingErrors(debug: outputOptions.debug, quiet: outputOptions.quiet) {
                 let result = try StatsOperations.cutoff(
                     .init(
                         input: input.input, feature: feature, direction: direction.choice,

@@ -59,7 +59,7 @@ extension Exoscope.Stats {
         @OptionGroup var outputOptions: OutputOptions
 
         func run() async throws {
-            try await withUserFacingErrors(debug: outputOptions.debug) {
+            try await withUserFacingErrors(debug: outputOptions.debug, quiet: outputOptions.quiet) {
                 let result = try StatsOperations.de(
                     .init(
                         input: input.input, features: featureList.names,

@@ -88,7 +88,7 @@ extension Exoscope.Stats {
         }
 
         func run() async throws {
-            try await withUserFacingErrors(debug: outputOptions.debug) {
+            try await withUserFacingErrors(debug: outputOptions.debug, quiet: outputOptions.quiet) {
                 var locking: StatsOperations.PanelRequest.Lock?
                 if let lock, let name, let specimen, let normalisation {
                     locking = .init(

@@ -60,7 +60,7 @@ extension Exoscope.Stats {
         }
 
         func run() async throws {
-            try await withUserFacingErrors(debug: outputOptions.debug) {
+            try await withUserFacingErrors(debug: outputOptions.debug, quiet: outputOptions.quiet) {
                 let result = try StatsOperations.roc(
                     .init(
                         input: input.input, features: featureList.names, direction: direction.choice, level: level,

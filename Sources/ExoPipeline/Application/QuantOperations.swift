@@ -69,7 +69,8 @@ extension QuantOperations {
     }
 
     /// Runs `qpcr analyze`; every file's problems are reported together.
-    public static func analyze(_ request: AnalyzeRequest) throws(InputErrorList) -> AnalyzeResult {
+    /// - Throws: `InputErrorList`, within a ``NotedFailure`` when a file read before had a warning.
+    public static func analyze(_ request: AnalyzeRequest) throws -> AnalyzeResult {
         var rows: [CurveRow] = []
         var problems: [InputError] = []
         var messages: [String] = []
@@ -96,7 +97,10 @@ extension QuantOperations {
                 }
             }
         }
-        guard problems.isEmpty else { throw InputErrorList(problems) }
+        guard problems.isEmpty else {
+            throw messages.isEmpty
+                ? InputErrorList(problems) : NotedFailure(messages: messages, error: InputErrorList(problems))
+        }
         return AnalyzeResult(rows: rows, messages: messages)
     }
 
@@ -273,7 +277,8 @@ extension QuantOperations {
     }
 
     /// Runs `qpcr cq`; every file's problems are reported together.
-    public static func cq(_ request: CqRequest) throws(InputErrorList) -> CqResult {
+    /// - Throws: `InputErrorList`, within a ``NotedFailure`` when other files were recognised before.
+    public static func cq(_ request: CqRequest) throws -> CqResult {
         var rows: [CqRow] = []
         var recognised: [String] = []
         var problems: [InputError] = []
@@ -294,7 +299,10 @@ extension QuantOperations {
                     omitted: well.isOmitted)
             }
         }
-        guard problems.isEmpty else { throw InputErrorList(problems) }
+        guard problems.isEmpty else {
+            throw recognised.isEmpty
+                ? InputErrorList(problems) : NotedFailure(messages: recognised, error: InputErrorList(problems))
+        }
         return CqResult(rows: rows, recognised: recognised)
     }
 }

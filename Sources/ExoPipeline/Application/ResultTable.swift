@@ -151,3 +151,22 @@ public enum OperationError: Error, Sendable, Equatable {
         }
     }
 }
+
+/// An operation's failure after it had noted something the user should read first (samples left out, the
+/// instrument each file was recognised as): the messages, then the error, in the order they arose.
+public struct NotedFailure: Error {
+    /// The messages noted before the failure.
+    public var messages: [String]
+    /// The failure itself.
+    public var error: any Error
+
+    /// Runs `body`; an error it throws carries `messages` with it (none are added when `messages` is empty).
+    static func noting<T>(_ messages: [String], _ body: () throws -> T) throws -> T {
+        guard !messages.isEmpty else { return try body() }
+        do {
+            return try body()
+        } catch {
+            throw NotedFailure(messages: messages, error: error)
+        }
+    }
+}

@@ -90,17 +90,21 @@ extension StatsOperations {
                 first.data, groups: first.groups, direction: request.direction, level: request.level)
             return ROCResult(rows: .curves(rows), messages: notes(first.note))
         }
-        let second = try request.input.with(path: unpaired).load(listed: request.features)
-        let rows = MarkerComparison.unpaired(
-            first.data, groups: first.groups, second.data, groups: second.groups, direction: request.direction,
-            level: request.level)
-        guard !rows.isEmpty else {
-            throw OperationError.invalidData("\(request.input.path) and \(unpaired) share no feature column")
+        return try NotedFailure.noting(notes(first.note)) {
+            let second = try request.input.with(path: unpaired).load(listed: request.features)
+            let rows = MarkerComparison.unpaired(
+                first.data, groups: first.groups, second.data, groups: second.groups, direction: request.direction,
+                level: request.level)
+            guard !rows.isEmpty else {
+                throw NotedFailure(
+                    messages: notes(second.note),
+                    error: OperationError.invalidData("\(request.input.path) and \(unpaired) share no feature column"))
+            }
+            let warnings = rows.filter(\.bothPerfect).map {
+                "warning: \($0.feature) has AUC 1 in both sets: their test always gives p = 1 and can mislead (as pROC warns)"
+            }
+            return ROCResult(rows: .unpaired(rows), messages: notes(first.note, second.note) + warnings)
         }
-        let warnings = rows.filter(\.bothPerfect).map {
-            "warning: \($0.feature) has AUC 1 in both sets: their test always gives p = 1 and can mislead (as pROC warns)"
-        }
-        return ROCResult(rows: .unpaired(rows), messages: notes(first.note, second.note) + warnings)
     }
 
     /// The notes on samples left out, as printed.
@@ -181,20 +185,8 @@ extension StatsOperations {
             let (loaded, model) = try request.input.load(
                 covariates: request.covariates ?? [], listed: request.features)
             messages += notes(loaded.note)
-            let fit: (result: DifferentialExpression.Result, leftOut: Int)?
-            if request.counts {
-                guard let voom = try DifferentialExpression.voom(loaded.data, groups: loaded.groups, covariates: model)
-                else {
-                    throw InputErrorList([
-                        InputError(
-                            .invalidValue, at: InputLocation(path: request.input.path),
-                            "--counts needs a read count (0 or more) for every feature of every sample",
-                            hint: "fill missing counts with 0 if the miRNA was not detected")
-                    ])
-                }
-                fit = (voom.result, voom.leftOut)
-            } else {
-                fit = try DifferentialExpression.analyze(loaded.data, groups: loaded.groups, covariates: model)
+            let fit: (result: DifferentialExpression.Result, leftOut: Int)? = try NotedFailure.noting(messages) {
+                try fitModerated(request, loaded: loaded, covariates: model)
             }
             if let left = fit?.leftOut, left > 0 { messages.append("\(left) samples without every covariate left out") }
             analysed = fit?.result
@@ -204,13 +196,34 @@ extension StatsOperations {
             analysed = DifferentialExpression.analyze(loaded.data, groups: loaded.groups, method: request.method)
         }
         guard let result = analysed else {
-            throw InputErrorList([
-                InputError(
-                    .invalidValue, at: InputLocation(path: request.input.path),
-                    "no feature has residual degrees of freedom: each group needs two samples with a value")
-            ])
+            throw NotedFailure(
+                messages: messages,
+                error: InputErrorList([
+                    InputError(
+                        .invalidValue, at: InputLocation(path: request.input.path),
+                        "no feature has residual degrees of freedom: each group needs two samples with a value")
+                ]))
         }
         return DEResult(result: result, tumour: request.tumour, messages: messages)
+    }
+
+    /// The moderated model with covariates, or limma-voom for counts.
+    private static func fitModerated(
+        _ request: DERequest, loaded: LabelledMatrixInput.Loaded, covariates model: [DifferentialExpression.Covariate]
+    ) throws -> (result: DifferentialExpression.Result, leftOut: Int)? {
+        if request.counts {
+            guard let voom = try DifferentialExpression.voom(loaded.data, groups: loaded.groups, covariates: model)
+            else {
+                throw InputErrorList([
+                    InputError(
+                        .invalidValue, at: InputLocation(path: request.input.path),
+                        "--counts needs a read count (0 or more) for every feature of every sample",
+                        hint: "fill missing counts with 0 if the miRNA was not detected")
+                ])
+            }
+            return (voom.result, voom.leftOut)
+        }
+        return try DifferentialExpression.analyze(loaded.data, groups: loaded.groups, covariates: model)
     }
 }
 
@@ -315,13 +328,15 @@ extension StatsOperations {
     /// Runs `stats compare`.
     public static func compare(_ request: CompareRequest) throws -> CompareResult {
         let loaded = try request.input.load(needed: request.features)
-        var columns: [Int] = []
-        for name in request.features {
-            columns.append(try request.input.column(name, in: loaded.data))
+        let comparison = try NotedFailure.noting(notes(loaded.note)) {
+            var columns: [Int] = []
+            for name in request.features {
+                columns.append(try request.input.column(name, in: loaded.data))
+            }
+            guard Set(columns).count >= 2 else { throw OperationError.usage("name two or more different features.") }
+            return try MarkerComparison.paired(
+                loaded.data, groups: loaded.groups, columns: columns, direction: request.direction)
         }
-        guard Set(columns).count >= 2 else { throw OperationError.usage("name two or more different features.") }
-        let comparison = try MarkerComparison.paired(
-            loaded.data, groups: loaded.groups, columns: columns, direction: request.direction)
         let warnings = comparison.pairs.filter(\.bothPerfect).map {
             "warning: \($0.first) and \($0.second) both have AUC 1: their test always gives p = 1 and can mislead (as pROC warns)"
         }
@@ -399,6 +414,11 @@ extension StatsOperations {
     /// Runs `stats cutoff`.
     public static func cutoff(_ request: CutoffRequest) throws -> CutoffResult {
         let loaded = try request.input.load(needed: [request.feature])
+        return try NotedFailure.noting(notes(loaded.note)) { try cutoff(request, loaded: loaded) }
+    }
+
+    /// `stats cutoff` on the matrix read.
+    private static func cutoff(_ request: CutoffRequest, loaded: LabelledMatrixInput.Loaded) throws -> CutoffResult {
         let column = try request.input.column(request.feature, in: loaded.data)
         let (cases, controls) = loaded.groups.present(loaded.data.values[column])
         let chosen = request.direction.direction(cases: cases, controls: controls)
@@ -582,12 +602,17 @@ extension StatsOperations {
     public static func panel(_ request: PanelRequest) throws -> PanelResult {
         let loaded = try request.input.load(listed: request.features)
         var messages = notes(loaded.note)
-        let result = try DiagnosticPanel.fit(loaded.data, groups: loaded.groups, options: request.options)
+        let result = try NotedFailure.noting(messages) {
+            try DiagnosticPanel.fit(loaded.data, groups: loaded.groups, options: request.options)
+        }
         if let lock = request.lock {
-            let digest = FileDigest.sha256Hex(try Data(contentsOf: URL(fileURLWithPath: request.input.path)))
-            let model = try DiagnosticPanel.lock(
-                result, matrix: loaded.data, groups: loaded.groups, settings: lock.settings, inputSHA256: digest)
-            try model.fileData().write(to: URL(fileURLWithPath: lock.path), options: .atomic)
+            let model = try NotedFailure.noting(messages) {
+                let digest = FileDigest.sha256Hex(try Data(contentsOf: URL(fileURLWithPath: request.input.path)))
+                let model = try DiagnosticPanel.lock(
+                    result, matrix: loaded.data, groups: loaded.groups, settings: lock.settings, inputSHA256: digest)
+                try model.fileData().write(to: URL(fileURLWithPath: lock.path), options: .atomic)
+                return model
+            }
             messages.append("locked model written to \(lock.path) (cut-point \(model.cutPoint))")
         }
         return PanelResult(
@@ -624,6 +649,11 @@ extension StatsOperations {
         }
     }
 
+    /// The text columns read as sample information rather than features, as a sentence.
+    public static func annotationNote(_ annotations: [String]) -> String {
+        "sample information, not features: \(annotations.joined(separator: ", "))"
+    }
+
     /// The association of every feature.
     public struct AssociateResult: Sendable {
         public var rows: [ClinicalAssociation.Row]
@@ -647,9 +677,11 @@ extension StatsOperations {
     public static func associate(_ request: AssociateRequest) throws -> AssociateResult {
         let data = try MatrixColumnSelection.read(
             request.path, label: request.by, features: request.features, excluded: request.excluded)
-        let design = try ClinicalAssociation.design(data, order: request.order, test: request.test)
-        return AssociateResult(
-            rows: ClinicalAssociation.analyze(data, design: design), annotations: data.annotations.keys.sorted())
+        let annotations = data.annotations.keys.sorted()
+        let design = try NotedFailure.noting(annotations.isEmpty ? [] : [annotationNote(annotations)]) {
+            try ClinicalAssociation.design(data, order: request.order, test: request.test)
+        }
+        return AssociateResult(rows: ClinicalAssociation.analyze(data, design: design), annotations: annotations)
     }
 }
 
