@@ -94,6 +94,23 @@ struct InProcessCommandTests {
         #expect(json["n_case"] as? Int == 41)
     }
 
+    /// The samples left out (8 unlabelled, as pROC counts them in aSAH.missing-labels.pROC.tsv) are said before an
+    /// error found after reading them, and not under --quiet.
+    @Test func notesComeBeforeALaterError() async {
+        let arguments =
+            [
+                "stats", "compare", Fixture.url("stats/aSAH.missing-labels.tsv").path, "--features", "s100b,s100b",
+            ] + Self.poor
+        let result = await exoscope(inProcess: arguments)
+        #expect(result.status == 64)
+        #expect(
+            result.standardError
+                == "note: left out 8 samples without a label (empty, NA, NaN or N/A)\n"
+                + "error: name two or more different features.\n")
+        let quiet = await exoscope(inProcess: arguments + ["--quiet"])
+        #expect(quiet.status == 64 && quiet.standardError == "error: name two or more different features.\n")
+    }
+
     /// pROC's Youden cut-off of s100b with its sensitivity and specificity.
     @Test func statsCutoffMatchesPROCsYouden() async throws {
         let reference = try referenceValues("stats/aSAH.pROC.tsv")
