@@ -1,6 +1,4 @@
 import ArgumentParser
-import ExoCore
-import ExoFormats
 import ExoPipeline
 import ExoStore
 import Foundation
@@ -12,15 +10,6 @@ extension Exoscope {
             abstract: "Alerts on monitored patients: progression calls and QC failures (docs/monitoring.md).",
             subcommands: [List.self, Acknowledge.self], defaultSubcommand: List.self)
     }
-}
-
-/// The study id from study.yaml alone (without reading the data files).
-func studyID(of directory: URL) throws -> String {
-    let file = try TextFile(
-        url: directory.appendingPathComponent(StudyFile.fileName), displayPath: StudyFile.fileName)
-    let (definition, errors) = StudyFile.parse(file)
-    guard let definition else { throw InputErrorList(errors) }
-    return definition.id
 }
 
 extension Exoscope.Alerts {
@@ -41,19 +30,11 @@ extension Exoscope.Alerts {
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
                 let url = URL(fileURLWithPath: study, isDirectory: true).standardizedFileURL
-                let id = try studyID(of: url)
-                let store = try await SQLiteStore(path: database.resolvedPath(studyDirectory: url))
-                let alerts = try await store.alerts(study: id).filter { all || !$0.isAcknowledged }
-                if outputOptions.json { return try printJSON(alerts) }
+                let result = try await StudyOperations.alerts(
+                    .init(study: url, databasePath: database.resolvedPath(studyDirectory: url), all: all))
+                if outputOptions.json { return try printJSON(result.alerts) }
                 guard !outputOptions.quiet else { return }
-                print("id\tkind\tpatient\tsample\traised\tstatus\tevidence")
-                for alert in alerts {
-                    let status =
-                        alert.acknowledgedAt.map { "acknowledged \($0) by \(alert.acknowledgedBy ?? "?")" } ?? "open"
-                    print(
-                        "\(alert.id ?? 0)\t\(alert.kind.rawValue)\t\(alert.patient)\t\(alert.sample)\t\(alert.raisedAt)\t\(status)\t\(alert.evidence)"
-                    )
-                }
+                try printTable(result.table, json: false)
             }
         }
     }
@@ -85,15 +66,12 @@ extension Exoscope.Alerts {
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
                 let url = URL(fileURLWithPath: study, isDirectory: true).standardizedFileURL
-                let path = database.resolvedPath(studyDirectory: url)
-                guard FileManager.default.fileExists(atPath: path) else {
-                    throw CLIError(message: "no database at \(path)", code: ExitStatus.noInput)
-                }
-                let store = try await SQLiteStore(path: path)
-                let alert = try await store.acknowledgeAlert(
-                    id: id, study: try studyID(of: url), actor: currentActor(), note: note)
+                let alert = try await StudyOperations.acknowledge(
+                    .init(
+                        id: id, note: note, study: url, databasePath: database.resolvedPath(studyDirectory: url),
+                        actor: currentActor()))
                 if outputOptions.json { return try printJSON(alert) }
-                if !outputOptions.quiet { print("alert \(id) acknowledged by \(alert.acknowledgedBy ?? "?")") }
+                if !outputOptions.quiet { printLine("alert \(id) acknowledged by \(alert.acknowledgedBy ?? "?")") }
             }
         }
     }

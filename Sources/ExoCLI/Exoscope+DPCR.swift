@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExoCore
 import ExoFormats
+import ExoPipeline
 import ExoQuant
 import ExoStats
 import Foundation
@@ -62,108 +63,13 @@ extension Exoscope.DPCR {
             guard level > 0, level < 1 else { throw ValidationError("--level must lie between 0 and 1, such as 0.95.") }
         }
 
-        struct Row: Encodable {
-            var file: String
-            var well: String
-            var sample: String
-            var target: String
-            var positives: Int
-            var partitions: Int
-            var lambda: Double?
-            var copiesPerMicroliter: Double?
-            var ciLow: Double
-            var ciHigh: Double?
-            var flags: [String]
-
-            enum CodingKeys: String, CodingKey {
-                case file, well, sample, target, positives, partitions, lambda, flags
-                case copiesPerMicroliter = "copies_per_ul"
-                case ciLow = "ci_low"
-                case ciHigh = "ci_high"
-            }
-        }
-
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
-                var rows: [Row] = []
-                var problems: [InputError] = []
-                for path in files where path.lowercased().hasSuffix(".rdml") {
-                    guard let document = readRDML(path, problems: &problems) else { continue }
-                    for reaction in document.reactions {
-                        guard let partitions = reaction.partitions else { continue }
-                        guard let volume = partitionVolume ?? partitions.volumeNanoliters, volume > 0 else {
-                            problems.append(
-                                InputError(
-                                    .invalidValue, at: reaction.location,
-                                    "reaction '\(reaction.id)' records no partition volume",
-                                    hint: "pass --partition-volume-nl"))
-                            continue
-                        }
-                        let quantifier = DigitalPCRQuantifier(
-                            partitionVolumeNanoliters: volume, interval: ci.interval, level: level)
-                        for counts in partitions.data where counts.positives + counts.negatives > 0 {
-                            let result = quantifier.quantify(
-                                positives: counts.positives, partitions: counts.positives + counts.negatives)
-                            rows.append(
-                                Row(
-                                    file: path, well: reaction.well, sample: reaction.sample, target: counts.target,
-                                    positives: result.positives, partitions: result.partitions, lambda: result.lambda,
-                                    copiesPerMicroliter: result.copiesPerMicroliter,
-                                    ciLow: result.copiesPerMicroliterLow,
-                                    ciHigh: result.copiesPerMicroliterHigh, flags: result.flags.map(\.rawValue)))
-                        }
-                    }
-                }
-                for path in files where !path.lowercased().hasSuffix(".rdml") {
-                    // validate() guarantees the volume for every file that is not RDML.
-                    let export: PartitionExport
-                    do {
-                        export = try PartitionExport(TextFile(url: URL(fileURLWithPath: path), displayPath: path))
-                    } catch let error as InputErrorList {
-                        problems += error.errors
-                        continue
-                    } catch let error as InputError {
-                        problems.append(error)
-                        continue
-                    }
-                    let quantifier = DigitalPCRQuantifier(
-                        partitionVolumeNanoliters: partitionVolume ?? .nan, interval: ci.interval, level: level,
-                        minimumPartitions: export.layout.minimumAcceptedPartitions)
-                    let groups: [[PartitionExport.Well]] =
-                        merge
-                        ? Dictionary(grouping: export.wells) { "\($0.sample)\t\($0.target)" }.values
-                            .sorted { ($0[0].location.line) < ($1[0].location.line) }
-                        : export.wells.map { [$0] }
-                    for group in groups {
-                        let result = quantifier.quantifyMerged(group.map { ($0.positives, $0.partitions) })
-                        rows.append(
-                            Row(
-                                file: path, well: group.map(\.well).joined(separator: "+"), sample: group[0].sample,
-                                target: group[0].target, positives: result.positives, partitions: result.partitions,
-                                lambda: result.lambda, copiesPerMicroliter: result.copiesPerMicroliter,
-                                ciLow: result.copiesPerMicroliterLow, ciHigh: result.copiesPerMicroliterHigh,
-                                flags: result.flags.map(\.rawValue)))
-                    }
-                }
-                guard problems.isEmpty else { throw InputErrorList(problems) }
-                switch outputOptions.json ? .json : format {
-                case .json: try printJSON(rows)
-                case .tsv:
-                    print(
-                        [
-                            "file", "well", "sample", "target", "positives", "partitions", "lambda", "copies_per_ul",
-                            "ci_low", "ci_high", "flags",
-                        ].joined(separator: "\t"))
-                    for row in rows {
-                        let numbers = [row.lambda, row.copiesPerMicroliter, row.ciLow, row.ciHigh].map(TSV.number)
-                        print(
-                            ([
-                                row.file, row.well, row.sample, row.target, String(row.positives),
-                                String(row.partitions),
-                            ] + numbers
-                                + [row.flags.joined(separator: ";")]).joined(separator: "\t"))
-                    }
-                }
+                let result = try QuantOperations.partitions(
+                    .init(
+                        files: files, partitionVolume: partitionVolume, interval: ci.interval, level: level,
+                        merge: merge))
+                try printTable(result.table, json: outputOptions.json || format == .json)
             }
         }
     }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ExoPipeline
-import ExoStore
 import Foundation
 
 extension Exoscope {
@@ -19,28 +18,18 @@ extension Exoscope {
 
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
-                let folder = URL(fileURLWithPath: output, isDirectory: true).standardizedFileURL
-                let studyFolder = folder.appendingPathComponent("study", isDirectory: true)
-                var parameters = DemoStudy.Parameters()
-                parameters.seed = seed
-                do {
-                    try DemoStudy(parameters: parameters).write(to: studyFolder)
-                } catch {
-                    throw CLIError(
-                        message: "cannot write the demo study to '\(studyFolder.path)'", code: ExitStatus.cannotCreate)
-                }
-                let databasePath = folder.appendingPathComponent("exoscope.sqlite").path
-                let store = try await SQLiteStore(path: databasePath)
-                let summary = try await Pipeline.run(
-                    studyDirectory: studyFolder, store: store, databasePath: databasePath,
-                    reportURL: folder.appendingPathComponent("report.html"), actor: currentActor(),
+                let result = try await StudyOperations.demo(
+                    .init(
+                        folder: URL(fileURLWithPath: output, isDirectory: true).standardizedFileURL, seed: seed,
+                        actor: currentActor()),
                     progress: outputOptions.progress)
+                let summary = result.summary
                 if outputOptions.json {
                     try printJSON(summary)
                 } else if !outputOptions.quiet {
-                    print(
+                    printLine(
                         """
-                        Demo study  \(studyFolder.path)
+                        Demo study  \(result.studyFolder.path)
                         Database    \(summary.databasePath)
                         Report      \(summary.reportPath)
                         \(summary.patients) patients, \(summary.samples) samples, \(summary.measurements) values (\(summary.importOutcome)); seed \(seed).

@@ -2,7 +2,6 @@ import ArgumentParser
 import ExoCore
 import ExoFormats
 import ExoPipeline
-import ExoStore
 import Foundation
 
 #if canImport(Glibc)
@@ -26,44 +25,27 @@ extension Exoscope {
         @Option(help: .hidden)
         var crashAfterRows: Int?
 
-        struct Result: Encodable {
-            var study: String
-            var database: String
-            var outcome: String
-            var samples: Int?
-            var measurements: Int?
-            var changedFiles: [String]?
-        }
-
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
-                let loaded = try Pipeline.validate(study.url, progress: outputOptions.progress)
-                let path = database.resolvedPath(studyDirectory: study.url)
-                let store = try await SQLiteStore(path: path)
                 let crashAfter = crashAfterRows
-                let outcome = try await Pipeline.importStudy(
-                    loaded, into: store, actor: currentActor(), progress: outputOptions.progress,
+                let result = try await StudyOperations.importStudy(
+                    .init(
+                        directory: study.url, databasePath: database.resolvedPath(studyDirectory: study.url),
+                        actor: currentActor()),
+                    progress: outputOptions.progress,
                     afterMeasurementRow: { row in
                         if let crashAfter, row >= crashAfter { kill(getpid(), SIGKILL) }
                     })
-                var result = Result(study: loaded.definition.id, database: path, outcome: "unchanged")
-                if case .imported(let summary) = outcome {
-                    result.outcome = summary.isNewStudy ? "imported" : "reimported"
-                    result.samples = summary.samples
-                    result.measurements = summary.measurements
-                    result.changedFiles = summary.changedFiles
-                }
                 if outputOptions.json {
                     try printJSON(result)
                 } else if !outputOptions.quiet {
-                    switch outcome {
-                    case .unchanged(let files):
-                        print(
-                            "\(result.study): unchanged — all \(files) files were already imported with the same SHA-256 (\(path))"
+                    if let files = result.unchangedFiles {
+                        printLine(
+                            "\(result.study): unchanged — all \(files) files were already imported with the same SHA-256 (\(result.database))"
                         )
-                    case .imported(let summary):
-                        print(
-                            "\(result.study): \(result.outcome) \(summary.samples) samples, \(summary.measurements) values into \(path)"
+                    } else {
+                        printLine(
+                            "\(result.study): \(result.outcome) \(result.samples ?? 0) samples, \(result.measurements ?? 0) values into \(result.database)"
                         )
                     }
                 }

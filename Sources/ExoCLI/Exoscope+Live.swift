@@ -3,7 +3,6 @@ import ExoCore
 import ExoFormats
 import ExoPipeline
 import ExoQuant
-import ExoStore
 import Foundation
 
 #if canImport(Glibc)
@@ -65,14 +64,12 @@ extension Exoscope.Live {
         func run() async throws {
             try await withUserFacingErrors(debug: debug) {
                 let studyURL = URL(fileURLWithPath: study, isDirectory: true).standardizedFileURL
-                let path = database.resolvedPath(studyDirectory: studyURL)
-                let store = try await SQLiteStore(path: path)
                 let reportURL =
                     report.map { URL(fileURLWithPath: $0) } ?? studyURL.appendingPathComponent("report.html")
-                let ingest = try await LiveIngest(
-                    settings: LiveIngest.Settings(
-                        studyDirectory: studyURL, databasePath: path, reportURL: reportURL, actor: currentActor()),
-                    store: store)
+                let ingest = try await LiveOperations.openIngest(
+                    .init(
+                        study: studyURL, databasePath: database.resolvedPath(studyDirectory: studyURL),
+                        reportURL: reportURL, actor: currentActor()))
                 for run in ingest.openRuns where !quiet {
                     printError(
                         "live: resuming run '\(run.layout.run)': readings stored through seq \(run.contiguousSeq)")
@@ -88,7 +85,7 @@ extension Exoscope.Live {
                 }
                 do {
                     while true {
-                        let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+                        let count = buffer.withUnsafeMutableBytes { Console.current.input($0) }
                         if count < 0, errno == EINTR { continue }
                         guard count > 0 else { break }
                         let before = ingest.totals
@@ -134,7 +131,7 @@ extension Exoscope.Live {
         /// Writes answer lines to standard output at once (the instrument waits for them).
         private func answer(_ lines: [String]) {
             guard !lines.isEmpty else { return }
-            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            write(lines.joined(separator: "\n") + "\n")
         }
     }
 }
@@ -197,43 +194,36 @@ extension Exoscope.Chip {
         func run() async throws {
             try await withUserFacingErrors(debug: debug) {
                 let studyURL = URL(fileURLWithPath: study, isDirectory: true).standardizedFileURL
-                let loaded = try Pipeline.validate(studyURL)
-                let path = database.resolvedPath(studyDirectory: studyURL)
-                var measurements: [SampleMeasurement] = []
-                if FileManager.default.fileExists(atPath: path) {
-                    let store = try await SQLiteStore(path: path)
-                    if (try? await store.study(id: loaded.definition.id)) != nil {
-                        measurements = try await store.measurements(study: loaded.definition.id)
-                    }
-                }
-                let simulator = try ChipSimulator.of(
-                    loaded, measurements: measurements, run: runID ?? "CHIP-\(seed)",
-                    format: ChipSimulator.Format(rawValue: format) ?? .plate96, cycles: cycles, seed: seed,
-                    failingWell: failingWell == "none" ? nil : failingWell
-                )
-                .withNoise(noise)
+                let simulator = try await LiveOperations.simulateChip(
+                    .init(
+                        study: studyURL, databasePath: database.resolvedPath(studyDirectory: studyURL),
+                        format: ChipSimulator.Format(rawValue: format) ?? .plate96, cycles: cycles, noise: noise,
+                        seed: seed, runID: runID, failingWell: failingWell == "none" ? nil : failingWell))
                 if let rdml {
-                    let url = URL(fileURLWithPath: rdml)
-                    try RDMLWriter.archive(simulator.rdmlDocument(path: url.lastPathComponent)).write(
-                        to: url, options: .atomic)
+                    try LiveOperations.writeRDML(simulator, to: URL(fileURLWithPath: rdml))
                     return
                 }
-                let output = FileHandle.standardOutput
-                output.write(Data((LiveProtocolWriter.line(simulator.layout) + "\n").utf8))
+                write(LiveProtocolWriter.line(simulator.layout) + "\n")
                 let (readings, end) = simulator.readings()
                 let perCycle = simulator.assignments.count
                 for start in stride(from: 0, to: readings.count, by: perCycle) {
                     if cycleSeconds > 0, start > 0 { try await Task.sleep(for: .seconds(cycleSeconds)) }
                     let cycle = readings[start..<min(start + perCycle, readings.count)]
-                    output.write(Data((cycle.map(LiveProtocolWriter.line).joined(separator: "\n") + "\n").utf8))
+                    write(cycle.map(LiveProtocolWriter.line).joined(separator: "\n") + "\n")
                 }
-                output.write(Data((LiveProtocolWriter.endLine(run: simulator.run, seq: end) + "\n").utf8))
+                write(LiveProtocolWriter.endLine(run: simulator.run, seq: end) + "\n")
             }
         }
     }
 }
 
 extension Exoscope {
+    /// What `watch --json` prints for each scan that imported files: the files, and the pipeline's summary.
+    struct WatchImport: Encodable {
+        var imported: [String]
+        var summary: Pipeline.RunSummary
+    }
+
     /// `exoscope watch FOLDER --study DIR`: import each finished export an instrument writes into a folder.
     struct Watch: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -275,33 +265,21 @@ extension Exoscope {
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
                 let studyURL = URL(fileURLWithPath: study, isDirectory: true).standardizedFileURL
-                let folderURL = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
-                guard FileManager.default.fileExists(atPath: folderURL.path) else {
-                    throw CLIError(message: "no folder \(folder)", code: ExitStatus.noInput)
-                }
-                var watch = try FolderWatch(
-                    folder: folderURL, study: try Pipeline.validate(studyURL), settleSeconds: settle)
-                let path = database.resolvedPath(studyDirectory: studyURL)
-                let store = try await SQLiteStore(path: path)
-                let id = try studyID(of: studyURL)
-                let stored = (try? await store.study(id: id)) != nil ? try await store.inputFiles(study: id) : []
-                // Files copied in before an interruption, never analysed: analysed now.
-                var pending = FolderWatch.unimported(try Pipeline.validate(studyURL), stored: stored)
+                var session = try await LiveOperations.watch(
+                    .init(
+                        folder: folder, study: studyURL, databasePath: database.resolvedPath(studyDirectory: studyURL),
+                        settle: settle, actor: currentActor()))
                 while true {
-                    var scan = try watch.scan()
-                    scan.imported = pending + scan.imported
-                    pending = []
+                    let scan = try session.scan()
                     for refused in scan.refused { printError("watch: not imported: \(refused)") }
                     for skipped in scan.skipped {
                         printError("watch: not tried again (failed before, unchanged since): \(skipped)")
                     }
-                    if !scan.imported.isEmpty {
-                        let summary = try await Pipeline.run(
-                            studyDirectory: studyURL, store: store, databasePath: path,
-                            reportURL: studyURL.appendingPathComponent("report.html"), actor: currentActor(),
-                            progress: outputOptions.progress)
-                        if !outputOptions.quiet {
-                            print(
+                    if let summary = try await session.analyse(scan, progress: outputOptions.progress) {
+                        if outputOptions.json {
+                            try printJSON(WatchImport(imported: scan.imported, summary: summary))
+                        } else if !outputOptions.quiet {
+                            printLine(
                                 "watch: imported \(scan.imported.joined(separator: ", ")); \(summary.studyID) \(summary.importOutcome)"
                             )
                         }

@@ -3,7 +3,6 @@ import ExoCore
 import ExoFormats
 import ExoPipeline
 import ExoQC
-import ExoReport
 import ExoStats
 import Foundation
 
@@ -52,81 +51,20 @@ extension Exoscope.QC {
 
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
-                let assessed = try Self.assess(specification: specification, lots: lots, markers: markers, key: key)
-                if let certificate {
-                    let page = StudyReport.certificate(
-                        assessed.assessments.map(StudyReportInput.EVQCView.Preparation.init),
-                        provenance: assessed.provenance,
-                        issued: String(ISO8601DateFormatter().string(from: Date()).prefix(10)),
-                        histograms: assessed.histograms)
-                    try Data(page.render().utf8).write(to: URL(fileURLWithPath: certificate), options: .atomic)
-                }
+                let result = try QCOperations.release(
+                    .init(
+                        specification: specification, lots: lots, markers: markers, key: key,
+                        certificate: certificate))
                 if outputOptions.json || format == .json {
-                    try printJSON(assessed.assessments)
+                    try printJSON(result.assessments)
                 } else {
-                    var output = "lot\tdecision\tcriterion\trequirement\tvalue\toutcome\treason\tremedy\n"
-                    for lot in assessed.assessments {
-                        for result in lot.criteria {
-                            output +=
-                                [
-                                    lot.key, lot.passed ? "released" : "rejected", result.criterion, result.requirement,
-                                    result.shown, result.outcome.rawValue, result.reason, result.remedy ?? "",
-                                ].joined(separator: "\t") + "\n"
-                        }
-                    }
-                    FileHandle.standardOutput.write(Data(output.utf8))
+                    try printTable(result.table, json: false)
                 }
-                let rejected = assessed.assessments.filter { !$0.passed }
-                if !rejected.isEmpty {
-                    if !outputOptions.quiet {
-                        FileHandle.standardError.write(
-                            Data(
-                                "\(rejected.count) of \(assessed.assessments.count) lots rejected: \(rejected.map(\.key).joined(separator: ", "))\n"
-                                    .utf8))
-                    }
+                if let summary = result.rejectionSummary {
+                    printMessages([summary], quiet: outputOptions.quiet)
                     throw ExitStatus.rejected
                 }
             }
-        }
-
-        /// Reads the inputs and assesses every lot.
-        static func assess(specification: String, lots: String, markers: String?, key: String) throws -> (
-            assessments: [PreparationAssessment], provenance: Provenance,
-            histograms: [StudyReportInput.EVQCView.Histogram]
-        ) {
-            let specFile = try TextFile(url: URL(fileURLWithPath: specification), displayPath: specification)
-            let spec = try ReleaseSpecification.parse(specFile)
-            let lotFile = try TextFile(url: URL(fileURLWithPath: lots), displayPath: lots)
-            let directory = URL(fileURLWithPath: lots).deletingLastPathComponent()
-            let table = CharacterisationTable.parse(lotFile, keyColumn: key, directory: directory, keys: nil)
-            var errors = table.errors
-            var observations: [MarkerObservation] = []
-            var hashes = [specification: specFile.sha256, lots: lotFile.sha256]
-            for size in table.sizeFiles { hashes[size.path] = FileDigest.sha256Hex(size.data) }
-            if let markers {
-                let markerFile = try TextFile(url: URL(fileURLWithPath: markers), displayPath: markers)
-                hashes[markers] = markerFile.sha256
-                let parsed = CharacterisationTable.parseMarkers(
-                    markerFile, keyColumn: key, keys: Set(table.records.map(\.key)))
-                observations = parsed.observations
-                errors += parsed.errors
-            }
-            errors += spec.unknownReadoutErrors(columns: table.readoutColumns)
-            guard errors.isEmpty else { throw InputErrorList(errors) }
-            let byKey = Dictionary(grouping: observations, by: \.key)
-            let assessments = table.records.map { record in
-                PreparationAssessment(
-                    key: record.key, record: record, markers: byKey[record.key] ?? [], specification: spec)
-            }
-            return (
-                assessments,
-                Provenance(
-                    step: "qc release", parameters: ["specification": "\(spec.name) (version \(spec.version))"],
-                    inputHashes: hashes),
-                table.records.compactMap { record in
-                    record.size.map { StudyReportInput.EVQCView.Histogram(key: record.key, $0, captures: true) }
-                }
-            )
         }
     }
 
@@ -166,59 +104,14 @@ extension Exoscope.QC {
 
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
-                let file = try TextFile(url: URL(fileURLWithPath: lots), displayPath: lots)
-                let table = CharacterisationTable.parse(
-                    file, keyColumn: key, directory: URL(fileURLWithPath: lots).deletingLastPathComponent(), keys: nil)
-                guard table.errors.isEmpty else { throw InputErrorList(table.errors) }
-                let spec = ReleaseSpecification.standard
-                var values: [(lot: String, source: String, value: Double)] = []
-                var missing: [String] = []
-                for record in table.records {
-                    let metrics = PreparationAssessment(
-                        key: record.key, record: record, markers: [], specification: spec
-                    ).metrics
-                    guard let value = metrics[readout] else {
-                        missing.append(record.key)
-                        continue
-                    }
-                    values.append((record.key, record.source ?? "no source", value))
-                }
-                if values.isEmpty {
-                    let known = Set(table.records.flatMap(\.readouts.keys)).sorted() + QCMetric.spellings
-                    throw InputErrorList([
-                        InputError(
-                            .missingColumn, at: InputLocation(path: lots, line: 1),
-                            "no lot has a value for \(InputError.quoted(readout))",
-                            hint: EditDistance.didYouMean(readout, in: known)
-                                ?? "read-outs are the table's numeric columns or computed metrics")
-                    ])
-                }
-                let comparison = LotComparison(readout: readout, lots: values, level: level)
+                let result = try QCOperations.compareLots(
+                    .init(lots: lots, readout: readout, key: key, level: level))
                 if outputOptions.json || format == .json {
-                    try printJSON(comparison)
+                    try printJSON(result.comparison)
                     return
                 }
-                var output = "source\tlots\tmean\tsd\n"
-                for group in comparison.groups {
-                    output += "\(group.source)\t\(group.lots.count)\t\(group.mean)\t\(TSV.number(group.sd))\n"
-                }
-                output += "\nfirst\tsecond\tdifference\tlow\thigh\tp\thedges_g\tg_low\tg_high\n"
-                for contrast in comparison.contrasts {
-                    output +=
-                        [
-                            contrast.first, contrast.second, String(contrast.difference), TSV.number(contrast.low),
-                            TSV.number(contrast.high), TSV.number(contrast.p), TSV.number(contrast.hedgesG),
-                            TSV.number(contrast.gLow),
-                            TSV.number(contrast.gHigh),
-                        ].joined(separator: "\t") + "\n"
-                }
-                FileHandle.standardOutput.write(Data(output.utf8))
-                if !missing.isEmpty, !outputOptions.quiet {
-                    FileHandle.standardError.write(
-                        Data(
-                            "\(missing.count) lots without \(readout) left out: \(missing.joined(separator: ", "))\n"
-                                .utf8))
-                }
+                write(result.groups.tsv() + "\n" + result.contrasts.tsv())
+                if let summary = result.leftOutSummary { printMessages([summary], quiet: outputOptions.quiet) }
             }
         }
     }
@@ -252,23 +145,13 @@ extension Exoscope.QC {
 
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
-                let file = try TextFile(url: URL(fileURLWithPath: runs), displayPath: runs)
-                let table = try QCSeriesTable.parse(
-                    file, required: ["run"], optionalLabels: ["date", "material"], unique: ["material", "run"])
-                let charts = LeveyJennings.charts(table, baseline: baseline)
+                let result = try QCOperations.control(.init(runs: runs, baseline: baseline))
                 if outputOptions.json || format == .json {
-                    try printJSON(charts)
+                    try printJSON(result.charts)
                 } else {
-                    var output = "material\tattribute\trun\tvalue\tz\trules\tstatus\n"
-                    for chart in charts {
-                        for point in chart.points {
-                            output +=
-                                "\(chart.material ?? "")\t\(chart.attribute)\t\(point.run)\t\(point.value)\t\(String(format: "%.3f", point.z))\t\(point.violations.map(\.rawValue).joined(separator: ","))\t\(point.status)\n"
-                        }
-                    }
-                    FileHandle.standardOutput.write(Data(output.utf8))
+                    try printTable(result.table, json: false)
                 }
-                if charts.contains(where: { $0.points.last?.status == "reject" }) { throw ExitStatus.rejected }
+                if result.lastRunRejected { throw ExitStatus.rejected }
             }
         }
     }
@@ -311,45 +194,14 @@ extension Exoscope.QC {
 
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
-                let file = try TextFile(url: URL(fileURLWithPath: table), displayPath: table)
-                let series = try QCSeriesTable.parse(
-                    file, required: ["condition"], optionalLabels: ["lot"], timeColumn: "months")
-                guard series.valueColumns.contains(attribute) else {
-                    throw InputErrorList([
-                        InputError(
-                            .missingColumn, at: InputLocation(path: table, line: 1),
-                            "no column \(InputError.quoted(attribute))",
-                            hint: EditDistance.didYouMean(attribute, in: series.valueColumns)
-                                ?? "columns: \(series.valueColumns.joined(separator: ", "))")
-                    ])
-                }
-                let all = ShelfLife.series(series, limits: [attribute: .init(minimum: min, maximum: max)])
-                    .filter { $0.attribute == attribute }
-                let estimates = all.compactMap(\.shelfLife)
-                let dropped = all.filter { $0.shelfLife == nil }
-                if !dropped.isEmpty, !outputOptions.quiet {
-                    FileHandle.standardError.write(
-                        Data(
-                            "no shelf life for \(dropped.map { $0.condition + ($0.lot.map { " · \($0)" } ?? "") }.joined(separator: ", ")): fewer than 3 measurements at 2 or more times\n"
-                                .utf8))
-                }
+                let result = try QCOperations.stability(
+                    .init(table: table, attribute: attribute, minimum: min, maximum: max))
+                if let summary = result.withoutEstimateSummary { printMessages([summary], quiet: outputOptions.quiet) }
                 if outputOptions.json || format == .json {
-                    try printJSON(estimates)
-                    return
+                    try printJSON(result.estimates)
+                } else {
+                    try printTable(result.table, json: false)
                 }
-                var output =
-                    "condition\tlot\tn\tintercept\tslope\tcrossing\textrapolation_limit\tshelf_life_months\tset_by\n"
-                for estimate in estimates {
-                    output +=
-                        [
-                            estimate.condition, estimate.lot ?? "", String(estimate.n), String(estimate.intercept),
-                            String(estimate.slope),
-                            TSV.number(estimate.crossing), String(estimate.extrapolationLimit),
-                            String(estimate.shelfLife),
-                            estimate.limitedByExtrapolation ? "extrapolation limit" : "confidence bound",
-                        ].joined(separator: "\t") + "\n"
-                }
-                FileHandle.standardOutput.write(Data(output.utf8))
             }
         }
     }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ExoPipeline
-import ExoStore
 import Foundation
 
 extension Exoscope {
@@ -21,26 +20,15 @@ extension Exoscope {
 
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
-                let path = database.resolvedPath(studyDirectory: nil)
-                guard FileManager.default.fileExists(atPath: path) else {
-                    throw CLIError(message: "no database at '\(path)'; pass --database", code: ExitStatus.noInput)
-                }
-                let store = try await SQLiteStore(path: path)
-                let studies = try await store.status().studies.map(\.id)
-                guard let id = studyID ?? (studies.count == 1 ? studies.first : nil) else {
-                    throw CLIError(
-                        message: studies.isEmpty
-                            ? "the database holds no study; run 'exoscope import' first"
-                            : "the database holds \(studies.count) studies (\(studies.joined(separator: ", "))); choose one with --study-id",
-                        code: ExitCode.validationFailure)
-                }
-                let html = try await Pipeline.report(studyID: id, from: store, progress: outputOptions.progress)
-                let url = URL(fileURLWithPath: output)
-                try Pipeline.writeAtomically(html, to: url)
+                let result = try await StudyOperations.report(
+                    .init(
+                        databasePath: database.resolvedPath(studyDirectory: nil), studyID: studyID,
+                        output: URL(fileURLWithPath: output)),
+                    progress: outputOptions.progress)
                 if outputOptions.json {
-                    try printJSON(["study": id, "report": url.standardizedFileURL.path])
+                    try printJSON(result)
                 } else if !outputOptions.quiet {
-                    print("Report of \(id): \(url.standardizedFileURL.path)")
+                    printLine("Report of \(result.study): \(result.report)")
                 }
             }
         }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ExoPipeline
-import ExoStore
 import Foundation
 
 extension Exoscope {
@@ -19,18 +18,17 @@ extension Exoscope {
 
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
-                let path = database.resolvedPath(studyDirectory: study.url)
-                let store = try await SQLiteStore(path: path)
-                let reportURL =
-                    report.map { URL(fileURLWithPath: $0) } ?? study.url.appendingPathComponent("report.html")
-                let summary = try await Pipeline.run(
-                    studyDirectory: study.url, store: store, databasePath: path, reportURL: reportURL,
-                    actor: currentActor(),
+                let summary = try await StudyOperations.run(
+                    .init(
+                        directory: study.url, databasePath: database.resolvedPath(studyDirectory: study.url),
+                        reportURL: report.map { URL(fileURLWithPath: $0) }
+                            ?? study.url.appendingPathComponent("report.html"),
+                        actor: currentActor()),
                     progress: outputOptions.progress)
                 if outputOptions.json {
                     try printJSON(summary)
                 } else if !outputOptions.quiet {
-                    print(
+                    printLine(
                         "\(summary.studyID): \(summary.importOutcome); report \(summary.reportPath); database \(summary.databasePath)"
                     )
                 }

@@ -67,59 +67,22 @@ extension Exoscope {
 
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
-                let locked = try LockedModel(contentsOf: URL(fileURLWithPath: model), displayPath: model)
-                // Other text columns (a patient pseudonym, a site) are sample information, not analytes.
-                let data = try MatrixColumnSelection.read(
-                    samples, label: nil, textColumns: LockedModel.annotationColumns, excluded: excluded.names)
-                var preparationQC: [String: Bool]?
-                var audit: (store: SQLiteStore, studyID: String)?
-                if let study {
-                    let directory = URL(fileURLWithPath: study, isDirectory: true)
-                    let path = database.resolvedPath(studyDirectory: directory)
-                    // The study's database must exist: opening a missing one would create it empty.
-                    guard FileManager.default.fileExists(atPath: path) else {
-                        throw InputErrorList([
-                            InputError(
-                                .fileNotFound, at: InputLocation(path: path),
-                                "no database \(InputError.quoted(path)) for the study",
-                                hint: "run 'exoscope run \(study)' first, or give the --database it used")
-                        ])
-                    }
-                    let store = try await SQLiteStore(path: path)
-                    let stored = try await Pipeline.preparationQC(study: directory, store: store)
-                    preparationQC = stored.verdicts
-                    audit = (store, stored.studyID)
-                }
-                let scores = try locked.score(data, preparationQC: preparationQC, qcOverride: overrideQC)
-                let overridden = scores.filter { $0.qcOverride != nil }.map(\.sample)
-                if let overrideQC, let audit, !overridden.isEmpty {
-                    let detail: [String: String] = [
-                        "model": "\(locked.name) (sha256 \((locked.sha256 ?? "").prefix(16)))",
-                        "samples": overridden.joined(separator: ", "),
-                        "reason": overrideQC,
-                    ]
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys]
-                    try await audit.store.recordAudit(
-                        actor: currentActor(), action: "override-qc", entity: "\(audit.studyID)/score",
-                        detail: String(decoding: try encoder.encode(detail), as: UTF8.self))
-                }
+                let result = try await ScoreOperations.score(
+                    .init(
+                        model: model, samples: samples, study: study,
+                        databasePath: study.map {
+                            database.resolvedPath(studyDirectory: URL(fileURLWithPath: $0, isDirectory: true))
+                        },
+                        excluded: excluded.names, overrideQC: overrideQC, actor: currentActor()))
                 if outputOptions.json || format == .json {
-                    try printJSON(scores)
+                    try printTable(result.table, json: true)
                     return
                 }
-                var output = "sample\tprobability\tlow\thigh\tcall\tnear_cut\trefusal\tqc_override\n"
-                for score in scores {
-                    output += score.sample + "\t" + TSV.number(score.probability) + "\t" + TSV.number(score.low) + "\t"
-                    output += TSV.number(score.high) + "\t" + (score.call ?? "") + "\t"
-                    output += (score.nearCut.map { String($0) } ?? "") + "\t" + (score.refusal ?? "") + "\t"
-                    output += (score.qcOverride ?? "") + "\n"
-                }
-                FileHandle.standardOutput.write(Data(output.utf8))
-                let refused = scores.filter { $0.refusal != nil }.count
-                if refused > 0, !outputOptions.quiet {
-                    FileHandle.standardError.write(
-                        Data("\(refused) of \(scores.count) samples refused (see the refusal column)\n".utf8))
+                try printTable(result.table, json: false)
+                if result.refused > 0 {
+                    printMessages(
+                        ["\(result.refused) of \(result.scores.count) samples refused (see the refusal column)"],
+                        quiet: outputOptions.quiet)
                 }
             }
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ExoPipeline
 import ExoStore
 import Foundation
 
@@ -14,22 +15,17 @@ extension Exoscope {
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug) {
                 let path = database.resolvedPath(studyDirectory: nil)
-                guard FileManager.default.fileExists(atPath: path) else {
-                    throw CLIError(
-                        message: "no database at '\(path)'; pass --database or run 'exoscope import' first",
-                        code: ExitStatus.noInput)
-                }
-                let status = try await SQLiteStore(path: path).status()
+                let status = try await StudyOperations.status(.init(databasePath: path))
                 if outputOptions.json {
                     try printJSON(status)
                     return
                 }
                 guard !outputOptions.quiet else { return }
-                print(
+                printLine(
                     "Database \(path): \(status.studies.count) studies, \(status.auditEntries) audit entries, schema \(status.migrations.last ?? "none")"
                 )
                 for study in status.studies {
-                    print(
+                    printLine(
                         "  \(study.id)  \(study.patients) patients  \(study.samples) samples  \(study.measurements) values  \(study.files) files  last import \(study.lastImport ?? "–")"
                     )
                 }

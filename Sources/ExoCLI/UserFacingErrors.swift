@@ -1,5 +1,6 @@
 package import ArgumentParser
 import ExoCore
+package import ExoPipeline
 package import ExoStore
 import Foundation
 
@@ -24,15 +25,31 @@ package enum ExitStatus {
         case .readOnly: cannotCreate
         }
     }
+
+    /// The code of an operation's failure: a usage error (64), input not found (66), output that cannot be created
+    /// (73) or input data that cannot be used (65).
+    package static func of(_ error: OperationError) -> ExitCode {
+        switch error {
+        case .usage: usage
+        case .notFound: noInput
+        case .cannotCreate: cannotCreate
+        case .invalidData: dataError
+        }
+    }
 }
 
 /// Runs `body`; user-fixable failures become one stderr message and a sysexits code.
 ///
 /// The only place
 /// where errors become text.
-func withUserFacingErrors<T>(debug: Bool = false, _ body: () async throws -> T) async throws -> T {
+///
+/// An operation's ``NotedFailure`` prints its messages first (unless `quiet`), then its error.
+func withUserFacingErrors<T>(debug: Bool = false, quiet: Bool = false, _ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
+    } catch let failure as NotedFailure {
+        printMessages(failure.messages, quiet: quiet)
+        return try await withUserFacingErrors(debug: debug, quiet: quiet) { throw failure.error }
     } catch let error as InputErrorList {
         printError(error.description)
         throw error.errors.allSatisfy({ $0.kind == .fileNotFound }) ? ExitStatus.noInput : ExitStatus.dataError
@@ -42,9 +59,9 @@ func withUserFacingErrors<T>(debug: Bool = false, _ body: () async throws -> T) 
     } catch let error as StoreError {
         printError("error: \(error.description)")
         throw ExitStatus.of(error)
-    } catch let error as CLIError {
+    } catch let error as OperationError {
         printError("error: \(error.message)")
-        throw error.code
+        throw ExitStatus.of(error)
     } catch let error as ValidationError {
         // A check of the arguments that needed the input first: a usage error like any other (64).
         printError("error: \(error.message)")
@@ -64,12 +81,6 @@ func withUserFacingErrors<T>(debug: Bool = false, _ body: () async throws -> T) 
             debug ? "internal error: \(String(reflecting: error))" : "internal error (run with --debug for details)")
         throw ExitCode.failure
     }
-}
-
-/// A command-level failure with its own message and exit code.
-struct CLIError: Error {
-    let message: String
-    let code: ExitCode
 }
 
 extension CocoaError {

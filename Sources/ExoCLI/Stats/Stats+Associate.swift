@@ -53,30 +53,18 @@ extension Exoscope.Stats {
         @OptionGroup var outputOptions: OutputOptions
 
         func run() async throws {
-            try await withUserFacingErrors(debug: outputOptions.debug) {
-                let data = try MatrixColumnSelection.read(
-                    matrix, label: by, features: featureList.names, excluded: excluded.names)
-                if !data.annotations.isEmpty, !outputOptions.quiet, !outputOptions.json {
-                    FileHandle.standardError.write(
-                        Data(
-                            "sample information, not features: \(data.annotations.keys.sorted().joined(separator: ", "))\n"
-                                .utf8))
+            try await withUserFacingErrors(debug: outputOptions.debug, quiet: outputOptions.quiet || outputOptions.json)
+            {
+                let result = try StatsOperations.associate(
+                    .init(
+                        path: matrix, by: by, order: MatrixColumnSelection.list(order),
+                        test: test.flatMap { ClinicalAssociation.Test(rawValue: $0.rawValue) },
+                        features: featureList.names, excluded: excluded.names))
+                if !result.annotations.isEmpty, !outputOptions.json {
+                    printMessages(
+                        [StatsOperations.annotationNote(result.annotations)], quiet: outputOptions.quiet)
                 }
-                let levels = order.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-                let design = try ClinicalAssociation.design(
-                    data, order: levels, test: test.flatMap { ClinicalAssociation.Test(rawValue: $0.rawValue) })
-                let rows = ClinicalAssociation.analyze(data, design: design)
-                if outputOptions.json || format == .json {
-                    try printJSON(rows)
-                    return
-                }
-                var output = "feature\ttest\tn\tstatistic\teffect\tp_value\tadj_p_value\tmissing\n"
-                for row in rows {
-                    output += row.feature + "\t" + row.test.rawValue + "\t\(row.n)\t" + TSV.number(row.statistic) + "\t"
-                    output += TSV.number(row.effect) + "\t" + TSV.number(row.p) + "\t" + TSV.number(row.adjustedP)
-                    output += "\t\(row.missing)\n"
-                }
-                FileHandle.standardOutput.write(Data(output.utf8))
+                try printTable(result.table, json: outputOptions.json || format == .json)
             }
         }
     }

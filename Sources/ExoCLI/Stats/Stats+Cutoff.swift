@@ -88,75 +88,19 @@ extension Exoscope.Stats {
         }
 
         func run() async throws {
-            try await withUserFacingErrors(debug: outputOptions.debug) {
-                let (data, groups) = try input.load(needed: [feature], quiet: outputOptions.quiet)
-                let column = try input.column(feature, in: data)
-                let (cases, controls) = groups.present(data.values[column])
-                let chosen = direction.choice.direction(cases: cases, controls: controls)
-                guard cases.count >= 2, controls.count >= 2,
-                    let curve = ROCCurve(cases: cases, controls: controls, direction: chosen)
-                else {
-                    throw InputErrorList([
-                        InputError(
-                            .invalidValue, at: InputLocation(path: input.matrix),
-                            "\(InputError.quoted(feature)) has values for \(cases.count) cases and \(controls.count) controls; a ROC curve needs 2 of each"
-                        )
-                    ])
-                }
-                let point: ROCCurve.OperatingPoint? =
-                    if let sensitivity { curve.operatingPoint(sensitivityAtLeast: sensitivity) } else if let specificity
-                    {
-                        curve.operatingPoint(specificityAtLeast: specificity)
-                    } else {
-                        curve.best(
-                            method == .youden ? .youden : .closestTopLeft, cost: cost, prevalence: prevalence ?? 0.5
-                        ).first
-                    }
-                let cut = threshold ?? point?.threshold ?? .nan
-                let accuracy = curve.accuracy(at: cut, prevalence: prevalence, level: level)
-                let delong = curve.confidenceInterval(level: level)
-                var lines: [(String, String)] = [
-                    ("feature", feature), ("n_case", "\(cases.count)"), ("n_control", "\(controls.count)"),
-                    ("missing", "\(groups.sampleCount - cases.count - controls.count)"),
-                    ("direction", chosen.rawValue), ("auc", "\(curve.auc)"),
-                    ("auc_delong", "\(delong.low) \(delong.high)"),
-                ]
-                if bootstrap > 0 {
-                    let interval = curve.bootstrapInterval(replicates: bootstrap, level: level, seed: seed)
-                    lines.append(
-                        (
-                            "auc_bootstrap",
-                            "\(interval.low) \(interval.high) (\(bootstrap) stratified resamples, seed \(seed))"
-                        ))
-                }
-                lines += [
-                    (
-                        "pauc_specificity_\(partial)_1",
-                        "\(curve.partialAUC(partial...1, corrected: true)) (McClish-corrected)"
-                    ),
-                    ("cutoff", "\(cut)"),
-                    (
-                        "cutoff_rule",
-                        threshold != nil
-                            ? "fixed"
-                            : sensitivity.map { "sensitivity ≥ \($0)" }
-                                ?? specificity.map { "specificity ≥ \($0)" }
-                                ?? "\(method.rawValue), cost \(cost), prevalence \(prevalence ?? 0.5)"
-                    ),
-                    (
-                        "counts",
-                        "TP \(accuracy.truePositives) FN \(accuracy.falseNegatives) TN \(accuracy.trueNegatives) FP \(accuracy.falsePositives)"
-                    ),
-                    ("sensitivity", "\(accuracy.sensitivity) \(accuracy.sensitivityLow) \(accuracy.sensitivityHigh)"),
-                    ("specificity", "\(accuracy.specificity) \(accuracy.specificityLow) \(accuracy.specificityHigh)"),
-                    ("ppv", "\(accuracy.ppv) \(accuracy.ppvLow) \(accuracy.ppvHigh)"),
-                    ("npv", "\(accuracy.npv) \(accuracy.npvLow) \(accuracy.npvHigh)"),
-                ]
+            try await withUserFacingErrors(debug: outputOptions.debug, quiet: outputOptions.quiet) {
+                let result = try StatsOperations.cutoff(
+                    .init(
+                        input: input.input, feature: feature, direction: direction.choice,
+                        method: method == .youden ? .youden : .closestTopLeft, cost: cost, prevalence: prevalence,
+                        sensitivity: sensitivity, specificity: specificity, threshold: threshold, partial: partial,
+                        bootstrap: bootstrap, seed: seed, level: level))
+                printMessages(result.messages, quiet: outputOptions.quiet)
                 if outputOptions.json {
-                    try printJSON(Dictionary(uniqueKeysWithValues: lines))
+                    try printJSON(result.document)
                     return
                 }
-                print(lines.map { "\($0.0)\t\($0.1)" }.joined(separator: "\n"))
+                printLine(result.fields.map { "\($0.key)\t\($0.value)" }.joined(separator: "\n"))
             }
         }
     }

@@ -88,94 +88,28 @@ extension Exoscope.Stats {
         }
 
         func run() async throws {
-            try await withUserFacingErrors(debug: outputOptions.debug) {
-                let (data, groups) = try input.load(listed: featureList.names, quiet: outputOptions.quiet)
-                let result = try DiagnosticPanel.fit(
-                    data, groups: groups,
-                    options: .init(
-                        alpha: alpha, folds: folds, repeats: repeats,
-                        rule: lambda == .min ? .minimum : .oneStandardError,
-                        seed: seed))
-                let members = all ? result.members : result.selected
+            try await withUserFacingErrors(debug: outputOptions.debug, quiet: outputOptions.quiet) {
+                var locking: StatsOperations.PanelRequest.Lock?
                 if let lock, let name, let specimen, let normalisation {
-                    let digest = FileDigest.sha256Hex(try Data(contentsOf: URL(fileURLWithPath: input.matrix)))
-                    let model = try DiagnosticPanel.lock(
-                        result, matrix: data, groups: groups,
+                    locking = .init(
+                        path: lock,
                         settings: .init(
-                            name: name, specimen: specimen, normalisation: normalisation, cutPoint: cutPoint),
-                        inputSHA256: digest)
-                    try model.fileData().write(to: URL(fileURLWithPath: lock), options: .atomic)
-                    if !outputOptions.quiet {
-                        FileHandle.standardError.write(
-                            Data("locked model written to \(lock) (cut-point \(model.cutPoint))\n".utf8))
-                    }
+                            name: name, specimen: specimen, normalisation: normalisation, cutPoint: cutPoint))
                 }
+                let result = try StatsOperations.panel(
+                    .init(
+                        input: input.input, features: featureList.names,
+                        options: .init(
+                            alpha: alpha, folds: folds, repeats: repeats,
+                            rule: lambda == .min ? .minimum : .oneStandardError, seed: seed),
+                        all: all, lock: locking, tumour: try knowledge.parsed()))
+                printMessages(result.messages, quiet: outputOptions.quiet)
                 if outputOptions.json || format == .json {
-                    try printJSON(PanelOutput(result, members: members))
+                    try printJSON(result.document)
                     return
                 }
-                if !outputOptions.quiet { FileHandle.standardError.write(Data(Self.summary(result).utf8)) }
-                let tumour = try knowledge.parsed()
-                var output = "feature\tcoefficient\tselection_frequency" + (tumour == nil ? "\n" : "\tknown\n")
-                for member in members {
-                    output += member.feature + "\t\(member.coefficient)\t"
-                    output += TSV.number(member.selectionFrequency)
-                    if let tumour {
-                        output += "\t" + KnowledgeColumns.columns(member.feature, tumour: tumour, observed: nil).0
-                    }
-                    output += "\n"
-                }
-                FileHandle.standardOutput.write(Data(output.utf8))
-            }
-        }
-
-        static func summary(_ result: DiagnosticPanel.Result) -> String {
-            let rounded = { (value: Double) in String(format: "%.3f", value) }
-            var text = "\(result.samples.count) samples (\(result.outcome.filter { $0 }.count) cases)"
-            text += result.leftOut > 0 ? ", \(result.leftOut) left out for a missing value" : ""
-            text += "; λ = \(result.lambda) (min \(result.lambdaMinimum), 1se \(result.lambdaOneStandardError))"
-            text += ", \(result.selected.count) features, intercept \(result.intercept)\n"
-            if let v = result.validation {
-                text += "nested CV (\(v.repeats) × \(v.folds)-fold): AUC \(rounded(v.auc)) "
-                text +=
-                    "[\(rounded(v.aucLow)), \(rounded(v.aucHigh))], range over repeats \(rounded(v.aucRange.lowerBound))–\(rounded(v.aucRange.upperBound))\n"
-                text += "best single feature (most often \(v.bestSingle)): AUC \(rounded(v.singleAUC)) "
-                text +=
-                    "[\(rounded(v.singleLow)), \(rounded(v.singleHigh))]; panel vs single p = \(String(format: "%.3g", v.differenceP))\n"
-                text +=
-                    "calibration slope \(rounded(v.calibrationSlope)), intercept \(rounded(v.calibrationIntercept)), "
-                text += "Brier \(rounded(v.brier))\n"
-            }
-            return text
-        }
-
-        struct PanelOutput: Encodable {
-            var samples: Int
-            var leftOut: Int
-            var seed: UInt64
-            var alpha: Double
-            var lambda, lambdaMin, lambda1SE, intercept: Double
-            var members: [DiagnosticPanel.Member]
-            var validation: DiagnosticPanel.Validation?
-
-            init(_ result: DiagnosticPanel.Result, members: [DiagnosticPanel.Member]) {
-                samples = result.samples.count
-                leftOut = result.leftOut
-                seed = result.options.seed
-                alpha = result.options.alpha
-                lambda = result.lambda
-                lambdaMin = result.lambdaMinimum
-                lambda1SE = result.lambdaOneStandardError
-                intercept = result.intercept
-                self.members = members
-                validation = result.validation
-            }
-
-            enum CodingKeys: String, CodingKey {
-                case samples, seed, alpha, lambda, intercept, members, validation
-                case leftOut = "left_out"
-                case lambdaMin = "lambda_min"
-                case lambda1SE = "lambda_1se"
+                if !outputOptions.quiet { Console.current.error(result.summary) }
+                try printTable(result.table, json: false)
             }
         }
     }
