@@ -70,7 +70,7 @@ extension Exoscope.Live {
                     .init(
                         study: studyURL, databasePath: database.resolvedPath(studyDirectory: studyURL),
                         reportURL: reportURL, actor: currentActor()))
-                for run in ingest.openRuns where !quiet {
+                for run in await ingest.openRuns where !quiet {
                     printError(
                         "live: resuming run '\(run.layout.run)': readings stored through seq \(run.contiguousSeq)")
                 }
@@ -88,7 +88,7 @@ extension Exoscope.Live {
                         let count = buffer.withUnsafeMutableBytes { Console.current.input($0) }
                         if count < 0, errno == EINTR { continue }
                         guard count > 0 else { break }
-                        let before = ingest.totals
+                        let before = await ingest.totals
                         let start = ContinuousClock.now
                         let answers = try await ingest.consume(buffer[0..<count])
                         answer(answers)
@@ -97,9 +97,10 @@ extension Exoscope.Live {
                             let milliseconds =
                                 Double(elapsed.components.seconds) * 1e3
                                 + Double(elapsed.components.attoseconds) * 1e-15
-                            let finalised = ingest.totals.finishedRuns.count > before.finishedRuns.count
+                            let after = await ingest.totals
+                            let finalised = after.finishedRuns.count > before.finishedRuns.count
                             timingLines.append(
-                                "\(ingest.totals.stored - before.stored)\t\(milliseconds)\t\(finalised ? "yes" : "no")")
+                                "\(after.stored - before.stored)\t\(milliseconds)\t\(finalised ? "yes" : "no")")
                         }
                     }
                     answer(try await ingest.finish())
@@ -107,24 +108,24 @@ extension Exoscope.Live {
                     answer(error.answered)
                     throw error.error
                 }
-                for problem in ingest.finalizationErrors { printError("live: \(problem)") }
+                for problem in await ingest.finalizationErrors { printError("live: \(problem)") }
                 guard !quiet else {
-                    if !ingest.finalizationErrors.isEmpty { throw ExitStatus.dataError }
+                    if await !ingest.finalizationErrors.isEmpty { throw ExitStatus.dataError }
                     return
                 }
-                let totals = ingest.totals
+                let totals = await ingest.totals
                 printError(
                     "live: \(totals.stored) readings stored, \(totals.duplicates) duplicates, \(totals.provisionalCalls) provisional Cqs"
                 )
                 for id in totals.finishedRuns {
                     printError("live: run '\(id)' finished and analysed; report \(reportURL.path)")
                 }
-                for run in ingest.openRuns where !run.isComplete {
+                for run in await ingest.openRuns where !run.isComplete {
                     printError(
                         "live: run '\(run.layout.run)' is open: readings stored through seq \(run.contiguousSeq)\(run.endSeq.map { " of \($0 - 1)" } ?? ""); send the rest to finish it"
                     )
                 }
-                if !ingest.finalizationErrors.isEmpty { throw ExitStatus.dataError }
+                if await !ingest.finalizationErrors.isEmpty { throw ExitStatus.dataError }
             }
         }
 

@@ -13,7 +13,10 @@ public import Foundation
 /// chunk's new readings are stored in one transaction, and only then acknowledged. The answer is NDJSON lines:
 /// `ack` (every seq up to `through` is stored), `cq` (a provisional or final Cq) and `finished`. Runs found open in
 /// the store are resumed: their readings are reloaded, duplicates of them are ignored.
-public final class LiveIngest {
+///
+/// An actor: its state is reached only through its own executor, so a server may hand one ingest to several
+/// tasks (a connection reading, a dashboard polling `totals`) without a lock.
+public actor LiveIngest {
     /// Where the finished study is analysed and written.
     public struct Settings: Sendable {
         public var studyDirectory: URL
@@ -227,7 +230,7 @@ public final class LiveIngest {
         }
     }
 
-    static func missingLayout(_ run: String, at location: InputLocation) -> InputError {
+    nonisolated static func missingLayout(_ run: String, at location: InputLocation) -> InputError {
         InputError(
             .missingLayout, at: location, "run '\(run)' never announced its layout",
             hint: "a run starts with a {\"type\":\"run\",…} message naming its wells, samples and targets")
@@ -355,7 +358,7 @@ public final class LiveIngest {
 
     /// A dPCR run in the generic partition-count layout (`docs/qpcr.md`): the study samples' wells (the layout has no
     /// column for controls, whose counts stay in the database's live readings).
-    static func partitionTable(_ run: LiveRun) -> String {
+    nonisolated static func partitionTable(_ run: LiveRun) -> String {
         var lines = ["well\tsample\ttarget\tpositives\tpartitions"]
         for (index, well) in run.layout.wells.enumerated() {
             let kind = RDMLSample.Kind(rawValue: well.type) ?? .unkn
@@ -367,10 +370,10 @@ public final class LiveIngest {
     }
 
     /// Cq to four decimals for the answer lines.
-    static func rounded(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
+    nonisolated static func rounded(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
 
     /// One answer line.
-    static func json(_ object: [String: Any]) -> String {
+    nonisolated static func json(_ object: [String: Any]) -> String {
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else {
             return "{}"
         }
