@@ -6,8 +6,9 @@ The study has the demo study's shape without its raw curves and EV QC: a sample 
 apart, two of them baseline and treatment start) and a plain instrument Cq export (`Well, Sample, Target, Replicate, Cq`,
 as instrument software writes it) with two technical replicates of miR-4458, miR-21, the reference miRNAs
 miR-16-5p and miR-23a-3p, and the cel-miR-39-3p spike-in for every sample, normalised to the spike-in.
-Cq values follow the demo's model loosely: per-analyte means, a tumour shift for miR-4458 and miR-21 that
-grows with stage, per-sample input variation, replicate noise, and Cq above 37 written as Undetermined.
+Cq values: per-analyte means, a shift towards more miR-4458 and miR-21 that grows with stage (for miR-4458 the
+opposite of the demo's direction, so most followed patients are called progressing; the benchmark measures time,
+not the calls), per-sample input variation, replicate noise, and Cq above 37 written as Undetermined.
 Uses only the standard library, so every size is the same draw of the same model.
 """
 import os
