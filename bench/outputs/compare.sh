@@ -57,6 +57,7 @@ prepare_inputs() {
     fi
     if [ -d "$shared" ]; then
         mkdir -p "$in/shared"
+        local dir
         for dir in rdml dpcr nta qpcr_instrument_exports roc_asah; do
             [ -d "$shared/$dir" ] && cp -R "$shared/$dir" "$in/shared/"
         done
@@ -195,9 +196,9 @@ case ${1:-} in
         dirs=()
         for side in "$1" "$2"; do
             if [ -d "$side" ] && [ -f "$side/.exoscope-version" ]; then dirs+=("$side"); continue; fi
-            dir=$scratch/record-${#dirs[@]}
-            record "$(binary_of "$side" "$scratch")" "$dir"
-            dirs+=("$dir")
+            recording=$scratch/record-${#dirs[@]}
+            record "$(binary_of "$side" "$scratch")" "$recording"
+            dirs+=("$recording")
         done
         status=0
         compare_dirs "${dirs[0]}" "${dirs[1]}" || status=$?
