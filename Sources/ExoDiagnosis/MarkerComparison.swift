@@ -110,24 +110,21 @@ public enum MarkerComparison {
             let (x, y) = firstGroups.present(first.values[column])
             let chosen = direction.direction(cases: x, controls: y)
             let fixed: MarkerROC.DirectionChoice = chosen == .higherInCases ? .higher : .lower
-            let a = MarkerROC.row(
+            // Each set's row and curve, both in the direction the first set chose.
+            let a = MarkerROC.evaluated(
                 name: first.features[column], values: first.values[column], groups: firstGroups, direction: fixed,
                 level: level)
-            let b = MarkerROC.row(
+            let b = MarkerROC.evaluated(
                 name: first.features[column], values: second.values[other], groups: secondGroups, direction: fixed,
                 level: level)
-            let (u, v) = secondGroups.present(second.values[other])
             var test: ROCComparison.UnpairedTest?
             var bothPerfect = false
-            if x.count >= 2, y.count >= 2, u.count >= 2, v.count >= 2,
-                let curveA = ROCCurve(cases: x, controls: y, direction: chosen),
-                let curveB = ROCCurve(cases: u, controls: v, direction: chosen)
-            {
+            if let curveA = a.curve, let curveB = b.curve {
                 test = ROCComparison.unpaired(curveA, curveB)
                 bothPerfect = ROCComparison.bothPerfect(curveA, curveB)
             }
             return Unpaired(
-                feature: first.features[column], direction: chosen, first: a, second: b, test: test,
+                feature: first.features[column], direction: chosen, first: a.row, second: b.row, test: test,
                 bothPerfect: bothPerfect)
         }
     }

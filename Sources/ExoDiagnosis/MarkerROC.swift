@@ -56,6 +56,13 @@ public enum MarkerROC {
     static func row(name: String, values: [Double], groups: TwoGroups, direction: DirectionChoice, level: Double)
         -> Row
     {
+        evaluated(name: name, values: values, groups: groups, direction: direction, level: level).row
+    }
+
+    /// A feature's row and the curve behind it (`nil` with fewer than two cases or controls, or infinite values).
+    static func evaluated(
+        name: String, values: [Double], groups: TwoGroups, direction: DirectionChoice, level: Double
+    ) -> (row: Row, curve: ROCCurve?) {
         let (cases, controls) = groups.present(values)
         let missing = groups.sampleCount - cases.count - controls.count
         let chosen = direction.direction(cases: cases, controls: controls)
@@ -64,20 +71,20 @@ public enum MarkerROC {
             note: missing > 0 ? "\(missing) missing value\(missing == 1 ? "" : "s") left out" : nil)
         guard cases.count >= 2, controls.count >= 2 else {
             row.note = "fewer than 2 cases or controls with a value"
-            return row
+            return (row, nil)
         }
         guard let curve = ROCCurve(cases: cases, controls: controls, direction: chosen) else {
             row.note = "infinite values"
-            return row
+            return (row, nil)
         }
         row.auc = curve.auc
         if let first = cases.first, cases.allSatisfy({ $0 == first }), controls.allSatisfy({ $0 == first }) {
             row.note = "constant marker: it does not separate the groups"
-            return row
+            return (row, curve)
         }
         let interval = curve.confidenceInterval(level: level)
         row.low = interval.low
         row.high = interval.high
-        return row
+        return (row, curve)
     }
 }
