@@ -148,13 +148,13 @@ extension LiveOperations {
         guard FileManager.default.fileExists(atPath: folderURL.path) else {
             throw OperationError.notFound("no folder \(request.folder)")
         }
-        let watch = try FolderWatch(
-            folder: folderURL, study: try Pipeline.validate(request.study), settleSeconds: request.settle)
+        // One validation serves the watch, the study's id and the files not yet imported.
+        let study = try Pipeline.validate(request.study)
+        let watch = try FolderWatch(folder: folderURL, study: study, settleSeconds: request.settle)
         let store = try await SQLiteStore(path: request.databasePath)
-        let id = try StudyOperations.studyID(of: request.study)
+        let id = study.definition.id
         let stored = (try? await store.study(id: id)) != nil ? try await store.inputFiles(study: id) : []
         return WatchSession(
-            request: request, watch: watch, store: store,
-            pending: FolderWatch.unimported(try Pipeline.validate(request.study), stored: stored))
+            request: request, watch: watch, store: store, pending: FolderWatch.unimported(study, stored: stored))
     }
 }

@@ -757,14 +757,9 @@ extension StatsOperations {
             }
         }
 
-        /// survfit's median: the first time S ≤ 0.5, or the midpoint to the next event time where S is 0.5;
-        /// "not reached" when S stays above 0.5.
+        /// survfit's median (`Survival.median`) as printed: "not reached" when S stays above 0.5.
         public static func medianSurvival(_ steps: [Survival.Step]) -> String {
-            guard let index = steps.firstIndex(where: { $0.survival <= 0.5 }) else { return "not reached" }
-            if abs(steps[index].survival - 0.5) < 1e-12, index + 1 < steps.count {
-                return String((steps[index].time + steps[index + 1].time) / 2)
-            }
-            return String(steps[index].time)
+            Survival.median(steps).map { String($0) } ?? "not reached"
         }
 
         /// The Kaplan–Meier steps of both groups (survfit's summary).

@@ -64,6 +64,16 @@ public enum Survival {
         return steps
     }
 
+    /// survfit's median survival time of Kaplan–Meier `steps`: the first time S ≤ 0.5, or, where S is exactly 0.5
+    /// there, the midpoint to the next event time; `nil` when S stays above 0.5 (not reached).
+    public static func median(_ steps: [Step]) -> Double? {
+        guard let index = steps.firstIndex(where: { $0.survival <= 0.5 }) else { return nil }
+        if abs(steps[index].survival - 0.5) < 1e-12, index + 1 < steps.count {
+            return (steps[index].time + steps[index + 1].time) / 2
+        }
+        return steps[index].time
+    }
+
     /// The log-rank test (survdiff, ρ = 0) across groups: χ² on groups − 1 degrees of freedom.
     public static func logRank(_ groups: [[Observation]]) -> (chiSquare: Double, degreesOfFreedom: Int, p: Double)? {
         let k = groups.count
