@@ -40,10 +40,11 @@ let package = Package(
         ),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CExoZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CExoISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
         .target(
             name: "ExoFormats",
             dependencies: [
-                "ExoCore", "CLibXML2", "CExoZlib",
+                "ExoCore", "CLibXML2", "CExoZlib", "CExoISAL",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -51,7 +52,9 @@ let package = Package(
             swiftSettings: exoSettings
         ),
         .target(name: "ExoStats", dependencies: ["ExoCore"], swiftSettings: exoSettings),
-        .target(name: "ExoQuant", dependencies: ["ExoCore", "ExoFormats", "ExoStats"], swiftSettings: exoSettings),
+        .target(
+            name: "ExoQuant", dependencies: ["ExoCore", "ExoFormats", "ExoStats"],
+            resources: [.copy("Resources/SmallRNA")], swiftSettings: exoSettings),
         .target(name: "ExoQC", dependencies: ["ExoCore", "ExoFormats", "ExoStats"], swiftSettings: exoSettings),
         .target(
             name: "ExoStore",

@@ -14,7 +14,7 @@ public struct Exoscope: AsyncParsableCommand {
         version: ExoscopeVersionText.text,
         subcommands: [
             Demo.self, Init.self, Validate.self, Import.self, Run.self, Status.self, Report.self, QPCR.self, DPCR.self,
-            Stats.self, Score.self, KB.self, QC.self, Live.self, Chip.self, Alerts.self, Watch.self,
+            Stats.self, Score.self, KB.self, QC.self, Live.self, Chip.self, Alerts.self, Watch.self, SmallRNA.self,
         ]
     )
 

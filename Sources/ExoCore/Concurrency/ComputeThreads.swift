@@ -12,9 +12,11 @@ import Synchronization
 /// - Complexity: the jobs' own work, plus starting `min(jobs, cores) − 1` threads.
 package enum ComputeThreads {
     /// Calls `body(index)` once for every index in `0 ..< jobs`, in parallel, and returns when all are done.
-    package static func run(jobs: Int, _ body: @Sendable (Int) -> Void) {
+    ///
+    /// - Parameter threads: the most threads to use, the caller's included; `nil` for one per core.
+    package static func run(jobs: Int, threads: Int? = nil, _ body: @Sendable (Int) -> Void) {
         guard jobs > 0 else { return }
-        let helpers = min(jobs, ProcessInfo.processInfo.activeProcessorCount) - 1
+        let helpers = min(jobs, max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)) - 1
         guard helpers > 0 else {
             for index in 0..<jobs { body(index) }
             return

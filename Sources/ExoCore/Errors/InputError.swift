@@ -49,6 +49,12 @@ public struct InputError: Error, Sendable, Equatable, Codable, CustomStringConve
         case missingLayout
         case conflictingReading
         case outsideStudyFolder
+        /// Compressed data that cannot be inflated: damaged, truncated, or followed by bytes that are not gzip.
+        case malformedCompression
+        /// A sequencing record (FASTQ) that breaks the format: its header, separator, letters or lengths.
+        case malformedRecord
+        /// A file that ends part-way through a record.
+        case truncatedRecord
     }
 
     /// The stable category of the problem.

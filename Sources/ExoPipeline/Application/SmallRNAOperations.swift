@@ -1,0 +1,354 @@
+import ExoCore
+import ExoFormats
+public import ExoQuant
+import Foundation
+import Synchronization
+
+/// `smallrna count`: FASTQ files to a miRNA count matrix, read fates, isomiRs and mirGFF3.
+public enum SmallRNAOperations {
+    /// What to count and how.
+    public struct CountRequest: Sendable {
+        /// FASTQ paths (`-` for standard input).
+        public var files: [String]
+        /// A kit id, an adapter sequence, `auto` or `none`.
+        public var adapter: String = "auto"
+        /// One name per file; files sharing a name are lanes of one sample.
+        ///
+        /// Empty: names from the file names.
+        public var samples: [String] = []
+        /// The most samples counted at once; `nil` for one per core.
+        public var threads: Int?
+        /// `NAME=FASTA` reference libraries.
+        public var libraries: [String] = []
+        /// Class names in priority order; `nil` for the default.
+        public var priority: [String]?
+        /// Mature and stem-loop FASTA files replacing miRBase (MirGeneDB), or `nil`.
+        public var reference: (mature: String, hairpin: String)?
+        /// Lengths, adapter matching and the PASS gate; the kit in it is replaced by each sample's layout.
+        public var options = SmallRNACountOptions(kit: .trimmed)
+
+        public init(files: [String]) { self.files = files }
+    }
+
+    /// The counts of every sample, in the order the samples were first named.
+    public struct CountResult: Sendable {
+        public var samples: [SmallRNASampleCounts]
+        /// The layout each sample was counted with, and how it was chosen.
+        public var layouts: [(kit: LibraryKit, detection: AdapterDetection?)]
+        /// Every mature of the reference, for the matrix's rows.
+        public var referenceMatures: [String]
+        /// Where the references came from.
+        public var sources: [String: String]
+        public var options: SmallRNACountOptions
+    }
+
+    /// Counts every sample; the samples run in parallel, each in one streaming pass.
+    ///
+    /// - Throws: ``OperationError/usage(_:)`` for contradictory options; `InputErrorList` with every sample's file
+    ///   problems (nothing is returned when any file is bad).
+    public static func count(
+        _ request: CountRequest, progress: (any PipelineProgress)? = nil
+    ) throws -> CountResult {
+        let inputs = try sampleInputs(request)
+        let options = request.options
+        guard options.minimumLength >= 1, options.minimumLength <= options.maximumLength,
+            options.maximumLength <= SmallRNACountOptions.longestInsert
+        else {
+            throw OperationError.usage(
+                "--min-length and --max-length must satisfy 1 ≤ min ≤ max ≤ \(SmallRNACountOptions.longestInsert)")
+        }
+        guard options.errorRate >= 0, options.errorRate < 0.5 else {
+            throw OperationError.usage("--error-rate must lie in [0, 0.5), such as cutadapt's 0.1")
+        }
+        let fixedKit = try kit(for: request.adapter)
+        if fixedKit == nil, inputs.contains(where: { $0.files.contains { $0.url == nil } }) {
+            throw OperationError.usage(
+                "--adapter auto reads a sample's first reads twice, which standard input cannot give; name the kit or the adapter sequence"
+            )
+        }
+        let libraries = try loadLibraries(request)
+        let results = ConcurrentSlots<Result<(SmallRNASampleCounts, LibraryKit, AdapterDetection?), InputError>>(
+            count: inputs.count)
+        let done = Atomic<Int>(0)
+        progress?.begin("counting reads", total: inputs.count)
+        ComputeThreads.run(jobs: inputs.count, threads: request.threads) { index in
+            let input = inputs[index]
+            do throws(InputError) {
+                var sampleOptions = options
+                var detection: AdapterDetection?
+                if let fixedKit {
+                    sampleOptions.kit = fixedKit
+                } else {
+                    let found = try detect(input)
+                    detection = found
+                    sampleOptions.kit = found.kit
+                }
+                let counts = try SmallRNACounter.count(input, options: sampleOptions, libraries: libraries)
+                results[index] = .success((counts, sampleOptions.kit, detection))
+            } catch {
+                results[index] = .failure(error)
+            }
+            let finished = done.add(1, ordering: .relaxed).newValue
+            progress?.advance("counting reads", done: finished)
+        }
+        var samples: [SmallRNASampleCounts] = []
+        var layouts: [(kit: LibraryKit, detection: AdapterDetection?)] = []
+        var problems: [InputError] = []
+        for index in inputs.indices {
+            switch results[index] {
+            case .success(let (counts, kit, detection)):
+                samples.append(counts)
+                layouts.append((kit, detection))
+            case .failure(let error): problems.append(error)
+            case nil: break
+            }
+        }
+        guard problems.isEmpty else { throw InputErrorList(problems) }
+        let reads = samples.reduce(0) { $0 + $1.reads }
+        progress?.finish("counting reads", outcome: "\(reads) reads in \(samples.count) samples")
+        return CountResult(
+            samples: samples, layouts: layouts, referenceMatures: libraries.miRNA.matures.map(\.name),
+            sources: libraries.sources, options: options)
+    }
+
+    /// The layout `--adapter` names, or `nil` for `auto`.
+    static func kit(for adapter: String) throws -> LibraryKit? {
+        if adapter.lowercased() == "auto" { return nil }
+        if let preset = LibraryKit.preset(adapter) { return preset }
+        if let custom = LibraryKit.custom(adapter) { return custom }
+        let known = (LibraryKit.presets.map(\.id) + ["none", "auto"]).joined(separator: ", ")
+        let letters = adapter.uppercased().filter { !"ACGTU".contains($0) }
+        if adapter.count >= 6, !letters.isEmpty {
+            throw OperationError.usage(
+                "--adapter \(InputError.quoted(adapter)) is neither a kit nor an adapter sequence: it holds \(InputError.quoted(String(Set(letters).sorted())))), not only A, C, G, T; kits: \(known)"
+            )
+        }
+        throw OperationError.usage(
+            "--adapter \(InputError.quoted(adapter)) is not a kit (\(known)) nor an adapter sequence of at least 6 of A, C, G, T"
+        )
+    }
+
+    /// Groups files into samples.
+    static func sampleInputs(_ request: CountRequest) throws -> [SmallRNASampleInput] {
+        guard !request.files.isEmpty else { throw OperationError.usage("give at least one FASTQ file") }
+        guard request.samples.isEmpty || request.samples.count == request.files.count else {
+            throw OperationError.usage(
+                "--sample was given \(request.samples.count) times for \(request.files.count) files: give one name per file (repeat a name for the lanes of one sample)"
+            )
+        }
+        var order: [String] = []
+        var files: [String: [SmallRNAFile]] = [:]
+        for (index, path) in request.files.enumerated() {
+            let name = request.samples.isEmpty ? sampleName(path) : request.samples[index]
+            guard !name.isEmpty, !name.contains(where: { $0 == "\t" || $0.isNewline }) else {
+                throw OperationError.usage(
+                    "sample name \(InputError.quoted(name)) is empty or holds a tab or line break")
+            }
+            if files[name] == nil { order.append(name) }
+            let file = SmallRNAFile(url: path == "-" ? nil : URL(fileURLWithPath: path), displayPath: path)
+            if request.samples.isEmpty, files[name] != nil {
+                throw OperationError.usage(
+                    "two files give the sample name \(InputError.quoted(name)); name the samples with --sample (the same name for the lanes of one sample)"
+                )
+            }
+            files[name, default: []].append(file)
+        }
+        return order.map { SmallRNASampleInput(name: $0, files: files[$0] ?? []) }
+    }
+
+    /// The file name without its folder and its `.fastq`/`.fq`/`.gz` endings; `stdin` for `-`.
+    static func sampleName(_ path: String) -> String {
+        guard path != "-" else { return "stdin" }
+        var name = URL(fileURLWithPath: path).lastPathComponent
+        for ending in [".gz", ".bgz", ".fastq", ".fq", ".txt"] where name.lowercased().hasSuffix(ending) {
+            name = String(name.dropLast(ending.count))
+        }
+        return name
+    }
+
+    static func loadLibraries(_ request: CountRequest) throws -> SmallRNALibraries {
+        var extra: [(name: String, url: URL, displayPath: String)] = []
+        for item in request.libraries {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
+                parts[0].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" })
+            else {
+                throw OperationError.usage(
+                    "--library \(InputError.quoted(item)) is not NAME=FASTA (a name of letters, digits, _ or -, then the file)"
+                )
+            }
+            let name = parts[0].lowercased()
+            guard !["mirna", "spike-in"].contains(name), !extra.contains(where: { $0.name == name }) else {
+                throw OperationError.usage("--library name \(InputError.quoted(name)) is reserved or given twice")
+            }
+            extra.append((name, URL(fileURLWithPath: parts[1]), parts[1]))
+        }
+        let matures = request.reference.map {
+            (
+                mature: (URL(fileURLWithPath: $0.mature), $0.mature),
+                hairpin: (URL(fileURLWithPath: $0.hairpin), $0.hairpin)
+            )
+        }
+        return try SmallRNALibraries.load(extra: extra, matures: matures, priority: request.priority)
+    }
+
+    /// Detects a sample's layout from the first reads of its first file.
+    static func detect(_ input: SmallRNASampleInput) throws(InputError) -> AdapterDetection {
+        let file = input.files[0]
+        let reader = try FASTQReader(url: file.url, displayPath: file.displayPath)
+        var reads: [[UInt8]] = []
+        reads.reserveCapacity(AdapterDetection.sampleSize)
+        try reader.forEachRecord(maximumRecords: AdapterDetection.sampleSize) { reads.append(Array($0.sequence)) }
+        guard let detection = AdapterDetection.detect(reads) else {
+            throw InputError(
+                .invalidValue, at: InputLocation(path: file.displayPath),
+                "no 3′ adapter found in the first \(reads.count) reads: no kit's adapter and no sequence in 10 % of them, and the reads are not already trimmed",
+                hint:
+                    "give the kit or the adapter with --adapter (kits: \(LibraryKit.presets.map(\.id).joined(separator: ", ")))"
+            )
+        }
+        return detection
+    }
+}
+
+extension SmallRNAOperations.CountResult {
+    /// The count matrix: `mirna`, then one column per sample; every mature of the reference, then the multi-names
+    /// some insert was counted under, in name order.
+    public var matrix: ResultTable {
+        var names = Set(referenceMatures)
+        for sample in samples { names.formUnion(sample.miRNAs.keys) }
+        let rows = names.sorted().map { name in
+            [ResultTable.Cell.text(name)] + samples.map { .integer($0.miRNAs[name] ?? 0) }
+        }
+        return ResultTable(columns: ["mirna"] + samples.map(\.sample), rows: rows)
+    }
+
+    /// The read fates of every sample with its verdict, the layout used and the inputs' hashes: one row a sample.
+    public var qc: ResultTable {
+        var fateLabels: [String] = [
+            "adapter_dimer", "too_short", "too_long", "no_adapter", "umi_incomplete", "spike_in", "mature_mirna",
+            "precursor_sense", "precursor_antisense",
+        ]
+        var libraryLabels = Set<String>()
+        for sample in samples {
+            for fate in sample.fates.keys { if case .library = fate { libraryLabels.insert(fate.label) } }
+        }
+        fateLabels += libraryLabels.sorted() + ["unassigned"]
+        let columns =
+            ["sample", "reads"] + fateLabels + [
+                "distinct_inserts", "umi_duplicates", "mirna_share", "annotated_reads", "annotated_fraction",
+                "verdict", "verdict_reason", "kit", "adapter", "adapter_confidence", "adapter_share",
+                "extracted_share", "inputs", "sha256",
+            ]
+        let rows = zip(samples, layouts).map { sample, layout -> [ResultTable.Cell] in
+            let counts = Dictionary(uniqueKeysWithValues: sample.fates.map { ($0.key.label, $0.value) })
+            let passing = sample.lengthPassingReads
+            let verdict = SmallRNAVerdict(sample, options: options)
+            return [.text(sample.sample), .integer(sample.reads)] + fateLabels.map { .integer(counts[$0] ?? 0) } + [
+                .integer(sample.distinctInserts), .integer(sample.umiDuplicates),
+                .number(passing > 0 ? Double(sample.miRNAReads) / Double(passing) : nil),
+                .integer(sample.annotatedReads),
+                .number(passing > 0 ? Double(sample.annotatedReads) / Double(passing) : nil),
+                .text(verdict.passed ? "PASS" : "FAIL"), .text(verdict.reason), .text(layout.kit.id),
+                .text(layout.kit.adapter.isEmpty ? "none" : layout.kit.adapter),
+                .text(layout.detection.map(\.confidence.rawValue) ?? "given"),
+                .number(layout.detection.map(\.share)), .number(layout.detection.map(\.extractedShare)),
+                .list(sample.inputs.map(\.path), separator: ","), .list(sample.inputs.map(\.sha256), separator: ","),
+            ]
+        }
+        return ResultTable(columns: columns, rows: rows)
+    }
+
+    /// The isomiRs of every sample: one row per (sample, miRNA, sequence); per sample and miRNA the counts sum to
+    /// the matrix's.
+    public var isomiRs: ResultTable {
+        var rows: [[ResultTable.Cell]] = []
+        for sample in samples {
+            for row in sample.isomiRs {
+                rows.append([
+                    .text(sample.sample), .text(row.miRNA), .text(row.sequence), .text(row.variant.description),
+                    .text(row.hairpin), .integer(row.start), .integer(row.end), .integer(row.count),
+                ])
+            }
+        }
+        return ResultTable(
+            columns: ["sample", "mirna", "sequence", "variant", "precursor", "start", "end", "count"], rows: rows)
+    }
+}
+
+/// The per-sample gate, in the spirit of the exRNA Atlas's.
+///
+/// exceRpt passes a sample with more than 100,000 reads on annotated small RNAs and more than half of its
+/// genome-mapped reads on them. ExoScope maps to no genome, so the denominator is the length-passing inserts
+/// (annotated, spike-in and unassigned): every insert a genome step would try to map. That denominator also holds
+/// inserts a genome would not take (bacterial, adapter artefacts), so the fraction is never higher than
+/// exceRpt's and the gate is, if anything, stricter. Both thresholds are options.
+public struct SmallRNAVerdict: Sendable {
+    public var passed: Bool
+    public var reason: String
+
+    public init(_ sample: SmallRNASampleCounts, options: SmallRNACountOptions) {
+        let annotated = sample.annotatedReads
+        let passing = sample.lengthPassingReads
+        let fraction = passing > 0 ? Double(annotated) / Double(passing) : 0
+        var problems: [String] = []
+        if annotated <= options.minimumAnnotatedReads {
+            problems.append("\(annotated) annotated reads, not more than \(options.minimumAnnotatedReads)")
+        }
+        if fraction <= options.minimumAnnotatedFraction {
+            problems.append(
+                "annotated fraction \(String(format: "%.3f", fraction)), not more than \(options.minimumAnnotatedFraction)"
+            )
+        }
+        passed = problems.isEmpty
+        reason = problems.isEmpty ? "" : problems.joined(separator: "; ")
+    }
+}
+
+extension SmallRNAOperations.CountResult {
+    /// MultiQC custom-content files (file name → text).
+    ///
+    /// The read fates as a stacked bar chart and the per-sample statistics as a table. MultiQC picks up files named
+    /// `*_mqc.tsv` from the folders it searches.
+    public var multiQC: [(name: String, text: String)] {
+        let qc = self.qc
+        func header(_ id: String, _ section: String, _ description: String, _ plot: String, _ extra: [String]) -> String
+        {
+            ([
+                "# id: '\(id)'", "# section_name: '\(section)'", "# description: '\(description)'",
+                "# plot_type: '\(plot)'",
+            ] + extra).map { $0 + "\n" }.joined()
+        }
+        let fateColumns = qc.columns.enumerated().filter { index, name in
+            index >= 2 && index < (qc.columns.firstIndex(of: "distinct_inserts") ?? 0)
+                && qc.rows.contains { if case .integer(let value) = $0[index] { value ?? 0 > 0 } else { false } }
+        }
+        var fates = header(
+            "exoscope_read_fates", "ExoScope read fates",
+            "Every read of each sample in exactly one class (exoscope smallrna count).", "bargraph",
+            [
+                "# pconfig:", "#     id: 'exoscope_read_fates_plot'", "#     title: 'ExoScope: read fates'",
+                "#     ylab: 'Reads'",
+            ])
+        fates += (["Sample"] + fateColumns.map(\.element)).joined(separator: "\t") + "\n"
+        for row in qc.rows {
+            let cells = [row[0]] + fateColumns.map { row[$0.offset] }
+            fates +=
+                ResultTable(columns: ["Sample"] + fateColumns.map(\.element), rows: [cells]).tsv()
+                .split(separator: "\n").dropFirst().joined() + "\n"
+        }
+        let statsColumns = [
+            "reads", "distinct_inserts", "umi_duplicates", "mirna_share", "annotated_reads", "annotated_fraction",
+            "verdict", "kit", "adapter_confidence",
+        ]
+        let indexes = statsColumns.compactMap { qc.columns.firstIndex(of: $0) }
+        let statsTable = ResultTable(
+            columns: ["Sample"] + statsColumns, rows: qc.rows.map { row in [row[0]] + indexes.map { row[$0] } })
+        let stats =
+            header(
+                "exoscope_smallrna_stats", "ExoScope small-RNA statistics",
+                "Reads, library complexity, miRNA share and the exRNA-Atlas-style verdict per sample.", "table", [])
+            + statsTable.tsv()
+        return [("exoscope_read_fates_mqc.tsv", fates), ("exoscope_smallrna_stats_mqc.tsv", stats)]
+    }
+}
