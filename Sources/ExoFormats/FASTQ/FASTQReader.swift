@@ -33,7 +33,7 @@ public final class FASTQReader {
     public private(set) var bytesRead = 0
 
     /// The initial size of the buffer.
-    static let initialBufferSize = 1 << 22
+    let initialBufferSize: Int
     /// The largest buffer (and so the longest record) accepted.
     static let maximumBufferSize = 1 << 28
 
@@ -45,8 +45,15 @@ public final class FASTQReader {
     }()
 
     /// Reads from an open stream.
-    public init(stream: ByteStream) {
+    public convenience init(stream: ByteStream) {
+        self.init(stream: stream, bufferSize: 1 << 22)
+    }
+
+    /// Reads from an open stream with a buffer of `bufferSize` bytes to begin with (tests use tiny ones, so that
+    /// records straddle every refill).
+    package init(stream: ByteStream, bufferSize: Int) {
         self.stream = stream
+        initialBufferSize = max(1, bufferSize)
     }
 
     /// Opens a file (plain or gzip), or standard input when `url` is `nil`.
@@ -66,7 +73,7 @@ public final class FASTQReader {
     ///   - maximumRecords: stop after this many records (the rest of the file is not read or checked).
     ///   - body: called with each record.
     public func forEachRecord(maximumRecords: Int = .max, _ body: (FASTQRecord) -> Void) throws(InputError) {
-        var capacity = Self.initialBufferSize
+        var capacity = initialBufferSize
         var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
         defer { buffer.deallocate() }
         var filled = 0

@@ -29,7 +29,7 @@ public final class ByteStream {
     private let descriptor: Int32
     private let ownsDescriptor: Bool
     private let input: UnsafeMutableRawPointer
-    private let inputCapacity = ByteStream.readSize
+    private let inputCapacity: Int
     private var inputStart = 0
     private var inputEnd = 0
     private var endOfFile = false
@@ -48,8 +48,14 @@ public final class ByteStream {
     /// Opens a file, or standard input when `url` is `nil`.
     ///
     /// - Throws: `InputError` of kind `fileNotFound` or `unreadableFile`.
-    public init(url: URL?, displayPath: String) throws(InputError) {
+    public convenience init(url: URL?, displayPath: String) throws(InputError) {
+        try self.init(url: url, displayPath: displayPath, readSize: Self.readSize)
+    }
+
+    /// Opens a file with reads of `readSize` bytes (tests use tiny ones, so that gzip members straddle reads).
+    package init(url: URL?, displayPath: String, readSize: Int) throws(InputError) {
         self.displayPath = displayPath
+        inputCapacity = max(2, readSize)
         let location = InputLocation(path: displayPath)
         if let url {
             var isDirectory: ObjCBool = false
@@ -72,7 +78,7 @@ public final class ByteStream {
             descriptor = STDIN_FILENO
             ownsDescriptor = false
         }
-        input = UnsafeMutableRawPointer.allocate(byteCount: Self.readSize, alignment: 16)
+        input = UnsafeMutableRawPointer.allocate(byteCount: inputCapacity, alignment: 16)
         try fillInput()
         let head = UnsafeRawBufferPointer(start: input + inputStart, count: inputEnd - inputStart)
         if head.count >= 2, head[0] == 0x1F, head[1] == 0x8B {
