@@ -110,7 +110,7 @@ let package = Package(
             swiftSettings: exoSettings),
         .testTarget(
             name: "ExoDiagnosisTests",
-            dependencies: ["ExoDiagnosis", "ExoCore", "ExoFormats", "ExoStats", "ExoTestSupport"],
+            dependencies: ["ExoDiagnosis", "ExoCore", "ExoFormats", "ExoStats", "ExoQuant", "ExoTestSupport"],
             swiftSettings: exoSettings),
         .testTarget(
             name: "ExoMonitorTests", dependencies: ["ExoMonitor", "ExoCore", "ExoStats", "ExoTestSupport"],

@@ -174,15 +174,33 @@ public enum DifferentialExpression {
     /// The counts become log-CPM with voom's precision weights, and the weighted model ~ group + covariates is
     /// moderated as `analyze(_:groups:covariates:weights:)` does. Counts must be complete and not negative.
     ///
+    /// - Parameters:
+    ///   - matrix: read counts, one row per feature.
+    ///   - groups: the cases and controls.
+    ///   - covariates: terms added to the model ~ group.
+    ///   - librarySizes: one per sample of `matrix` (those outside the two groups or left out for a missing
+    ///     covariate are ignored); `nil` (the default) for the column sums, as `voom(counts, design)`. Effective
+    ///     library sizes lib.size × norm.factors give limma's `voom(calcNormFactors(DGEList(counts)), design)`;
+    ///     compute the factors on the samples analysed, since TMM factors depend on which samples are normalised
+    ///     together.
     /// - Returns: `nil` when a count is missing or negative, or no feature has residual degrees of freedom.
-    public static func voom(_ matrix: FeatureMatrix, groups: TwoGroups, covariates: [Covariate])
-        throws(InputErrorList) -> (result: Result, voom: Voom.Result, leftOut: Int)?
-    {
+    /// - Throws: `InputErrorList` for a covariate that does not vary or a design without a unique fit.
+    /// - Precondition: `librarySizes`, when given, has one finite, non-negative value per sample of `matrix`.
+    public static func voom(
+        _ matrix: FeatureMatrix, groups: TwoGroups, covariates: [Covariate], librarySizes: [Double]? = nil
+    ) throws(InputErrorList) -> (result: Result, voom: Voom.Result, leftOut: Int)? {
+        if let librarySizes {
+            precondition(
+                librarySizes.count == matrix.samples.count,
+                "\(librarySizes.count) library sizes for \(matrix.samples.count) samples")
+        }
         let design = try Self.design(matrix, groups: groups, covariates: covariates)
         let columns = design.included
         let counts = matrix.values.map { row in columns.map { row[$0] } }
         guard counts.allSatisfy({ $0.allSatisfy { $0 >= 0 } }) else { return nil }
-        let transformed = Voom.transform(counts: counts, design: columns.map { design.rows[$0] })
+        let transformed = Voom.transform(
+            counts: counts, design: columns.map { design.rows[$0] },
+            librarySizes: librarySizes.map { sizes in columns.map { sizes[$0] } })
         // Back to every sample of the matrix, those left out as missing.
         let expand = { (rows: [[Double]]) in
             rows.map { row in

@@ -8,10 +8,10 @@
 ///
 /// Law et al. 2014, doi:10.1186/gb-2014-15-2-r29.
 ///
-/// log-CPM = log2((count + 0.5) / (library size + 1) · 10⁶), the library size being the sample's total count. A
-/// linear model of each feature's log-CPM on the design gives its residual SD; LOWESS (span 0.5) of √SD against
-/// the feature's mean log-count gives the trend, and each value's weight is the trend at its fitted log-count
-/// to the power −4.
+/// log-CPM = log2((count + 0.5) / (library size + 1) · 10⁶), the library size being the sample's total count
+/// unless the caller gives one per sample. A linear model of each feature's log-CPM on the design gives its
+/// residual SD; LOWESS (span 0.5) of √SD against the feature's mean log-count gives the trend, and each value's
+/// weight is the trend at its fitted log-count to the power −4.
 public enum Voom {
     /// log-CPM and weights, both `[feature][sample]`.
     public struct Result: Sendable {
@@ -21,9 +21,28 @@ public enum Voom {
     }
 
     /// Transforms `counts[feature][sample]` for the model `design` (one row per sample).
-    public static func transform(counts: [[Double]], design: [[Double]], span: Double = 0.5) -> Result {
+    ///
+    /// - Parameters:
+    ///   - counts: `counts[feature][sample]`, not negative.
+    ///   - design: the model matrix, one row per sample.
+    ///   - span: the LOWESS span of the mean–variance trend.
+    ///   - librarySizes: one per sample; `nil` (the default) for the column sums of `counts`, as
+    ///     `voom(counts, design)`. Pass the effective library sizes lib.size × norm.factors (ExoQuant's
+    ///     `CountNormalization.effectiveLibrarySizes`, after TMM) for what `voom(calcNormFactors(DGEList(counts)),
+    ///     design)` computes, which is `voom(counts, design, lib.size = lib.size * norm.factors)`.
+    /// - Returns: log-CPM and weights, and the library sizes used.
+    /// - Precondition: `librarySizes`, when given, has one finite, non-negative value per sample.
+    public static func transform(
+        counts: [[Double]], design: [[Double]], span: Double = 0.5, librarySizes: [Double]? = nil
+    ) -> Result {
         let samples = design.count
-        let librarySizes = (0..<samples).map { sample in counts.reduce(0) { $0 + $1[sample] } }
+        if let librarySizes {
+            precondition(
+                librarySizes.count == samples && librarySizes.allSatisfy { $0 >= 0 && $0.isFinite },
+                "voom needs \(samples) finite non-negative library sizes, got \(librarySizes)")
+        }
+        let librarySizes =
+            librarySizes ?? (0..<samples).map { sample in counts.reduce(0) { $0 + $1[sample] } }
         let logCPM = counts.map { row in
             (0..<samples).map { log2((row[$0] + 0.5) / (librarySizes[$0] + 1) * 1e6) }
         }
