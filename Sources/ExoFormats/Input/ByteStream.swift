@@ -30,6 +30,8 @@ public final class ByteStream {
     private let ownsDescriptor: Bool
     private let input: UnsafeMutableRawPointer
     private let inputCapacity: Int
+    /// The most bytes one read(2) asks for.
+    private let readSize: Int
     private var inputStart = 0
     private var inputEnd = 0
     private var endOfFile = false
@@ -44,6 +46,10 @@ public final class ByteStream {
 
     /// The size of each read from the file.
     static let readSize = 1 << 20
+    /// The bytes kept ready at the start of every gzip member, so that its header is whole in one inflate call:
+    /// ISA-L 2.30 loses a header's flags when its extra field (bgzip's) is split across calls and then reads the
+    /// data as a file name.
+    static let headerRoom = 1 << 16
 
     /// Opens a file, or standard input when `url` is `nil`.
     ///
@@ -55,7 +61,8 @@ public final class ByteStream {
     /// Opens a file with reads of `readSize` bytes (tests use tiny ones, so that gzip members straddle reads).
     package init(url: URL?, displayPath: String, readSize: Int) throws(InputError) {
         self.displayPath = displayPath
-        inputCapacity = max(2, readSize)
+        self.readSize = max(1, readSize)
+        inputCapacity = max(Self.headerRoom, readSize)
         let location = InputLocation(path: displayPath)
         if let url {
             var isDirectory: ObjCBool = false
@@ -79,11 +86,14 @@ public final class ByteStream {
             ownsDescriptor = false
         }
         input = UnsafeMutableRawPointer.allocate(byteCount: inputCapacity, alignment: 16)
-        try fillInput()
+        try fillInput(atLeast: Self.headerRoom)
         let head = UnsafeRawBufferPointer(start: input + inputStart, count: inputEnd - inputStart)
         if head.count >= 2, head[0] == 0x1F, head[1] == 0x8B {
             isGzip = true
             let state = UnsafeMutablePointer<inflate_state>.allocate(capacity: 1)
+            // Zeroed first: isal_inflate_init leaves some of the gzip-header parser's fields as they were, and a
+            // header cut across reads (bgzip's extra field, read a few bytes at a time) then reads garbage.
+            state.initialize(to: inflate_state())
             isal_inflate_init(state)
             state.pointee.crc_flag = UInt32(ISAL_GZIP)
             self.state = state
@@ -120,17 +130,17 @@ public final class ByteStream {
                 // Another member may follow (`cat a.gz b.gz`, bgzip); anything else after a member is an error.
                 if inputStart == inputEnd, !endOfFile { try fillInput() }
                 if inputStart == inputEnd { return 0 }
-                let next = UnsafeRawBufferPointer(start: input + inputStart, count: inputEnd - inputStart)
-                if next.allSatisfy({ $0 == 0 }) {
+                let pending = UnsafeRawBufferPointer(start: input + inputStart, count: inputEnd - inputStart)
+                if pending.allSatisfy({ $0 == 0 }) {
                     // Zero padding after the last member, as some tape and block tools write, is not data (a member
                     // after it would be refused below, as gzip does).
                     inputStart = inputEnd
                     continue
                 }
-                if next.count < 2, !endOfFile {
-                    try fillInput()
-                    continue
+                if pending.count < Self.headerRoom, !endOfFile {
+                    try fillInput(atLeast: Self.headerRoom)
                 }
+                let next = UnsafeRawBufferPointer(start: input + inputStart, count: inputEnd - inputStart)
                 guard next.count >= 2, next[0] == 0x1F, next[1] == 0x8B else {
                     throw damaged(
                         "bytes that are not gzip follow member \(membersStarted)",
@@ -181,16 +191,18 @@ public final class ByteStream {
             hint: "check the file with `gzip -t`; download or copy it again")
     }
 
-    /// Moves what is left of the input to the front and reads more after it.
-    private func fillInput() throws(InputError) {
+    /// Moves what is left of the input to the front and reads after it until `atLeast` bytes are there (at most
+    /// the buffer's size) or the file ends; each read(2) asks for at most `readSize` bytes.
+    private func fillInput(atLeast minimum: Int = 1) throws(InputError) {
         if inputStart > 0 {
             let left = inputEnd - inputStart
             if left > 0 { input.copyMemory(from: input + inputStart, byteCount: left) }
             inputStart = 0
             inputEnd = left
         }
-        while inputEnd < inputCapacity, !endOfFile {
-            let count = readBytes(descriptor, input + inputEnd, inputCapacity - inputEnd)
+        let target = min(inputCapacity, inputEnd + max(1, minimum - inputEnd))
+        while inputEnd < target, !endOfFile {
+            let count = readBytes(descriptor, input + inputEnd, min(readSize, inputCapacity - inputEnd))
             if count < 0 {
                 if errno == EINTR { continue }
                 throw InputError(
@@ -204,7 +216,6 @@ public final class ByteStream {
                 digest.update(bufferPointer: UnsafeRawBufferPointer(start: input + inputEnd, count: count))
                 inputEnd += count
                 compressedBytesRead += count
-                if descriptor == STDIN_FILENO { break }
             }
         }
     }

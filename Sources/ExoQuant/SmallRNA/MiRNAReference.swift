@@ -22,7 +22,7 @@ public struct MiRNAReference: Sendable {
     }
 
     /// How an insert sits on a mature: what mirtop calls its variant.
-    public struct Variant: Sendable, Hashable, Comparable {
+    public struct Variant: Sendable, Hashable, Comparable, CustomStringConvertible {
         /// The insert's 5′ end minus the mature's (negative: the insert starts upstream).
         public var shift5: Int
         /// The templated 3′ end minus the mature's (negative: shorter).

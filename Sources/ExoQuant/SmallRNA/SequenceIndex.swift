@@ -105,7 +105,7 @@ public struct SequenceIndex: Sendable {
     /// choice).
     public func placements(of insert: [UInt8]) -> [Placement] {
         var best: [Placement] = []
-        var bestMismatches = 2
+        var bestMismatches = 1
         for entry in candidates(insert) {
             let strandIsAntisense = entry >> 62 == 1
             let sequence = Int((entry >> 32) & 0x3FFF_FFFF)
