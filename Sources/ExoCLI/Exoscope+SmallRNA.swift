@@ -8,7 +8,7 @@ extension Exoscope {
     struct SmallRNA: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "smallrna", abstract: "Small-RNA sequencing: FASTQ reads to miRNA counts and read fates.",
-            subcommands: [Count.self])
+            subcommands: [Count.self, Normalize.self])
     }
 }
 
@@ -133,6 +133,53 @@ extension Exoscope.SmallRNA {
                         )
                     }
                 }
+                if let output {
+                    try Pipeline.writeAtomically(result.matrix.tsv(), to: URL(fileURLWithPath: output))
+                } else {
+                    try printTable(result.matrix, json: outputOptions.json)
+                }
+            }
+        }
+    }
+}
+
+extension Exoscope.SmallRNA {
+    /// Count matrix → normalised matrix.
+    struct Normalize: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Normalise a miRNA count matrix (miRNAs in rows, samples in columns): RPM, TMM or RLE.",
+            discussion: """
+                rpm: reads per million of each sample's total. tmm: counts per million of the effective library
+                (total × edgeR's TMM factor, as edgeR's cpm() after calcNormFactors()). rle: DESeq2's median-of-ratios
+                normalised counts (counts divided by estimateSizeFactors()' size factors). The factors equal edgeR
+                3.40's and DESeq2 1.38's. GEO tables with prose lines above the header are read as they are.
+                """)
+
+        @Argument(help: "The count matrix (TSV or CSV: a feature column, then one column per sample).")
+        var counts: String
+
+        @Option(help: "rpm, tmm or rle.")
+        var method: Method = .tmm
+
+        @Option(name: .shortAndLong, help: "Write the normalised matrix here instead of standard output.")
+        var output: String?
+
+        @Option(help: "Write each sample's library size and factor (TSV) here.")
+        var factors: String?
+
+        @OptionGroup var outputOptions: OutputOptions
+
+        enum Method: String, ExpressibleByArgument, CaseIterable {
+            case rpm, tmm, rle
+        }
+
+        func run() async throws {
+            try await withUserFacingErrors(debug: outputOptions.debug, quiet: outputOptions.quiet) {
+                let result = try SmallRNAOperations.normalize(
+                    .init(
+                        path: counts, method: SmallRNAOperations.NormalizationMethod(rawValue: method.rawValue) ?? .tmm)
+                )
+                if let factors { try Pipeline.writeAtomically(result.factors.tsv(), to: URL(fileURLWithPath: factors)) }
                 if let output {
                     try Pipeline.writeAtomically(result.matrix.tsv(), to: URL(fileURLWithPath: output))
                 } else {

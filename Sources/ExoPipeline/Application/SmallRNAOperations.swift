@@ -352,3 +352,104 @@ extension SmallRNAOperations.CountResult {
         return [("exoscope_read_fates_mqc.tsv", fates), ("exoscope_smallrna_stats_mqc.tsv", stats)]
     }
 }
+
+extension SmallRNAOperations {
+    /// The normalisations of `smallrna normalize`.
+    public enum NormalizationMethod: String, Sendable, CaseIterable {
+        /// Reads per million of the library (the column sum).
+        case rpm
+        /// Counts per million of the effective library: library × edgeR's TMM factor (`cpm(calcNormFactors(y))`).
+        case tmm
+        /// DESeq2's median-of-ratios: counts divided by the size factor (`counts(dds, normalized = TRUE)`).
+        case rle
+    }
+
+    /// What to normalise.
+    public struct NormalizeRequest: Sendable {
+        public var path: String
+        public var method: NormalizationMethod
+        public init(path: String, method: NormalizationMethod) {
+            self.path = path
+            self.method = method
+        }
+    }
+
+    /// The normalised matrix and each sample's factors.
+    public struct NormalizeResult: Sendable {
+        /// Same rows and columns as the input, normalised.
+        public var matrix: ResultTable
+        /// `sample`, `library_size`, `factor`, `effective_library_size`.
+        public var factors: ResultTable
+    }
+
+    /// Normalises a count matrix.
+    ///
+    /// - Throws: `InputErrorList` for an unreadable matrix or one that cannot be normalised (an empty library, no
+    ///   feature counted in every sample for `rle`).
+    public static func normalize(_ request: NormalizeRequest) throws -> NormalizeResult {
+        let file = try TextFile(url: URL(fileURLWithPath: request.path), displayPath: request.path)
+        let matrix = try CountMatrix(file)
+        let counts = matrix.counts
+        let values: [[Double]]
+        var factors: [Double]
+        var effective: [Double]
+        let sizes: [Double]
+        do {
+            sizes = try CountNormalization.librarySizes(counts)
+            switch request.method {
+            case .rpm:
+                factors = sizes.map { _ in 1 }
+                effective = sizes
+                values = try CountNormalization.countsPerMillion(counts)
+            case .tmm:
+                factors = try CountNormalization.tmm(counts).factors
+                effective = try CountNormalization.effectiveLibrarySizes(
+                    librarySizes: sizes, normalizationFactors: factors)
+                values = try CountNormalization.countsPerMillion(counts, librarySizes: effective)
+            case .rle:
+                factors = try CountNormalization.medianOfRatios(counts)
+                effective = zip(sizes, factors).map { $1 * 1e6 }
+                values = try CountNormalization.normalizedCounts(counts, sizeFactors: factors)
+            }
+        } catch {
+            throw InputErrorList([
+                InputError(
+                    .invalidValue, at: InputLocation(path: request.path),
+                    "cannot normalise by \(request.method.rawValue): \(error.description(samples: matrix.samples, features: matrix.features))",
+                    hint: request.method == .rle
+                        ? "median-of-ratios needs miRNAs counted in every sample; try --method tmm" : nil)
+            ])
+        }
+        if request.method == .rle { effective = sizes }
+        let rows = zip(matrix.features, values).map { feature, row in
+            [ResultTable.Cell.text(feature)] + row.map { .number($0) }
+        }
+        let factorRows = matrix.samples.indices.map { index in
+            [
+                ResultTable.Cell.text(matrix.samples[index]), .number(sizes[index]), .number(factors[index]),
+                .number(request.method == .rle ? nil : effective[index]),
+            ]
+        }
+        return NormalizeResult(
+            matrix: ResultTable(columns: [matrix.featureColumn] + matrix.samples, rows: rows),
+            factors: ResultTable(
+                columns: [
+                    "sample", "library_size", request.method == .rle ? "size_factor" : "norm_factor",
+                    "effective_library_size",
+                ],
+                rows: factorRows))
+    }
+}
+
+extension CountNormalizationError {
+    /// The message with sample and feature names in place of indexes.
+    func description(samples: [String], features: [String]) -> String {
+        switch self {
+        case .emptyLibrary(let sample) where samples.indices.contains(sample):
+            "sample \(InputError.quoted(samples[sample])) has no reads"
+        case .invalidCount(let feature, let sample) where features.indices.contains(feature):
+            "the count of \(InputError.quoted(features[feature])) in sample \(sample + 1) is not a count"
+        default: description
+        }
+    }
+}
