@@ -89,6 +89,9 @@ extension Exoscope.SmallRNA {
         @Option(help: "Write the isomiR table (TSV) here.")
         var isomirs: String?
 
+        @Option(help: "Write the isomiRs as mirGFF3 1.2 (miRTop's format) here.")
+        var gff: String?
+
         @Option(help: "Write MultiQC custom-content files (*_mqc.tsv) into this folder.")
         var multiqc: String?
 
@@ -120,6 +123,7 @@ extension Exoscope.SmallRNA {
                 // Every output is written only once every sample has been counted; each file whole or not at all.
                 if let qc { try Pipeline.writeAtomically(result.qc.tsv(), to: URL(fileURLWithPath: qc)) }
                 if let isomirs { try Pipeline.writeAtomically(result.isomiRs.tsv(), to: URL(fileURLWithPath: isomirs)) }
+                if let gff { try Pipeline.writeAtomically(result.mirGFF3, to: URL(fileURLWithPath: gff)) }
                 if let multiqc {
                     for (name, text) in result.multiQC {
                         try Pipeline.writeAtomically(

@@ -453,3 +453,40 @@ extension CountNormalizationError {
         }
     }
 }
+
+extension SmallRNAOperations.CountResult {
+    /// The isomiRs of every sample as mirGFF3 1.2: one line per (miRNA, read sequence) with its count in each sample.
+    public var mirGFF3: String {
+        var records: [String: (row: SmallRNASampleCounts.IsomiR, expression: [Int])] = [:]
+        for (index, sample) in samples.enumerated() {
+            for row in sample.isomiRs {
+                let key = row.miRNA + "\t" + row.sequence
+                var entry = records[key] ?? (row, [Int](repeating: 0, count: samples.count))
+                entry.expression[index] += row.count
+                records[key] = entry
+            }
+        }
+        let lines = records.sorted { $0.key < $1.key }.map { _, entry in
+            let row = entry.row
+            let tail = row.variant.tail.count
+            let templated = row.sequence.count - tail
+            var cigar = ""
+            if let mismatch = row.variant.mismatch {
+                if mismatch.position > 1 { cigar += "\(mismatch.position - 1)M" }
+                cigar += String(mismatch.read)
+                if templated > mismatch.position { cigar += "\(templated - mismatch.position)M" }
+            } else {
+                cigar = "\(templated)M"
+            }
+            if tail > 0 { cigar += "\(tail)I" }
+            return MirGFF3.Record(
+                precursor: row.hairpin, start: row.start, end: row.end, isReference: row.variant.isCanonical,
+                sequence: row.sequence, name: row.miRNA, variant: row.variant.description, cigar: cigar,
+                expression: entry.expression, hits: row.miRNA.split(separator: "/").count)
+        }
+        let database = sources["mirna"]?.hasPrefix("bundled") == true ? "miRBasev\(MiRNACatalog.release)" : "Custom"
+        return MirGFF3.text(
+            records: lines, database: database, samples: samples.map(\.sample),
+            tool: "exoscope \(ExoScopeVersion.current)")
+    }
+}

@@ -52,7 +52,8 @@ public struct MiRNAReference: Sendable {
         /// Whether the insert is the mature exactly.
         public var isCanonical: Bool { shift5 == 0 && shift3 == 0 && tail.isEmpty && mismatch == nil }
 
-        /// mirtop's variant notation: `iso_5p:-1,iso_3p:+2,iso_add3p:1,iso_snv_seed`, or `NA` for the canonical read.
+        /// mirtop's variant notation: `iso_3p:+2,iso_5p:-1,iso_add3p:1,iso_snv_seed` (sorted, as mirtop writes it), or
+        /// `NA` for the canonical read.
         ///
         /// Since mirGFF3 1.0 the sign says where the end lies against the mature's on the precursor: `iso_5p:-1`
         /// starts one base upstream (one longer), `iso_3p:-2` ends two bases upstream (two shorter).
@@ -62,7 +63,7 @@ public struct MiRNAReference: Sendable {
             if shift3 != 0 { parts.append("iso_3p:\(shift3 > 0 ? "+" : "")\(shift3)") }
             if !tail.isEmpty { parts.append("iso_add3p:\(tail.count)") }
             if let mismatch { parts.append(Self.snvClass(mismatch.position)) }
-            return parts.isEmpty ? "NA" : parts.joined(separator: ",")
+            return parts.isEmpty ? "NA" : parts.sorted().joined(separator: ",")
         }
 
         /// mirtop's class of a substitution by position in the mature: seed (2–7), central offset (8), central
