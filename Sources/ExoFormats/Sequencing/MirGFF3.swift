@@ -44,6 +44,7 @@ public enum MirGFF3 {
     /// The text of a mirGFF3 file.
     ///
     /// - Parameters:
+    ///   - records: the lines, in the order to write them.
     ///   - database: the reference (`miRBasev22`, `MirGeneDB`), written as each line's source.
     ///   - samples: the COLDATA names, in the order of every record's expression.
     ///   - tool: name and version for `## TOOLS`.
