@@ -120,7 +120,7 @@ public enum SmallRNAOperations {
         let letters = adapter.uppercased().filter { !"ACGTU".contains($0) }
         if adapter.count >= 6, !letters.isEmpty {
             throw OperationError.usage(
-                "--adapter \(InputError.quoted(adapter)) is neither a kit nor an adapter sequence: it holds \(InputError.quoted(String(Set(letters).sorted())))), not only A, C, G, T; kits: \(known)"
+                "--adapter \(InputError.quoted(adapter)) is neither a kit nor an adapter sequence: it holds \(InputError.quoted(String(Set(letters).sorted()))), not only A, C, G, T; kits: \(known)"
             )
         }
         throw OperationError.usage(
