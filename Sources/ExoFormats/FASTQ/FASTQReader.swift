@@ -37,12 +37,15 @@ public final class FASTQReader {
     /// The largest buffer (and so the longest record) accepted.
     static let maximumBufferSize = 1 << 28
 
-    /// Whether a byte may appear in a sequence line.
-    private static let baseTable: [Bool] = {
-        var table = [Bool](repeating: false, count: 256)
-        for byte in "ACGTNacgtn".utf8 { table[Int(byte)] = true }
+    /// Whether a byte may appear in a sequence line (1) or not (0), read without bounds checks in the per-base loop.
+    private let baseTable: UnsafeMutablePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        table.initialize(repeating: 0, count: 256)
+        for byte in "ACGTNacgtn".utf8 { table[Int(byte)] = 1 }
         return table
     }()
+
+    deinit { baseTable.deallocate() }
 
     /// Reads from an open stream.
     public convenience init(stream: ByteStream) {
@@ -225,7 +228,10 @@ public final class FASTQReader {
         let separatorStart = skipLineBreak(start, ends.1)
         let qualityStart = skipLineBreak(start, ends.2)
         let length = ends.1 - sequenceStart
-        for index in 0..<length where !Self.baseTable[Int(start[sequenceStart + index])] {
+        // Branch-free over the line; the position is looked for only when a byte failed.
+        var valid: UInt8 = 1
+        for index in 0..<length { valid &= baseTable[Int(start[sequenceStart + index])] }
+        if valid == 0, let index = (0..<length).first(where: { baseTable[Int(start[sequenceStart + $0])] == 0 }) {
             throw malformed(
                 "record \(record)'s sequence has \(Self.describe(start[sequenceStart + index])) at position \(index + 1), expected A, C, G, T or N",
                 record: record, line: firstLine + 1, column: index + 1, offset: offset)
@@ -255,14 +261,16 @@ public final class FASTQReader {
                 record: record, line: firstLine + 3, column: min(qualities, length) + 1, offset: offset,
                 hint: "every base needs one quality character; the record was cut or edited")
         }
+        var outside = false
         for index in 0..<qualities {
-            let value = start[qualityStart + index]
-            if value < 33 || value > 126 {
-                throw malformed(
-                    "record \(record)'s quality has \(Self.describe(value)) at position \(index + 1), outside Phred+33 ('!' to '~')",
-                    record: record, line: firstLine + 3, column: index + 1, offset: offset,
-                    hint: "ExoScope reads Phred+33 qualities (Illumina 1.8 and later); convert older files first")
-            }
+            let value = start[qualityStart + index] &- 33
+            outside = outside || value > 93
+        }
+        if outside, let index = (0..<qualities).first(where: { start[qualityStart + $0] &- 33 > 93 }) {
+            throw malformed(
+                "record \(record)'s quality has \(Self.describe(start[qualityStart + index])) at position \(index + 1), outside Phred+33 ('!' to '~')",
+                record: record, line: firstLine + 3, column: index + 1, offset: offset,
+                hint: "ExoScope reads Phred+33 qualities (Illumina 1.8 and later); convert older files first")
         }
     }
 

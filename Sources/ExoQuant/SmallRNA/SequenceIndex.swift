@@ -85,16 +85,17 @@ public struct SequenceIndex: Sendable {
         antisense ? antisenseSequences[sequence] : sequences[sequence]
     }
 
-    /// Candidate starts of an insert: (sequence, antisense, start), from exact seeds at offsets 0 and 8.
-    func candidates(_ insert: [UInt8]) -> Set<UInt64> {
-        var found = Set<UInt64>()
+    /// Candidate starts of an insert: (sequence, antisense, start), from exact seeds at offsets 0 and 8, each once.
+    func candidates(_ insert: [UInt8]) -> [UInt64] {
+        var found: [UInt64] = []
         for seedOffset in [0, Self.k] where seedOffset + Self.k <= insert.count {
             guard let key = Self.seedKey(insert, at: seedOffset) else { continue }
             for index in Int(offsets[key])..<Int(offsets[key + 1]) {
                 let entry = entries[index]
-                let position = Int(entry & 0xFFFF_FFFF)
-                guard position >= seedOffset else { continue }
-                found.insert(entry - UInt64(seedOffset))
+                guard Int(entry & 0xFFFF_FFFF) >= seedOffset else { continue }
+                let start = entry - UInt64(seedOffset)
+                // Both seeds of an exact placement give it: a short list, so a linear check beats a set.
+                if seedOffset == 0 || !found.contains(start) { found.append(start) }
             }
         }
         return found

@@ -189,7 +189,8 @@ public enum SmallRNACounter {
             fates[fate, default: 0] += reads
             if fate == .unassigned { unassigned.append((key, reads)) }
         }
-        let top = unassigned.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.codes.lexicographicallyPrecedes($1.0.codes) }
+        // Most reads first; ties in the order of the packed key (deterministic, and no decoding in the comparisons).
+        let top = unassigned.sorted { ($1.1, $0.0.high, $0.0.low) < ($0.1, $1.0.high, $1.0.low) }
             .prefix(options.topUnassigned).map { (sequence: DNA.text($0.0.codes), reads: $0.1) }
         let isomiRRows = isomiRs.map { key, count in
             SmallRNASampleCounts.IsomiR(
