@@ -1,5 +1,5 @@
 public import ExoCore
-public import Foundation
+import Foundation
 
 /// A read-count table with features in rows and samples in columns, as `smallrna count` writes it and GEO series
 /// ship them: a header (`mirna`, then sample names), then one row per feature.

@@ -84,33 +84,43 @@ public enum MirGFF3 {
 /// piece of 1–4 bases as `offset + index` in the same digits without leading `B`, the offsets being 0, 4, 20 and 84
 /// for 1, 2, 3 and 4 bases (each after the previous lengths' 4, 16 and 64 codes).
 public enum MINTplate {
-    static let digits = Array("BD0EF1HI2JK3LM4NO5PQ6RS7UV8WX9YZ")
+    static let digits = Array("BD0EF1HI2JK3LM4NO5PQ6RS7UV8WX9YZ".utf8)
 
     /// The plate of an A/C/G/T sequence (U read as T), prefixed `iso`; `nil` for an empty sequence or one with
     /// any other letter.
     public static func encode(_ sequence: String) -> String? {
-        let bases = Array(sequence.uppercased().map { $0 == "U" ? "T" : $0 })
-        guard !bases.isEmpty, bases.allSatisfy({ "ACGT".contains($0) }) else { return nil }
-        var plate = "iso-\(bases.count)-"
+        var values: [Int] = []
+        values.reserveCapacity(sequence.utf8.count)
+        for byte in sequence.utf8 {
+            switch byte {
+            case UInt8(ascii: "A"), UInt8(ascii: "a"): values.append(0)
+            case UInt8(ascii: "C"), UInt8(ascii: "c"): values.append(1)
+            case UInt8(ascii: "G"), UInt8(ascii: "g"): values.append(2)
+            case UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: "U"), UInt8(ascii: "u"): values.append(3)
+            default: return nil
+            }
+        }
+        guard !values.isEmpty else { return nil }
+        var plate = Array("iso-\(values.count)-".utf8)
         var start = 0
-        while start < bases.count {
-            let piece = bases[start..<min(start + 5, bases.count)]
-            let index = piece.reduce(0) { $0 * 4 + (["A": 0, "C": 1, "G": 2, "T": 3][$1] ?? 0) }
+        while start < values.count {
+            let piece = values[start..<min(start + 5, values.count)]
+            let index = piece.reduce(0) { $0 * 4 + $1 }
             if piece.count == 5 {
                 plate.append(digits[index / 32])
                 plate.append(digits[index % 32])
             } else {
-                let offsets = [0, 0, 4, 20, 84]
-                var value = offsets[piece.count] + index
-                var code: [Character] = []
+                // Offsets 0, 4, 20 and 84 for pieces of 1 to 4 bases; digits without a leading `B` (zero).
+                var value = [0, 0, 4, 20, 84][piece.count] + index
+                var code: [UInt8] = []
                 repeat {
-                    code.insert(digits[value % 32], at: 0)
+                    code.append(digits[value % 32])
                     value /= 32
                 } while value > 0
-                plate.append(contentsOf: code)
+                plate.append(contentsOf: code.reversed())
             }
             start += 5
         }
-        return plate
+        return String(decoding: plate, as: UTF8.self)
     }
 }

@@ -17,6 +17,8 @@ public struct AdapterMatcher: Sendable {
     let allowed: [Int]
     /// The shortest overlap that counts.
     public let minimumOverlap: Int
+    /// The adapter's first eight codes as one little-endian word (0 when it is shorter).
+    let prefixWord: UInt64
     /// The largest share of mismatches in an overlap.
     public let errorRate: Double
 
@@ -29,6 +31,7 @@ public struct AdapterMatcher: Sendable {
         allowed = (0...codes.count).map { Int((Double($0) * errorRate).rounded(.down)) }
         self.errorRate = errorRate
         self.minimumOverlap = max(1, minimumOverlap)
+        prefixWord = codes.count >= 8 ? codes.prefix(8).reversed().reduce(0) { $0 << 8 | UInt64($1) } : 0
     }
 
     /// Finds the adapter in a read.
@@ -40,6 +43,15 @@ public struct AdapterMatcher: Sendable {
         let n = read.count
         let m = codes.count
         guard m > 0, n >= minimumOverlap else { return nil }
+        // Fast path: the leftmost exact whole adapter has the highest possible score (m), so it is the answer. Eight
+        // codes are compared at once as one 64-bit word; most reads of short inserts hold their adapter exactly.
+        if m >= 8, n >= m, let base = read.baseAddress {
+            let head = prefixWord
+            for position in 0...(n - m)
+            where UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self) == head {
+                if (8..<m).allSatisfy({ read[position + $0] == codes[$0] }) { return position }
+            }
+        }
         var best: Int?
         var bestScore = Int.min
         codes.withUnsafeBufferPointer { adapter in
