@@ -8,7 +8,7 @@ extension Exoscope {
     struct SmallRNA: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "smallrna", abstract: "Small-RNA sequencing: FASTQ reads to miRNA counts and read fates.",
-            subcommands: [Count.self, Normalize.self])
+            subcommands: [Count.self, Normalize.self, Merge.self])
     }
 }
 
@@ -188,6 +188,33 @@ extension Exoscope.SmallRNA {
                     try Pipeline.writeAtomically(result.matrix.tsv(), to: URL(fileURLWithPath: output))
                 } else {
                     try printTable(result.matrix, json: outputOptions.json)
+                }
+            }
+        }
+    }
+}
+
+extension Exoscope.SmallRNA {
+    /// Several count matrices → one.
+    struct Merge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Merge count matrices of different samples into one (the union of miRNAs; absent rows count 0).")
+
+        @Argument(help: "Count matrices written by smallrna count.")
+        var counts: [String]
+
+        @Option(name: .shortAndLong, help: "Write the merged matrix here instead of standard output.")
+        var output: String?
+
+        @OptionGroup var outputOptions: OutputOptions
+
+        func run() async throws {
+            try await withUserFacingErrors(debug: outputOptions.debug, quiet: outputOptions.quiet) {
+                let merged = try SmallRNAOperations.merge(counts)
+                if let output {
+                    try Pipeline.writeAtomically(merged.tsv(), to: URL(fileURLWithPath: output))
+                } else {
+                    try printTable(merged, json: outputOptions.json)
                 }
             }
         }

@@ -229,11 +229,10 @@ extension SmallRNAOperations.CountResult {
             "adapter_dimer", "too_short", "too_long", "no_adapter", "umi_incomplete", "spike_in", "mature_mirna",
             "precursor_sense", "precursor_antisense",
         ]
-        var libraryLabels = Set<String>()
-        for sample in samples {
-            for fate in sample.fates.keys { if case .library = fate { libraryLabels.insert(fate.label) } }
-        }
-        fateLabels += libraryLabels.sorted() + ["unassigned"]
+        // Every library's two columns, whether or not a read went there: the columns depend on the references
+        // given, never on the reads, so tables of different runs line up.
+        let libraries = sources.keys.filter { $0 != "mirna" && $0 != "spike-in" }.sorted()
+        fateLabels += libraries.flatMap { ["\($0)_sense", "\($0)_antisense"] } + ["unassigned"]
         let columns =
             ["sample", "reads"] + fateLabels + [
                 "distinct_inserts", "umi_duplicates", "mirna_share", "annotated_reads", "annotated_fraction",
@@ -488,5 +487,71 @@ extension SmallRNAOperations.CountResult {
         return MirGFF3.text(
             records: lines, database: database, samples: samples.map(\.sample),
             tool: "exoscope \(ExoScopeVersion.current)")
+    }
+}
+
+extension SmallRNAOperations {
+    /// Merges count matrices of different samples (one `smallrna count` per sample, as the workflow runs it) into
+    /// one: the union of their rows in name order, a row missing from a file counted 0 there, the samples in the
+    /// order of the files.
+    ///
+    /// Memory is one 32-bit count per row and sample of the result (3,000 miRNAs × 1,000 samples: 12 MB), plus one
+    /// file at a time.
+    ///
+    /// - Throws: `InputErrorList` for an unreadable file, a sample in two files, or a count that is not a whole
+    ///   number of reads (normalised tables are not merged).
+    public static func merge(_ paths: [String]) throws -> ResultTable {
+        guard !paths.isEmpty else { throw OperationError.usage("give at least one count matrix") }
+        var samples: [String] = []
+        var sampleFile: [String: String] = [:]
+        var columns: [[String: UInt32]] = []
+        var features = Set<String>()
+        var featureColumn = "mirna"
+        var problems: [InputError] = []
+        for path in paths {
+            let matrix: CountMatrix
+            do {
+                matrix = try CountMatrix(try TextFile(url: URL(fileURLWithPath: path), displayPath: path))
+            } catch let error as InputErrorList {
+                problems += error.errors
+                continue
+            } catch let error as InputError {
+                problems.append(error)
+                continue
+            }
+            if columns.isEmpty { featureColumn = matrix.featureColumn }
+            for (index, sample) in matrix.samples.enumerated() {
+                if let earlier = sampleFile[sample] {
+                    problems.append(
+                        InputError(
+                            .duplicateSample, at: InputLocation(path: path, line: 1),
+                            "sample \(InputError.quoted(sample)) is also in \(InputError.quoted(earlier))",
+                            hint: "each sample is counted once; name samples apart with --sample"))
+                    continue
+                }
+                sampleFile[sample] = path
+                var column: [String: UInt32] = [:]
+                for (row, feature) in matrix.features.enumerated() {
+                    let value = matrix.counts[row][index]
+                    guard value == value.rounded(), value <= Double(UInt32.max) else {
+                        problems.append(
+                            InputError(
+                                .invalidNumber, at: InputLocation(path: path),
+                                "the count of \(InputError.quoted(feature)) in \(InputError.quoted(sample)) is not a whole number of reads",
+                                hint: "merge raw counts, then normalise the merged matrix"))
+                        break
+                    }
+                    if value > 0 { column[feature] = UInt32(value) }
+                }
+                samples.append(sample)
+                columns.append(column)
+                features.formUnion(matrix.features)
+            }
+        }
+        guard problems.isEmpty else { throw InputErrorList(problems) }
+        let rows = features.sorted().map { feature in
+            [ResultTable.Cell.text(feature)] + columns.map { .integer(Int($0[feature] ?? 0)) }
+        }
+        return ResultTable(columns: [featureColumn] + samples, rows: rows)
     }
 }

@@ -1,0 +1,68 @@
+import ExoTestSupport
+import Foundation
+import Testing
+
+/// `workflow/Snakefile` run by Snakemake on the real FASTQ files of `../shared/data/smallrna_fastq/`: one count job
+/// per sample, the gate, the merge and TMM.
+///
+/// Snakemake is `$EXOSCOPE_SNAKEMAKE` or `snakemake` on the `PATH` (`.ci/run` installs it from PyPI into a virtual
+/// environment); without it, or without `../shared/data`, the test is skipped with the reason.
+@Suite struct SnakemakeWorkflowTests {
+    static let snakemake: URL? = {
+        if let path = ProcessInfo.processInfo.environment["EXOSCOPE_SNAKEMAKE"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = URL(fileURLWithPath: String(folder)).appendingPathComponent("snakemake")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return nil
+    }()
+
+    @Test(
+        .enabled(if: snakemake != nil, "snakemake is not installed (set EXOSCOPE_SNAKEMAKE or put it on the PATH)"),
+        .enabled(if: Fixture.sharedData != nil, "../shared/data is absent in this checkout"))
+    func countsEachSampleGatesMergesAndNormalises() throws {
+        let snakemake = try #require(Self.snakemake)
+        let executable = try #require(Fixture.exoscopeExecutable, "the exoscope executable was not built")
+        let data = try #require(Fixture.sharedData).appendingPathComponent("smallrna_fastq")
+        let run = try Fixture.temporaryDirectory("exoscope-snakemake")
+        // good and poor (DNApi), S1 as two "lanes" of one sample and S2 (OptimiR).
+        let lines = [
+            "sample\tfastq", "good\t\(data.path)/dnapi/good_50k.fq.gz", "poor\t\(data.path)/dnapi/poor_50k.fq.gz",
+            "plasma1\t\(data.path)/optimir/S1.fq.gz", "plasma1\t\(data.path)/optimir/S1.fq.gz",
+            "plasma2\t\(data.path)/optimir/S2.fq.gz",
+        ]
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: run.appendingPathComponent("samples.tsv"))
+        let process = Process()
+        process.executableURL = snakemake
+        process.arguments = [
+            "--snakefile", Fixture.repositoryRoot.appendingPathComponent("workflow/Snakefile").path, "--directory",
+            run.path, "--cores", "2", "--quiet", "--config", "samples=samples.tsv", "exoscope=\(executable.path)",
+            "gate=600",
+        ]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = errors
+        try process.run()
+        let log = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(String(decoding: log, as: UTF8.self))")
+
+        // The gate keeps the samples with at least 600 mature-miRNA reads: poor has 2,333, plasma2 (S2) 506.
+        let qc = try String(contentsOf: run.appendingPathComponent("results/qc.tsv"), encoding: .utf8)
+            .split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+        let gate = try #require(qc.first?.firstIndex(of: "gate"))
+        #expect(
+            Dictionary(uniqueKeysWithValues: qc.dropFirst().map { (String($0[0]), String($0[gate])) }) == [
+                "good": "kept", "poor": "kept", "plasma1": "kept", "plasma2": "excluded",
+            ])
+        let merged = try String(contentsOf: run.appendingPathComponent("results/counts.tsv"), encoding: .utf8)
+        #expect(merged.hasPrefix("mirna\tgood\tplasma1\tpoor\n"))
+        // plasma1 is S1 read twice (two lanes): every count doubles OptimiR's hsa-miR-4433b-3p of S1.
+        let row = merged.split(separator: "\n").first { $0.hasPrefix("hsa-miR-4433b-3p\t") }
+        #expect(row == "hsa-miR-4433b-3p\t0\t1176\t0")
+        let factors = try String(contentsOf: run.appendingPathComponent("results/factors.tmm.tsv"), encoding: .utf8)
+        #expect(factors.split(separator: "\n").count == 4)
+    }
+}
