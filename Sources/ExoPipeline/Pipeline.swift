@@ -465,7 +465,18 @@ public enum Pipeline {
     }
 
     /// Writes text through a temporary file and a rename, so a reader never sees half a report.
+    ///
+    /// An existing path that is not a regular file — `/dev/stdout`, `/dev/null`, a named pipe, a symbolic link — is
+    /// written to directly (through the link): a rename would replace the device or the link itself (as root,
+    /// `-o /dev/null` left a regular file in place of the device).
     public static func writeAtomically(_ text: String, to url: URL) throws {
+        let type = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.type] as? FileAttributeType
+        if let type, type != .typeRegular, type != .typeDirectory {
+            let handle = try FileHandle(forWritingTo: url)
+            defer { try? handle.close() }
+            try handle.write(contentsOf: Data(text.utf8))
+            return
+        }
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: url, options: .atomic)
     }
