@@ -13,7 +13,10 @@ import Synchronization
 package enum ComputeThreads {
     /// Calls `body(index)` once for every index in `0 ..< jobs`, in parallel, and returns when all are done.
     ///
-    /// - Parameter threads: the most threads to use, the caller's included; `nil` for one per core.
+    /// - Parameters:
+    ///   - jobs: how many jobs there are.
+    ///   - threads: the most threads to use, the caller's included; `nil` for one per core.
+    ///   - body: runs one job, given its index.
     package static func run(jobs: Int, threads: Int? = nil, _ body: @Sendable (Int) -> Void) {
         guard jobs > 0 else { return }
         let helpers = min(jobs, max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)) - 1
