@@ -95,3 +95,10 @@ func printTable(_ table: ResultTable, json: Bool) throws {
         write(table.tsv())
     }
 }
+
+/// Writes a table as TSV to `output` (whole, through ``Pipeline/writeAtomically(_:to:)``), or prints it as
+/// ``printTable(_:json:)`` does when there is no output file.
+func printTable(_ table: ResultTable, json: Bool, orWriteTo output: String?) throws {
+    guard let output else { return try printTable(table, json: json) }
+    try Pipeline.writeAtomically(table.tsv(), to: URL(fileURLWithPath: output))
+}

@@ -137,11 +137,7 @@ extension Exoscope.SmallRNA {
                         )
                     }
                 }
-                if let output {
-                    try Pipeline.writeAtomically(result.matrix.tsv(), to: URL(fileURLWithPath: output))
-                } else {
-                    try printTable(result.matrix, json: outputOptions.json)
-                }
+                try printTable(result.matrix, json: outputOptions.json, orWriteTo: output)
             }
         }
     }
@@ -184,11 +180,7 @@ extension Exoscope.SmallRNA {
                         path: counts, method: SmallRNAOperations.NormalizationMethod(rawValue: method.rawValue) ?? .tmm)
                 )
                 if let factors { try Pipeline.writeAtomically(result.factors.tsv(), to: URL(fileURLWithPath: factors)) }
-                if let output {
-                    try Pipeline.writeAtomically(result.matrix.tsv(), to: URL(fileURLWithPath: output))
-                } else {
-                    try printTable(result.matrix, json: outputOptions.json)
-                }
+                try printTable(result.matrix, json: outputOptions.json, orWriteTo: output)
             }
         }
     }
@@ -211,11 +203,7 @@ extension Exoscope.SmallRNA {
         func run() async throws {
             try await withUserFacingErrors(debug: outputOptions.debug, quiet: outputOptions.quiet) {
                 let merged = try SmallRNAOperations.merge(counts)
-                if let output {
-                    try Pipeline.writeAtomically(merged.tsv(), to: URL(fileURLWithPath: output))
-                } else {
-                    try printTable(merged, json: outputOptions.json)
-                }
+                try printTable(merged, json: outputOptions.json, orWriteTo: output)
             }
         }
     }

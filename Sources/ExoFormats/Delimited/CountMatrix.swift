@@ -1,5 +1,5 @@
 public import ExoCore
-import Foundation
+public import Foundation
 
 /// A read-count table with features in rows and samples in columns, as `smallrna count` writes it and GEO series
 /// ship them: a header (`mirna`, then sample names), then one row per feature.
@@ -27,6 +27,19 @@ public struct CountMatrix: Sendable, Equatable {
         self.features = features
         self.samples = samples
         self.counts = counts
+    }
+
+    /// Reads a count table from a file.
+    ///
+    /// - Throws: `InputErrorList` with the file's problems, those of reading it (missing, not UTF-8) included.
+    public static func read(url: URL, displayPath: String) throws(InputErrorList) -> CountMatrix {
+        let file: TextFile
+        do {
+            file = try TextFile(url: url, displayPath: displayPath)
+        } catch {
+            throw InputErrorList([error])
+        }
+        return try CountMatrix(file)
     }
 
     /// Reads a count table.
@@ -114,17 +127,5 @@ public struct CountMatrix: Sendable, Equatable {
             }
         }
         return 0
-    }
-}
-
-extension TextFile {
-    /// The same file with its lines replaced (lines keep their numbers).
-    init(lines: [Substring], like file: TextFile) {
-        displayPath = file.displayPath
-        url = file.url
-        sha256 = file.sha256
-        byteCount = file.byteCount
-        self.lines = lines
-        endsWithLineBreak = file.endsWithLineBreak
     }
 }

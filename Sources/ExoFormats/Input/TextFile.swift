@@ -137,3 +137,15 @@ extension TextFile {
         String(validating: bytes, as: UTF8.self) ?? String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
     }
 }
+
+extension TextFile {
+    /// The same file with its lines replaced (lines keep their numbers).
+    init(lines: [Substring], like file: TextFile) {
+        displayPath = file.displayPath
+        url = file.url
+        sha256 = file.sha256
+        byteCount = file.byteCount
+        self.lines = lines
+        endsWithLineBreak = file.endsWithLineBreak
+    }
+}

@@ -275,35 +275,6 @@ extension SmallRNAOperations.CountResult {
     }
 }
 
-/// The per-sample gate, in the spirit of the exRNA Atlas's.
-///
-/// exceRpt passes a sample with more than 100,000 reads on annotated small RNAs and more than half of its
-/// genome-mapped reads on them. ExoScope maps to no genome, so the denominator is the length-passing inserts
-/// (annotated, spike-in and unassigned): every insert a genome step would try to map. That denominator also holds
-/// inserts a genome would not take (bacterial, adapter artefacts), so the fraction is never higher than
-/// exceRpt's and the gate is, if anything, stricter. Both thresholds are options.
-public struct SmallRNAVerdict: Sendable {
-    public var passed: Bool
-    public var reason: String
-
-    public init(_ sample: SmallRNASampleCounts, options: SmallRNACountOptions) {
-        let annotated = sample.annotatedReads
-        let passing = sample.lengthPassingReads
-        let fraction = passing > 0 ? Double(annotated) / Double(passing) : 0
-        var problems: [String] = []
-        if annotated <= options.minimumAnnotatedReads {
-            problems.append("\(annotated) annotated reads, not more than \(options.minimumAnnotatedReads)")
-        }
-        if fraction <= options.minimumAnnotatedFraction {
-            problems.append(
-                "annotated fraction \(String(format: "%.3f", fraction)), not more than \(options.minimumAnnotatedFraction)"
-            )
-        }
-        passed = problems.isEmpty
-        reason = problems.isEmpty ? "" : problems.joined(separator: "; ")
-    }
-}
-
 extension SmallRNAOperations.CountResult {
     /// MultiQC custom-content files (file name → text).
     ///
@@ -322,20 +293,17 @@ extension SmallRNAOperations.CountResult {
             index >= 2 && index < (qc.columns.firstIndex(of: "distinct_inserts") ?? 0)
                 && qc.rows.contains { if case .integer(let value) = $0[index] { value ?? 0 > 0 } else { false } }
         }
-        var fates = header(
-            "exoscope_read_fates", "ExoScope read fates",
-            "Every read of each sample in exactly one class (exoscope smallrna count).", "bargraph",
-            [
-                "# pconfig:", "#     id: 'exoscope_read_fates_plot'", "#     title: 'ExoScope: read fates'",
-                "#     ylab: 'Reads'",
-            ])
-        fates += (["Sample"] + fateColumns.map(\.element)).joined(separator: "\t") + "\n"
-        for row in qc.rows {
-            let cells = [row[0]] + fateColumns.map { row[$0.offset] }
-            fates +=
-                ResultTable(columns: ["Sample"] + fateColumns.map(\.element), rows: [cells]).tsv()
-                .split(separator: "\n").dropFirst().joined() + "\n"
-        }
+        let fateTable = ResultTable(
+            columns: ["Sample"] + fateColumns.map(\.element),
+            rows: qc.rows.map { row in [row[0]] + fateColumns.map { row[$0.offset] } })
+        let fates =
+            header(
+                "exoscope_read_fates", "ExoScope read fates",
+                "Every read of each sample in exactly one class (exoscope smallrna count).", "bargraph",
+                [
+                    "# pconfig:", "#     id: 'exoscope_read_fates_plot'", "#     title: 'ExoScope: read fates'",
+                    "#     ylab: 'Reads'",
+                ]) + fateTable.tsv()
         let statsColumns = [
             "reads", "distinct_inserts", "umi_duplicates", "mirna_share", "annotated_reads", "annotated_fraction",
             "verdict", "kit", "adapter_confidence",
@@ -386,12 +354,12 @@ extension SmallRNAOperations {
     /// - Throws: `InputErrorList` for an unreadable matrix or one that cannot be normalised (an empty library, no
     ///   feature counted in every sample for `rle`).
     public static func normalize(_ request: NormalizeRequest) throws -> NormalizeResult {
-        let file = try TextFile(url: URL(fileURLWithPath: request.path), displayPath: request.path)
-        let matrix = try CountMatrix(file)
+        let matrix = try CountMatrix.read(url: URL(fileURLWithPath: request.path), displayPath: request.path)
         let counts = matrix.counts
         let values: [[Double]]
-        var factors: [Double]
-        var effective: [Double]
+        let factors: [Double]
+        // The library each value is per million of (RPM, TMM); DESeq2's normalised counts have none.
+        let effective: [Double]?
         let sizes: [Double]
         do {
             sizes = try CountNormalization.librarySizes(counts)
@@ -402,12 +370,13 @@ extension SmallRNAOperations {
                 values = try CountNormalization.countsPerMillion(counts)
             case .tmm:
                 factors = try CountNormalization.tmm(counts).factors
-                effective = try CountNormalization.effectiveLibrarySizes(
+                let libraries = try CountNormalization.effectiveLibrarySizes(
                     librarySizes: sizes, normalizationFactors: factors)
-                values = try CountNormalization.countsPerMillion(counts, librarySizes: effective)
+                effective = libraries
+                values = try CountNormalization.countsPerMillion(counts, librarySizes: libraries)
             case .rle:
                 factors = try CountNormalization.medianOfRatios(counts)
-                effective = zip(sizes, factors).map { $1 * 1e6 }
+                effective = nil
                 values = try CountNormalization.normalizedCounts(counts, sizeFactors: factors)
             }
         } catch {
@@ -419,14 +388,13 @@ extension SmallRNAOperations {
                         ? "median-of-ratios needs miRNAs counted in every sample; try --method tmm" : nil)
             ])
         }
-        if request.method == .rle { effective = sizes }
         let rows = zip(matrix.features, values).map { feature, row in
             [ResultTable.Cell.text(feature)] + row.map { .number($0) }
         }
         let factorRows = matrix.samples.indices.map { index in
             [
                 ResultTable.Cell.text(matrix.samples[index]), .number(sizes[index]), .number(factors[index]),
-                .number(request.method == .rle ? nil : effective[index]),
+                .number(effective?[index]),
             ]
         }
         return NormalizeResult(
@@ -467,20 +435,10 @@ extension SmallRNAOperations.CountResult {
         }
         let lines = records.sorted { $0.key < $1.key }.map { _, entry in
             let row = entry.row
-            let tail = row.variant.tail.count
-            let templated = row.sequence.count - tail
-            var cigar = ""
-            if let mismatch = row.variant.mismatch {
-                if mismatch.position > 1 { cigar += "\(mismatch.position - 1)M" }
-                cigar += String(mismatch.read)
-                if templated > mismatch.position { cigar += "\(templated - mismatch.position)M" }
-            } else {
-                cigar = "\(templated)M"
-            }
-            if tail > 0 { cigar += "\(tail)I" }
             return MirGFF3.Record(
                 precursor: row.hairpin, start: row.start, end: row.end, isReference: row.variant.isCanonical,
-                sequence: row.sequence, name: row.miRNA, variant: row.variant.description, cigar: cigar,
+                sequence: row.sequence, name: row.miRNA, variant: row.variant.description,
+                cigar: row.variant.cigar(length: row.sequence.count),
                 expression: entry.expression, hits: row.miRNA.split(separator: "/").count)
         }
         let database = sources["mirna"]?.hasPrefix("bundled") == true ? "miRBasev\(MiRNACatalog.release)" : "Custom"
@@ -511,12 +469,9 @@ extension SmallRNAOperations {
         for path in paths {
             let matrix: CountMatrix
             do {
-                matrix = try CountMatrix(try TextFile(url: URL(fileURLWithPath: path), displayPath: path))
-            } catch let error as InputErrorList {
+                matrix = try CountMatrix.read(url: URL(fileURLWithPath: path), displayPath: path)
+            } catch {
                 problems += error.errors
-                continue
-            } catch let error as InputError {
-                problems.append(error)
                 continue
             }
             if columns.isEmpty { featureColumn = matrix.featureColumn }

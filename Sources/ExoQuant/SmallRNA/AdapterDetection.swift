@@ -14,7 +14,7 @@
 /// The confidence follows exceRpt's three levels: **high** when at least half the reads hold the adapter and at
 /// least 20 % give an insert of 16–36 nt by DNApi's rule; **low** when fewer than half hold it; **warn** when
 /// fewer than 20 % give such an insert (DNApi flags that `/POOR_QUALITY`).
-public struct AdapterDetection: Sendable, Hashable {
+public struct AdapterDetection: Sendable {
     /// What was found.
     public enum Finding: Sendable, Hashable {
         /// A preset kit.
@@ -59,13 +59,6 @@ public struct AdapterDetection: Sendable, Hashable {
         case .trimmed: "none"
         }
     }
-
-    public static func == (lhs: AdapterDetection, rhs: AdapterDetection) -> Bool {
-        lhs.finding == rhs.finding && lhs.share == rhs.share && lhs.extractedShare == rhs.extractedShare
-            && lhs.confidence == rhs.confidence && lhs.sampledReads == rhs.sampledReads
-    }
-
-    public func hash(into hasher: inout Hasher) { hasher.combine(finding) }
 
     /// The number of reads detection looks at.
     public static let sampleSize = 50_000

@@ -22,35 +22,41 @@ public struct MiRNAReference: Sendable {
     }
 
     /// How an insert sits on a mature: what mirtop calls its variant.
-    public struct Variant: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public struct Variant: Sendable, Hashable, CustomStringConvertible {
+        /// A substitution in the templated part: its 1-based position in the insert, the reference letter and the
+        /// insert's.
+        public struct Substitution: Sendable, Hashable {
+            public var position: Int
+            public var reference: Character
+            public var read: Character
+        }
+
         /// The insert's 5′ end minus the mature's (negative: the insert starts upstream).
         public var shift5: Int
         /// The templated 3′ end minus the mature's (negative: shorter).
         public var shift3: Int
         /// Non-templated 3′ bases (letters).
         public var tail: String
-        /// A mismatch in the templated part: its 1-based position in the insert, the reference letter and the
-        /// insert's.
-        public var mismatch: (position: Int, reference: Character, read: Character)?
-
-        public static func == (lhs: Variant, rhs: Variant) -> Bool {
-            lhs.shift5 == rhs.shift5 && lhs.shift3 == rhs.shift3 && lhs.tail == rhs.tail
-                && lhs.mismatch?.position == rhs.mismatch?.position && lhs.mismatch?.read == rhs.mismatch?.read
-                && lhs.mismatch?.reference == rhs.mismatch?.reference
-        }
-
-        public func hash(into hasher: inout Hasher) {
-            hasher.combine(shift5)
-            hasher.combine(shift3)
-            hasher.combine(tail)
-            hasher.combine(mismatch?.position)
-            hasher.combine(mismatch.map { String($0.read) })
-        }
-
-        public static func < (lhs: Variant, rhs: Variant) -> Bool { lhs.description < rhs.description }
+        /// A substitution in the templated part, if any.
+        public var mismatch: Substitution?
 
         /// Whether the insert is the mature exactly.
         public var isCanonical: Bool { shift5 == 0 && shift3 == 0 && tail.isEmpty && mismatch == nil }
+
+        /// The CIGAR of an insert of `length` bases against its stem-loop, as mirGFF3 writes it: matches `M`, the
+        /// substituted base as its letter, the non-templated tail as insertions `I` (`11MA9M2I`).
+        public func cigar(length: Int) -> String {
+            let templated = length - tail.count
+            var cigar = ""
+            if let mismatch {
+                if mismatch.position > 1 { cigar += "\(mismatch.position - 1)M" }
+                cigar += String(mismatch.read)
+                if templated > mismatch.position { cigar += "\(templated - mismatch.position)M" }
+            } else {
+                cigar = "\(templated)M"
+            }
+            return tail.isEmpty ? cigar : cigar + "\(tail.count)I"
+        }
 
         /// mirtop's variant notation: `iso_3p:+2,iso_5p:-1,iso_add3p:1,iso_snv_seed` (sorted, as mirtop writes it), or
         /// `NA` for the canonical read.
@@ -175,13 +181,12 @@ public struct MiRNAReference: Sendable {
         }
         let tailLength = bestKey.1
         let tail = DNA.text(insert.suffix(tailLength))
-        var mismatch: (Int, Character, Character)?
-        if let at = shown.mismatchAt {
-            let reference = hairpins.sequences[shown.hairpin][shown.start + at]
-            mismatch = (
-                at + 1, Character(Unicode.Scalar(DNA.letter[Int(min(reference, 4))])),
-                Character(Unicode.Scalar(DNA.letter[Int(min(insert[at], 4))]))
-            )
+        let mismatch = shown.mismatchAt.map { at in
+            Variant.Substitution(
+                position: at + 1,
+                reference: Character(
+                    Unicode.Scalar(DNA.letter[Int(min(hairpins.sequences[shown.hairpin][shown.start + at], 4))])),
+                read: Character(Unicode.Scalar(DNA.letter[Int(min(insert[at], 4))])))
         }
         let variant = Variant(
             shift5: shown.start - shown.arm.start, shift3: shown.end - shown.arm.end, tail: tail, mismatch: mismatch)
