@@ -116,13 +116,17 @@ public struct StudyBiomarkers: Codable, Sendable, Hashable {
     ///
     /// `stages` gives each sample's stage group 1–4 (nil for controls and unknown), `metastasis` its distant
     /// metastasis (nil when unknown). A panel that cannot be fitted (too few complete samples for the folds) is
-    /// left out with a note rather than failing the analysis.
+    /// left out with a note rather than failing the analysis. `differentialExpression`, when given, replaces the
+    /// moderated t computed from `matrix` (voom's precision-weighted fit for read counts, whose `matrix` is then
+    /// voom's log-CPM); its rows must follow `matrix.features`.
     public static func analyze(
         _ matrix: FeatureMatrix, groups: TwoGroups, stages: [Int?], metastasis: [Bool?],
-        followUp: [(months: Double, event: Bool)?] = [], seed: UInt64, panelOptions: DiagnosticPanel.Options? = nil
+        followUp: [(months: Double, event: Bool)?] = [], seed: UInt64, panelOptions: DiagnosticPanel.Options? = nil,
+        differentialExpression: DifferentialExpression.Result? = nil
     ) -> StudyBiomarkers {
         var notes: [String] = []
-        let expression = DifferentialExpression.analyze(matrix, groups: groups, method: .moderated)
+        let expression =
+            differentialExpression ?? DifferentialExpression.analyze(matrix, groups: groups, method: .moderated)
         let rocs = MarkerROC.analyze(matrix, groups: groups, direction: .auto)
         var markers = matrix.features.indices.map { index in
             let de = expression?.rows[index]

@@ -133,7 +133,10 @@ public enum Pipeline {
     /// Throws `fileChanged` for the first file whose SHA-256 differs from the validated one.
     static func verifyUnchanged(_ files: [StoredInputFile], in directory: URL) throws {
         for file in files {
-            let url = directory.appendingPathComponent(file.path)
+            // A file of a shared data folder may be named by its absolute path (`dataFolders:`).
+            let url =
+                file.path.hasPrefix("/")
+                ? URL(fileURLWithPath: file.path) : directory.appendingPathComponent(file.path)
             let data = (try? Data(contentsOf: url)) ?? Data()
             guard FileDigest.sha256Hex(data) == file.sha256 else {
                 throw InputErrorList([
@@ -238,6 +241,22 @@ public enum Pipeline {
         return outcome
     }
 
+    /// The count-normalisation stage on a stored study: TMM-normalised CPM of every sample with read counts, stored
+    /// with provenance unless an identical result is stored already; returns the outcome line, or `nil` when the
+    /// study has no read counts.
+    public static func normalizeCounts(
+        studyID: String, store: any Store, actor: String, progress: any PipelineProgress = SilentProgress()
+    ) async throws -> String? {
+        let measurements = try await store.measurements(study: studyID)
+        guard measurements.contains(where: { $0.assay == .smallRNASeq }) else { return nil }
+        progress.begin(CountNormalizationStage.kind, total: nil)
+        let outcome = try await CountNormalizationStage.run(
+            study: studyID, store: store, measurements: measurements, files: try await store.inputFiles(study: studyID),
+            actor: actor)
+        progress.finish(CountNormalizationStage.kind, outcome: outcome ?? "skipped: no read counts")
+        return outcome
+    }
+
     /// The stored normalisation of a study's current inputs, with the stage's outcome line.
     ///
     /// Computed and stored first when there is none; `nil` (and why) when the study has no Cq values.
@@ -329,8 +348,16 @@ public enum Pipeline {
             stored: try await store.result(study: studyID, kind: EVQCStage.kind))
         let samples = try await store.samples(study: studyID)
         let normalization = try await normalizationResult(studyID: studyID, store: store, actor: actor).result
+        // Normalised Cq values when the study has them, else read counts (limma-voom).
+        var counts: CountNormalizationStage.Counts?
+        if normalization?.deltaCq.isEmpty ?? true {
+            counts = CountNormalizationStage.Counts(try await store.measurements(study: studyID))
+        }
         let input: BiomarkerStage.Input
-        switch BiomarkerStage.input(samples: samples, normalization: normalization, gate: gate) {
+        let prepared =
+            counts.map { BiomarkerStage.countInput(samples: samples, counts: $0, gate: gate) }
+            ?? BiomarkerStage.input(samples: samples, normalization: normalization, gate: gate)
+        switch prepared {
         case .success(let prepared): input = prepared
         case .failure(let skipped):
             progress.finish(BiomarkerStage.kind, outcome: skipped.reason)
@@ -443,6 +470,8 @@ public enum Pipeline {
         }
         let preparations = try await assessPreparations(study, store: store, actor: actor, progress: progress)
         _ = try await normalize(studyID: study.definition.id, store: store, actor: actor, progress: progress)
+        let counts = try await normalizeCounts(
+            studyID: study.definition.id, store: store, actor: actor, progress: progress)
         let biomarkers = try await analyzeBiomarkers(
             studyID: study.definition.id, store: store, actor: actor, progress: progress)
         let monitoring = try await analyzeMonitoring(
@@ -452,6 +481,7 @@ public enum Pipeline {
             studyID: study.definition.id, from: store,
             stages: [("validate", validationSummary(study)), ("import", importText)]
                 + (preparations.map { [(EVQCStage.kind, $0)] } ?? [])
+                + (counts.map { [(CountNormalizationStage.kind, $0)] } ?? [])
                 + [(BiomarkerStage.kind, biomarkers), (MonitoringStage.kind, monitoring)]
                 + (alerts.map { [("alerts", $0)] } ?? []),
             progress: progress)

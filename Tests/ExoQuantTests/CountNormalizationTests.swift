@@ -161,6 +161,59 @@ struct CountNormalizationTests {
         try counts(try #require(Fixture.sharedData).appendingPathComponent(gse122488))
     }
 
+    // MARK: - edgeR's filterByExpr
+
+    @Test func filterByExpressionMatchesEdgeROnTheHandMadeFixture() throws {
+        // Rscript -e 'library(edgeR); x <- as.matrix(read.delim("Tests/Fixtures/normalization/counts-8x4.tsv",
+        //   row.names = 1)); print(which(filterByExpr(DGEList(x), group = c("a", "a", "b", "b"), min.count = 5,
+        //   min.total.count = 15)))'   → 1 2 3 5 6 7 8
+        let keep = try CountNormalization.filterByExpression(
+            try Self.handMade(), groups: ["a", "a", "b", "b"], minimumCount: 5)
+        #expect(keep.indices.filter { keep[$0] }.map { $0 + 1 } == [1, 2, 3, 5, 6, 7, 8])
+    }
+
+    /// Two real tables and three group layouts: the smallest group below, at and above `large.n` (10), where the
+    /// number of samples needed becomes 10 + (n − 10) × 0.7.
+    @Test(
+        .enabled(if: Fixture.sharedData != nil, "../shared/data (GEO GSE112462, GSE122488) is absent in this checkout"))
+    func filterByExpressionMatchesEdgeROnRealTables() throws {
+        let data = try #require(Fixture.sharedData)
+        func groups(_ samples: String, column: Int) throws -> [String: String] {
+            let rows = try String(contentsOf: data.appendingPathComponent(samples), encoding: .utf8)
+                .split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: ",").map(String.init) }
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0[0], $0[column]) })
+        }
+        func header(_ path: String) throws -> [String] {
+            try String(contentsOf: data.appendingPathComponent(path), encoding: .utf8)
+                .split(whereSeparator: \.isNewline)[0].split(separator: ",").dropFirst().map(String.init)
+        }
+        let nanostring = "exosomal_mirna_case_control/GSE112462_nanostring_serum_EV/"
+        let sequencing = "exosomal_mirna_case_control/GSE122488_smallRNAseq_serum_EV/"
+        // Rscript -e 'library(edgeR); d <- "../shared/data/exosomal_mirna_case_control/"; x <- as.matrix(read.csv(
+        //   paste0(d, F), row.names = 1, check.names = FALSE)); s <- read.csv(paste0(d, S)); k <- filterByExpr(
+        //   DGEList(x), group = s[[C]][match(colnames(x), s$sample_id)]); cat(sum(k), sum(which(k)))'
+        // with F, S = the expression and samples files below and C the group column: kept, sum of kept positions.
+        for (table, samples, column, name, kept, positions) in [
+            (nanostring + "GSE112462_expression.csv", nanostring + "GSE112462_samples.csv", 3, "group", 324, 126_847),
+            (
+                sequencing + "GSE122488_expression_cpm.csv", sequencing + "GSE122488_samples.csv", 1, "group", 376,
+                237_959
+            ),
+            (
+                sequencing + "GSE122488_expression_cpm.csv", sequencing + "GSE122488_samples.csv", 2, "is_case", 345,
+                217_727
+            ),
+        ] {
+            let byID = try groups(samples, column: column)
+            let labels = try header(table).map { byID[$0] ?? "?" }
+            let keep = try CountNormalization.filterByExpression(
+                try Self.counts(data.appendingPathComponent(table)), groups: labels)
+            let indices = keep.indices.filter { keep[$0] }
+            #expect(indices.count == kept, "\(table) by \(name)")
+            #expect(indices.reduce(0) { $0 + $1 + 1 } == positions, "\(table) by \(name)")
+        }
+    }
+
     @Test(.enabled(if: Fixture.sharedData != nil, "../shared/data (GEO GSE122488) is absent in this checkout"))
     func tmmMatchesEdgeROnGSE122488() throws {
         let x = try Self.gse122488Counts()

@@ -19,6 +19,12 @@ public struct CountMatrix: Sendable, Equatable {
     public var samples: [String]
     /// `counts[feature][sample]`.
     public var counts: [[Double]]
+    /// Each feature's line in the file (1-based); empty for a matrix made in memory.
+    public var lines: [Int] = []
+    /// Each sample column's column in the header (1-based, in UTF-8 bytes); empty for a matrix made in memory.
+    public var sampleColumns: [Int] = []
+    /// The header's line (1-based); 0 for a matrix made in memory.
+    public var headerLine = 0
 
     /// A matrix from values already in memory.
     public init(path: String, featureColumn: String, features: [String], samples: [String], counts: [[Double]]) {
@@ -48,9 +54,9 @@ public struct CountMatrix: Sendable, Equatable {
     ///   feature or sample named twice, rows of the wrong width, no samples.
     public init(_ file: TextFile) throws(InputErrorList) {
         let bodyStart = Self.headerLineIndex(file)
-        var lines = file.lines
-        for index in 0..<bodyStart { lines[index] = "" }
-        let trimmed = TextFile(lines: lines, like: file)
+        var text = file.lines
+        for index in 0..<bodyStart { text[index] = "" }
+        let trimmed = TextFile(lines: text, like: file)
         let table = try DelimitedTable(trimmed, toleratingRaggedRows: true)
         path = file.displayPath
         var problems: [InputError] = []
@@ -64,6 +70,8 @@ public struct CountMatrix: Sendable, Equatable {
         }
         featureColumn = table.header[0].text
         samples = table.header.dropFirst().map(\.text)
+        sampleColumns = table.header.dropFirst().map(\.column)
+        headerLine = table.headerLine
         var seenSamples = Set<String>()
         for (index, sample) in samples.enumerated() where !seenSamples.insert(sample).inserted || sample.isEmpty {
             problems.append(
@@ -76,6 +84,7 @@ public struct CountMatrix: Sendable, Equatable {
         }
         var features: [String] = []
         var counts: [[Double]] = []
+        var featureLines: [Int] = []
         var seenFeatures: [String: Int] = [:]
         for row in table.rows where row.fields.count == table.header.count {
             let name = row.fields[0].text
@@ -105,10 +114,12 @@ public struct CountMatrix: Sendable, Equatable {
             }
             features.append(name)
             counts.append(values)
+            featureLines.append(row.line)
         }
         if !problems.isEmpty { throw InputErrorList(problems) }
         self.features = features
         self.counts = counts
+        self.lines = featureLines
     }
 
     /// The 0-based index of the header line: the first line whose next line has a number in its second field.

@@ -126,6 +126,15 @@ public enum StudyLoader {
                     for note in loaded.notes { notes[note.written] = note }
                     continue
                 }
+                if holdsCountMatrix(file, spec: spec) {
+                    guard !declaredIDs.isEmpty else { continue }
+                    let loaded = loadCountMatrix(
+                        file, spec: spec, names: names, catalog: catalog, samples: declaredIDs)
+                    measurements += loaded.measurements
+                    errors += loaded.errors
+                    for note in loaded.notes { notes[note.written] = note }
+                    continue
+                }
                 if LightCycler480RawData.isRawData(file) {
                     let loaded = loadLightCycler480(
                         file, spec: spec, names: names, catalog: catalog, samples: declaredIDs

@@ -31,6 +31,10 @@ enum BiomarkerStage {
         /// `qc.requireCharacterisation`) or kept.
         var uncharacterised: [String] = []
         var uncharacterisedLeftOut = false
+        /// For read counts: voom's precision-weighted moderated t, in `matrix.features` order.
+        var differentialExpression: DifferentialExpression.Result?
+        /// For read counts: what was filtered and how the counts were normalised.
+        var countNotes: [String] = []
 
         /// The notes the result starts with: who was left out or kept, and why.
         var notes: [String] {
@@ -47,7 +51,7 @@ enum BiomarkerStage {
                         : "\(samples(uncharacterised)) with an EV preparation not characterised kept in discovery (qc.requireCharacterisation: no) (\(uncharacterised.joined(separator: ", ")))"
                 )
             }
-            return notes
+            return notes + countNotes
         }
     }
 
@@ -75,20 +79,20 @@ enum BiomarkerStage {
         var reason: String
     }
 
-    /// The analysis input, or why there is none.
+    /// Each patient's first sample of the case–control arm that the gate lets through, and who was stopped.
+    struct Chosen {
+        var first: [Sample]
+        var failed: [String]
+        var uncharacterised: [String]
+        var leftOut: Bool
+    }
+
+    /// Chooses each patient's first sample from all their samples.
     ///
-    /// Each patient's first sample is chosen from all their samples; a patient whose first sample the gate stops
-    /// (its preparation failed QC, or is not characterised where the study requires it) is left out rather than
-    /// represented by a later one. A preparation that is not characterised is otherwise kept, and the notes say so.
-    static func input(
-        samples: [Sample], normalization: NormalizationStage.Result?, gate: PreparationGate = .init()
-    ) -> Result<Input, Skipped> {
-        guard let normalization, !normalization.deltaCq.isEmpty else {
-            return .failure(
-                Skipped(
-                    reason: "skipped: no normalised miRNA values (no miRNA measured by qPCR or dPCR; other analyte "
-                        + "types are stored and reported, not analysed as biomarkers)"))
-        }
+    /// A patient whose first sample the gate stops (its preparation failed QC, or is not characterised where the
+    /// study requires it) is left out rather than represented by a later one. Fails when fewer than two cases or two
+    /// controls remain.
+    static func choose(samples: [Sample], gate: PreparationGate) -> Result<Chosen, Skipped> {
         let chosen = Dictionary(grouping: samples.filter { $0.group == .case || $0.group == .control }, by: \.patient)
             .values.compactMap { group in
                 group.min { ($0.timepoint.dayOffset ?? 0, $0.id) < ($1.timepoint.dayOffset ?? 0, $1.id) }
@@ -115,6 +119,38 @@ enum BiomarkerStage {
             }
             return .failure(Skipped(reason: reason))
         }
+        return .success(Chosen(first: first, failed: failed, uncharacterised: uncharacterised, leftOut: leftOut))
+    }
+
+    /// The two groups of a matrix of the chosen samples, or why they cannot be compared.
+    static func twoGroups(_ matrix: FeatureMatrix) -> Result<TwoGroups, Skipped> {
+        do {
+            return .success(
+                try TwoGroups(matrix, case: SampleGroup.case.rawValue, control: SampleGroup.control.rawValue))
+        } catch {
+            return .failure(
+                Skipped(
+                    reason: "skipped: "
+                        + (error.errors.first?.message ?? "the case and control groups cannot be compared")))
+        }
+    }
+
+    /// The analysis input of normalised Cq values, or why there is none.
+    static func input(
+        samples: [Sample], normalization: NormalizationStage.Result?, gate: PreparationGate = .init()
+    ) -> Result<Input, Skipped> {
+        guard let normalization, !normalization.deltaCq.isEmpty else {
+            return .failure(
+                Skipped(
+                    reason: "skipped: no normalised miRNA values (no miRNA measured by qPCR, dPCR or sequencing; "
+                        + "other analyte types are stored and reported, not analysed as biomarkers)"))
+        }
+        let chosen: Chosen
+        switch choose(samples: samples, gate: gate) {
+        case .success(let value): chosen = value
+        case .failure(let skipped): return .failure(skipped)
+        }
+        let first = chosen.first
         let features = normalization.deltaCq.keys.sorted()
         let values = features.map { analyte in
             first.map { sample in normalization.deltaCq[analyte]?[sample.id.rawValue].map { -$0 } ?? .nan }
@@ -123,20 +159,94 @@ enum BiomarkerStage {
             path: "study", samples: first.map(\.id.rawValue), labels: first.map(\.group.rawValue), labelColumn: "group",
             features: features, values: values)
         let groups: TwoGroups
-        do {
-            groups = try TwoGroups(matrix, case: SampleGroup.case.rawValue, control: SampleGroup.control.rawValue)
-        } catch {
-            return .failure(
-                Skipped(
-                    reason: "skipped: "
-                        + (error.errors.first?.message ?? "the case and control groups cannot be compared")))
+        switch twoGroups(matrix) {
+        case .success(let value): groups = value
+        case .failure(let skipped): return .failure(skipped)
         }
         return .success(
             Input(
                 matrix: matrix, groups: groups, stages: first.map { $0.clinical.stage?.group },
                 metastasis: first.map { $0.clinical.metastasis }, followUp: first.map(\.followUp),
-                scale: "−ΔCq (\(normalization.chosen)), each patient's first sample", excluded: failed,
-                uncharacterised: uncharacterised, uncharacterisedLeftOut: leftOut))
+                scale: "−ΔCq (\(normalization.chosen)), each patient's first sample", excluded: chosen.failed,
+                uncharacterised: chosen.uncharacterised, uncharacterisedLeftOut: chosen.leftOut))
+    }
+
+    /// The analysis input of read counts, or why there is none: limma-voom as edgeR's user guide runs it.
+    ///
+    /// The counts of the chosen samples are filtered with edgeR's `filterByExpr` (by group), library sizes are
+    /// recomputed from the features kept (`keep.lib.sizes = FALSE`), TMM factors are computed on those samples
+    /// (`calcNormFactors`), and voom turns the counts into log-CPM with precision weights for the moderated t of
+    /// ~ group. ROC, the panel and the stage tests read voom's log-CPM.
+    static func countInput(
+        samples: [Sample], counts: CountNormalizationStage.Counts, gate: PreparationGate = .init()
+    ) -> Result<Input, Skipped> {
+        let chosen: Chosen
+        switch choose(samples: samples, gate: gate) {
+        case .success(let value): chosen = value
+        case .failure(let skipped): return .failure(skipped)
+        }
+        let first = chosen.first.filter { counts.sampleIndex[$0.id.rawValue] != nil }
+        let columns = first.compactMap { counts.sampleIndex[$0.id.rawValue] }
+        let all = counts.values.map { row in columns.map { row[$0] } }
+        let labels = first.map(\.group.rawValue)
+        let keep: [Bool]
+        let factors: [Double]
+        let kept: [Int]
+        let filtered: [[Double]]
+        let librarySizes: [Double]
+        do {
+            keep = try CountNormalization.filterByExpression(all, groups: labels)
+            kept = keep.indices.filter { keep[$0] }
+            filtered = kept.map { all[$0] }
+            guard filtered.count >= 2 else {
+                return .failure(
+                    Skipped(
+                        reason:
+                            "skipped: \(filtered.count) feature\(filtered.count == 1 ? "" : "s") expressed in enough samples (edgeR filterByExpr), at least 2 needed"
+                    ))
+            }
+            factors = try CountNormalization.tmm(filtered).factors
+            librarySizes = try CountNormalization.effectiveLibrarySizes(
+                librarySizes: try CountNormalization.librarySizes(filtered), normalizationFactors: factors)
+        } catch {
+            return .failure(Skipped(reason: "skipped: the counts cannot be normalised (\(error))"))
+        }
+        let matrix = FeatureMatrix(
+            path: "study", samples: first.map(\.id.rawValue), labels: labels, labelColumn: "group",
+            features: kept.map { counts.features[$0] }, values: filtered)
+        let groups: TwoGroups
+        switch twoGroups(matrix) {
+        case .success(let value): groups = value
+        case .failure(let skipped): return .failure(skipped)
+        }
+        let fitted: (result: DifferentialExpression.Result, voom: Voom.Result, leftOut: Int)?
+        do {
+            fitted = try DifferentialExpression.voom(matrix, groups: groups, covariates: [], librarySizes: librarySizes)
+        } catch {
+            return .failure(Skipped(reason: "skipped: " + (error.errors.first?.message ?? "voom cannot be fitted")))
+        }
+        guard let fitted else {
+            return .failure(Skipped(reason: "skipped: voom cannot be fitted (no residual degrees of freedom)"))
+        }
+        let logCPM = FeatureMatrix(
+            path: "study", samples: matrix.samples, labels: labels, labelColumn: "group", features: matrix.features,
+            values: fitted.voom.logCPM)
+        var input = Input(
+            matrix: logCPM, groups: groups, stages: first.map { $0.clinical.stage?.group },
+            metastasis: first.map { $0.clinical.metastasis }, followUp: first.map(\.followUp),
+            scale: "voom log2-CPM (TMM, \(counts.unit)), each patient's first sample", excluded: chosen.failed,
+            uncharacterised: chosen.uncharacterised, uncharacterisedLeftOut: chosen.leftOut)
+        input.differentialExpression = fitted.result
+        input.countNotes = [
+            "counts: \(kept.count) of \(all.count) features kept by edgeR's filterByExpr (by group); TMM factors "
+                + "\(String(format: "%.3f", factors.min() ?? 1))–\(String(format: "%.3f", factors.max() ?? 1)) on "
+                + "the \(first.count) samples analysed; limma-voom with precision weights"
+        ]
+        if first.count < chosen.first.count {
+            input.countNotes.append(
+                "\(chosen.first.count - first.count) chosen samples have no read counts and are left out")
+        }
+        return .success(input)
     }
 
     /// A digest of what the result depends on: version, seed, scale and every stored input file.
@@ -154,11 +264,13 @@ enum BiomarkerStage {
         }
         var result = StudyBiomarkers.analyze(
             input.matrix, groups: input.groups, stages: input.stages, metastasis: input.metastasis,
-            followUp: input.followUp, seed: seed)
+            followUp: input.followUp, seed: seed, differentialExpression: input.differentialExpression)
         result.notes.insert(contentsOf: input.notes, at: 0)
         let options = DiagnosticPanel.Options(seed: seed)
         var parameters = [
-            "values": input.scale, "de": "moderated t, BH", "roc": "DeLong 95 %, direction by medians",
+            "values": input.scale,
+            "de": input.differentialExpression == nil ? "moderated t, BH" : "limma-voom moderated t, BH",
+            "roc": "DeLong 95 %, direction by medians",
             "panel": "alpha \(options.alpha), \(options.folds)-fold CV, lambda 1se, nested \(options.repeats)×",
             "excluded": input.excluded.isEmpty ? "none" : input.excluded.joined(separator: ", "),
         ]

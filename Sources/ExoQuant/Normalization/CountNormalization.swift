@@ -149,6 +149,55 @@ public enum CountNormalization {
         return counts.map { row in row.indices.map { row[$0] / sizeFactors[$0] } }
     }
 
+    // MARK: - edgeR: filterByExpr
+
+    /// Which features are expressed well enough to analyse: edgeR's `filterByExpr(y, group = group)` (edgeR 3.40).
+    ///
+    /// A feature is kept when its CPM reaches `minimumCount` / median library size × 10⁶ in at least n samples and
+    /// its total count reaches `minimumTotalCount`. n is the size of the smallest group, or, above `largeN`,
+    /// `largeN` + (size − `largeN`) × `minimumProportion`. edgeR compares with a tolerance of 1e-14; so does this.
+    ///
+    /// - Parameters:
+    ///   - counts: `counts[feature][sample]`.
+    ///   - groups: each sample's group (any labels; only the group sizes matter).
+    ///   - librarySizes: `nil` for the column sums, as `filterByExpr` on a `DGEList` before normalisation.
+    ///   - minimumCount: `min.count`, default 10.
+    ///   - minimumTotalCount: `min.total.count`, default 15.
+    ///   - largeN: `large.n`, default 10.
+    ///   - minimumProportion: `min.prop`, default 0.7.
+    /// - Returns: one flag per feature, `true` to keep.
+    /// - Complexity: O(features × samples).
+    /// - Throws: ``CountNormalizationError`` for an invalid matrix, an empty library, or groups or library sizes of
+    ///   the wrong number.
+    public static func filterByExpression(
+        _ counts: [[Double]], groups: [String], librarySizes: [Double]? = nil, minimumCount: Double = 10,
+        minimumTotalCount: Double = 15, largeN: Double = 10, minimumProportion: Double = 0.7
+    ) throws(CountNormalizationError) -> [Bool] {
+        let sizes = try resolvedLibrarySizes(counts, librarySizes)
+        guard groups.count == sizes.count else {
+            throw .sampleCountMismatch(expected: sizes.count, found: groups.count)
+        }
+        var minimumSampleSize = Double(Dictionary(grouping: groups, by: { $0 }).values.map(\.count).min() ?? 0)
+        if minimumSampleSize > largeN {
+            minimumSampleSize = largeN + (minimumSampleSize - largeN) * minimumProportion
+        }
+        let sorted = sizes.sorted()
+        let middle = sorted.count / 2
+        let median = sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        let cutoff = minimumCount / median * 1e6
+        let tolerance = 1e-14
+        let scales = sizes.map { 1e6 / $0 }
+        return counts.map { row in
+            var above = 0
+            var total = 0.0
+            for (index, count) in row.enumerated() {
+                total += count
+                if count * scales[index] >= cutoff { above += 1 }
+            }
+            return Double(above) >= minimumSampleSize - tolerance && total >= minimumTotalCount - tolerance
+        }
+    }
+
     // MARK: - edgeR: TMM
 
     /// The sample that every other is compared with in TMM.

@@ -1,0 +1,103 @@
+import ExoCore
+import Foundation
+
+extension StudyLoader {
+    /// Whether a `small-RNA-seq` measurement file is a count matrix (features in rows, one column per sample, as
+    /// `smallrna count` writes it and GEO series ship it) rather than a long-form table: its header names no
+    /// `sample_id` column.
+    static func holdsCountMatrix(_ file: TextFile, spec: MeasurementFileSpec) -> Bool {
+        guard spec.assay == .smallRNASeq else { return false }
+        let index = CountMatrix.headerLineIndex(file)
+        guard index < file.lines.count else { return false }
+        let header = file.lines[index].lowercased()
+        return !header.split(whereSeparator: { $0 == "\t" || $0 == "," || $0 == ";" }).contains {
+            $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: ["\""]) == "sample_id"
+        }
+    }
+
+    /// The measurements of a count matrix: one value per feature and sample, zeros included (a zero count is a
+    /// measurement, and count normalisation needs it).
+    ///
+    /// Sample columns go through `sampleMap` (`name: ~` leaves a column out) and must then be sample-sheet ids;
+    /// features go through `targetMap` and are resolved like the `analyte` column. Two features that resolve to
+    /// the same analyte are an error rather than silently summed.
+    static func loadCountMatrix(
+        _ file: TextFile, spec: MeasurementFileSpec, names: InstrumentNames, catalog: MiRNACatalog,
+        samples: Set<SampleID>
+    ) -> (measurements: [SampleMeasurement], notes: [ResolvedMiRNA], errors: [InputError]) {
+        let matrix: CountMatrix
+        do {
+            matrix = try CountMatrix(file)
+        } catch {
+            return ([], [], error.errors)
+        }
+        var errors: [InputError] = []
+        var notes: [ResolvedMiRNA] = []
+        let unit = spec.unit ?? .counts
+        // Column index → sample id, for the columns the study uses.
+        var columns: [(index: Int, sample: SampleID)] = []
+        for (index, written) in matrix.samples.enumerated() {
+            guard let mapped = names.sample(written) else { continue }
+            let location = InputLocation(
+                path: matrix.path, line: matrix.headerLine, column: matrix.sampleColumns[index])
+            guard let id = SampleID(mapped), samples.contains(id) else {
+                errors.append(
+                    InputError(
+                        .unknownSample, at: location,
+                        "sample column \(InputError.quoted(written)) is not a sample_id of the sample sheet",
+                        hint:
+                            "add it to the sample sheet, or map it in study.yaml: 'sampleMap: {\(written): <sample_id>}' (or '\(written): ~' to leave the column out)"
+                    ))
+                continue
+            }
+            columns.append((index, id))
+        }
+        var measurements: [SampleMeasurement] = []
+        measurements.reserveCapacity(matrix.features.count * columns.count)
+        var firstLine: [String: Int] = [:]
+        for (row, written) in matrix.features.enumerated() {
+            let line = matrix.lines[row]
+            let target = names.target(written)
+            let analyte: Analyte
+            if let fallback = names.fallback(written),
+                case .failure = Analyte.resolve(target.analyte, kind: target.kind, catalog: catalog)
+            {
+                analyte = fallback
+            } else {
+                switch Analyte.resolve(target.analyte, kind: target.kind, catalog: catalog) {
+                case .success(let resolved):
+                    analyte = resolved.analyte
+                    if let note = resolved.resolution, note.rule != .current || !note.corrections.isEmpty {
+                        notes.append(note)
+                    }
+                case .failure(let failure):
+                    errors.append(
+                        InputError(
+                            failure.kind, at: InputLocation(path: matrix.path, line: line, column: 1), failure.message,
+                            hint: failure.hint
+                                ?? "map it in study.yaml's targetMap, or keep non-miRNA rows with 'targetMap: {\"*\": {type: other}}'"
+                        ))
+                    continue
+                }
+            }
+            if let earlier = firstLine[analyte.name] {
+                errors.append(
+                    InputError(
+                        .duplicateMeasurement, at: InputLocation(path: matrix.path, line: line, column: 1),
+                        "feature \(InputError.quoted(written)) is \(analyte.name), already counted on line \(earlier)",
+                        hint: "sum the two rows into one, or map one of them elsewhere with targetMap"))
+                continue
+            }
+            firstLine[analyte.name] = line
+            for column in columns {
+                measurements.append(
+                    SampleMeasurement(
+                        sample: column.sample, analyte: analyte, assay: .smallRNASeq,
+                        value: matrix.counts[row][column.index], unit: unit,
+                        source: InputLocation(
+                            path: matrix.path, line: line, column: matrix.sampleColumns[column.index])))
+            }
+        }
+        return (measurements, notes, errors)
+    }
+}

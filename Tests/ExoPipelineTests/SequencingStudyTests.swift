@@ -1,0 +1,159 @@
+import ExoCore
+import ExoDiagnosis
+import ExoFormats
+import ExoPipeline
+import ExoStore
+import ExoTestSupport
+import Foundation
+import Testing
+
+/// Read counts in a study: a count matrix named in study.yaml, normalised with TMM, analysed with limma-voom and
+/// ROC by the study pipeline.
+@Suite struct SequencingStudyTests {
+    /// A study of a count matrix: `samples` rows (id, group), the matrix file and extra study.yaml lines.
+    static func study(
+        _ label: String, matrix: String, named file: String = "data/counts.tsv", samples: [(String, String)],
+        extra: [String] = []
+    ) throws -> URL {
+        let folder = try Fixture.temporaryDirectory(label)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("data"), withIntermediateDirectories: true)
+        try matrix.write(to: folder.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        try
+            ([
+                "schema: 1", "id: SEQ", "title: Sequenced serum exosomes", "specimen: serum", "measurements:",
+                "  - file: \(file)", "    assay: small-RNA-seq",
+            ] + extra)
+            .joined(separator: "\n").write(
+                to: folder.appendingPathComponent("study.yaml"), atomically: true, encoding: .utf8)
+        try (["sample_id\tpatient_id\tgroup"] + samples.map { "\($0.0)\t\($0.0)\t\($0.1)" })
+            .joined(separator: "\n").appending("\n")
+            .write(to: folder.appendingPathComponent("samples.tsv"), atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    /// GSE122488's serum-exosome miRNA table (38 samples, the GEO file as shipped: prose above the header, CR LF,
+    /// miRBase 21 names) through the study pipeline: TMM factors, edgeR's filterByExpr, limma-voom's moderated t and
+    /// pROC's AUC with DeLong intervals equal R's to 1e-9 (reference: `gse122488_voom_reference.R`).
+    @Test func gse122488RunsThroughTMMVoomAndROC() async throws {
+        guard let shared = Fixture.sharedData else {
+            print("skipped: ../shared/data is absent (GSE122488's table lives there)")
+            return
+        }
+        let folderPath = shared.appendingPathComponent(
+            "exosomal_mirna_case_control/GSE122488_smallRNAseq_serum_EV")
+        let table = folderPath.appendingPathComponent("GSE122488_normalized_microRNA_counts.txt")
+        let ids =
+            try String(contentsOf: table, encoding: .utf8).split(whereSeparator: \.isNewline)
+            .first { $0.hasPrefix("miRNA\t") }.map { $0.split(separator: "\t").dropFirst().map(String.init) } ?? []
+        #expect(ids.count == 38)
+        let folder = try Self.study(
+            "gse122488", matrix: "", named: "data/unused.tsv",
+            samples: ids.map { ($0, $0.hasPrefix("HC") ? "control" : "case") })
+        // The GEO file itself, named by its absolute path in a shared data folder; older names it holds that
+        // miRBase 22 dropped are kept as written (targetMap "*").
+        try [
+            "schema: 1", "id: GSE122488", "title: GSE122488", "specimen: serum", "tumour: glioblastoma",
+            "dataFolders: [\(folderPath.path)]", "measurements:", "  - file: \(table.path)",
+            "    assay: small-RNA-seq", "    unit: RPM", "targetMap:", "  \"*\": {type: other}",
+        ].joined(separator: "\n").write(
+            to: folder.appendingPathComponent("study.yaml"), atomically: true, encoding: .utf8)
+        let store = try await SQLiteStore()
+        let summary = try await Pipeline.run(
+            studyDirectory: folder, store: store, databasePath: "memory",
+            reportURL: folder.appendingPathComponent("report.html"), actor: "test")
+        #expect(summary.measurements == 1_939 * 38)
+        let reference = try Fixture.referenceRows("smallrna/gse122488_voom_reference.tsv")
+        func near(_ value: Double?, _ expected: Double, _ what: String) {
+            let value = value ?? .nan
+            #expect(abs(value - expected) <= 1e-9 * max(1, abs(expected)), "\(what): \(value) against R's \(expected)")
+        }
+        // The stored count normalisation: TMM over all 38 samples.
+        let normalization = try #require(try await store.result(study: "GSE122488", kind: "count-normalization"))
+        let stored = try #require(
+            try JSONSerialization.jsonObject(with: Data(normalization.json.utf8)) as? [String: Any])
+        let samples = try #require(stored["samples"] as? [String])
+        let factors = try #require(stored["factors"] as? [Double])
+        for row in reference where row.first == "tmm_all" {
+            near(samples.firstIndex(of: row[1]).map { factors[$0] }, Double(row[2]) ?? .nan, "TMM factor of \(row[1])")
+        }
+        #expect(normalization.provenance.inputHashes.count == 3)
+        // Discovery: the features filterByExpr keeps, each with limma-voom's statistics and pROC's AUC.
+        let biomarkers = try #require(try await store.result(study: "GSE122488", kind: "biomarkers"))
+        let result = try JSONDecoder().decode(StudyBiomarkers.self, from: Data(biomarkers.json.utf8))
+        let rows = reference.filter { $0.first == "voom" }
+        #expect(result.cases == 22 && result.controls == 16)
+        #expect(result.markers.count == rows.count)
+        let markers = Dictionary(uniqueKeysWithValues: result.markers.map { ($0.feature, $0) })
+        for row in rows {
+            let name: String
+            if case .success(let resolved) = Analyte.resolve(row[1]) {
+                name = resolved.analyte.name
+            } else {
+                name = row[1]
+            }
+            let marker = try #require(markers[name], "\(name) is not among the markers")
+            let expected = row.dropFirst(2).map { Double($0) ?? .nan }
+            near(marker.logFC, expected[0], "\(name) logFC")
+            near(marker.averageExpression, expected[1], "\(name) AveExpr")
+            near(marker.t, expected[2], "\(name) t")
+            near(marker.p, expected[3], "\(name) P")
+            near(marker.adjustedP, expected[4], "\(name) adjusted P")
+            near(marker.auc, expected[5], "\(name) AUC")
+            near(marker.aucLow, expected[6], "\(name) AUC lower")
+            near(marker.aucHigh, expected[7], "\(name) AUC upper")
+        }
+        let prior = try #require(Fixture.referenceNumbers(reference, "prior", "df_s2"))
+        near(result.priorDF, prior[0], "prior df")
+        near(result.priorVariance, prior[1], "prior variance")
+        #expect(biomarkers.provenance.parameters["de"] == "limma-voom moderated t, BH")
+    }
+
+    /// A count matrix whose header or rows do not fit the study: each problem with its file, line, column and hint,
+    /// all at once, and nothing imported.
+    @Test func countMatrixProblemsAreReportedWithTheirPlace() async throws {
+        let matrix = [
+            "mirna\tS1\tS2\tS9",
+            "hsa-miR-21-5p\t10\t12\t3",
+            "miR-21\t1\t2\t3",
+            "hsa-miR-99999\t1\t1\t1",
+            "hsa-miR-16-5p\t4\t-2\t5",
+        ].joined(separator: "\n")
+        let folder = try Self.study("count-errors", matrix: matrix, samples: [("S1", "case"), ("S2", "control")])
+        let store = try await SQLiteStore()
+        let thrown = await #expect(throws: InputErrorList.self) {
+            _ = try await Pipeline.run(
+                studyDirectory: folder, store: store, databasePath: "memory",
+                reportURL: folder.appendingPathComponent("report.html"), actor: "test")
+        }
+        let messages = thrown?.errors.map { "\($0.location.description): \($0.message)" } ?? []
+        #expect(
+            messages == [
+                "data/counts.tsv:5:17: expected a count of 0 or more, found '-2'"
+            ], "a count the matrix cannot hold stops the file before its names are read")
+        // Without the negative count, the names and columns are checked.
+        try matrix.replacingOccurrences(of: "\t-2\t", with: "\t2\t").write(
+            to: folder.appendingPathComponent("data/counts.tsv"), atomically: true, encoding: .utf8)
+        let errors = try #require(#expect(throws: InputErrorList.self) { _ = try Pipeline.validate(folder) })
+        #expect(
+            errors.errors.map { "\($0.location.description): \($0.message)" } == [
+                "data/counts.tsv:1:13: sample column 'S9' is not a sample_id of the sample sheet",
+                "data/counts.tsv:3:1: feature 'miR-21' is hsa-miR-21-5p, already counted on line 2",
+                "data/counts.tsv:4:1: unknown analyte 'hsa-miR-99999': not a miRBase release 22 miRNA, lncRNA or circRNA name",
+            ])
+        #expect(errors.errors[0].hint?.contains("sampleMap: {S9: <sample_id>}") == true)
+        #expect(try await store.status().studies.isEmpty)
+        // Mapped away, the same file imports: S9 left out, the unknown name kept as written.
+        try
+            (try String(contentsOf: folder.appendingPathComponent("study.yaml"), encoding: .utf8)
+            + "\nsampleMap: {S9: ~}\ntargetMap:\n  miR-21: {analyte: miR-21-3p}\n  \"*\": {type: other}\n")
+            .write(to: folder.appendingPathComponent("study.yaml"), atomically: true, encoding: .utf8)
+        let study = try Pipeline.validate(folder)
+        #expect(study.measurements.count == 8)
+        #expect(
+            Set(study.measurements.map(\.analyte.name)) == [
+                "hsa-miR-21-5p", "hsa-miR-21-3p", "hsa-miR-99999", "hsa-miR-16-5p",
+            ])
+        #expect(study.measurements.allSatisfy { $0.assay == .smallRNASeq && $0.unit == .counts })
+    }
+}
