@@ -204,6 +204,10 @@ public enum Pipeline {
         if let stored = try await store.result(study: studyID, kind: EVQCStage.kind) {
             input.evQC = try EVQCStage.view(stored)
         }
+        if let stored = try await store.result(study: studyID, kind: CountNormalizationStage.kind) {
+            input.sequencing = CountNormalizationStage.view(
+                try CountNormalizationStage.decode(stored), groups: sampleGroups(samples))
+        }
         if let stored = try await store.result(study: studyID, kind: MonitoringStage.kind) {
             input.monitoringCalls = try MonitoringStage.view(stored)
             input.monitoringCalls?.alerts = try await store.alerts(study: studyID).map { alert in

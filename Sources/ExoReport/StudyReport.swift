@@ -186,6 +186,8 @@ public struct StudyReportInput: Sendable {
     public var evQC: EVQCView?
     /// The monitoring stage's calls, when it ran.
     public var monitoringCalls: MonitoringView?
+    /// The sequenced samples' libraries, when the study has read counts.
+    public var sequencing: SequencingView?
     public var provenance: Provenance
     /// When the report was made (ISO 8601), shown in the subtitle.
     public var generatedAt: String
@@ -225,6 +227,7 @@ public enum StudyReport {
         if let evQC = evQC(input) { sections.append(evQC) }
         if let hemolysis = hemolysis(input) { sections.append(hemolysis) }
         if let normalization = normalization(input) { sections.append(normalization) }
+        if let view = input.sequencing { sections.append(sequencing(view)) }
         if let biomarkers = biomarkers(input) { sections.append(biomarkers) }
         sections.append(measurements(input))
         if let view = input.monitoringCalls {
@@ -464,7 +467,10 @@ public enum StudyReport {
                 group.min { ($0.timepoint.dayOffset ?? 0, $0.id) < ($1.timepoint.dayOffset ?? 0, $1.id) }?.id
             })
         let keyed = Dictionary(
-            grouping: input.measurements.filter { $0.value != nil && baselineSamples.contains($0.sample) }
+            // Read counts have their own section (a count matrix holds hundreds of miRNAs).
+            grouping: input.measurements.filter {
+                $0.value != nil && $0.assay != .smallRNASeq && baselineSamples.contains($0.sample)
+            }
         ) {
             "\($0.analyte.name)\t\($0.unit.rawValue)"
         }

@@ -78,6 +78,8 @@ enum CountNormalizationStage {
         /// Samples below `minimumMiRNAReads` (only for counts).
         var belowMinimum: [String]
         var features: [String]
+        /// Which features are miRNAs (absent in results stored before it was kept).
+        var isMiRNA: [Bool]?
         /// Normalised CPM, `cpm[feature][sample]`.
         var cpm: [[Double]]
     }
@@ -102,7 +104,7 @@ enum CountNormalizationStage {
             miRNAReads: miRNAReads, detected: detected,
             belowMinimum: counts.unit == "counts"
                 ? counts.samples.indices.filter { miRNAReads[$0] < minimumMiRNAReads }.map { counts.samples[$0] } : [],
-            features: counts.features, cpm: cpm)
+            features: counts.features, isMiRNA: counts.isMiRNA, cpm: cpm)
     }
 
     /// A digest of what the result depends on.
@@ -144,5 +146,30 @@ enum CountNormalizationStage {
     /// The stored result.
     static func decode(_ stored: StoredResult) throws -> Result {
         try JSONDecoder().decode(Result.self, from: Data(stored.json.utf8))
+    }
+
+    /// The result in the report's terms: every sample's library, and the ten miRNAs with the largest mean normalised
+    /// CPM.
+    static func view(_ result: Result, groups: [SampleID: String]) -> StudyReportInput.SequencingView {
+        let below = Set(result.belowMinimum)
+        let samples = result.samples.indices.map { index in
+            StudyReportInput.SequencingView.Sample(
+                id: result.samples[index], group: groups[SampleID(validated: result.samples[index])] ?? "",
+                library: result.librarySizes[index], miRNAReads: result.miRNAReads[index],
+                detected: result.detected[index], factor: result.factors[index],
+                belowMinimum: below.contains(result.samples[index]))
+        }
+        let miRNAs = result.features.indices.filter { result.isMiRNA?[$0] ?? true }.map { row in
+            (result.features[row], result.cpm[row].reduce(0, +) / Double(max(result.samples.count, 1)))
+        }
+        let total = miRNAs.reduce(0) { $0 + $1.1 }
+        let top = miRNAs.sorted { ($0.1, $1.0) > ($1.1, $0.0) }.prefix(10).map {
+            (name: $0.0, meanCPM: $0.1, share: total > 0 ? $0.1 / total : 0)
+        }
+        return StudyReportInput.SequencingView(
+            unit: result.unit, minimum: minimumMiRNAReads,
+            minimumSource:
+                "the exRNA Atlas standard's 100,000 reads on annotated small RNAs (Murillo et al., Cell 2019), applied to miRNA reads",
+            samples: samples, topMiRNAs: Array(top))
     }
 }
