@@ -31,6 +31,20 @@ public enum Pipeline {
     {
         progress.begin("validate", total: nil)
         let study = try StudyLoader.load(directory)
+        if let sequencing = study.definition.sequencing {
+            do {
+                _ = try SmallRNAOperations.kit(for: sequencing.adapter)
+            } catch let error as OperationError {
+                throw InputErrorList([
+                    InputError(
+                        .invalidValue, at: sequencing.location,
+                        "sequencing: " + error.message.replacingOccurrences(of: "--adapter ", with: "adapter "),
+                        hint: "write 'adapter: auto' to detect it from the reads")
+                ])
+            } catch {
+                throw InputErrorList([InputError(.invalidValue, at: sequencing.location, "sequencing: \(error)")])
+            }
+        }
         if let panel = study.definition.monitoring.panel {
             // A locked model is checked whole (format, version, SHA-256) before anything is imported.
             _ = try LockedModel(contentsOf: directory.appendingPathComponent(panel), displayPath: panel)
@@ -82,9 +96,22 @@ public enum Pipeline {
                     + (qpcr.summary.controlsAmplified.isEmpty
                         ? "" : "; NTC amplified: \(qpcr.summary.controlsAmplified.joined(separator: ", "))"))
         }
+        // FASTQ files are counted unless the store holds this study with exactly these files (then the import is
+        // unchanged and the counts stored are current).
+        var sequencing: (measurements: [SampleMeasurement], result: SequencingStage.Result)?
+        if !study.sequencedSamples.isEmpty {
+            let stored = Set(try await store.inputFiles(study: study.definition.id).map { "\($0.path)\t\($0.sha256)" })
+            if stored != Set(files.map { "\($0.path)\t\($0.sha256)" }) {
+                sequencing = try SequencingStage.count(study, progress: progress)
+                if let sequencing {
+                    progress.finish("count reads", outcome: SequencingStage.outcome(sequencing.result))
+                }
+            }
+        }
         // Every value of a sample whose EV preparation failed QC carries the preparation-qc flag into every result.
         let measured = preanalyticalQC(
-            study.measurements + qpcr.measurements + DPCRStage.measurements(study.dpcrFiles), samples: study.samples)
+            study.measurements + qpcr.measurements + DPCRStage.measurements(study.dpcrFiles)
+                + (sequencing?.measurements ?? []), samples: study.samples)
         let measurements = EVQCStage.flagging(
             measured, failed: EVQCStage.assess(study, measurements: measured)?.failedSamples ?? [])
         let total = measurements.count
@@ -104,6 +131,11 @@ public enum Pipeline {
                 try afterMeasurementRow(row)
             })
         let outcome = try await store.importStudy(payload)
+        if case .imported = outcome, let sequencing {
+            _ = try await SequencingStage.save(
+                sequencing.result, study: study.definition.id, adapter: study.definition.sequencing?.adapter ?? "auto",
+                store: store, files: files, actor: actor)
+        }
         switch outcome {
         case .unchanged(let count):
             progress.finish("import", outcome: "unchanged: all \(count) files already imported with the same SHA-256")
@@ -137,8 +169,8 @@ public enum Pipeline {
             let url =
                 file.path.hasPrefix("/")
                 ? URL(fileURLWithPath: file.path) : directory.appendingPathComponent(file.path)
-            let data = (try? Data(contentsOf: url)) ?? Data()
-            guard FileDigest.sha256Hex(data) == file.sha256 else {
+            // Read in pieces: a study's FASTQ files may be gigabytes.
+            guard (try? FileDigest.sha256Hex(contentsOf: url))?.sha256 == file.sha256 else {
                 throw InputErrorList([
                     InputError(
                         .fileChanged, at: InputLocation(path: file.path),
@@ -205,8 +237,12 @@ public enum Pipeline {
             input.evQC = try EVQCStage.view(stored)
         }
         if let stored = try await store.result(study: studyID, kind: CountNormalizationStage.kind) {
-            input.sequencing = CountNormalizationStage.view(
+            var view = CountNormalizationStage.view(
                 try CountNormalizationStage.decode(stored), groups: sampleGroups(samples))
+            if let reads = try await store.result(study: studyID, kind: SequencingStage.kind) {
+                SequencingStage.add(try SequencingStage.decode(reads), to: &view)
+            }
+            input.sequencing = view
         }
         if let stored = try await store.result(study: studyID, kind: MonitoringStage.kind) {
             input.monitoringCalls = try MonitoringStage.view(stored)

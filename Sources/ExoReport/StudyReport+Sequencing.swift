@@ -71,6 +71,7 @@ extension StudyReport {
     /// Read fates, libraries, miRNA share, complexity, top miRNAs and the samples below the minimum of miRNA reads.
     static func sequencing(_ view: StudyReportInput.SequencingView) -> ReportPage.Section {
         let counted = view.unit == "counts"
+        let hasReads = view.samples.contains { $0.complexity != nil }
         var body = "<p class=\"note\">"
         body +=
             counted
@@ -100,8 +101,10 @@ extension StudyReport {
         }
         let share = StackedBarPlot(
             title: counted ? "miRNA reads per sample" : "miRNA share per sample", yLabel: counted ? "reads" : view.unit,
-            segments: [("miRNA", "#0072b2"), ("other features", "#c5ccd3")],
-            bars: view.samples.map { .init(label: $0.id, values: [$0.miRNAReads, max(0, $0.library - $0.miRNAReads)]) },
+            segments: [("miRNA", "#0072b2"), (hasReads ? "other reads" : "other features", "#c5ccd3")],
+            bars: view.samples.map {
+                .init(label: $0.id, values: [$0.miRNAReads, max(0, $0.library - $0.miRNAReads)])
+            },
             threshold: counted ? (view.minimum, "minimum \(formatNumber(view.minimum, decimals: 0))") : nil)
         body +=
             "<figure>\(share.svg())<figcaption>Reads on miRNAs and on the other counted features\(share.labelsBars ? "" : " (samples in the table's order)").</figcaption></figure>"
@@ -120,10 +123,12 @@ extension StudyReport {
                 "<figure>\(plot.svg())<figcaption>Inserts after adapter trimming, by length; mature miRNAs are 20–24 nt (shaded).</figcaption></figure>"
         }
         body += "</div>"
-        let hasReads = view.samples.contains { $0.complexity != nil }
         body += HTML.table(
-            header: ["sample", "group", counted ? "reads counted" : "total (\(view.unit))", "on miRNAs", "miRNA share",
-                "miRNAs detected", "TMM factor"] + (hasReads ? ["complexity", "verdict"] : []) + ["status"],
+            header: [
+                "sample", "group", hasReads ? "reads" : (counted ? "reads counted" : "total (\(view.unit))"),
+                "on miRNAs", "miRNA share",
+                "miRNAs detected", "TMM factor",
+            ] + (hasReads ? ["complexity", "verdict"] : []) + ["status"],
             rows: view.samples.map { sample in
                 [
                     sample.id, sample.group, formatNumber(sample.library, decimals: counted ? 0 : 1),

@@ -2,6 +2,7 @@ import ExoCore
 import ExoDiagnosis
 import ExoFormats
 import ExoPipeline
+import ExoQuant
 import ExoStore
 import ExoTestSupport
 import Foundation
@@ -155,5 +156,141 @@ import Testing
                 "hsa-miR-21-5p", "hsa-miR-21-3p", "hsa-miR-99999", "hsa-miR-16-5p",
             ])
         #expect(study.measurements.allSatisfy { $0.assay == .smallRNASeq && $0.unit == .counts })
+    }
+
+    /// A study of FASTQ files: `reads` lines under `sequencing: reads:`, the sample sheet's rows, and the fixture
+    /// files copied into `reads/`.
+    static func readsStudy(_ label: String, reads: [String], samples: [(String, String)], extra: [String] = [])
+        throws -> URL
+    {
+        let folder = try Fixture.temporaryDirectory(label)
+        let readsFolder = folder.appendingPathComponent("reads")
+        try FileManager.default.createDirectory(at: readsFolder, withIntermediateDirectories: true)
+        for name in ["good_12.fq", "good_12.fq.gz", "good_12.multi.fq.gz", "good_12.bgzf.fq.gz"] {
+            try FileManager.default.copyItem(
+                at: Fixture.url("smallrna/\(name)"), to: readsFolder.appendingPathComponent(name))
+        }
+        try
+            ([
+                "schema: 1", "id: READS", "title: Reads", "specimen: plasma", "sequencing:", "  adapter: truseq",
+                "  reads:",
+            ] + reads.map { "    \($0)" } + extra)
+            .joined(separator: "\n").write(
+                to: folder.appendingPathComponent("study.yaml"), atomically: true, encoding: .utf8)
+        try (["sample_id\tpatient_id\tgroup"] + samples.map { "\($0.0)\tP-\($0.0)\t\($0.1)" })
+            .joined(separator: "\n").appending("\n")
+            .write(to: folder.appendingPathComponent("samples.tsv"), atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    /// FASTQ files named per sample (plain, gzip, and two lanes of multi-member gzip and bgzip) are counted at
+    /// import with `smallrna count`'s engine: the stored counts equal the command's, every read has one fate, the
+    /// files are recorded by SHA-256, and a second run counts nothing again.
+    @Test func fastqFilesAreCountedIntoTheStudy() async throws {
+        let folder = try Self.readsStudy(
+            "reads-study",
+            reads: [
+                "A: reads/good_12.fq", "B: reads/good_12.fq.gz",
+                "C: [reads/good_12.multi.fq.gz, reads/good_12.bgzf.fq.gz]",
+            ],
+            samples: [("A", "case"), ("B", "control"), ("C", "case")])
+        let store = try await SQLiteStore()
+        let summary = try await Pipeline.run(
+            studyDirectory: folder, store: store, databasePath: "memory",
+            reportURL: folder.appendingPathComponent("report.html"), actor: "test")
+        #expect(summary.files == 6)
+        // The command on the same files, as the reference for the wiring.
+        var request = SmallRNAOperations.CountRequest(
+            files: ["good_12.fq", "good_12.fq.gz", "good_12.multi.fq.gz", "good_12.bgzf.fq.gz"].map {
+                folder.appendingPathComponent("reads/\($0)").path
+            })
+        request.samples = ["A", "B", "C", "C"]
+        request.adapter = "truseq"
+        let command = try SmallRNAOperations.count(request)
+        let measurements = try await store.measurements(study: "READS")
+        for sample in command.samples {
+            let stored = measurements.filter { $0.sample.rawValue == sample.sample && ($0.value ?? 0) > 0 }
+            #expect(
+                Dictionary(uniqueKeysWithValues: stored.map { ($0.analyte.name, Int($0.value ?? 0)) })
+                    == sample.miRNAs.filter { $0.value > 0 }, "sample \(sample.sample)")
+            #expect(stored.allSatisfy { $0.assay == .smallRNASeq && $0.unit == .counts })
+        }
+        let qc = try #require(try await store.result(study: "READS", kind: "sequencing-qc"))
+        let records = try #require(
+            (try JSONSerialization.jsonObject(with: Data(qc.json.utf8)) as? [String: Any])?["samples"]
+                as? [[String: Any]])
+        #expect(records.map { $0["sample"] as? String } == ["A", "B", "C"])
+        for record in records {
+            let reads = try #require(record["reads"] as? Int)
+            let fates = try #require(record["fates"] as? [String: Int])
+            #expect(fates.values.reduce(0, +) == reads)
+            #expect(reads == (record["sample"] as? String == "C" ? 24 : 12))
+        }
+        #expect(qc.provenance.inputHashes["reads/good_12.bgzf.fq.gz"] != nil)
+        let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("<h2>Small-RNA sequencing</h2>") && html.contains("Read fates"))
+        // Unchanged files: nothing is counted or imported again.
+        let again = try await Pipeline.run(
+            studyDirectory: folder, store: store, databasePath: "memory",
+            reportURL: folder.appendingPathComponent("report.html"), actor: "test")
+        #expect(again.importOutcome == "unchanged")
+    }
+
+    /// FASTQ entries that cannot be counted: each a placed error, all at once, and nothing imported.
+    @Test func badSequencingEntriesAreReportedAndNothingIsImported() async throws {
+        let folder = try Self.readsStudy(
+            "reads-errors",
+            reads: [
+                "A: reads/good_12.fq", "B: reads/good_12.fq", "X: reads/good_12.fq.gz", "C: reads/missing.fq.gz",
+                "D: ../outside.fq.gz",
+            ],
+            samples: [("A", "case"), ("B", "control"), ("C", "case"), ("D", "control")])
+        let errors = try #require(#expect(throws: InputErrorList.self) { _ = try Pipeline.validate(folder) })
+        #expect(
+            errors.errors.map { "\($0.location.description): \($0.message)" } == [
+                "study.yaml:9:8: FASTQ file 'reads/good_12.fq' is named for samples 'A' and 'B'",
+                "study.yaml:10:8: sequenced sample 'X' is not a sample_id of the sample sheet",
+                "study.yaml:11:8: FASTQ file 'reads/missing.fq.gz' of sample 'C' does not exist or cannot be read",
+                "study.yaml:12:8: path '../outside.fq.gz' leads outside the study folder",
+            ])
+        // A gzip file cut short: the import stops with the file's own error and stores nothing.
+        let cut = try #require(
+            try [UInt8](Data(contentsOf: folder.appendingPathComponent("reads/good_12.fq.gz"))).prefix(300))
+        try Data(cut).write(to: folder.appendingPathComponent("reads/cut.fq.gz"))
+        try
+            ([
+                "schema: 1", "id: READS", "title: Reads", "specimen: plasma", "sequencing:", "  reads:",
+                "    A: reads/good_12.fq", "    B: reads/cut.fq.gz",
+            ])
+            .joined(separator: "\n").write(
+                to: folder.appendingPathComponent("study.yaml"), atomically: true, encoding: .utf8)
+        let store = try await SQLiteStore()
+        let thrown = await #expect(throws: InputErrorList.self) {
+            _ = try await Pipeline.run(
+                studyDirectory: folder, store: store, databasePath: "memory",
+                reportURL: folder.appendingPathComponent("report.html"), actor: "test")
+        }
+        #expect(
+            thrown?.errors.first?.message
+                == "gzip data damaged at compressed byte offset 300: the file ends inside member 1: it was cut off while being copied or written"
+        )
+        #expect(try await store.status().studies.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("report.html").path))
+        // An adapter that is neither a kit nor a sequence.
+        try
+            ([
+                "schema: 1", "id: READS", "title: Reads", "specimen: plasma", "sequencing:", "  adapter: TruSeqXL",
+                "  reads:", "    A: reads/good_12.fq",
+            ])
+            .joined(separator: "\n").write(
+                to: folder.appendingPathComponent("study.yaml"), atomically: true, encoding: .utf8)
+        let adapter = await #expect(throws: InputErrorList.self) {
+            _ = try await Pipeline.run(
+                studyDirectory: folder, store: store, databasePath: "memory",
+                reportURL: folder.appendingPathComponent("report.html"), actor: "test")
+        }
+        #expect(adapter?.errors.first?.location.description == "study.yaml:6:3")
+        #expect(adapter?.errors.first?.message.hasPrefix("sequencing: adapter 'TruSeqXL' is neither a kit nor an adapter sequence") == true)
+        #expect(try await store.status().studies.isEmpty)
     }
 }

@@ -26,6 +26,15 @@ public struct LoadedStudy: Sendable {
     public let nameResolutions: [ResolvedMiRNA]
     /// The EV preparation QC inputs, when study.yaml has `qc:`.
     public var qc: QCInputs? = nil
+    /// The sequenced samples' FASTQ files (`sequencing:`), counted by the import; empty without them.
+    public var sequencedSamples: [SequencedSample] = []
+
+    /// One sequenced sample: its id and its FASTQ files (lanes), checked to exist and hashed.
+    public struct SequencedSample: Sendable {
+        public let sample: SampleID
+        /// Each file as study.yaml names it, and where it is.
+        public let files: [(path: String, url: URL)]
+    }
 
     /// The EV-QC inputs of a study, read and checked.
     public struct QCInputs: Sendable {

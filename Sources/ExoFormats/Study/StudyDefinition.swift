@@ -50,6 +50,8 @@ public struct StudyDefinition: Sendable, Hashable {
     public var instrumentNames = InstrumentNames()
     /// Shared data folders outside the study folder that its files may come from (`dataFolders:`).
     public var dataFolders: [String] = []
+    /// Small-RNA sequencing reads counted at import (`sequencing:`), or `nil`.
+    public var sequencing: SequencingReads? = nil
 }
 
 /// The `runs:` folder of study.yaml: finished chip runs, written by `exoscope live ingest` and `exoscope watch`.
@@ -246,4 +248,24 @@ extension MeasurementFileSpec {
         self.sheet = sheet
         self.decimalComma = decimalComma
     }
+}
+
+/// The FASTQ files of a study's sequenced samples and how to count them (`sequencing:` in study.yaml).
+public struct SequencingReads: Sendable, Hashable {
+    /// One sample's files: several are lanes of one library.
+    public struct Sample: Sendable, Hashable {
+        public var sample: String
+        public var files: [String]
+        /// Where the sample's entry is in study.yaml.
+        public var location: InputLocation
+    }
+
+    /// Keys allowed under `sequencing`.
+    public static let keys = ["reads", "adapter"]
+
+    public var samples: [Sample]
+    /// A kit id, an adapter sequence, `auto` (the default) or `none`.
+    public var adapter: String
+    /// Where `sequencing:` is in study.yaml.
+    public var location: InputLocation
 }

@@ -10,7 +10,7 @@ public enum StudyFile {
         "schema", "id", "title", "description", "tumour", "specimen", "sampleSheet", "measurements", "analytes",
         "extraColumns", "treatmentEvent", "normalization", "globalMeanMaximumCq", "qc", "monitoring", "runs",
         "sampleMap", "targetMap",
-        "dataFolders",
+        "dataFolders", "sequencing",
     ]
     /// Keys allowed in each `measurements` entry.
     public static let measurementKeys = [
@@ -176,7 +176,8 @@ public enum StudyFile {
             }
             dataFolders.append(folder)
         }
-        return (
+        let sequencing = sequencingReads(in: &top)
+        var definition =
             StudyDefinition(
                 schema: schema ?? StudyDefinition.currentSchema, id: id ?? "", title: title ?? "",
                 description: description, tumour: tumour, specimen: specimen,
@@ -187,9 +188,70 @@ public enum StudyFile {
                 globalMeanMaximumCq: globalMeanMaximumCq, extraColumns: extraColumns,
                 treatmentEvent: treatmentEvent,
                 nameResolutions: notes, qc: qc, monitoring: monitoring, runs: runs, instrumentNames: instrumentNames,
-                dataFolders: dataFolders),
-            top.errors
-        )
+                dataFolders: dataFolders)
+        definition.sequencing = sequencing
+        return (definition, top.errors)
+    }
+
+    /// The `sequencing:` mapping (`reads:` sample id → a FASTQ path or a list of lanes; `adapter:`), or `nil`;
+    /// errors are recorded.
+    private static func sequencingReads(in top: inout YAMLMapping) -> SequencingReads? {
+        guard let node = top.value("sequencing"),
+            var sequencing = top.mapping("sequencing", validKeys: SequencingReads.keys)
+        else { return nil }
+        let adapter = sequencing.string("adapter") ?? "auto"
+        var samples: [SequencingReads.Sample] = []
+        if let reads = sequencing.value("reads") {
+            if case .mapping(let mapping) = reads {
+                for (name, value) in mapping {
+                    let location = sequencing.location(of: value)
+                    guard let sample = name.string else {
+                        sequencing.errors.append(
+                            InputError(.wrongType, at: sequencing.location(of: name), "expected a sample id as the key")
+                        )
+                        continue
+                    }
+                    var files: [String] = []
+                    switch value {
+                    case .scalar(let scalar) where !scalar.string.isEmpty: files = [scalar.string]
+                    case .sequence(let list):
+                        files = list.compactMap { item in
+                            guard let text = item.string, !text.isEmpty else {
+                                sequencing.errors.append(
+                                    InputError(
+                                        .wrongType, at: sequencing.location(of: item),
+                                        "expected a FASTQ path, found \(YAMLMapping.describe(item))"))
+                                return nil
+                            }
+                            return text
+                        }
+                    default: break
+                    }
+                    guard !files.isEmpty else {
+                        sequencing.errors.append(
+                            InputError(
+                                .wrongType, at: location,
+                                "expected a FASTQ path or a list of them (the lanes of one library) for sample \(InputError.quoted(sample)), found \(YAMLMapping.describe(value))",
+                                hint: "write '\(sample): reads/\(sample).fastq.gz'"))
+                        continue
+                    }
+                    samples.append(SequencingReads.Sample(sample: sample, files: files, location: location))
+                }
+            } else {
+                sequencing.errors.append(
+                    InputError(
+                        .wrongType, at: sequencing.location(of: reads),
+                        "expected a mapping of sample id to FASTQ files for 'reads', found \(YAMLMapping.describe(reads))",
+                        hint: "reads:\n    S01: reads/S01.fastq.gz"))
+            }
+        } else {
+            sequencing.errors.append(
+                InputError(
+                    .missingKey, at: top.location(of: node), "missing required key 'reads' under 'sequencing'",
+                    hint: "name each sequenced sample's FASTQ files: 'reads: {S01: reads/S01.fastq.gz}'"))
+        }
+        top.errors += sequencing.errors
+        return SequencingReads(samples: samples, adapter: adapter, location: top.location(of: node))
     }
 
     /// The `partitionVolumeNanoliters` of a mapping, when given; errors are recorded.

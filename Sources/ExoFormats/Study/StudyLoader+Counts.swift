@@ -100,4 +100,74 @@ extension StudyLoader {
         }
         return (measurements, notes, errors)
     }
+
+    /// The FASTQ files of `sequencing:`, each inside the study folder or a data folder, existing and hashed (read
+    /// in pieces, never whole).
+    ///
+    /// A sample must be in the sheet, a file may belong to one sample only, and a sample with FASTQ files may not also
+    /// have read counts in a count matrix (its reads would be counted twice).
+    static func sequencedSamples(
+        _ sequencing: SequencingReads?, paths: StudyPaths, samples: Set<SampleID>, measurements: [SampleMeasurement]
+    ) -> (samples: [LoadedStudy.SequencedSample], files: [LoadedStudy.InputFile], errors: [InputError]) {
+        guard let sequencing else { return ([], [], []) }
+        var result: [LoadedStudy.SequencedSample] = []
+        var files: [LoadedStudy.InputFile] = []
+        var errors: [InputError] = []
+        var owners: [String: String] = [:]
+        let counted = Set(measurements.filter { $0.assay == .smallRNASeq }.map(\.sample))
+        for entry in sequencing.samples.sorted(by: { $0.sample < $1.sample }) {
+            guard let id = SampleID(entry.sample), samples.contains(id) else {
+                if !samples.isEmpty {
+                    errors.append(
+                        InputError(
+                            .unknownSample, at: entry.location,
+                            "sequenced sample \(InputError.quoted(entry.sample)) is not a sample_id of the sample sheet",
+                            hint: "add a row for it to the sample sheet, or correct the id under 'sequencing: reads:'"))
+                }
+                continue
+            }
+            if counted.contains(id) {
+                errors.append(
+                    InputError(
+                        .duplicateMeasurement, at: entry.location,
+                        "sample \(InputError.quoted(entry.sample)) has FASTQ files and also read counts in a count matrix",
+                        hint:
+                            "count it once: remove its column from the matrix (sampleMap: {\(entry.sample): ~}) or its reads here"
+                    ))
+            }
+            var located: [(path: String, url: URL)] = []
+            for path in entry.files {
+                if let owner = owners[path] {
+                    errors.append(
+                        InputError(
+                            .invalidValue, at: entry.location,
+                            "FASTQ file \(InputError.quoted(path)) is named for samples \(InputError.quoted(owner)) and \(InputError.quoted(entry.sample))",
+                            hint: "a library's reads belong to one sample"))
+                    continue
+                }
+                owners[path] = entry.sample
+                do {
+                    let url = try paths.url(path, namedAt: entry.location)
+                    guard let digest = try? FileDigest.sha256Hex(contentsOf: url) else {
+                        errors.append(
+                            InputError(
+                                .fileNotFound, at: entry.location,
+                                "FASTQ file \(InputError.quoted(path)) of sample \(InputError.quoted(entry.sample)) does not exist or cannot be read",
+                                hint: "paths are relative to the study folder"))
+                        continue
+                    }
+                    files.append(
+                        LoadedStudy.InputFile(
+                            path: path, sha256: digest.sha256, byteCount: digest.byteCount, role: "reads"))
+                    located.append((path, url))
+                } catch {
+                    errors.append(error)
+                }
+            }
+            if located.count == entry.files.count {
+                result.append(LoadedStudy.SequencedSample(sample: id, files: located))
+            }
+        }
+        return (result, files, errors)
+    }
 }

@@ -178,11 +178,17 @@ public enum StudyLoader {
             // The locked model is read by the pipeline (ExoDiagnosis); here it is an input file, hashed with the rest.
             _ = read(panel, role: "monitoring-panel", namedAt: InputLocation(path: StudyFile.fileName))
         }
+        let sequenced = sequencedSamples(
+            definition.sequencing, paths: paths, samples: declaredIDs, measurements: measurements)
+        errors += sequenced.errors
+        files += sequenced.files
         guard errors.isEmpty else { throw InputErrorList(errors) }
-        return LoadedStudy(
+        var loaded = LoadedStudy(
             directory: directory, definition: definition, samples: samples, measurements: measurements,
             qpcrFiles: qpcrFiles, dpcrFiles: dpcrFiles, files: files,
             nameResolutions: notes.values.sorted { $0.written < $1.written }, qc: qc)
+        loaded.sequencedSamples = sequenced.samples
+        return loaded
     }
 
     /// Reads the EV-QC files named under `qc:`: the characterisation table with its size exports, the marker
