@@ -19,9 +19,10 @@ extension Exoscope.SmallRNA {
             abstract: "Count miRNAs in small-RNA FASTQ files (plain, gzip or standard input) in one streaming pass.",
             discussion: """
                 Prints the count matrix (TSV: mirna, then one column per sample) on standard output or to --output.
-                Each read is trimmed at the kit's 3' adapter (cutadapt-like: error rate 0.1, overlap 3, no indels),
-                its UMI read from after the adapter first (QIAseq), random bases clipped (NEXTflex v3, Bioo 4N: 4 at
-                each end; CATS: 3 at the 5' end), and its insert kept at 16-30 nt. Inserts are matched to miRBase 22
+                Each read is trimmed at the kit's 3' adapter (as cutadapt's default: error rate 0.1, overlap 3,
+                mismatches and indels; --no-indels for substitutions only), its UMI read from after the adapter first
+                (QIAseq), random bases clipped (NEXTflex v3, Bioo 4N: 4 at each end; CATS: 3 at the 5' end), and its
+                insert kept at 16-30 nt. Inserts are matched to miRBase 22
                 human matures on their stem-loops with isomiRs (5' shifts up to 3, 3' shifts up to 5, up to 3
                 non-templated 3' bases) and one mismatch; an insert that fits several matures equally is counted once
                 under their names joined by '/'. Every read ends in one fate (--qc): adapter dimer, too short, too
@@ -66,8 +67,11 @@ extension Exoscope.SmallRNA {
         @Option(name: .customLong("max-length"), help: "Longest insert kept.")
         var maximumLength = 30
 
-        @Option(name: .customLong("error-rate"), help: "Largest share of mismatches in an adapter match.")
+        @Option(name: .customLong("error-rate"), help: "Largest share of errors in an adapter match.")
         var errorRate = 0.1
+
+        @Flag(name: .customLong("no-indels"), help: "Adapter matches with substitutions only (cutadapt's --no-indels).")
+        var noIndels = false
 
         @Option(name: .customLong("overlap"), help: "Shortest adapter overlap at a read's end that counts.")
         var minimumOverlap = 3
@@ -116,6 +120,7 @@ extension Exoscope.SmallRNA {
                 request.options.minimumLength = minimumLength
                 request.options.maximumLength = maximumLength
                 request.options.errorRate = errorRate
+                request.options.allowsIndels = !noIndels
                 request.options.minimumOverlap = minimumOverlap
                 request.options.minimumAnnotatedReads = minimumAnnotatedReads
                 request.options.minimumAnnotatedFraction = minimumAnnotatedFraction

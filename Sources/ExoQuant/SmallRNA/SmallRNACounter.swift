@@ -6,8 +6,11 @@ public import Foundation
 public struct SmallRNACountOptions: Sendable, Hashable {
     /// The read layout.
     public var kit: LibraryKit
-    /// cutadapt's `-e`: the largest share of mismatches in an adapter match.
+    /// cutadapt's `-e`: the largest share of errors in an adapter match.
     public var errorRate = 0.1
+    /// Whether an adapter match may have insertions and deletions, as cutadapt's default; `false` is cutadapt's
+    /// `--no-indels` (substitutions only).
+    public var allowsIndels = true
     /// cutadapt's `-O`: the shortest adapter overlap at a read's end that counts.
     public var minimumOverlap = 3
     /// The shortest insert kept (after clipping); default 16 nt, below which a sequence is too short to place on
@@ -263,7 +266,8 @@ struct InsertCollapser {
             options.kit.adapter.isEmpty
             ? nil
             : AdapterMatcher(
-                adapter: options.kit.adapter, errorRate: options.errorRate, minimumOverlap: options.minimumOverlap)
+                adapter: options.kit.adapter, errorRate: options.errorRate, minimumOverlap: options.minimumOverlap,
+                allowsIndels: options.allowsIndels)
     }
 
     mutating func read(_ reader: FASTQReader) throws(InputError) {
