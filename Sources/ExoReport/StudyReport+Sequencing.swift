@@ -1,4 +1,3 @@
-public import ExoCore
 import Foundation
 
 extension StudyReportInput {

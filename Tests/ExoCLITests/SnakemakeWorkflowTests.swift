@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// `workflow/Snakefile` run by Snakemake on the real FASTQ files of `../shared/data/smallrna_fastq/`: one count job
-/// per sample, the gate, the merge and TMM.
+/// per sample, the gate, the merge, TMM and the import into a study.
 ///
 /// Snakemake is `$EXOSCOPE_SNAKEMAKE` or `snakemake` on the `PATH` (`.ci/run` installs it from PyPI into a virtual
 /// environment); without it, or without `../shared/data`, the test is skipped with the reason.
@@ -34,12 +34,32 @@ import Testing
             "plasma2\t\(data.path)/optimir/S2.fq.gz",
         ]
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: run.appendingPathComponent("samples.tsv"))
+        // The study the merged matrix is imported into: its study.yaml names the matrix the workflow writes.
+        let study = run.appendingPathComponent("study")
+        try FileManager.default.createDirectory(at: study, withIntermediateDirectories: true)
+        try Data(
+            """
+            schema: 1
+            id: COHORT
+            title: Four public small-RNA libraries
+            specimen: plasma
+            measurements:
+              - file: data/counts.tsv
+                assay: small-RNA-seq
+                unit: counts
+
+            """.utf8
+        ).write(to: study.appendingPathComponent("study.yaml"))
+        try Data(
+            "sample_id\tpatient_id\tgroup\ngood\tP1\tcontrol\npoor\tP2\tcontrol\nplasma1\tP3\tcase\nplasma2\tP4\tcase\n"
+                .utf8
+        ).write(to: study.appendingPathComponent("samples.tsv"))
         let process = Process()
         process.executableURL = snakemake
         process.arguments = [
             "--snakefile", Fixture.repositoryRoot.appendingPathComponent("workflow/Snakefile").path, "--directory",
             run.path, "--cores", "2", "--quiet", "--config", "samples=samples.tsv", "exoscope=\(executable.path)",
-            "gate=600",
+            "gate=600", "study=\(study.path)", "database=\(run.path)/results/study.sqlite",
         ]
         let errors = Pipe()
         process.standardError = errors
@@ -64,5 +84,13 @@ import Testing
         #expect(row == "hsa-miR-4433b-3p\t0\t1180\t0")
         let factors = try String(contentsOf: run.appendingPathComponent("results/factors.tmm.tsv"), encoding: .utf8)
         #expect(factors.split(separator: "\n").count == 4)
+        // The import step: the merged matrix ran through the study's pipeline (plasma2, gated out, has no counts).
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("results/study.json")))
+                as? [String: Any])
+        #expect(summary["importOutcome"] as? String == "imported")
+        #expect(summary["measurements"] as? Int == (merged.split(separator: "\n").count - 1) * 3)
+        let report = try String(contentsOf: run.appendingPathComponent("results/report.html"), encoding: .utf8)
+        #expect(report.contains("<h2>Small-RNA sequencing</h2>"))
     }
 }

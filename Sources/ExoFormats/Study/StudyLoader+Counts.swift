@@ -59,7 +59,9 @@ extension StudyLoader {
             let line = matrix.lines[row]
             let target = names.target(written)
             let analyte: Analyte
-            if let fallback = names.fallback(written),
+            if let multiName = Self.multiName(target.analyte, catalog: catalog) {
+                analyte = multiName
+            } else if let fallback = names.fallback(written),
                 case .failure = Analyte.resolve(target.analyte, kind: target.kind, catalog: catalog)
             {
                 analyte = fallback
@@ -99,6 +101,22 @@ extension StudyLoader {
             }
         }
         return (measurements, notes, errors)
+    }
+
+    /// A multi-name as `smallrna count` writes one for reads that fit several miRNAs equally
+    /// (`hsa-let-7a-5p/hsa-let-7c-5p`): one miRNA analyte named by its parts, each resolved to miRBase 22; `nil` for
+    /// any other name.
+    static func multiName(_ written: String, catalog: MiRNACatalog) -> Analyte? {
+        let parts = written.split(separator: "/").map(String.init)
+        guard parts.count >= 2 else { return nil }
+        var names: [String] = []
+        for part in parts {
+            guard case .success(let resolved) = Analyte.resolve(part, kind: .miRNA, catalog: catalog) else {
+                return nil
+            }
+            names.append(resolved.analyte.name)
+        }
+        return Analyte(name: names.joined(separator: "/"), kind: .miRNA)
     }
 
     /// The FASTQ files of `sequencing:`, each inside the study folder or a data folder, existing and hashed (read
