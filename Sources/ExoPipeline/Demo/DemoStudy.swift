@@ -236,6 +236,10 @@ public struct DemoStudy: Sendable {
               spikeIns: [cel-miR-39-3p]
               references: [miR-16-5p, miR-23a-3p]
             normalization: spike-in
+            sequencing:
+              adapter: auto
+              reads:
+            \(Self.sequencedSamples.map { "    \($0): reads/\($0).fastq.gz" }.joined(separator: "\n"))
             runs:
               folder: runs
             monitoring:
@@ -263,7 +267,7 @@ public struct DemoStudy: Sendable {
             ("study.yaml", Data(yaml.utf8)),
             ("samples.tsv", Data((sheet.joined(separator: "\n") + "\n").utf8)),
             ("data/qpcr-run.rdml", run),
-        ] + qcFiles(preparations)
+        ] + qcFiles(preparations) + sequencingFiles()
     }
 
     /// Amplification efficiency (factor per cycle) of each assay.

@@ -139,7 +139,11 @@ public struct SmallRNALibraries: Sendable {
         return MiRNAReference(matures: matures, hairpins: try bundledFASTA("hsa_hairpin_miRBase22"))
     }
 
-    static func bundledFASTA(_ name: String) throws(InputError) -> [(name: String, sequence: String)] {
+    /// A bundled reference FASTA by name (`hsa_tRNA_GtRNAdb`, `hsa_rRNA_RNAcentral_Ensembl`,
+    /// `hsa_hairpin_miRBase22`): its records in file order.
+    ///
+    /// - Throws: `InputError` when the resource is missing or unreadable.
+    public static func bundledFASTA(_ name: String) throws(InputError) -> [(name: String, sequence: String)] {
         guard let url = Bundle.module.url(forResource: name, withExtension: "fa", subdirectory: "SmallRNA") else {
             throw InputError(
                 .fileNotFound, at: InputLocation(path: "\(name).fa"), "the bundled reference \(name).fa is missing",
