@@ -177,12 +177,13 @@ struct BiomarkerStageTests {
         let survival = try #require(result.survival)
         #expect(survival.feature == "hsa-miR-4458" && survival.lowCount + survival.highCount == 60)
         #expect(survival.logRankP < 0.01 && (mir4458.hazardRatioHigh ?? 1) < 1)
-        // Nothing changed: the stored result stands, and the audit log has one analysis entry for it and one for the
-        // normalisation it read (stored by the normalisation stage the first time discovery needed it).
+        // Nothing changed: the stored result stands, and the audit log has one analysis entry for it, one for the
+        // normalisation it read (stored by the normalisation stage the first time discovery needed it) and, first,
+        // the sequencing arm's read fates, stored by the import that counted its FASTQ files.
         #expect(try await Pipeline.analyzeBiomarkers(studyID: id, store: store, actor: "test") == "unchanged")
         #expect(
             try await store.auditLog().filter { $0.action == "analyse" }.map(\.entity) == [
-                "\(id)/normalization", "\(id)/biomarkers",
+                "\(id)/sequencing-qc", "\(id)/normalization", "\(id)/biomarkers",
             ])
         let html = try await Pipeline.report(studyID: id, from: store)
         #expect(html.contains("id=\"biomarkers\"") && html.contains("Multi-miRNA panel"))

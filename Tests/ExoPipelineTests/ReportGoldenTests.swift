@@ -54,8 +54,8 @@ struct ReportGoldenTests {
         let fragments = try Self.fragments(try await DemoReport.written.value.html)
         #expect(
             fragments.map(\.name) == [
-                "_page", "summary", "pipeline", "qpcr", "ev-qc", "hemolysis", "normalization", "biomarkers",
-                "measurements", "monitoring", "samples", "names", "provenance",
+                "_page", "summary", "pipeline", "qpcr", "ev-qc", "hemolysis", "normalization", "sequencing",
+                "biomarkers", "measurements", "monitoring", "samples", "names", "provenance",
             ])
         for (name, text) in fragments {
             let redacted = try Self.redact(text)

@@ -8,8 +8,17 @@ import Foundation
 /// real miRBase 22 matures (with isomiRs and sequencing errors), GtRNAdb tRNA and RNAcentral rRNA fragments, adapter
 /// dimers, short inserts and unannotated sequences, each followed by the TruSeq small RNA 3′ adapter.
 extension DemoStudy {
-    /// The sequenced samples: three healthy donors and three stage III–IV cases.
-    static let sequencedSamples = ["HD001-S1", "HD002-S1", "HD003-S1", "LC037-S1", "LC043-S1", "LC049-S1"]
+    /// The sequenced samples: the first three healthy donors and three stage III–IV cases (every sixth from the first,
+    /// or the first ones of a smaller cohort), as far as the cohort has them.
+    var sequencedSamples: [String] {
+        let controls = (0..<min(3, parameters.controls)).map { String(format: "HD%03d-S1", $0 + 1) }
+        let stages = parameters.casesByStage + [0, 0, 0, 0]
+        let first = stages[0] + stages[1] + 1
+        let late = stages[2] + stages[3]
+        let step = late >= 13 ? 6 : 1
+        let cases = stride(from: 0, to: min(late, 3 * step), by: step).map { String(format: "LC%03d-S1", first + $0) }
+        return controls + cases
+    }
     /// Reads per sequenced sample.
     static let readsPerSample = 20_000
     /// Read length, as a 50-cycle single-end run.
@@ -55,7 +64,7 @@ extension DemoStudy {
             uniquingKeysWith: { first, _ in first })
         // Its own generator: the sequencing arm leaves every other simulated value as it was.
         var rng = SeededGenerator(seed: parameters.seed &+ 0x5E0)
-        return Self.sequencedSamples.map { sample in
+        return sequencedSamples.map { sample in
             let isCase = sample.hasPrefix("LC")
             // Each sample's own abundance of each miRNA (biological variation, log-normal with SD 0.3).
             let weights = Self.sequencedMiRNAs.map { miRNA in

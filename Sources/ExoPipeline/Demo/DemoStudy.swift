@@ -236,10 +236,7 @@ public struct DemoStudy: Sendable {
               spikeIns: [cel-miR-39-3p]
               references: [miR-16-5p, miR-23a-3p]
             normalization: spike-in
-            sequencing:
-              adapter: auto
-              reads:
-            \(Self.sequencedSamples.map { "    \($0): reads/\($0).fastq.gz" }.joined(separator: "\n"))
+            \(sequencedSamples.isEmpty ? "" : "sequencing:\n  adapter: auto\n  reads:\n" + sequencedSamples.map { "    \($0): reads/\($0).fastq.gz" }.joined(separator: "\n"))
             runs:
               folder: runs
             monitoring:

@@ -62,7 +62,8 @@ public struct StackedBarPlot: Sendable {
         let totals = bars.map { $0.values.reduce(0, +) }
         let top = asShares ? 1 : max(totals.max() ?? 0, threshold?.value ?? 0) * 1.08
         let yDomain = LinearScale(domain: 0...(top > 0 ? top : 1), range: (0, 1))
-        let labelRoom = labelsBars ? 12 + 0.5 * TextWidth.widest(bars.map(\.label), fontSize: 9) : 14
+        // A label turned 60° reaches down sin 60° of its width plus its height.
+        let labelRoom = labelsBars ? 22 + 0.87 * TextWidth.widest(bars.map(\.label), fontSize: 9) : 14
         let frame = SVGFrame(
             width: width, height: 300 + labelRoom, left: 58, right: legendColumn, top: 28, bottom: 12 + labelRoom
         ).fitting(yTicks: yDomain.ticks())
