@@ -36,6 +36,26 @@ import Testing
                 "--adapter 'TGGAATTCTCXG' is neither a kit nor an adapter sequence: it holds 'X', not only A, C, G, T"))
     }
 
+    /// Read 2 given beside its read 1 is refused, naming both (it would count every molecule twice); read 2 alone
+    /// or a file whose mate is absent is counted as given.
+    @Test func readTwoBesideItsReadOneIsAUsageError() async throws {
+        let folder = try Fixture.temporaryDirectory()
+        for name in ["P1_S1_L001_R1_001.fastq.gz", "P1_S1_L001_R2_001.fastq.gz"] {
+            try FileManager.default.copyItem(
+                at: Fixture.url("smallrna/good_12.fq.gz"), to: folder.appendingPathComponent(name))
+        }
+        let one = folder.appendingPathComponent("P1_S1_L001_R1_001.fastq.gz").path
+        let two = folder.appendingPathComponent("P1_S1_L001_R2_001.fastq.gz").path
+        let result = await exoscope(inProcess: ["smallrna", "count", one, two, "--adapter", "truseq"])
+        #expect(result.status == 64)
+        #expect(
+            result.standardError.contains(
+                "'P1_S1_L001_R2_001.fastq.gz' is read 2 of the pair whose read 1 is 'P1_S1_L001_R1_001.fastq.gz': give read 1 only"
+            ))
+        let alone = await exoscope(inProcess: ["smallrna", "count", two, "--adapter", "truseq"])
+        #expect(alone.status == 0)
+    }
+
     /// A bad second file stops the whole count: its message names file, record and byte offset, and no output
     /// file is written (the first sample's counts are not kept either).
     @Test func aBadFileLeavesNoOutputBehind() async throws {

@@ -128,9 +128,35 @@ public enum SmallRNAOperations {
         )
     }
 
+    /// The read-1 file a path names itself the read 2 of (Illumina's `_R2_001`, `_R2`, or `_2` before the FASTQ
+    /// ending), or `nil`.
+    static func readOneMate(of path: String) -> String? {
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        for marker in ["_R2_001.", "_R2.", "_2.", ".R2.", "_read2."] {
+            guard let range = name.range(of: marker, options: .backwards) else { continue }
+            let ending = name[range.upperBound...].lowercased()
+            guard ["fastq", "fq"].contains(where: { ending.hasPrefix($0) }) else { continue }
+            let mate = name.replacingCharacters(
+                in: range, with: marker.replacingOccurrences(of: "2", with: "1"))
+            return String(path.dropLast(name.count)) + mate
+        }
+        return nil
+    }
+
     /// Groups files into samples.
+    ///
+    /// Read 2 of a pair whose read 1 is also given is refused: read 1 holds a small-RNA insert whole, followed by the
+    /// adapter, and counting read 2 as well would count every molecule twice.
     static func sampleInputs(_ request: CountRequest) throws -> [SmallRNASampleInput] {
         guard !request.files.isEmpty else { throw OperationError.usage("give at least one FASTQ file") }
+        let given = Set(request.files)
+        for path in request.files {
+            if let mate = readOneMate(of: path), given.contains(mate) {
+                throw OperationError.usage(
+                    "\(InputError.quoted(URL(fileURLWithPath: path).lastPathComponent)) is read 2 of the pair whose read 1 is \(InputError.quoted(URL(fileURLWithPath: mate).lastPathComponent)): give read 1 only (a small-RNA insert, 18–30 nt, lies whole in read 1 before the adapter; read 2 would count every molecule twice)"
+                )
+            }
+        }
         guard request.samples.isEmpty || request.samples.count == request.files.count else {
             throw OperationError.usage(
                 "--sample was given \(request.samples.count) times for \(request.files.count) files: give one name per file (repeat a name for the lanes of one sample)"
