@@ -420,9 +420,12 @@ public enum Pipeline {
         let measurements = try await store.measurements(study: studyID)
         let normalization = try await normalizationResult(studyID: studyID, store: store, actor: actor).result
         let outcome: String
+        let counts = try await store.result(study: studyID, kind: CountNormalizationStage.kind).map {
+            try CountNormalizationStage.decode($0)
+        }
         switch MonitoringStage.analyze(
             samples: try await store.samples(study: studyID), measurements: measurements,
-            normalization: normalization, metadata: metadata)
+            normalization: normalization, metadata: metadata, counts: counts)
         {
         case .failure(let skipped): outcome = skipped.reason
         case .success(let result):

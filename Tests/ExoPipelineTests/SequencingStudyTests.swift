@@ -296,4 +296,62 @@ import Testing
                 "sequencing: adapter 'TruSeqXL' is neither a kit nor an adapter sequence") == true)
         #expect(try await store.status().studies.isEmpty)
     }
+
+    /// Normalised read counts as the monitoring scale.
+    ///
+    /// Log2 CPM of serial samples, judged against reference change values whose analytical SD comes from counting
+    /// (1 / (ln 2 · √median count)). miR-21 halves twice in P1 and doubles twice in P2 (lower is better, set in
+    /// study.yaml); P3 stays within 5 %.
+    @Test func normalisedCountsAreAMonitoringScale() async throws {
+        let patients = [
+            ("P1", [4_000.0, 2_000, 1_000]), ("P2", [1_000.0, 2_000, 4_000]), ("P3", [2_000.0, 2_100, 1_950]),
+        ]
+        let samples = patients.flatMap { patient in (1...3).map { "\(patient.0)-V\($0)" } }
+        // Thirty steady miRNAs make up the libraries (and TMM's factors), with small differences between samples.
+        let steady = [
+            "hsa-let-7a-5p", "hsa-let-7b-5p", "hsa-let-7c-5p", "hsa-let-7d-5p", "hsa-let-7e-5p", "hsa-let-7f-5p",
+            "hsa-let-7g-5p", "hsa-let-7i-5p", "hsa-miR-16-5p", "hsa-miR-92a-3p", "hsa-miR-451a", "hsa-miR-486-5p",
+            "hsa-miR-25-3p", "hsa-miR-423-5p", "hsa-miR-223-3p", "hsa-miR-126-3p", "hsa-miR-150-5p", "hsa-miR-142-3p",
+            "hsa-miR-191-5p", "hsa-miR-23a-3p", "hsa-miR-122-5p", "hsa-miR-10a-5p", "hsa-miR-181a-5p", "hsa-miR-26a-5p",
+            "hsa-miR-30d-5p", "hsa-miR-103a-3p", "hsa-miR-107", "hsa-miR-148a-3p", "hsa-miR-320a-3p", "hsa-miR-27b-3p",
+        ]
+        var rows = ["mirna\t" + samples.joined(separator: "\t")]
+        rows.append("hsa-miR-21-5p\t" + patients.flatMap { $0.1 }.map { String(Int($0)) }.joined(separator: "\t"))
+        for (index, name) in steady.enumerated() {
+            rows.append(
+                name + "\t"
+                    + samples.indices.map { String(5_000 + 37 * ((index * 7 + $0 * 3) % 11)) }.joined(separator: "\t"))
+        }
+        let sheet = patients.flatMap { patient in
+            zip([0, 28, 56], 1...3).map { day, visit in "\(patient.0)-V\(visit)\t\(patient.0)\tcase\t\(day)" }
+        }
+        let folder = try Self.study(
+            "count-monitoring", matrix: rows.joined(separator: "\n") + "\n", samples: [],
+            extra: [
+                "analytes:", "  monitored: [miR-21]", "monitoring:", "  withinSubjectSD: 0.2",
+                "  direction: {miR-21: lower-is-better}",
+            ])
+        try (["sample_id\tpatient_id\tgroup\tday"] + sheet).joined(separator: "\n").appending("\n")
+            .write(to: folder.appendingPathComponent("samples.tsv"), atomically: true, encoding: .utf8)
+        let store = try await SQLiteStore()
+        _ = try await Pipeline.run(
+            studyDirectory: folder, store: store, databasePath: "memory",
+            reportURL: folder.appendingPathComponent("report.html"), actor: "test")
+        let stored = try #require(try await store.result(study: "SEQ", kind: "monitoring"))
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(stored.json.utf8)) as? [String: Any])
+        let calls = try #require(result["patients"] as? [[String: Any]]).map { patient in
+            (
+                patient["patient"] as? String ?? "",
+                ((patient["calls"] as? [[String: Any]])?.last?["call"] as? String) ?? ""
+            )
+        }
+        #expect(
+            calls.map { "\($0.0): \($0.1)" } == [
+                "P1: molecular response", "P2: molecular progression", "P3: stable",
+            ])
+        // The median of miR-21's nine counts is 2,000 (TMM factors move the effective libraries, not the counts).
+        let sd = try #require((result["analyticalSD"] as? [String: Double])?["hsa-miR-21-5p"])
+        #expect(abs(sd - 1 / (log(2) * 2_000.0.squareRoot())) < 1e-9)
+        #expect(stored.provenance.parameters["values"]?.hasPrefix("log2 CPM (TMM") == true)
+    }
 }

@@ -32,6 +32,8 @@ enum MonitoringStage {
         var series: [ResponseSeries]
         var patients: [PatientCalls]
         var notes: [String]
+        /// What the values are, when not the default −ΔCq (`log2 CPM (TMM)` for read counts).
+        var values: String?
     }
 
     /// The outcome when the within-subject variation is neither set nor estimable.
@@ -55,7 +57,7 @@ enum MonitoringStage {
         let provenance = Provenance(
             step: kind,
             parameters: [
-                "values": "−ΔCq of the study's normalisation, mean of replicates",
+                "values": result.values ?? "−ΔCq of the study's normalisation, mean of replicates",
                 "rcv":
                     "Cq scale, Z·√2·√(SD_A² + SD_I²), p \(result.settings.probability), \(result.settings.oneSided ? "one" : "two")-sided",
                 "withinSubjectSD": "\(result.withinSubjectSD) (\(result.withinSubjectSource))",
@@ -116,20 +118,68 @@ enum MonitoringStage {
         }
     }
 
+    /// The log2 CPM of read counts on voom's scale, log2((count + 0.5) / (effective library + 1) · 10⁶), as a
+    /// normalisation whose "ΔCq" is its negative, and each monitored miRNA's analytical SD from counting alone.
+    ///
+    /// The counting (Poisson) SD of log2 of a count n is 1 / (ln 2 · √n); each miRNA's is taken at the median of its
+    /// counts over the serial samples (at least 1). It leaves out library preparation's own variation, so it is a lower
+    /// bound of the analytical SD and the within-subject SD (set, or estimated from stable patients) carries the rest.
+    static func countScale(
+        _ counts: CountNormalizationStage.Result, serial: [Sample], monitored: [String]
+    ) -> (normalization: NormalizationStage.Result, analytical: [String: Double]) {
+        let effective = zip(counts.librarySizes, counts.factors).map { $0 * $1 }
+        var deltaCq: [String: [String: Double]] = [:]
+        var analytical: [String: Double] = [:]
+        let serialIDs = Set(serial.map(\.id.rawValue))
+        for (row, feature) in counts.features.enumerated() {
+            var values: [String: Double] = [:]
+            var serialCounts: [Double] = []
+            for (column, sample) in counts.samples.enumerated() {
+                let count = counts.cpm[row][column] * effective[column] / 1e6
+                values[sample] = -log2((count + 0.5) / (effective[column] + 1) * 1e6)
+                if serialIDs.contains(sample) { serialCounts.append(count) }
+            }
+            deltaCq[feature] = values
+            if monitored.contains(feature), let median = Descriptive.median(serialCounts) {
+                analytical[feature] = 1 / (log(2) * max(median, 1).squareRoot())
+            }
+        }
+        let normalization = NormalizationStage.Result(
+            choice: .none, globalMeanMaximumCq: NormalizationChoice.defaultGlobalMeanMaximumCq,
+            chosen: "log2 CPM (TMM)", recommended: "", reason: "", stability: [], pairwiseVariation: [],
+            deltaCq: deltaCq, amplificationFactors: [], normFinder: nil)
+        return (normalization, analytical)
+    }
+
     /// Analyses the study's serial samples; a `String` when the stage cannot run, saying why.
+    ///
+    /// Normalised Cq values are the scale when the study has them; otherwise its normalised read counts (`counts`),
+    /// as log2 CPM.
     static func analyze(
         samples: [Sample], measurements: [SampleMeasurement], normalization: NormalizationStage.Result?,
-        metadata: StudyMetadata
+        metadata: StudyMetadata, counts: CountNormalizationStage.Result? = nil
     ) -> Swift.Result<Result, Skipped> {
         let settings = metadata.monitoring ?? MonitoringSettings()
         let serial = samples.filter { $0.timepoint.dayOffset != nil }
         guard !serial.isEmpty, !metadata.monitored.isEmpty else {
             return .failure(Skipped(reason: "skipped: no monitored miRNAs with serial samples"))
         }
+        var normalization = normalization
+        let analytical: [String: Double]
+        let scaleNote: String?
+        if normalization?.deltaCq.isEmpty ?? true, let counts {
+            let scale = countScale(counts, serial: serial, monitored: metadata.monitored)
+            normalization = scale.normalization
+            analytical = scale.analytical
+            scaleNote =
+                "log2 CPM (TMM; voom's offsets 0.5 and 1); analytical SD from counting, 1 / (ln 2 · √median count)"
+        } else {
+            analytical = analyticalSD(measurements, metadata: metadata)
+            scaleNote = nil
+        }
         guard let normalization, !normalization.deltaCq.isEmpty else {
             return .failure(Skipped(reason: "skipped: no normalised values"))
         }
-        let analytical = analyticalSD(measurements, metadata: metadata)
         let values = monitoredValues(
             serial, measurements: measurements, normalization: normalization, metadata: metadata)
         var notes: [String] = []
@@ -185,7 +235,8 @@ enum MonitoringStage {
         return .success(
             Result(
                 settings: settings, analyticalSD: analytical, withinSubjectSD: withinSubject.sd,
-                withinSubjectSource: withinSubject.source, series: series, patients: patients, notes: notes))
+                withinSubjectSource: withinSubject.source, series: series, patients: patients, notes: notes,
+                values: scaleNote))
     }
 
     struct Skipped: Error {
