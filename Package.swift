@@ -58,7 +58,10 @@ let package = Package(
         .target(name: "ExoQC", dependencies: ["ExoCore", "ExoFormats", "ExoStats"], swiftSettings: exoSettings),
         .target(
             name: "ExoStore",
-            dependencies: ["ExoCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "ExoCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: exoSettings
         ),
         .target(

@@ -133,10 +133,16 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     /// Never measured values or patient pseudonyms.
     public var detail: String
     public var version: String
+    /// The hash of the entry before it (``AuditChain/genesis`` for the first), as stored.
+    public var previousHash: String?
+    /// The hash of this entry's content and `previousHash` (``AuditChain``), as stored.
+    public var hash: String?
 
     /// Creates an entry.
-    public init(id: Int64?, at: String, actor: String, action: String, entity: String, detail: String, version: String)
-    {
+    public init(
+        id: Int64?, at: String, actor: String, action: String, entity: String, detail: String, version: String,
+        previousHash: String? = nil, hash: String? = nil
+    ) {
         self.id = id
         self.at = at
         self.actor = actor
@@ -144,6 +150,8 @@ public struct AuditEntry: Sendable, Equatable, Codable {
         self.entity = entity
         self.detail = detail
         self.version = version
+        self.previousHash = previousHash
+        self.hash = hash
     }
 }
 

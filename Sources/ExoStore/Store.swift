@@ -30,6 +30,9 @@ public protocol Store: Sendable {
     func inputFiles(study: String) async throws -> [StoredInputFile]
     /// The audit log, oldest first.
     func auditLog() async throws -> [AuditEntry]
+    /// Checks the audit log's hash chain (``AuditChain``): edited, deleted, reordered or removed-from-the-end entries,
+    /// and, when `head` is given, that this earlier head is still in the chain.
+    func verifyAuditLog(head: String?) async throws -> AuditVerification
     /// Stores (or replaces) a study's result of one kind, with an audit entry, as one transaction.
     func saveResult(_ result: StoredResult, actor: String) async throws
     /// A study's stored result of one kind, or `nil`.

@@ -1,5 +1,6 @@
 import ExoTestSupport
 import Foundation
+import GRDB
 import Testing
 
 /// sysexits-style exit codes and the exact stderr text, through the built `exoscope` executable.
@@ -28,6 +29,29 @@ struct ExitCodeTests {
         #expect(try exoscope(["validate", Fixture.url("bad/no-study-yaml").path]).status == 66)
         #expect(try exoscope(["validate", "/nonexistent/study"]).status == 66)
         #expect(try exoscope(["status", "--database", "/nonexistent/db.sqlite"]).status == 66)
+    }
+
+    /// `exoscope audit verify` passes a database as ExoScope wrote it, and exits 65 naming the entry once a row was
+    /// edited behind its back (triggers dropped, as the sqlite3 shell could).
+    @Test func auditVerifyExits65OnAnEditedEntry() throws {
+        let database = try Fixture.temporaryDirectory().appendingPathComponent("audit.sqlite").path
+        let imported = try exoscope(["import", Fixture.url("good/minimal").path, "--database", database, "--quiet"])
+        #expect(imported.status == 0)
+        let intact = try exoscope(["audit", "verify", "--database", database])
+        #expect(intact.status == 0)
+        #expect(intact.standardOutput.hasPrefix("Audit log of \(database): 1 entries, intact; head "))
+        let head = String(intact.standardOutput.split(separator: " ").last?.dropLast() ?? "")
+        #expect(head.count == 64)
+        let queue = try DatabaseQueue(path: database)
+        try queue.write { db in
+            try db.execute(sql: "DROP TRIGGER auditIsAppendOnlyUpdate; UPDATE audit SET actor = 'someone else'")
+        }
+        let broken = try exoscope(["audit", "verify", "--database", database, "--head", head, "--quiet"])
+        #expect(broken.status == 65)
+        #expect(
+            broken.standardError
+                == "audit: entry 1 (id 1): its content does not give its hash: the entry was edited\n")
+        #expect(try exoscope(["audit", "verify", "--database", database, "--head", "abc"]).status == 64)
     }
 
     /// `exoscope stats roc` prints pROC's AUC and DeLong interval per feature; a wrong label exits 65 with the

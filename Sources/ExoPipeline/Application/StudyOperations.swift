@@ -274,6 +274,30 @@ extension StudyOperations {
         return try await SQLiteStore(path: request.databasePath).status()
     }
 
+    /// `audit verify`: checks the audit log's hash chain.
+    public struct AuditVerifyRequest: Sendable, Equatable {
+        public var databasePath: String
+        /// A head written down earlier, which must still be in the chain.
+        public var head: String?
+
+        public init(databasePath: String, head: String? = nil) {
+            self.databasePath = databasePath
+            self.head = head
+        }
+    }
+
+    /// Runs `audit verify`.
+    public static func verifyAudit(_ request: AuditVerifyRequest) async throws -> AuditVerification {
+        guard FileManager.default.fileExists(atPath: request.databasePath) else {
+            throw OperationError.notFound(
+                "no database at '\(request.databasePath)'; pass --database or run 'exoscope import' first")
+        }
+        if let head = request.head, head.count != 64 || !head.allSatisfy(\.isHexDigit) {
+            throw OperationError.usage("--head must be an audit hash: 64 hexadecimal digits, as 'audit verify' prints")
+        }
+        return try await SQLiteStore(path: request.databasePath).verifyAuditLog(head: request.head)
+    }
+
     /// `report`: the HTML report of a stored study written to a file.
     public struct ReportRequest: Sendable, Equatable {
         public var databasePath: String

@@ -9,6 +9,15 @@ public enum MigrationPlan {
     public struct Migration: Sendable {
         public let identifier: String
         public let sqlite: String
+        /// Work on existing rows that SQL alone cannot do, run by each engine right after the migration's SQL, in
+        /// the same transaction.
+        public var backfill: Backfill? = nil
+    }
+
+    /// Row work a migration needs beyond its SQL.
+    public enum Backfill: Sendable {
+        /// Give every audit entry written before the hash chain its link and hash (``AuditChain``), in id order.
+        case auditHashChain
     }
 
     /// Every migration, in order.
@@ -200,6 +209,17 @@ public enum MigrationPlan {
                     UNIQUE (studyId, kind, patientId, sampleId)
                 );
                 """),
+        Migration(
+            identifier: "2026-12-04-audit-hash-chain",
+            sqlite: """
+                ALTER TABLE audit ADD COLUMN previousHash TEXT;
+                ALTER TABLE audit ADD COLUMN hash TEXT;
+                DROP TRIGGER auditIsAppendOnlyUpdate;
+                CREATE TRIGGER auditIsAppendOnlyUpdate BEFORE UPDATE ON audit WHEN OLD.hash IS NOT NULL
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE UNIQUE INDEX auditChainLink ON audit(previousHash);
+                """,
+            backfill: .auditHashChain),
     ]
 
     /// The identifiers, in order.

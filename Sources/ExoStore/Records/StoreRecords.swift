@@ -216,7 +216,7 @@ struct InputFileRow: Codable, FetchableRecord, PersistableRecord {
     var role: String
 }
 
-/// A row of `audit` (append-only: triggers refuse UPDATE and DELETE).
+/// A row of `audit` (append-only: triggers refuse DELETE, and UPDATE of a hashed row), chained by ``AuditChain``.
 struct AuditRow: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "audit"
     var id: Int64?
@@ -226,9 +226,41 @@ struct AuditRow: Codable, FetchableRecord, PersistableRecord {
     var entity: String
     var detail: String
     var version: String
+    var previousHash: String?
+    var hash: String?
 
     var entry: AuditEntry {
-        AuditEntry(id: id, at: at, actor: actor, action: action, entity: entity, detail: detail, version: version)
+        AuditEntry(
+            id: id, at: at, actor: actor, action: action, entity: entity, detail: detail, version: version,
+            previousHash: previousHash, hash: hash)
+    }
+
+    /// Appends an entry (stamped now unless `at` is given) with this ExoScope's version, chained to the last one, inside the caller's
+    /// write transaction (so two writers cannot both chain to the same entry: the unique index on `previousHash`
+    /// refuses the second).
+    static func append(
+        at: String = Timestamp.now(), actor: String, action: String, entity: String, detail: String, in db: Database
+    ) throws {
+        let previous =
+            try String.fetchOne(db, sql: "SELECT hash FROM audit ORDER BY id DESC LIMIT 1") ?? AuditChain.genesis
+        var row = AuditRow(
+            id: nil, at: at, actor: actor, action: action, entity: entity, detail: detail,
+            version: ExoScopeVersion.current, previousHash: previous, hash: nil)
+        row.hash = AuditChain.hash(of: row.entry, previous: previous)
+        try row.insert(db)
+    }
+
+    /// Gives every row without a hash (entries written before the chain existed) its link and hash, in id order.
+    static func chainUnhashed(in db: Database) throws {
+        var previous = AuditChain.genesis
+        for var row in try AuditRow.order(Column("id")).fetchAll(db) {
+            if row.hash == nil {
+                row.previousHash = previous
+                row.hash = AuditChain.hash(of: row.entry, previous: previous)
+                try row.update(db)
+            }
+            previous = row.hash ?? previous
+        }
     }
 }
 

@@ -79,10 +79,8 @@ extension SQLiteStore {
             try db.execute(
                 sql: "UPDATE liveRun SET finishedAt = ?, resultPath = ? WHERE id = ?",
                 arguments: [Timestamp.now(), resultPath, id])
-            try AuditRow(
-                id: nil, at: Timestamp.now(), actor: actor, action: "finish-live-run", entity: "live-run:\(id)",
-                detail: resultPath, version: ExoScopeVersion.current
-            ).insert(db)
+            try AuditRow.append(
+                actor: actor, action: "finish-live-run", entity: "live-run:\(id)", detail: resultPath, in: db)
         }
     }
 
@@ -101,11 +99,9 @@ extension SQLiteStore {
                 try row.insert(db)
                 row.id = db.lastInsertedRowID
                 raised.append(row.record)
-                try AuditRow(
-                    id: nil, at: row.raisedAt, actor: actor, action: "raise-alert",
-                    entity: "\(alert.study)/alert:\(db.lastInsertedRowID)", detail: alert.kind.rawValue,
-                    version: ExoScopeVersion.current
-                ).insert(db)
+                try AuditRow.append(
+                    at: row.raisedAt, actor: actor, action: "raise-alert",
+                    entity: "\(alert.study)/alert:\(db.lastInsertedRowID)", detail: alert.kind.rawValue, in: db)
             }
             return raised
         }
@@ -130,10 +126,9 @@ extension SQLiteStore {
             row.note = note
             try row.update(db)
             // The note is the user's own words about the decision; it stays in the alert, the audit records the act.
-            try AuditRow(
-                id: nil, at: row.acknowledgedAt ?? "", actor: actor, action: "acknowledge-alert",
-                entity: "\(row.studyId)/alert:\(id)", detail: row.kind, version: ExoScopeVersion.current
-            ).insert(db)
+            try AuditRow.append(
+                at: row.acknowledgedAt ?? Timestamp.now(), actor: actor, action: "acknowledge-alert",
+                entity: "\(row.studyId)/alert:\(id)", detail: row.kind, in: db)
             return row.record
         }
     }

@@ -53,7 +53,13 @@ public final class SQLiteStore: Store {
     private static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         for migration in MigrationPlan.migrations {
-            migrator.registerMigration(migration.identifier) { db in try db.execute(sql: migration.sqlite) }
+            migrator.registerMigration(migration.identifier) { db in
+                try db.execute(sql: migration.sqlite)
+                switch migration.backfill {
+                case .auditHashChain: try AuditRow.chainUnhashed(in: db)
+                case nil: break
+                }
+            }
         }
         return migrator
     }
@@ -123,11 +129,9 @@ public final class SQLiteStore: Store {
             isNewStudy: isNew, samples: payload.samples.count, measurements: payload.measurements.count,
             changedFiles: changed.sorted(), removedFiles: removed.sorted())
         let detail = AuditDetail(summary: summary, provenance: payload.provenance)
-        try AuditRow(
-            id: nil, at: now, actor: payload.actor, action: isNew ? "import" : "reimport", entity: "study:\(studyID)",
-            detail: String(decoding: try StoreJSON.encoder.encode(detail), as: UTF8.self),
-            version: ExoScopeVersion.current
-        ).insert(db)
+        try AuditRow.append(
+            at: now, actor: payload.actor, action: isNew ? "import" : "reimport", entity: "study:\(studyID)",
+            detail: String(decoding: try StoreJSON.encoder.encode(detail), as: UTF8.self), in: db)
         try payload.verifyBeforeCommit()
         return .imported(summary)
     }
@@ -195,6 +199,15 @@ public final class SQLiteStore: Store {
         try await queue.read { db in try AuditRow.order(Column("id")).fetchAll(db).map(\.entry) }
     }
 
+    public func verifyAuditLog(head: String?) async throws -> AuditVerification {
+        try await queue.read { db in
+            let entries = try AuditRow.order(Column("id")).fetchAll(db).map(\.entry)
+            // AUTOINCREMENT keeps the largest id ever assigned in sqlite_sequence, so rows removed from the end show.
+            let assigned = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit'")
+            return AuditChain.verify(entries, lastAssignedID: assigned, head: head)
+        }
+    }
+
     public func saveResult(_ result: StoredResult, actor: String) async throws {
         let provenance = String(decoding: try StoreJSON.encoder.encode(result.provenance), as: UTF8.self)
         try await queue.write { db in
@@ -205,19 +218,14 @@ public final class SQLiteStore: Store {
                 studyId: result.study, kind: result.kind, resultJSON: result.json, provenanceJSON: provenance,
                 inputDigest: result.inputDigest, createdAt: Timestamp.now()
             ).save(db)
-            try AuditRow(
-                id: nil, at: Timestamp.now(), actor: actor, action: "analyse", entity: "\(result.study)/\(result.kind)",
-                detail: provenance, version: ExoScopeVersion.current
-            ).insert(db)
+            try AuditRow.append(
+                actor: actor, action: "analyse", entity: "\(result.study)/\(result.kind)", detail: provenance, in: db)
         }
     }
 
     public func recordAudit(actor: String, action: String, entity: String, detail: String) async throws {
         try await queue.write { db in
-            try AuditRow(
-                id: nil, at: Timestamp.now(), actor: actor, action: action, entity: entity, detail: detail,
-                version: ExoScopeVersion.current
-            ).insert(db)
+            try AuditRow.append(actor: actor, action: action, entity: entity, detail: detail, in: db)
         }
     }
 
