@@ -15,7 +15,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets_all=(rdml xlsx instrument-cq lc480 particle-size tables study-yaml release-spec feature-matrix live dpcr)
+targets_all=(rdml xlsx instrument-cq lc480 particle-size tables study-yaml release-spec feature-matrix live dpcr fastq
+    fasta count-matrix)
 seconds=300
 record=1
 build=1
@@ -74,6 +75,13 @@ seeds() {
         dpcr)
             fixtures=(\( -path '*/dpcr/*' \) \( -name '*.tsv' -o -name '*.csv' \))
             data=(-path '*/dpcr/*' \( -name '*.tsv' -o -name '*.csv' \)) ;;
+        fastq) fixtures=(\( -name '*.fq' -o -name '*.fq.gz' -o -name '*.fastq' -o -name '*.fastq.gz' \)); data=("${fixtures[@]}") ;;
+        fasta)
+            fixtures=(\( -name '*.fa' -o -name '*.fa.gz' -o -name '*.fasta' \))
+            data=(\( -path '*smallrna_references/*' -o -path '*mirbase/*' \) -name '*.fa') ;;
+        count-matrix)
+            fixtures=(\( -path '*smallrna*' -o -path '*counts*' \) \( -name '*.tsv' -o -name '*.csv' -o -name '*.txt' \))
+            data=(-path '*smallRNAseq*' \( -name '*.csv' -o -name '*.txt' \)) ;;
     esac
     find Tests/Fixtures -type f -size -512k "${fixtures[@]}"
     [ -d "Fuzz/seeds/$1" ] && find "Fuzz/seeds/$1" -type f
@@ -93,7 +101,7 @@ max_len() {
 
 dictionary() {
     case "$1" in
-        rdml | xlsx | live | particle-size) echo "Fuzz/dictionaries/$1.dict" ;;
+        rdml | xlsx | live | particle-size | fastq) echo "Fuzz/dictionaries/$1.dict" ;;
         study-yaml | release-spec) echo Fuzz/dictionaries/yaml.dict ;;
     esac
 }

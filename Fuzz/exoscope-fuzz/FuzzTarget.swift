@@ -17,7 +17,7 @@ struct FuzzTarget: Sendable {
     /// Every target, in the order `scripts/fuzz.sh` runs them.
     static let all: [FuzzTarget] = [
         rdml, xlsx, instrumentCq, lc480, particleSize, tables, studyYAML, releaseSpecification, featureMatrix, live,
-        dpcr,
+        dpcr, fastq, fasta, countMatrix,
     ]
 
     /// The target named by the `EXOSCOPE_FUZZ_TARGET` environment variable.
