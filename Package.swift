@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "ExoKnowledge", targets: ["ExoKnowledge"]),
         .library(name: "ExoMonitor", targets: ["ExoMonitor"]),
         .library(name: "ExoPipeline", targets: ["ExoPipeline"]),
+        .library(name: "ExoServer", targets: ["ExoServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,6 +32,12 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -83,11 +90,27 @@ let package = Package(
             swiftSettings: exoSettings
         ),
         .target(
+            name: "ExoServer",
+            dependencies: [
+                "ExoCore", "ExoStore", "ExoPipeline", "ExoReport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: exoSettings
+        ),
+        .target(
             name: "ExoCLI",
             dependencies: [
                 "ExoCore", "ExoFormats", "ExoStats", "ExoQuant", "ExoStore", "ExoPipeline", "ExoDiagnosis",
-                "ExoKnowledge", "ExoQC", "ExoReport",
+                "ExoKnowledge", "ExoQC", "ExoReport", "ExoServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: exoSettings
         ),
@@ -131,6 +154,17 @@ let package = Package(
                 "ExoTestSupport",
             ],
             exclude: ["Golden"],
+            swiftSettings: exoSettings
+        ),
+        .testTarget(
+            name: "ExoServerTests",
+            dependencies: [
+                "ExoServer", "ExoCore", "ExoPipeline", "ExoStore", "ExoTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: exoSettings
         ),
         .testTarget(

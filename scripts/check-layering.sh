@@ -20,7 +20,8 @@ declare -A allowed=(
     [ExoReport]="ExoCore ExoFormats ExoStats"
     [ExoStore]="ExoCore ExoFormats"
     [ExoPipeline]="ExoCore ExoFormats ExoStats ExoQuant ExoQC ExoDiagnosis ExoMonitor ExoKnowledge ExoReport ExoStore"
-    [ExoCLI]="ExoCore ExoFormats ExoStats ExoQuant ExoQC ExoDiagnosis ExoMonitor ExoKnowledge ExoReport ExoStore ExoPipeline"
+    # The CLI starts the server (`exoscope serve`); both stay thin shells over ExoPipeline.
+    [ExoCLI]="ExoCore ExoFormats ExoStats ExoQuant ExoQC ExoDiagnosis ExoMonitor ExoKnowledge ExoReport ExoStore ExoPipeline ExoServer"
     [ExoServer]="ExoCore ExoFormats ExoStats ExoQuant ExoQC ExoDiagnosis ExoMonitor ExoKnowledge ExoReport ExoStore ExoPipeline"
     [exoscope]="ExoCLI"
     [ExoTestSupport]="ExoCore"

@@ -1,0 +1,68 @@
+import ExoPipeline
+import ExoReport
+import ExoStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The dashboard: server-rendered pages made of ExoReport's views, with no external asset and no inline script
+/// (the report's table sorting is served as `/assets/sort-tables.js`, which the content-security policy allows).
+struct Dashboard: Sendable {
+    let store: any Store
+
+    /// The report's inline sorting script, and what the dashboard puts in its place.
+    static let inlineScript = "<script id=\"\(ReportPage.sortScriptID)\">\(ReportPage.sortScript)</script>"
+    static let scriptTag = "<script src=\"/assets/sort-tables.js\" defer></script>"
+
+    func register(on table: inout RouteTable) {
+        table.get("/") { _, _ in
+            let studies = try await store.status().studies
+            var rows = ""
+            for study in studies {
+                let link = "/studies/\(Self.pathComponent(study.id))"
+                rows +=
+                    "<tr><td><a href=\"\(HTML.escape(link))\">\(HTML.escape(study.id))</a></td>"
+                    + "<td>\(HTML.escape(study.title))</td><td>\(study.patients)</td><td>\(study.samples)</td>"
+                    + "<td>\(study.measurements)</td><td>\(HTML.escape(study.lastImport ?? "–"))</td></tr>"
+            }
+            let body =
+                studies.isEmpty
+                ? "<p>No study yet: import one with <code>exoscope import DIR</code>.</p>"
+                : """
+                <table class="sortable"><thead><tr><th>Study</th><th>Title</th><th>Patients</th><th>Samples</th>\
+                <th>Values</th><th>Last import</th></tr></thead><tbody>\(rows)</tbody></table>
+                """
+            let page = ReportPage(
+                title: "ExoScope", subtitle: "\(studies.count) \(studies.count == 1 ? "study" : "studies")",
+                sections: [.init(id: "studies", title: "Studies", body: body)])
+            return Self.html(page.render())
+        }
+        table.get("/studies/{study}") { _, context in
+            let id = try context.parameters.require("study")
+            _ = try await store.study(id: id)
+            return Self.html(try await Pipeline.report(studyID: id, from: store))
+        }
+        table.get("/assets/sort-tables.js") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/javascript; charset=utf-8"
+            headers[.cacheControl] = "no-cache"
+            return Response(
+                status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: ReportPage.sortScript))
+            )
+        }
+    }
+
+    /// An HTML page, its inline script moved out.
+    static func html(_ page: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        let text = page.replacingOccurrences(of: inlineScript, with: scriptTag)
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// A study id as one path component.
+    static func pathComponent(_ id: String) -> String {
+        id.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? id
+    }
+}
