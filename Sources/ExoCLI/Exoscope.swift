@@ -15,7 +15,7 @@ public struct Exoscope: AsyncParsableCommand {
         subcommands: [
             Demo.self, Init.self, Validate.self, Import.self, Run.self, Status.self, Report.self, QPCR.self, DPCR.self,
             Stats.self, Score.self, KB.self, QC.self, Live.self, Chip.self, Alerts.self, Watch.self, SmallRNA.self,
-            Audit.self, Serve.self,
+            Audit.self, Serve.self, User.self,
         ]
     )
 

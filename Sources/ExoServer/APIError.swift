@@ -65,9 +65,15 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
+            let apiError = Self.apiError(error, request: request, context: context)
+            if apiError.code == APIError.signInRequired.code {
+                var headers = HTTPFields()
+                let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "/"
+                headers[.location] = "/login?next=\(next)"
+                return Response(status: .seeOther, headers: headers)
+            }
             // Returned, not thrown, so that the middleware outside (logging, metrics, headers) sees the response.
-            return try Self.apiError(error, request: request, context: context).response(
-                from: request, context: context)
+            return try apiError.response(from: request, context: context)
         }
     }
 

@@ -1,8 +1,11 @@
 import ExoCore
+import ExoPipeline
 import ExoStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdAuth
+import NIOCore
 
 /// The JSON API under `/api/v1` (the contract is `Resources/openapi.json`, served at `/api/v1/openapi.json`).
 struct APIRoutes: Sendable {
@@ -15,19 +18,20 @@ struct APIRoutes: Sendable {
     ]
 
     func register(on table: inout RouteTable) {
-        table.get("/api/v1/openapi.json") { _, _ in
+        table.get("/api/v1/openapi.json", .open) { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "application/json; charset=utf-8"
             return Response(
                 status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
         }
-        table.get("/api/v1/studies") { request, _ in
+        table.get("/api/v1/studies", .signedIn) { request, context in
             let query = try Query(request, allowed: Page.parameters)
             let page = try Page(query)
-            let studies = try await store.status().studies
+            let principal = try context.requireIdentity()
+            let studies = try await store.status().studies.filter { principal.canRead(study: $0.id) }
             return try JSONResponse(page.slice(studies, path: "/api/v1/studies", query: query))
         }
-        table.get("/api/v1/studies/{study}") { _, context in
+        table.get("/api/v1/studies/{study}", .read) { _, context in
             let id = try context.parameters.require("study")
             let study = try await store.study(id: id)
             let counts = try await store.status().studies.first { $0.id == id }
@@ -38,7 +42,7 @@ struct APIRoutes: Sendable {
                     measurements: counts?.measurements ?? 0, files: counts?.files ?? 0,
                     lastImport: counts?.lastImport))
         }
-        table.get("/api/v1/studies/{study}/samples") { request, context in
+        table.get("/api/v1/studies/{study}/samples", .read, audited: true) { request, context in
             let id = try context.parameters.require("study")
             let query = try Query(request, allowed: Page.parameters + ["group", "patient"])
             let page = try Page(query)
@@ -59,7 +63,7 @@ struct APIRoutes: Sendable {
             return try JSONResponse(
                 page.slice(samples.map(SampleBody.init), path: "/api/v1/studies/\(id)/samples", query: query))
         }
-        table.get("/api/v1/studies/{study}/results/{kind}") { _, context in
+        table.get("/api/v1/studies/{study}/results/{kind}", .read, audited: true) { _, context in
             let id = try context.parameters.require("study")
             let kind = try context.parameters.require("kind")
             guard Self.resultKinds.contains(kind) else {
@@ -73,7 +77,7 @@ struct APIRoutes: Sendable {
             }
             return JSONResponse(bytes: try ResultBody(stored: stored).bytes)
         }
-        table.get("/api/v1/studies/{study}/alerts") { request, context in
+        table.get("/api/v1/studies/{study}/alerts", .read, audited: true) { request, context in
             let id = try context.parameters.require("study")
             let query = try Query(request, allowed: Page.parameters + ["state"])
             let page = try Page(query)
@@ -89,6 +93,34 @@ struct APIRoutes: Sendable {
             }
             return try JSONResponse(page.slice(alerts, path: "/api/v1/studies/\(id)/alerts", query: query))
         }
+        table.post("/api/v1/studies/{study}/alerts/{alert}/acknowledge", .write) { request, context in
+            let id = try context.parameters.require("study")
+            guard let alert = context.parameters.get("alert").flatMap(Int64.init) else {
+                throw APIError.notFound("no such alert")
+            }
+            let body = try await JSONBody(request, context: context, allowed: ["note"])
+            guard let note = body.strings["note"], !note.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw APIError(
+                    .unprocessableContent, code: "invalid-body", "an acknowledgement needs a 'note'",
+                    hint: "say what was decided, e.g. {\"note\": \"imaging booked\"}")
+            }
+            let principal = try context.requireIdentity()
+            do {
+                let acknowledged = try await store.acknowledgeAlert(
+                    id: alert, study: id, actor: principal.name, note: note)
+                return try JSONResponse(acknowledged)
+            } catch StoreError.notFound {
+                throw APIError.notFound("no such alert")
+            } catch StoreError.conflict(let message) {
+                throw APIError(.conflict, code: "conflict", message)
+            }
+        }
+        table.get("/api/v1/accounts", .admin) { _, _ in
+            let accounts = try await store.accounts().map {
+                AccountBody(name: $0.name, role: $0.role.rawValue, studies: $0.studies, createdAt: $0.createdAt)
+            }
+            return try JSONResponse(accounts)
+        }
     }
 }
 
@@ -103,6 +135,56 @@ struct StudyBody: Encodable {
     var measurements: Int
     var files: Int
     var lastImport: String?
+}
+
+/// An account as the API returns it: never its password hash.
+struct AccountBody: Encodable {
+    var name: String
+    var role: String
+    var studies: [String]
+    var createdAt: String
+}
+
+/// A JSON object body of string fields, checked strictly: the content type, the size, the syntax, that it is an
+/// object of strings, and that every key is one the route takes.
+struct JSONBody {
+    var strings: [String: String]
+
+    init(_ request: Request, context: ExoContext, allowed: [String]) async throws {
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
+            throw APIError(
+                .unsupportedMediaType, code: "unsupported-media-type", "the body must be JSON",
+                hint: "send 'Content-Type: application/json'")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch {
+            throw APIError(.contentTooLarge, code: "body-too-large", "the request body is too large")
+        }
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))
+        } catch {
+            throw APIError(.badRequest, code: "malformed-json", "the body is not valid JSON")
+        }
+        guard let fields = object as? [String: Any] else {
+            throw APIError(.badRequest, code: "invalid-body", "the body must be a JSON object")
+        }
+        var strings: [String: String] = [:]
+        for (key, value) in fields {
+            guard allowed.contains(key) else {
+                throw APIError(
+                    .badRequest, code: "unknown-field", "unknown field '\(key)'",
+                    hint: "this route takes \(allowed.joined(separator: ", "))")
+            }
+            guard let text = value as? String else {
+                throw APIError(.badRequest, code: "invalid-body", "field '\(key)' must be a string")
+            }
+            strings[key] = text
+        }
+        self.strings = strings
+    }
 }
 
 /// A sample as the API returns it: the sheet's ids as plain strings, the rest as ExoCore encodes it.

@@ -4,6 +4,7 @@ import ExoStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdAuth
 
 /// The dashboard: server-rendered pages made of ExoReport's views, with no external asset and no inline script
 /// (the report's table sorting is served as `/assets/sort-tables.js`, which the content-security policy allows).
@@ -15,8 +16,9 @@ struct Dashboard: Sendable {
     static let scriptTag = "<script src=\"/assets/sort-tables.js\" defer></script>"
 
     func register(on table: inout RouteTable) {
-        table.get("/") { _, _ in
-            let studies = try await store.status().studies
+        table.get("/", .signedIn, html: true) { _, context in
+            let principal = try context.requireIdentity()
+            let studies = try await store.status().studies.filter { principal.canRead(study: $0.id) }
             var rows = ""
             for study in studies {
                 let link = "/studies/\(Self.pathComponent(study.id))"
@@ -32,17 +34,25 @@ struct Dashboard: Sendable {
                 <table class="sortable"><thead><tr><th>Study</th><th>Title</th><th>Patients</th><th>Samples</th>\
                 <th>Values</th><th>Last import</th></tr></thead><tbody>\(rows)</tbody></table>
                 """
+            let csrf = HTML.escape(context.sessions.session?.csrf ?? "")
+            let account =
+                "<p>Signed in as <strong>\(HTML.escape(principal.name))</strong> (\(principal.role.rawValue)).</p>"
+                + "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"\(csrf)\">"
+                + "<button type=\"submit\">Sign out</button></form>"
             let page = ReportPage(
                 title: "ExoScope", subtitle: "\(studies.count) \(studies.count == 1 ? "study" : "studies")",
-                sections: [.init(id: "studies", title: "Studies", body: body)])
+                sections: [
+                    .init(id: "studies", title: "Studies", body: body),
+                    .init(id: "account", title: "Account", body: account),
+                ])
             return Self.html(page.render())
         }
-        table.get("/studies/{study}") { _, context in
+        table.get("/studies/{study}", .read, html: true, audited: true) { _, context in
             let id = try context.parameters.require("study")
             _ = try await store.study(id: id)
             return Self.html(try await Pipeline.report(studyID: id, from: store))
         }
-        table.get("/assets/sort-tables.js") { _, _ in
+        table.get("/assets/sort-tables.js", .open) { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "text/javascript; charset=utf-8"
             headers[.cacheControl] = "no-cache"

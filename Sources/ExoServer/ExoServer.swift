@@ -1,9 +1,11 @@
 import Crypto
 import ExoCore
+import ExoPipeline
 public import ExoStore
 import Foundation
 import HTTPTypes
 public import Hummingbird
+import HummingbirdAuth
 public import Logging
 import Metrics
 import Prometheus
@@ -12,16 +14,25 @@ import Prometheus
 /// over the same store and pipeline as the command line (docs/server.md).
 public enum ExoServer {
     /// The request context of every route.
-    public typealias Context = BasicRequestContext
+    public typealias Context = ExoContext
 
     /// One route as the OpenAPI document writes it: method and path with `{parameters}`.
     public struct RouteKey: Hashable, Sendable, Comparable, CustomStringConvertible {
         public var method: String
         public var path: String
+        /// What the route needs of the principal (`open`, `signedIn`, `read`, `write`, `ingest`, `admin`).
+        public var permission: String
 
-        public init(method: String, path: String) {
+        public init(method: String, path: String, permission: String = "") {
             self.method = method
             self.path = path
+            self.permission = permission
+        }
+
+        public static func == (a: RouteKey, b: RouteKey) -> Bool { a.method == b.method && a.path == b.path }
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(method)
+            hasher.combine(path)
         }
 
         public static func < (a: RouteKey, b: RouteKey) -> Bool { (a.path, a.method) < (b.path, b.method) }
@@ -56,16 +67,30 @@ public enum ExoServer {
                 ]))
         router.add(middleware: ResponseHeadersMiddleware())
         router.add(middleware: APIErrorMiddleware())
-        var table = RouteTable(router: router)
+        router.add(middleware: BodyLimitMiddleware(limit: configuration.maximumBodyBytes))
+        router.add(
+            middleware: SessionMiddleware(
+                storage: MemoryPersistDriver(),
+                configuration: .init(
+                    sessionCookieParameters: .init(
+                        name: "exoscope_session", path: "/", secure: configuration.secureCookies, sameSite: .strict),
+                    defaultSessionExpiration: .seconds(12 * 3600))))
+        router.add(
+            middleware: SessionAuthenticator(context: Context.self) { (state: SessionState, _) in
+                try await AccountOperations.principal(name: state.account, store: store)
+            })
+        router.add(middleware: BearerTokenAuthenticator(store: store))
+        var table = RouteTable(router: router, store: store)
         let api = APIRoutes(store: store, configuration: configuration)
         api.register(on: &table)
         Dashboard(store: store).register(on: &table)
-        table.get("/health") { _, _ in
+        SignIn(store: store).register(on: &table)
+        table.get("/health", .open) { _, _ in
             let migrations = try await store.appliedMigrations()
             return try JSONResponse(
                 Health(status: "ok", version: ExoScopeVersion.current, schema: migrations.last ?? ""))
         }
-        table.get("/metrics") { _, _ in
+        table.get("/metrics", .open) { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(
@@ -96,24 +121,88 @@ public enum ExoServer {
     }
 }
 
-/// Registers routes written in the OpenAPI document's form (`/api/v1/studies/{study}`) and remembers them.
+/// Registers routes written in the OpenAPI document's form (`/api/v1/studies/{study}`) with what each needs of the
+/// principal, and remembers them (for the OpenAPI test and the access-matrix test).
 struct RouteTable {
     let router: Router<ExoServer.Context>
+    let store: any Store
     private(set) var routes: [ExoServer.RouteKey] = []
 
-    init(router: Router<ExoServer.Context>) { self.router = router }
+    init(router: Router<ExoServer.Context>, store: any Store) {
+        self.router = router
+        self.store = store
+    }
 
+    /// A route reading data: checked against `permission`; `html` pages send a browser without a session to
+    /// /login; `audited` reads (patient-level data) go to the audit log under the principal's name.
     mutating func get(
-        _ path: String,
+        _ path: String, _ permission: Permission, html: Bool = false, audited: Bool = false,
         use handler: @Sendable @escaping (Request, ExoServer.Context) async throws -> some ResponseGenerator
     ) {
-        routes.append(.init(method: "GET", path: path))
-        router.get(RouterPath(Self.hummingbirdPath(path)), use: handler)
+        add(.get, path, permission, html: html, audited: audited, csrf: .none, handler)
+    }
+
+    /// Where a change made with a session cookie carries its CSRF token (a bearer token needs none).
+    enum CSRF: Sendable {
+        /// Not checked (the sign-in form itself).
+        case none
+        /// The `X-CSRF-Token` header.
+        case header
+        /// The form's `csrf` field, which the route checks itself.
+        case formField
+    }
+
+    /// A route changing data.
+    mutating func post(
+        _ path: String, _ permission: Permission, csrf: CSRF = .header,
+        use handler: @Sendable @escaping (Request, ExoServer.Context) async throws -> some ResponseGenerator
+    ) {
+        add(.post, path, permission, html: false, audited: false, csrf: csrf, handler)
+    }
+
+    private mutating func add(
+        _ method: HTTPRequest.Method, _ path: String, _ permission: Permission, html: Bool, audited: Bool, csrf: CSRF,
+        _ handler: @Sendable @escaping (Request, ExoServer.Context) async throws -> some ResponseGenerator
+    ) {
+        routes.append(.init(method: method.rawValue, path: path, permission: permission.rawValue))
+        let store = store
+        router.on(RouterPath(Self.hummingbirdPath(path)), method: method) { request, context in
+            let study = context.parameters.get("study")
+            try permission.check(context.identity, study: study, html: html)
+            if csrf == .header, request.headers.bearer == nil, let session = context.sessions.session {
+                guard let sent = request.headers[.csrfToken], AccountOperations.constantTimeEqual(sent, session.csrf)
+                else {
+                    throw APIError(
+                        .forbidden, code: "csrf", "a change made with a session cookie must carry its CSRF token",
+                        hint: "send the X-CSRF-Token header with the token of the page's meta tag exoscope-csrf")
+                }
+            }
+            let response = try await handler(request, context).response(from: request, context: context)
+            if audited, let principal = context.identity, response.status == .ok {
+                try await store.recordAudit(
+                    actor: principal.name, action: "read", entity: "\(study ?? "-"):\(path)", detail: "")
+            }
+            return response
+        }
     }
 
     /// `{name}` → `:name`.
     static func hummingbirdPath(_ path: String) -> String {
         path.replacing(/\{([A-Za-z0-9_]+)\}/) { ":\($0.1)" }
+    }
+}
+
+/// Sets the largest body a route reads to `maxBodyBytes`.
+struct BodyLimitMiddleware: RouterMiddleware {
+    typealias Context = ExoContext
+    let limit: Int
+
+    func handle(_ request: Request, context: ExoContext, next: (Request, ExoContext) async throws -> Response)
+        async throws -> Response
+    {
+        var context = context
+        context.bodyLimit = limit
+        return try await next(request, context)
     }
 }
 
@@ -171,6 +260,8 @@ extension HTTPField.Name {
     static let referrerPolicy = Self.named("Referrer-Policy")
     /// `Cross-Origin-Opener-Policy`.
     static let crossOriginOpenerPolicy = Self.named("Cross-Origin-Opener-Policy")
+    /// `X-CSRF-Token`: a session's token, sent back with every change.
+    static let csrfToken = Self.named("X-CSRF-Token")
 
     /// A header name written as a literal here, so always valid.
     private static func named(_ name: String) -> Self {

@@ -13,6 +13,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var studyDirectory: URL?
     /// The largest request body accepted, in bytes.
     public var maximumBodyBytes = 1 << 20
+    /// Whether the session cookie is marked `Secure` (sent over HTTPS only): set it when a TLS proxy is in front.
+    public var secureCookies = false
     /// swift-log's level name: `trace`, `debug`, `info`, `notice`, `warning`, `error`, `critical`.
     public var logLevel = "info"
 
@@ -22,7 +24,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     }
 
     /// The keys a configuration file and the environment (`EXOSCOPE_` + the key in upper snake case) may set.
-    public static let keys = ["host", "port", "database", "study", "maxBodyBytes", "logLevel"]
+    public static let keys = ["host", "port", "database", "study", "maxBodyBytes", "logLevel", "secureCookies"]
 
     /// A problem with a configuration value, said with where it came from.
     public struct Problem: Error, Equatable, CustomStringConvertible {
@@ -64,6 +66,11 @@ public struct ServerConfiguration: Sendable, Equatable {
                         source: source, message: "maxBodyBytes '\(value)' is not a size in bytes of at least 1024")
                 }
                 maximumBodyBytes = number
+            case "secureCookies":
+                guard let flag = ["true": true, "yes": true, "false": false, "no": false][value.lowercased()] else {
+                    throw Problem(source: source, message: "secureCookies '\(value)' is not true or false")
+                }
+                secureCookies = flag
             case "logLevel":
                 let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
                 guard levels.contains(value) else {

@@ -59,4 +59,21 @@ public protocol Store: Sendable {
     /// Acknowledges an open alert of a study with the user's note, audited; an alert is acknowledged once, and
     /// another study's alert is not found.
     func acknowledgeAlert(id: Int64, study: String, actor: String, note: String) async throws -> AlertRecord
+
+    /// Creates or replaces an account (role, password hash, memberships), audited under `actor` without the hash.
+    func saveAccount(_ account: AccountRecord, actor: String) async throws
+    /// An account, or `nil`.
+    func account(name: String) async throws -> AccountRecord?
+    /// Every account, by name.
+    func accounts() async throws -> [AccountRecord]
+    /// Removes an account and its memberships and revokes its tokens, audited; `StoreError.notFound` when none.
+    func removeAccount(name: String, actor: String) async throws
+    /// Stores a new token of an existing account, audited without its hash.
+    func saveToken(_ token: TokenRecord, actor: String) async throws
+    /// A token by its public id, revoked or not, or `nil`.
+    func token(id: String) async throws -> TokenRecord?
+    /// An account's tokens, oldest first.
+    func tokens(account: String) async throws -> [TokenRecord]
+    /// Revokes a token (once), audited; `StoreError.notFound` when none.
+    func revokeToken(id: String, actor: String) async throws
 }

@@ -54,6 +54,30 @@ struct ExitCodeTests {
         #expect(try exoscope(["audit", "verify", "--database", database, "--head", "abc"]).status == 64)
     }
 
+    /// `exoscope user`: an instrument account and its study-limited token; refusals are usage errors.
+    @Test func userAccountsAndTokens() throws {
+        let database = try Fixture.temporaryDirectory().appendingPathComponent("users.sqlite").path
+        #expect(try exoscope(["import", Fixture.url("good/minimal").path, "--database", database, "-q"]).status == 0)
+        let added = try exoscope([
+            "user", "add", "qpcr-7", "--role", "instrument", "--study", "MINI", "--database", database,
+        ])
+        #expect(added.status == 0 && added.standardOutput == "Account qpcr-7: instrument, MINI\n")
+        let token = try exoscope(["user", "token", "qpcr-7", "--study", "MINI", "--days", "30", "--database", database])
+        #expect(token.status == 0)
+        #expect(token.standardOutput.wholeMatch(of: /exo_[0-9a-f]{12}_[0-9a-f]{64}\n/) != nil)
+        let unscoped = try exoscope(["user", "token", "qpcr-7", "--database", database])
+        #expect(unscoped.status == 64)
+        #expect(unscoped.standardError.contains("an instrument token is limited to one study: give --study"))
+        let noPassword = try exoscope(["user", "add", "ana", "--role", "analyst", "--database", database])
+        #expect(noPassword.status == 64 && noPassword.standardError.contains("signs in with a password"))
+        #expect(try exoscope(["user", "add", "ana", "--role", "boss", "--database", database]).status == 64)
+        #expect(try exoscope(["user", "remove", "nobody", "--database", database]).status == 66)
+        let list = try exoscope(["user", "list", "--database", database])
+        #expect(list.standardOutput.hasPrefix("name\trole\tstudies\tcreated\nqpcr-7\tinstrument\tMINI\t"))
+        // Every account change is audited, and the chain holds.
+        #expect(try exoscope(["audit", "verify", "--database", database, "-q"]).status == 0)
+    }
+
     /// `exoscope stats roc` prints pROC's AUC and DeLong interval per feature; a wrong label exits 65 with the
     /// nearest one, an unknown direction is a usage error.
     @Test func statsRocPrintsOneRowPerFeature() throws {

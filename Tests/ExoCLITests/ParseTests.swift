@@ -8,7 +8,7 @@ struct ParseTests {
         #expect(
             names == [
                 "demo", "init", "validate", "import", "run", "status", "report", "qpcr", "dpcr", "stats", "score", "kb",
-                "qc", "live", "chip", "alerts", "watch", "smallrna", "audit", "serve",
+                "qc", "live", "chip", "alerts", "watch", "smallrna", "audit", "serve", "user",
             ])
     }
 

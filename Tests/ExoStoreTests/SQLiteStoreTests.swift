@@ -84,7 +84,7 @@ struct SQLiteStoreTests {
             try await store.appliedMigrations() == [
                 "2026-11-27-create-study", "2026-11-27-create-audit", "2026-11-27-create-qpcr-curve",
                 "2026-11-27-measurement-unique-by-unit", "2026-11-28-create-analysis-result",
-                "2026-11-29-create-live-run-and-alert", "2026-12-04-audit-hash-chain",
+                "2026-11-29-create-live-run-and-alert", "2026-12-04-audit-hash-chain", "2026-12-04-accounts-and-tokens",
             ])
         #expect(try await store.appliedMigrations() == MigrationPlan.identifiers)
     }

@@ -220,6 +220,32 @@ public enum MigrationPlan {
                 CREATE UNIQUE INDEX auditChainLink ON audit(previousHash);
                 """,
             backfill: .auditHashChain),
+        Migration(
+            identifier: "2026-12-04-accounts-and-tokens",
+            sqlite: """
+                CREATE TABLE account (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    role TEXT NOT NULL,
+                    passwordHash TEXT,
+                    createdAt TEXT NOT NULL
+                );
+                CREATE TABLE membership (
+                    accountName TEXT NOT NULL REFERENCES account(name) ON DELETE CASCADE,
+                    studyId TEXT NOT NULL,
+                    PRIMARY KEY (accountName, studyId)
+                );
+                CREATE TABLE apiToken (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    accountName TEXT NOT NULL,
+                    secretHash TEXT NOT NULL,
+                    studyId TEXT,
+                    label TEXT NOT NULL,
+                    createdAt TEXT NOT NULL,
+                    expiresAt TEXT,
+                    revokedAt TEXT
+                );
+                CREATE INDEX apiTokenByAccount ON apiToken(accountName);
+                """),
     ]
 
     /// The identifiers, in order.
