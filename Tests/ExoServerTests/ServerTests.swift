@@ -6,8 +6,8 @@ import ExoTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import HummingbirdTesting
+import Logging
 import NIOCore
 import Testing
 
