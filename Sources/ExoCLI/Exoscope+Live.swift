@@ -177,6 +177,15 @@ extension Exoscope.Chip {
         @Option(help: "Write the finished run as an RDML file instead of streaming it.")
         var rdml: String?
 
+        @Option(
+            help: ArgumentHelp(
+                "POST the run to an ExoScope server instead of printing it (http://host:port, or the full …/live URL).",
+                discussion: "One batch a cycle, each acknowledged before the next is sent; see docs/server.md."))
+        var post: String?
+
+        @Option(help: "The bearer token for --post (default: $EXOSCOPE_TOKEN; an instrument token of the study).")
+        var token: String?
+
         @Flag(help: "Show the full error chain for internal errors.")
         var debug = false
 
@@ -204,15 +213,26 @@ extension Exoscope.Chip {
                     try LiveOperations.writeRDML(simulator, to: URL(fileURLWithPath: rdml))
                     return
                 }
-                write(LiveProtocolWriter.line(simulator.layout) + "\n")
+                // One batch a cycle: the layout goes with the first, the end with the last.
                 let (readings, end) = simulator.readings()
                 let perCycle = simulator.assignments.count
+                var batches: [String] = []
                 for start in stride(from: 0, to: readings.count, by: perCycle) {
-                    if cycleSeconds > 0, start > 0 { try await Task.sleep(for: .seconds(cycleSeconds)) }
                     let cycle = readings[start..<min(start + perCycle, readings.count)]
-                    write(cycle.map(LiveProtocolWriter.line).joined(separator: "\n") + "\n")
+                    batches.append(cycle.map(LiveProtocolWriter.line).joined(separator: "\n") + "\n")
                 }
-                write(LiveProtocolWriter.endLine(run: simulator.run, seq: end) + "\n")
+                batches[0] = LiveProtocolWriter.line(simulator.layout) + "\n" + (batches.first ?? "")
+                batches[batches.count - 1] += LiveProtocolWriter.endLine(run: simulator.run, seq: end) + "\n"
+                let poster = try post.map { try LivePoster(url: $0, token: token, study: studyURL) }
+                for (index, batch) in batches.enumerated() {
+                    if cycleSeconds > 0, index > 0 { try await Task.sleep(for: .seconds(cycleSeconds)) }
+                    if let poster {
+                        try await poster.send(batch)
+                    } else {
+                        write(batch)
+                    }
+                }
+                if let poster { printError("chip: posted \(batches.count) batches to \(poster.url); \(poster.last)") }
             }
         }
     }

@@ -112,6 +112,15 @@ public actor LiveIngest {
     /// The runs known, open and finished.
     public var runIDs: [String] { runs.keys.sorted() }
 
+    /// The id of the study the runs feed.
+    public nonisolated var studyID: String { study.definition.id }
+
+    /// Whether a run has been finalised (written, imported, analysed).
+    public func isFinished(_ id: String) -> Bool { finished.contains(id) }
+
+    /// The highest seq up to which every reading of a run is stored (0 before any), or `nil` for an unknown run.
+    public func acknowledgedThrough(_ id: String) -> Int? { runs[id].map { _ in acknowledged[id] ?? 0 } }
+
     /// The state of a run.
     public func run(_ id: String) -> LiveRun? { runs[id] }
 

@@ -1,0 +1,223 @@
+import ExoCore
+import ExoPipeline
+import ExoQuant
+import ExoStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdAuth
+import NIOCore
+
+/// Live runs over HTTP (docs/live-protocol.md, docs/server.md): an instrument POSTs batches of the NDJSON stream and
+/// gets the same answers `exoscope live ingest` writes; followers get the answers of a run as server-sent events.
+///
+/// One ``LiveIngest`` serves the server's study, fed one batch at a time (a batch is checked, stored, committed and
+/// only then answered: the store-then-acknowledge rule holds per request). A batch with a bad line stores the good
+/// lines before it and answers 422 naming the line of the batch; the ingest is then opened afresh from the store, so
+/// the next batch starts clean and the instrument resends from the run's acknowledged seq.
+actor LiveHub {
+    let store: any Store
+    let configuration: ServerConfiguration
+    private var ingest: LiveIngest?
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var followers: [String: [UUID: AsyncStream<String>.Continuation]] = [:]
+    /// (principal, run) pairs already audited by this process: one audit entry when an account starts posting to a
+    /// run, not one per batch.
+    private var audited: Set<String> = []
+
+    init(store: any Store, configuration: ServerConfiguration) {
+        self.store = store
+        self.configuration = configuration
+    }
+
+    /// The outcome of a batch: the answer lines, or the error of its bad line (with the answers of the good lines
+    /// before it, already stored).
+    struct Outcome: Sendable {
+        var answers: [String]
+        var error: APIError?
+    }
+
+    /// The study the server ingests for, or an error saying why none.
+    func studyID() async throws -> String { try await opened().studyID }
+
+    /// Feeds one batch, alone (batches never interleave), and publishes its answers to the run's followers.
+    func submit(_ bytes: ByteBuffer, principal: Principal, study: String) async throws -> Outcome {
+        await acquire()
+        defer { release() }
+        let ingest = try await opened()
+        guard ingest.studyID == study else {
+            throw APIError.notFound(
+                "this server takes live runs for study '\(ingest.studyID)' only",
+                hint: "start a server with --study for the other study's folder")
+        }
+        let linesBefore = await ingest.totals.lines
+        var outcome: Outcome
+        do {
+            var answers = try await ingest.consume(bytes.readableBytesView)
+            answers += try await ingest.finish()
+            outcome = Outcome(answers: answers, error: nil)
+        } catch let failure as LiveIngestError {
+            let location = failure.error.location
+            let line = location.line > 0 ? location.line - linesBefore : nil
+            let place = [line.map { "line \($0)" }, location.column.map { "column \($0)" }].compactMap { $0 }
+            outcome = Outcome(
+                answers: failure.answered,
+                error: APIError(
+                    .unprocessableContent, code: "invalid-message",
+                    (place.isEmpty ? "" : place.joined(separator: ", ") + ": ") + failure.error.message,
+                    hint: failure.error.hint
+                        ?? "the good lines before it are stored; resend from the run's acknowledged seq"))
+            self.ingest = nil  // opened afresh (from the store) for the next batch
+        }
+        publish(outcome.answers)
+        for run in Set(outcome.answers.compactMap(Self.run(of:)))
+        where audited.insert("\(principal.name)\n\(run)").inserted {
+            try await store.recordAudit(
+                actor: principal.name, action: "post-live-readings", entity: "\(study)/live-run:\(run)", detail: "")
+        }
+        return outcome
+    }
+
+    /// Where a run stands: `nil` when the ingest does not know it.
+    func status(run: String, study: String) async throws -> RunStatus? {
+        let ingest = try await opened()
+        guard ingest.studyID == study, let through = await ingest.acknowledgedThrough(run) else { return nil }
+        let state = await ingest.run(run)
+        return RunStatus(
+            run: run, through: through, finished: await ingest.isFinished(run),
+            complete: state?.isComplete ?? false, wells: state?.layout.wells.count ?? 0)
+    }
+
+    /// The answers of one run from now on, ending when the server stops or the follower goes.
+    func follow(run: String) -> AsyncStream<String> {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+        followers[run, default: [:]][id] = continuation
+        continuation.onTermination = { _ in Task { await self.unfollow(run: run, id: id) } }
+        return stream
+    }
+
+    private func unfollow(run: String, id: UUID) {
+        followers[run]?[id] = nil
+    }
+
+    private func publish(_ answers: [String]) {
+        for answer in answers {
+            guard let run = Self.run(of: answer) else { continue }
+            for continuation in (followers[run] ?? [:]).values { continuation.yield(answer) }
+        }
+    }
+
+    private static func run(of answer: String) -> String? {
+        (try? JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any])?["run"] as? String
+    }
+
+    private func opened() async throws -> LiveIngest {
+        if let ingest { return ingest }
+        guard let folder = configuration.studyDirectory else {
+            throw APIError.notFound(
+                "this server takes no live runs: it was started without a study folder",
+                hint: "start it with --study DIR (a study with a runs: folder)")
+        }
+        let opened = try await LiveIngest(
+            settings: LiveIngest.Settings(
+                studyDirectory: folder, databasePath: configuration.databasePath,
+                reportURL: folder.appendingPathComponent("report.html"), actor: "exoscope serve"),
+            store: store)
+        _ = try await opened.resume()
+        ingest = opened
+        return opened
+    }
+
+    private func acquire() async {
+        if !busy {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    private func release() {
+        if waiting.isEmpty {
+            busy = false
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+}
+
+/// A live run's state, for an instrument resuming and a page starting to follow.
+struct RunStatus: Codable, Sendable {
+    var run: String
+    /// Every reading with seq ≤ this is stored.
+    var through: Int
+    var finished: Bool
+    /// Every reading up to the end has arrived.
+    var complete: Bool
+    var wells: Int
+}
+
+struct LiveRoutes: Sendable {
+    let hub: LiveHub
+
+    func register(on table: inout RouteTable) {
+        table.post("/api/v1/studies/{study}/live", .ingest) { request, context in
+            let study = try context.parameters.require("study")
+            let principal = try context.requireIdentity()
+            let type = request.headers[.contentType]?.lowercased() ?? ""
+            guard type.hasPrefix("application/x-ndjson") || type.hasPrefix("application/jsonl") else {
+                throw APIError(
+                    .unsupportedMediaType, code: "unsupported-media-type", "a live batch is NDJSON",
+                    hint: "send 'Content-Type: application/x-ndjson', one message per line (docs/live-protocol.md)")
+            }
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: context.maxUploadSize)
+            } catch {
+                throw APIError(
+                    .contentTooLarge, code: "body-too-large", "the batch is larger than the server takes",
+                    hint: "send smaller batches (a few thousand readings each)")
+            }
+            let outcome = try await hub.submit(body, principal: principal, study: study)
+            if let error = outcome.error { throw error }
+            var headers = HTTPFields()
+            headers[.contentType] = "application/x-ndjson"
+            headers[.cacheControl] = "no-store"
+            let text = outcome.answers.map { $0 + "\n" }.joined()
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        }
+        table.get("/api/v1/studies/{study}/live/{run}", .ingest) { _, context in
+            let study = try context.parameters.require("study")
+            let run = try context.parameters.require("run")
+            guard let status = try await hub.status(run: run, study: study) else {
+                throw APIError.notFound("no live run '\(run)' in this study")
+            }
+            return try JSONResponse(status)
+        }
+        table.get("/api/v1/studies/{study}/live/{run}/events", .read, audited: true) { _, context in
+            let study = try context.parameters.require("study")
+            let run = try context.parameters.require("run")
+            let status = try await hub.status(run: run, study: study)
+            let stream = await hub.follow(run: run)
+            var headers = HTTPFields()
+            headers[.contentType] = "text/event-stream"
+            headers[.cacheControl] = "no-store"
+            let start = try status.map { String(decoding: try APIJSON.encoder.encode($0), as: UTF8.self) }
+            let finished = status?.finished ?? false
+            return Response(
+                status: .ok, headers: headers,
+                body: ResponseBody { writer in
+                    // First where the run stands, then every answer as it is stored; the stream ends with the run.
+                    try await writer.write(ByteBuffer(string: "event: status\ndata: \(start ?? "null")\n\n"))
+                    if !finished {
+                        for await answer in stream {
+                            try await writer.write(ByteBuffer(string: "data: \(answer)\n\n"))
+                            if answer.contains("\"type\":\"finished\"") { break }
+                        }
+                    }
+                    try await writer.finish(nil)
+                })
+        }
+    }
+}
