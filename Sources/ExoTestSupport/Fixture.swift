@@ -62,4 +62,38 @@ public enum Fixture {
         ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
+
+    /// A study folder of three monitored patients (P1–P3) with four visits each (days 0, 28, 56, 84), miR-21 and
+    /// miR-4458 monitored, a within-subject SD of 0.3 and a `runs:` folder: the live-run tests' study.
+    ///
+    /// - Parameters:
+    ///   - id: the study id.
+    ///   - title: its title.
+    /// - Returns: the folder, in a new temporary directory.
+    /// - Throws: when the files cannot be written.
+    public static func monitoredStudy(id: String, title: String) throws -> URL {
+        let folder = try temporaryDirectory("exoscope-\(id.lowercased())")
+        let yaml = """
+            schema: 1
+            id: \(id)
+            title: \(title)
+            specimen: serum
+            analytes:
+              monitored: [miR-21, miR-4458]
+            monitoring:
+              withinSubjectSD: 0.3
+            runs:
+              folder: runs
+
+            """
+        try Data(yaml.utf8).write(to: folder.appendingPathComponent("study.yaml"))
+        var rows = ["sample_id\tpatient_id\tgroup\tday"]
+        for patient in 1...3 {
+            for (visit, day) in [0, 28, 56, 84].enumerated() {
+                rows.append("P\(patient)-V\(visit + 1)\tP\(patient)\tcase\t\(day)")
+            }
+        }
+        try Data((rows.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent("samples.tsv"))
+        return folder
+    }
 }

@@ -18,29 +18,7 @@ struct LiveCommandTests {
 
     /// A study of three monitored patients with four visits each, miR-21 and miR-4458 monitored, a runs: folder.
     static func study() throws -> URL {
-        let folder = try Fixture.temporaryDirectory("exoscope-live-cli")
-        let yaml = """
-            schema: 1
-            id: LIVE-CLI
-            title: Live command test
-            specimen: serum
-            analytes:
-              monitored: [miR-21, miR-4458]
-            monitoring:
-              withinSubjectSD: 0.3
-            runs:
-              folder: runs
-
-            """
-        try Data(yaml.utf8).write(to: folder.appendingPathComponent("study.yaml"))
-        var rows = ["sample_id\tpatient_id\tgroup\tday"]
-        for patient in 1...3 {
-            for (visit, day) in [0, 28, 56, 84].enumerated() {
-                rows.append("P\(patient)-V\(visit + 1)\tP\(patient)\tcase\t\(day)")
-            }
-        }
-        try Data((rows.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent("samples.tsv"))
-        return folder
+        try Fixture.monitoredStudy(id: "LIVE-CLI", title: "Live command test")
     }
 
     /// Killing `live ingest` in the middle of a run loses no acknowledged reading; started again with the whole

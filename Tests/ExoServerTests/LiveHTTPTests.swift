@@ -25,28 +25,7 @@ struct LiveHTTPTests {
     /// A study of three monitored patients with four visits each and a runs: folder, imported; an instrument, an
     /// analyst and a clinician of it, each with a token.
     static func live() async throws -> Live {
-        let folder = try Fixture.temporaryDirectory("exoscope-live-http")
-        let yaml = """
-            schema: 1
-            id: LIVE-HTTP
-            title: Live over HTTP
-            specimen: serum
-            analytes:
-              monitored: [miR-21, miR-4458]
-            monitoring:
-              withinSubjectSD: 0.3
-            runs:
-              folder: runs
-
-            """
-        try Data(yaml.utf8).write(to: folder.appendingPathComponent("study.yaml"))
-        var rows = ["sample_id\tpatient_id\tgroup\tday"]
-        for patient in 1...3 {
-            for (visit, day) in [0, 28, 56, 84].enumerated() {
-                rows.append("P\(patient)-V\(visit + 1)\tP\(patient)\tcase\t\(day)")
-            }
-        }
-        try Data((rows.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent("samples.tsv"))
+        let folder = try Fixture.monitoredStudy(id: "LIVE-HTTP", title: "Live over HTTP")
         let database = folder.appendingPathComponent("exoscope.sqlite").path
         let store = try await SQLiteStore(path: database)
         _ = try await Pipeline.run(
