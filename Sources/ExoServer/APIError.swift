@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 public import Hummingbird
 import Logging
+import Synchronization
 
 /// The one error body every failure of the server answers with (docs/server.md).
 ///
@@ -59,6 +60,9 @@ public struct APIError: HTTPResponseError, Sendable {
 /// body too large), the store's (no such study), and anything else as a 500 whose detail goes to the log only,
 /// under the request id the body carries.
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The server's routes, to tell a path with other methods (405, with `Allow`) from no such path (404).
+    let index: RouteIndex
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
@@ -71,6 +75,18 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "/"
                 headers[.location] = "/login?next=\(next)"
                 return Response(status: .seeOther, headers: headers)
+            }
+            if apiError.status == .notFound, error is HTTPError {
+                let allowed = index.methods(matching: request.uri.path)
+                if !allowed.isEmpty {
+                    var response = try APIError(
+                        .methodNotAllowed, code: "method-not-allowed",
+                        "\(request.method) is not allowed on \(request.uri.path)",
+                        hint: "it takes \(allowed.joined(separator: ", "))"
+                    ).response(from: request, context: context)
+                    response.headers[.allow] = allowed.joined(separator: ", ")
+                    return response
+                }
             }
             // Returned, not thrown, so that the middleware outside (logging, metrics, headers) sees the response.
             return try apiError.response(from: request, context: context)
@@ -114,4 +130,26 @@ enum APIJSON {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
+}
+
+/// The routes of the server as templates, filled once they are registered (the error middleware is added before
+/// them, since Hummingbird's middleware wraps only the routes added after it).
+final class RouteIndex: Sendable {
+    private let routes = Mutex<[ExoServer.RouteKey]>([])
+
+    func set(_ routes: [ExoServer.RouteKey]) { self.routes.withLock { $0 = routes } }
+
+    /// The methods of the routes whose template matches `path` (`{name}` matches one segment), sorted.
+    func methods(matching path: String) -> [String] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        return routes.withLock { routes in
+            Set(
+                routes.filter { route in
+                    let template = route.path.split(separator: "/", omittingEmptySubsequences: false)
+                    return template.count == segments.count
+                        && zip(template, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+                }.map(\.method)
+            ).sorted()
+        }
+    }
 }

@@ -49,11 +49,10 @@ struct APIRoutes: Sendable {
             _ = try await store.study(id: id)
             var samples = try await store.samples(study: id)
             if let group = query.values["group"] {
-                let groups = Set(samples.map(\.group.rawValue))
-                guard groups.contains(group) || SampleGroup(rawValue: group) != nil else {
+                guard SampleGroup(rawValue: group) != nil else {
                     throw APIError.invalidParameter(
                         "group '\(group)' is not a sample group",
-                        hint: "the study's groups are \(groups.sorted().joined(separator: ", "))")
+                        hint: "one of \(SampleGroup.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 samples = samples.filter { $0.group.rawValue == group }
             }
@@ -257,6 +256,7 @@ struct Query {
 struct Page {
     static let parameters = ["limit", "offset"]
     static let maximumLimit = 500
+    static let maximumOffset = Int(Int32.max)
     var limit = 50
     var offset = 0
 
@@ -269,8 +269,9 @@ struct Page {
             limit = value
         }
         if let text = query.values["offset"] {
-            guard let value = Int(text), value >= 0 else {
-                throw APIError.invalidParameter("offset '\(text)' is not an offset", hint: "a whole number, 0 or more")
+            guard let value = Int(text), (0...Self.maximumOffset).contains(value) else {
+                throw APIError.invalidParameter(
+                    "offset '\(text)' is not an offset", hint: "a whole number from 0 to \(Self.maximumOffset)")
             }
             offset = value
         }

@@ -66,7 +66,8 @@ public enum ExoServer {
                     .connectSrc(.self), .formAction(.self), .frameAncestors(.none), .baseURI(.none),
                 ]))
         router.add(middleware: ResponseHeadersMiddleware())
-        router.add(middleware: APIErrorMiddleware())
+        let index = RouteIndex()
+        router.add(middleware: APIErrorMiddleware(index: index))
         router.add(middleware: BodyLimitMiddleware(limit: configuration.maximumBodyBytes))
         router.add(
             middleware: SessionMiddleware(
@@ -98,6 +99,7 @@ public enum ExoServer {
                 status: .ok, headers: headers,
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: metricsRegistry.emitToBuffer())))
         }
+        index.set(table.routes)
         return (router, table.routes)
     }
 

@@ -1,6 +1,7 @@
 import ExoCore
 import ExoPipeline
 import ExoQuant
+import ExoReport
 import ExoStore
 import Foundation
 import HTTPTypes
@@ -87,6 +88,13 @@ actor LiveHub {
         return RunStatus(
             run: run, through: through, finished: await ingest.isFinished(run),
             complete: state?.isComplete ?? false, wells: state?.layout.wells.count ?? 0)
+    }
+
+    /// A run's layout, when the ingest knows the run.
+    func layout(run: String, study: String) async throws -> LiveLayout? {
+        let ingest = try await opened()
+        guard ingest.studyID == study else { return nil }
+        return await ingest.run(run)?.layout
     }
 
     /// The answers of one run from now on, ending when the server stops or the follower goes.
@@ -195,21 +203,40 @@ struct LiveRoutes: Sendable {
             }
             return try JSONResponse(status)
         }
+        table.get("/studies/{study}/live/{run}", .read, html: true, audited: true) { _, context in
+            let study = try context.parameters.require("study")
+            let run = try context.parameters.require("run")
+            let layout = try await hub.layout(run: run, study: study)
+            let status = try await hub.status(run: run, study: study)
+            return Dashboard.html(LivePage.render(study: study, run: run, layout: layout, status: status))
+        }
+        table.get("/assets/live.js", .open) { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/javascript; charset=utf-8"
+            headers[.cacheControl] = "no-cache"
+            return Response(
+                status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: LivePage.script)))
+        }
         table.get("/api/v1/studies/{study}/live/{run}/events", .read, audited: true) { _, context in
             let study = try context.parameters.require("study")
             let run = try context.parameters.require("run")
-            let status = try await hub.status(run: run, study: study)
+            // A run not announced yet has nothing to follow: 404, so that no connection waits on a run id that may
+            // never come (the live page retries).
+            guard let status = try await hub.status(run: run, study: study) else {
+                throw APIError.notFound(
+                    "no live run '\(run)' in this study yet", hint: "follow it once its layout is posted")
+            }
             let stream = await hub.follow(run: run)
             var headers = HTTPFields()
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-store"
-            let start = try status.map { String(decoding: try APIJSON.encoder.encode($0), as: UTF8.self) }
-            let finished = status?.finished ?? false
+            let start = String(decoding: try APIJSON.encoder.encode(status), as: UTF8.self)
+            let finished = status.finished
             return Response(
                 status: .ok, headers: headers,
                 body: ResponseBody { writer in
                     // First where the run stands, then every answer as it is stored; the stream ends with the run.
-                    try await writer.write(ByteBuffer(string: "event: status\ndata: \(start ?? "null")\n\n"))
+                    try await writer.write(ByteBuffer(string: "event: status\ndata: \(start)\n\n"))
                     if !finished {
                         for await answer in stream {
                             try await writer.write(ByteBuffer(string: "data: \(answer)\n\n"))
@@ -220,4 +247,69 @@ struct LiveRoutes: Sendable {
                 })
         }
     }
+}
+
+/// The dashboard's live page: the run's wells with their Cqs, filled in by `/assets/live.js` from the run's
+/// server-sent events as they are stored (no inline script; the page reads as a table without script, and printed).
+enum LivePage {
+    static func render(study: String, run: String, layout: LiveLayout?, status: RunStatus?) -> String {
+        let events = "/api/v1/studies/\(Dashboard.pathComponent(study))/live/\(Dashboard.pathComponent(run))/events"
+        var body = """
+            <p id="live-state" role="status" aria-live="polite" data-events="\(HTML.escape(events))">\
+            \(status.map { $0.finished ? "Finished: \($0.through) readings stored." : "Readings stored through seq \($0.through)." } ?? "Waiting for the run's layout.")</p>
+            """
+        if let layout {
+            body += "<table class=\"sortable\" id=\"live-wells\"><thead><tr><th>Well</th><th>Sample</th><th>Target</th>"
+            body += "<th>Type</th><th>Provisional Cq</th><th>Final Cq</th></tr></thead><tbody>"
+            for well in layout.wells {
+                let id = HTML.escape(well.well)
+                body +=
+                    "<tr data-well=\"\(id)\"><td>\(id)</td><td>\(HTML.escape(well.sample))</td>"
+                    + "<td>\(HTML.escape(well.target))</td><td>\(HTML.escape(well.type))</td>"
+                    + "<td class=\"provisional\">–</td><td class=\"final\">–</td></tr>"
+            }
+            body += "</tbody></table>"
+        }
+        body += "<script src=\"/assets/live.js\" defer></script>"
+        let page = ReportPage(
+            title: "Live run \(run)", subtitle: "Study \(study)",
+            sections: [.init(id: "wells", title: "Wells", body: body)])
+        return page.render()
+    }
+
+    /// Follows the run's events.
+    ///
+    /// Acknowledgements update the status line, Cq answers fill their well's cells, the end marks the run finished.
+    /// Cell text only (`textContent`), never markup from the stream.
+    static let script = #"""
+        (function () {
+        "use strict";
+        var state = document.getElementById("live-state");
+        if (!state || !window.EventSource) { return; }
+        var hasLayout = document.getElementById("live-wells") !== null;
+        if (!hasLayout) {
+          // The run has not posted its layout yet: look again in a few seconds.
+          window.setTimeout(function () { window.location.reload(); }, 3000);
+          return;
+        }
+        var source = new EventSource(state.getAttribute("data-events"));
+        function cell(well, kind) {
+          var row = document.querySelector("tr[data-well=\"" + CSS.escape(well) + "\"]");
+          return row ? row.querySelector("td." + kind) : null;
+        }
+        source.onmessage = function (event) {
+          var answer;
+          try { answer = JSON.parse(event.data); } catch (e) { return; }
+          if (answer.type === "ack") {
+            state.textContent = "Readings stored through seq " + answer.through + ".";
+          } else if (answer.type === "cq") {
+            var target = cell(answer.well, answer.final ? "final" : "provisional");
+            if (target) { target.textContent = answer.cq === null ? "none" : answer.cq.toFixed(2); }
+          } else if (answer.type === "finished") {
+            state.textContent = "Finished: " + answer.readings + " readings; written to " + answer.file + ".";
+            source.close();
+          }
+        };
+        })();
+        """#
 }
