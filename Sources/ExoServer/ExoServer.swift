@@ -86,6 +86,7 @@ public enum ExoServer {
         api.register(on: &table)
         Dashboard(store: store).register(on: &table)
         SignIn(store: store).register(on: &table)
+        AlertsPage(store: store).register(on: &table)
         LiveRoutes(hub: LiveHub(store: store, configuration: configuration)).register(on: &table)
         table.get("/health", .open) { _, _ in
             let migrations = try await store.appliedMigrations()

@@ -201,6 +201,44 @@ struct AccessTests {
         #expect(try await setup.store.verifyAuditLog(head: nil).isIntact)
     }
 
+    /// The dashboard's alerts page: an analyst acknowledges with the page's form (its CSRF token required), a
+    /// clinician sees the alert without a form.
+    @Test func anAlertIsAcknowledgedFromTheDashboard() async throws {
+        let setup = try await ServerTests.setup()
+        let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        try await setup.app.test(.router) { client in
+            let clinician = try await client.execute(
+                uri: "/studies/MINI/alerts", method: .get, headers: [.authorization: setup.bearer["clinician"] ?? ""]
+            ) { String(buffer: $0.body) }
+            #expect(clinician.contains("<span class=\"warn\">open</span>") && !clinician.contains("<form"))
+            let cookie = try await client.execute(
+                uri: "/login", method: .post, headers: form,
+                body: ByteBuffer(string: "name=analyst&password=correct+horse+battery")
+            ) { try #require($0.headers[.setCookie]?.split(separator: ";").first.map(String.init)) }
+            let page = try await client.execute(uri: "/studies/MINI/alerts", method: .get, headers: [.cookie: cookie]) {
+                String(buffer: $0.body)
+            }
+            #expect(page.contains("<form method=\"post\" action=\"/studies/MINI/alerts/1/acknowledge\">"))
+            let csrf = try #require(page.firstMatch(of: /name="csrf" value="([0-9a-f]{64})"/).map { String($0.1) })
+            try await client.execute(
+                uri: "/studies/MINI/alerts/1/acknowledge", method: .post, headers: form + [.cookie: cookie],
+                body: ByteBuffer(string: "note=seen")
+            ) { #expect($0.status == .forbidden) }
+            try await client.execute(
+                uri: "/studies/MINI/alerts/1/acknowledge", method: .post, headers: form + [.cookie: cookie],
+                body: ByteBuffer(string: "csrf=\(csrf)&note=imaging+booked")
+            ) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/studies/MINI/alerts#alert-1")
+            }
+            let after = try await client.execute(
+                uri: "/studies/MINI/alerts", method: .get, headers: [.cookie: cookie]
+            ) { String(buffer: $0.body) }
+            #expect(after.contains("acknowledged by analyst") && after.contains("imaging booked"))
+        }
+        #expect(try await setup.store.alerts(study: "MINI").first?.note == "imaging booked")
+    }
+
     /// Each bad request to the write route: its status and error code, and the alert unchanged after all of them.
     @Test func badWritesAreRefusedAndChangeNothing() async throws {
         let setup = try await ServerTests.setup()
