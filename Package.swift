@@ -196,3 +196,11 @@ if Context.environment["EXOSCOPE_FUZZ"] != nil {
             name: "exoscope-fuzz", dependencies: ["ExoCore", "ExoFormats"], path: "Fuzz/exoscope-fuzz",
             swiftSettings: exoSettings))
 }
+
+// The server benchmark's ceiling (bench/server/wrk.sh), only when EXOSCOPE_BENCH is set: a bare Hummingbird handler.
+if Context.environment["EXOSCOPE_BENCH"] != nil {
+    package.targets.append(
+        .executableTarget(
+            name: "exoscope-ceiling", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "bench/server/ceiling", swiftSettings: exoSettings))
+}
