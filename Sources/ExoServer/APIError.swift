@@ -153,3 +153,28 @@ final class RouteIndex: Sendable {
         }
     }
 }
+
+/// What a route expects of a request body: its media types and its size.
+struct BodyRule {
+    /// Accepted `Content-Type`s (prefixes, lower case).
+    var types: [String]
+    /// The 415 message and hint.
+    var message: String
+    var hint: String
+    /// The 413 message and hint.
+    var tooLarge = "the request body is too large"
+    var tooLargeHint: String? = nil
+
+    /// The body, once its media type and size are as expected; 415 or 413 with the one error body otherwise.
+    func body(of request: Request, limit: Int) async throws -> ByteBuffer {
+        let type = request.headers[.contentType]?.lowercased() ?? ""
+        guard types.contains(where: type.hasPrefix) else {
+            throw APIError(.unsupportedMediaType, code: "unsupported-media-type", message, hint: hint)
+        }
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch {
+            throw APIError(.contentTooLarge, code: "body-too-large", tooLarge, hint: tooLargeHint)
+        }
+    }
+}

@@ -150,17 +150,9 @@ struct JSONBody {
     var strings: [String: String]
 
     init(_ request: Request, context: ExoContext, allowed: [String]) async throws {
-        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
-            throw APIError(
-                .unsupportedMediaType, code: "unsupported-media-type", "the body must be JSON",
-                hint: "send 'Content-Type: application/json'")
-        }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        } catch {
-            throw APIError(.contentTooLarge, code: "body-too-large", "the request body is too large")
-        }
+        let buffer = try await BodyRule(
+            types: ["application/json"], message: "the body must be JSON", hint: "send 'Content-Type: application/json'"
+        ).body(of: request, limit: context.maxUploadSize)
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))

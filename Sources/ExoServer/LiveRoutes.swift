@@ -173,20 +173,12 @@ struct LiveRoutes: Sendable {
         table.post("/api/v1/studies/{study}/live", .ingest) { request, context in
             let study = try context.parameters.require("study")
             let principal = try context.requireIdentity()
-            let type = request.headers[.contentType]?.lowercased() ?? ""
-            guard type.hasPrefix("application/x-ndjson") || type.hasPrefix("application/jsonl") else {
-                throw APIError(
-                    .unsupportedMediaType, code: "unsupported-media-type", "a live batch is NDJSON",
-                    hint: "send 'Content-Type: application/x-ndjson', one message per line (docs/live-protocol.md)")
-            }
-            let body: ByteBuffer
-            do {
-                body = try await request.body.collect(upTo: context.maxUploadSize)
-            } catch {
-                throw APIError(
-                    .contentTooLarge, code: "body-too-large", "the batch is larger than the server takes",
-                    hint: "send smaller batches (a few thousand readings each)")
-            }
+            let body = try await BodyRule(
+                types: ["application/x-ndjson", "application/jsonl"], message: "a live batch is NDJSON",
+                hint: "send 'Content-Type: application/x-ndjson', one message per line (docs/live-protocol.md)",
+                tooLarge: "the batch is larger than the server takes",
+                tooLargeHint: "send smaller batches (a few thousand readings each)"
+            ).body(of: request, limit: context.maxUploadSize)
             let outcome = try await hub.submit(body, principal: principal, study: study)
             if let error = outcome.error { throw error }
             var headers = HTTPFields()

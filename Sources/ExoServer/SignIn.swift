@@ -64,17 +64,10 @@ struct SignIn: Sendable {
 
     /// The form fields of an `application/x-www-form-urlencoded` body.
     static func form(_ request: Request, context: ExoContext) async throws -> [String: String] {
-        guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
-            throw APIError(
-                .unsupportedMediaType, code: "unsupported-media-type", "the body must be a form",
-                hint: "send 'Content-Type: application/x-www-form-urlencoded'")
-        }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: min(context.maxUploadSize, 16 << 10))
-        } catch {
-            throw APIError(.contentTooLarge, code: "body-too-large", "the form is too large")
-        }
+        let buffer = try await BodyRule(
+            types: ["application/x-www-form-urlencoded"], message: "the body must be a form",
+            hint: "send 'Content-Type: application/x-www-form-urlencoded'", tooLarge: "the form is too large"
+        ).body(of: request, limit: min(context.maxUploadSize, 16 << 10))
         var components = URLComponents()
         components.percentEncodedQuery = String(decoding: buffer.readableBytesView, as: UTF8.self)
             .replacingOccurrences(of: "+", with: "%20")
