@@ -172,8 +172,7 @@ extension ExoServer {
         ]
         for route in routes.sorted() {
             guard let permission = Permission(rawValue: route.permission) else { continue }
-            let html = !route.path.hasPrefix("/api/") && route.method == "GET" && permission != .open
-            let cells = roles.map { permission.cell($0, html: html) }
+            let cells = roles.map { permission.cell($0, html: route.html) }
             lines.append(
                 "| `\(route.method) \(route.path)` | \(permission.rawValue) | " + cells.joined(separator: " | ") + " |")
         }

@@ -22,11 +22,14 @@ public enum ExoServer {
         public var path: String
         /// What the route needs of the principal (`open`, `signedIn`, `read`, `write`, `ingest`, `admin`).
         public var permission: String
+        /// A dashboard page: without an account the browser is sent to /login (an API route answers 401).
+        public var html: Bool
 
-        public init(method: String, path: String, permission: String = "") {
+        public init(method: String, path: String, permission: String = "", html: Bool = false) {
             self.method = method
             self.path = path
             self.permission = permission
+            self.html = html
         }
 
         public static func == (a: RouteKey, b: RouteKey) -> Bool { a.method == b.method && a.path == b.path }
@@ -168,7 +171,7 @@ struct RouteTable {
         _ method: HTTPRequest.Method, _ path: String, _ permission: Permission, html: Bool, audited: Bool, csrf: CSRF,
         _ handler: @Sendable @escaping (Request, ExoServer.Context) async throws -> some ResponseGenerator
     ) {
-        routes.append(.init(method: method.rawValue, path: path, permission: permission.rawValue))
+        routes.append(.init(method: method.rawValue, path: path, permission: permission.rawValue, html: html))
         let store = store
         router.on(RouterPath(Self.hummingbirdPath(path)), method: method) { request, context in
             let study = context.parameters.get("study")
